@@ -1,0 +1,1 @@
+"""Samskab: OGP action plans from consultation to evaluation."""
