@@ -1,0 +1,25 @@
+"""The `samskab` command: a thin face over Django's management commands.
+
+`samskab analyse` runs the analysis engine directly: it needs no database and imports no Django.
+Everything else is a management command (`samskab demo`, `samskab export responses …`).
+"""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "analyse":
+        from samskab.analysis.cli import main as analyse_main
+
+        return analyse_main(argv[1:])
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samskab.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["samskab", *argv])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

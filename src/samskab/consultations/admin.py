@@ -1,0 +1,99 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from samskab.consultations.models import (
+    Attachment,
+    Consultation,
+    ConsultationDocument,
+    InvitedParty,
+    ProcessStep,
+    RawSubmission,
+    Response,
+    Theme,
+)
+
+admin.site.site_header = _("Samskab – administration")
+admin.site.site_title = _("Samskab")
+
+
+class ThemeInline(admin.TabularInline):
+    model = Theme
+    extra = 0
+
+
+class ProcessStepInline(admin.TabularInline):
+    model = ProcessStep
+    extra = 0
+
+
+class DocumentInline(admin.TabularInline):
+    model = ConsultationDocument
+    extra = 0
+
+
+class InvitedPartyInline(admin.TabularInline):
+    model = InvitedParty
+    extra = 0
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(admin.ModelAdmin):
+    list_display = ["title_da", "slug", "opens_at", "closes_at", "status_label"]
+    prepopulated_fields = {"slug": ["title_da"]}
+    filter_horizontal = ["grand_challenges", "focus_challenges", "ogp_values"]
+    inlines = [ThemeInline, ProcessStepInline, DocumentInline, InvitedPartyInline]
+
+    @admin.display(description=_("status"))
+    def status_label(self, obj):
+        return obj.status_label
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    fields = ["original_name", "mime_type", "size", "sha256", "extraction_status", "ocr"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Response)
+class ResponseAdmin(admin.ModelAdmin):
+    list_display = ["reference", "consultation", "respondent_kind", "organisation", "channel",
+                    "received_at", "status", "late"]
+    list_filter = ["consultation", "channel", "status", "late", "respondent__kind", "language"]
+    search_fields = ["reference", "text", "respondent__organisation", "respondent__name"]
+    list_select_related = ["consultation", "respondent"]
+    readonly_fields = ["reference", "consultation", "respondent", "channel", "received_at",
+                       "late", "idempotency_key", "content_hash", "source"]
+    inlines = [AttachmentInline]
+    date_hierarchy = "received_at"
+
+    @admin.display(description=_("afsendertype"), ordering="respondent__kind")
+    def respondent_kind(self, obj):
+        return obj.respondent.get_kind_display()
+
+    @admin.display(description=_("organisation"), ordering="respondent__organisation")
+    def organisation(self, obj):
+        return obj.respondent.organisation
+
+    def has_add_permission(self, request):
+        # Responses come in through services.response_receive only.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RawSubmission)
+class RawSubmissionAdmin(admin.ModelAdmin):
+    list_display = ["received_at", "channel", "status", "source_key", "consultation"]
+    list_filter = ["status", "channel"]
+    readonly_fields = ["channel", "source_key", "received_at", "content_hash", "status",
+                       "reason", "consultation", "response", "metadata"]
+    exclude = ["raw"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,92 @@
+"""Public consultation pages: parse the request, call one service, render."""
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from samskab.consultations import receipts, selectors, services
+from samskab.consultations.forms import ResponseForm
+from samskab.consultations.models import Channel, Consultation, Response
+
+
+def consultation_list(request):
+    published = Consultation.objects.published().order_by("closes_at")
+    context = {
+        "open": list(published.open()),
+        "upcoming": list(published.upcoming()),
+        "closed": list(published.closed().order_by("-closes_at")),
+    }
+    return render(request, "consultations/list.html", context)
+
+
+def _consultation_or_404(slug: str) -> Consultation:
+    try:
+        return selectors.consultation_page(slug)
+    except Consultation.DoesNotExist:
+        raise Http404(_("Høringen findes ikke.")) from None
+
+
+def consultation_detail(request, slug: str):
+    consultation = _consultation_or_404(slug)
+    return render(request, "consultations/detail.html", {"consultation": consultation})
+
+
+@require_http_methods(["GET", "POST"])
+def response_create(request, slug: str):
+    consultation = _consultation_or_404(slug)
+    if not consultation.is_open and request.method == "GET":
+        return render(
+            request, "consultations/respond.html",
+            {"consultation": consultation, "form": None}, status=200,
+        )
+    form = ResponseForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            receipt = services.response_receive(
+                consultation=consultation,
+                text=data["text"],
+                channel=Channel.WEB,
+                respondent=services.RespondentData(
+                    kind=data["respondent_kind"], name=data["name"],
+                    organisation=data["organisation"], email=data["email"],
+                ),
+                language=(request.LANGUAGE_CODE or "da")[:2],
+                consent_publish_name=data["consent_publish_name"],
+                consent_publish_response=data["consent_publish_response"],
+                idempotency_key=data["idempotency_token"],
+                attachments=[
+                    services.IncomingFile(name=f.name, data=f.read(), mime_type=f.content_type)
+                    for f in data["attachments"]
+                ],
+                source={"user_agent": request.headers.get("User-Agent", "")[:300]},
+                receipt_to=data["email"],
+            )
+        except services.ReceiveError as error:
+            form.add_error(error.field_name, error.message)
+        else:
+            token = receipts.receipt_token(receipt.reference)
+            return redirect(reverse("consultations:receipt", args=[token]))
+    status = 400 if form.is_bound and form.errors else 200
+    return render(
+        request, "consultations/respond.html",
+        {"consultation": consultation, "form": form}, status=status,
+    )
+
+
+def receipt(request, token: str):
+    reference = receipts.reference_from_token(token)
+    if reference is None:
+        raise Http404(_("Kvitteringen findes ikke."))
+    response = (
+        Response.objects.select_related("consultation").only(
+            "reference", "received_at", "late", "consultation__slug",
+            "consultation__title_da", "consultation__title_en", "consultation__closes_at",
+            "consultation__contact_email",
+        ).filter(reference=reference).first()
+    )
+    if response is None:
+        raise Http404(_("Kvitteringen findes ikke."))
+    return render(request, "consultations/receipt.html", {"response": response})

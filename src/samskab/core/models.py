@@ -1,0 +1,97 @@
+"""What every app shares: the OGP taxonomy, staff roles and the append-only audit log."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from samskab.core.i18n import translated
+
+
+class GrandChallenge(models.Model):
+    """One of OGP's five grand challenges of 2012 (codes GC1…GC5)."""
+
+    code = models.CharField(_("kode"), max_length=8, unique=True)
+    title_da = models.CharField(_("titel (dansk)"), max_length=200)
+    title_en = models.CharField(_("titel (engelsk)"), max_length=200, blank=True)
+    description_da = models.TextField(_("beskrivelse (dansk)"), blank=True)
+    description_en = models.TextField(_("beskrivelse (engelsk)"), blank=True)
+    position = models.PositiveSmallIntegerField(_("rækkefølge"), default=0)
+
+    title = translated("title")
+    description = translated("description")
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("hovedudfordring")
+        verbose_name_plural = _("hovedudfordringer")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class OgpValue(models.Model):
+    """One of OGP's four values; `code` matches the analysis tag codes."""
+
+    code = models.CharField(_("kode"), max_length=40, unique=True)
+    title_da = models.CharField(_("titel (dansk)"), max_length=200)
+    title_en = models.CharField(_("titel (engelsk)"), max_length=200, blank=True)
+    description_da = models.TextField(_("beskrivelse (dansk)"), blank=True)
+    description_en = models.TextField(_("beskrivelse (engelsk)"), blank=True)
+    position = models.PositiveSmallIntegerField(_("rækkefølge"), default=0)
+
+    title = translated("title")
+    description = translated("description")
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("OGP-værdi")
+        verbose_name_plural = _("OGP-værdier")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("AuditEvent is append-only")
+
+    def delete(self):
+        raise TypeError("AuditEvent is append-only")
+
+    def for_object(self, obj: models.Model) -> "AuditEventQuerySet":
+        return self.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+
+
+class AuditEvent(models.Model):
+    """Append-only record of one staff change: who, when, what, before and after."""
+
+    created_at = models.DateTimeField(_("tidspunkt"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("udført af"),
+    )
+    actor_label = models.CharField(_("udført af (tekst)"), max_length=200, blank=True)
+    action = models.CharField(_("handling"), max_length=100)
+    object_type = models.CharField(_("objekttype"), max_length=100)
+    object_id = models.CharField(_("objekt-id"), max_length=64)
+    before = models.JSONField(_("før"), null=True, blank=True)
+    after = models.JSONField(_("efter"), null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+        verbose_name = _("revisionshændelse")
+        verbose_name_plural = _("revisionslog")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("AuditEvent is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("AuditEvent is append-only")

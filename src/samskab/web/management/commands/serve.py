@@ -1,0 +1,34 @@
+import os
+import sys
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+def gunicorn_args(bind: str, workers: int) -> list[str]:
+    """gunicorn serving Samskab with sync workers (see design.md, Scale)."""
+    return [
+        sys.executable, "-m", "gunicorn", "samskab.wsgi:application",
+        "--bind", bind, "--workers", str(workers), "--worker-class", "sync",
+        "--access-logfile", "-", "--timeout", "60",
+    ]
+
+
+def run_gunicorn(bind: str, workers: int) -> None:
+    """Replace this process with gunicorn."""
+    os.execv(sys.executable, gunicorn_args(bind, workers))  # noqa: S606 - fixed arguments
+
+
+class Command(BaseCommand):
+    help = "Serve Samskab with gunicorn (production web server)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--bind", default="127.0.0.1:8000", help="HOST:PORT to listen on")
+        parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+        parser.add_argument("--no-collectstatic", action="store_true",
+                            help="skip collecting static files first")
+
+    def handle(self, *args, bind, workers, no_collectstatic, **options):
+        if not no_collectstatic:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        run_gunicorn(bind, workers)

@@ -1,0 +1,14 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Run the background task worker (text extraction, OCR, analysis, mail, documents)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--batch", action="store_true",
+                            help="run all waiting tasks, then exit")
+
+    def handle(self, *args, batch, **options):
+        call_command("db_worker", queue_name="*", batch=batch, no_startup_delay=True,
+                     reload=False, verbosity=options.get("verbosity", 1))
