@@ -148,8 +148,9 @@ class _TextBuilder(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "blockquote":
-            self._flush(force_blank=True)
+            self._flush()
             self.quote_depth = max(self.quote_depth - 1, 0)
+            self._flush(force_blank=True)
         elif tag in ("ul", "ol"):
             self._flush()
             self.list_depth = max(self.list_depth - 1, 0)

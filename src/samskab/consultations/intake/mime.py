@@ -331,7 +331,8 @@ def parse_addresses(values: list[str], defects: list[str], where: str) -> list[t
                 if normalised:
                     pairs.append(("", normalised))
                     found = True
-            if text.strip() and not found and where != "cc":
+            empty_group = re.search(r":\s*;", text)  # "undisclosed-recipients:;"
+            if text.strip() and not found and not empty_group:
                 defects.append(f"{where}: no address in {text.strip()[:80]!r}")
     return pairs
 
@@ -427,8 +428,9 @@ _FORWARD_MARKER = re.compile(
 _OUTLOOK_HEADER = re.compile(r"^\s*\*?(from|fra)\s*:\*?\s+\S", re.IGNORECASE)
 _OUTLOOK_NEXT = re.compile(r"^\s*\*?(sent|sendt|date|dato|to|til)\s*:", re.IGNORECASE)
 _REPLY_HEADER = re.compile(
+    # "On … wrote:", "Den 1. mar. 2012 kl. 09.00 skrev Navn <adresse>:", "… skrev:"
     r"^\s*((on|den|d\.|man|tir|ons|tor|fre|lør|søn|mon|tue|wed|thu|fri|sat|sun|am)\b.*"
-    r"\b(wrote|skrev|schrieb)\s*:|.*\b(wrote|skrev|schrieb)\s*:)\s*$",
+    r"\b(wrote|skrev|schrieb)\b.*:|.*\b(wrote|skrev|schrieb)\s*:)\s*$",
     re.IGNORECASE,
 )
 _SIGNATURE_START = re.compile(
@@ -520,7 +522,13 @@ def segment_text(text: str, *, subject: str = "", depth: int = 0) -> list[Segmen
             segments.extend(segment_text("\n".join(rest[quote_end:]), subject="", depth=depth))
         return segments
     # A forward: the marker and its header block, then the forwarded text, one level down.
+    following = [line for line in rest[1:] if line.strip()]
+    if following and all(line.lstrip().startswith(">") for line in following):
+        # Apple Mail quotes the whole forwarded message with ">".
+        rest = [rest[0]] + [re.sub(r"^\s*> ?", "", line) for line in rest[1:]]
     header_end = 1
+    while header_end < len(rest) and not rest[header_end].strip():
+        header_end += 1
     while header_end < len(rest) and re.match(r"^\s*\*?[\w -]{2,30}\*?\s*:\s*\S", rest[header_end]):
         header_end += 1
     segments.append(Segment("forwarded", "\n".join(rest[:header_end]).strip("\n"), depth))
@@ -578,6 +586,8 @@ class _Walk:
     html: list[str] = field(default_factory=list)
     attachments: list[MailAttachment] = field(default_factory=list)
     forwarded: list[ParsedMessage] = field(default_factory=list)
+    tnef_text: list[str] = field(default_factory=list)
+    tnef_html: list[str] = field(default_factory=list)
     language: str | None = None
     parts: int = 0
     forwarded_depth: int = 0
@@ -633,7 +643,7 @@ def _part_bytes(part: Message, defects: list[str], where: str) -> bytes:
         defects.append(f"{where}: undecodable payload ({exc})")
         payload = None
     if payload is None:
-        raw = part.get_payload()
+        raw = getattr(part, "_payload", None)  # undecoded, raw bytes still as surrogates
         if isinstance(raw, str):
             payload = raw.encode("ascii", "surrogateescape")
         else:
@@ -662,6 +672,10 @@ def _walk(part: Message, walk: _Walk, depth: int, in_related: bool = False) -> N
     content_type = part.get_content_type()
     maintype = part.get_content_maintype()
 
+    if content_type in ("message/rfc822", "message/global"):
+        _walk_forwarded(part, walk, depth)
+        return
+
     if part.is_multipart():
         children = part.get_payload()
         if not isinstance(children, list):
@@ -678,12 +692,6 @@ def _walk(part: Message, walk: _Walk, depth: int, in_related: bool = False) -> N
 
     if maintype == "multipart":
         _repair_multipart(part, walk, depth)
-        return
-
-    if content_type == "message/rfc822" or (
-        maintype == "message" and content_type in ("message/global",)
-    ):
-        _walk_forwarded(part, walk, depth)
         return
 
     filename = _filename(part, walk.defects, len(walk.attachments) + 1)
@@ -769,10 +777,10 @@ def _walk_alternative(children: list[Message], walk: _Walk, depth: int) -> None:
 def _repair_multipart(part: Message, walk: _Walk, depth: int) -> None:
     """A multipart whose boundary was missing or wrong: guess the boundary from the body's
     delimiter lines and parse again; failing that, keep the body as plain text."""
-    payload = part.get_payload()
-    if isinstance(payload, list):
+    # The undecoded payload: get_payload() would replace raw 8-bit bytes by U+FFFD.
+    payload = getattr(part, "_payload", None)
+    if not isinstance(payload, str):
         payload = ""
-    payload = payload or ""
     match = re.search(r"^--(\S[^\r\n]{0,200}?)\s*$", payload, re.MULTILINE)
     if match and payload.count("--" + match.group(1)) >= 2:
         boundary = match.group(1)
@@ -834,7 +842,8 @@ def _walk_tnef(data: bytes, filename: str, content_type: str, walk: _Walk) -> No
         try:
             name = attachment.long_filename() or attachment.name
         except (UnicodeError, AttributeError):
-            name = ""
+            # tnefparse reads the title as UTF-8; Outlook writes it in the ANSI code page.
+            name = getattr(attachment, "_name", b"") or b""
         if isinstance(name, bytes):
             name = decode_bytes(name, "cp1252", walk.defects, "winmail.dat")
         name = _FILENAME_UNSAFE.sub("_", re.split(r"[\\/]", str(name).strip("\x00"))[-1]).strip()
@@ -852,10 +861,12 @@ def _walk_tnef(data: bytes, filename: str, content_type: str, walk: _Walk) -> No
     html = tnef.htmlbody
     if isinstance(html, bytes):
         html = decode_bytes(html.rstrip(b"\x00"), None, walk.defects, "winmail.dat html")
+    # Outlook also sends the body as an ordinary text part; the TNEF copy is used only when
+    # there is none.
     if body and body.strip():
-        walk.plain.append(body)
+        walk.tnef_text.append(body)
     elif html and html.strip():
-        walk.html.append(html)
+        walk.tnef_html.append(html)
     elif getattr(tnef, "_rtfbody", None):
         walk.defects.append("winmail.dat body is compressed RTF only; not read")
 
@@ -893,7 +904,7 @@ def parse_message(raw: bytes) -> ParsedMessage:
     except RecursionError as exc:
         raise UnparseableMessage("message structure nested too deeply") from exc
     if not (parsed.from_address or parsed.subject or parsed.body_text.strip()
-            or parsed.attachments):
+            or parsed.attachments or parsed.body_parts):
         raise UnparseableMessage("no sender, subject, text or attachment could be read")
     return parsed
 
@@ -928,6 +939,10 @@ def _parse(msg: Message, raw: bytes, *, depth_offset: int) -> ParsedMessage:
     text_chunks = [t.replace("\r\n", "\n").replace("\r", "\n") for t in walk.plain]
     if not any(t.strip() for t in text_chunks) and walk.html:
         text_chunks = [html_to_text(h) for h in walk.html]
+    if not any(t.strip() for t in text_chunks):
+        text_chunks = [t.replace("\r\n", "\n") for t in walk.tnef_text] + [
+            html_to_text(h) for h in walk.tnef_html
+        ]
     body_text = "\n\n".join(t.strip("\n") for t in text_chunks if t.strip())
     body_text = unicodedata.normalize("NFC", body_text)
 
@@ -938,7 +953,8 @@ def _parse(msg: Message, raw: bytes, *, depth_offset: int) -> ParsedMessage:
         summary = "\n".join(
             line
             for line in (
-                f"Fra: {nested.from_name} <{nested.from_address}>" if nested.from_address else "",
+                " ".join(filter(None, ("Fra:", nested.from_name, f"<{nested.from_address}>")))
+                if nested.from_address else "",
                 f"Dato: {nested.date.isoformat()}" if nested.date else "",
                 f"Emne: {nested.subject}" if nested.subject else "",
             )
