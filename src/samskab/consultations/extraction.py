@@ -395,7 +395,7 @@ def _extract_odt(data: bytes) -> tuple[str, int | None]:
             content = _read_zip_member(archive, "content.xml")
         root = ElementTree.fromstring(content)
     except DefusedXmlException as exc:
-        raise _Stop("refused_type", f"ODT with forbidden XML constructs: {exc}") from exc
+        raise _Stop("malformed", f"ODT with forbidden XML constructs: {exc}") from exc
     except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, ValueError) as exc:
         raise _Stop("malformed", f"unreadable ODT: {exc}") from exc
     text_ns = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"

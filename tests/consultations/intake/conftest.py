@@ -1,0 +1,192 @@
+"""Real mail servers for the intake tests: Dovecot (IMAP) and aiosmtpd (SMTP), both on free
+loopback ports with throwaway configuration, started by the tests and stopped after them."""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "mail"
+
+
+def fixture_mail(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for_port(port: int, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
+                if sock.recv(64).startswith(b"* OK"):
+                    return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"Dovecot did not answer on port {port}")
+
+
+@dataclass(frozen=True)
+class ImapServer:
+    host: str
+    port: int
+    user: str
+    password: str
+
+    def url(self, folder: str = "INBOX", *, password: str | None = None) -> str:
+        from urllib.parse import quote
+
+        secret = quote(self.password if password is None else password, safe="")
+        return f"imap://{quote(self.user, safe='')}:{secret}@{self.host}:{self.port}/{folder}"
+
+
+@pytest.fixture
+def dovecot_imap(tmp_path) -> Iterator[ImapServer]:
+    """A real Dovecot on a free loopback port: plaintext login allowed (loopback only), one
+    passwd-file user, Maildir storage in a throwaway directory. Yields (host, port, user,
+    password) as an `ImapServer`."""
+    if not os.path.exists(DOVECOT):
+        pytest.skip("dovecot is not installed (scripts/install-system-deps.sh)")
+    user, password = "anna@kommune.dk", "hemmelig kode/æøå"
+    port = free_port()
+    if os.geteuid() == 0:
+        # Dovecot refuses mail access as root: mail belongs to an unprivileged user, in a
+        # directory that user can reach (pytest's tmp_path is private to root).
+        mail_user = pwd.getpwnam("nobody")
+        login_user, internal_user = "dovenull", "dovecot"
+        for name in (login_user, internal_user):
+            try:
+                pwd.getpwnam(name)
+            except KeyError:
+                pytest.skip(f"system user {name!r} missing (Debian's dovecot-core creates it)")
+        mail_root = Path(tempfile.mkdtemp(prefix="samskab-dovecot-"))
+        os.chown(mail_root, mail_user.pw_uid, mail_user.pw_gid)
+    else:
+        mail_user = pwd.getpwuid(os.geteuid())
+        login_user = internal_user = mail_user.pw_name
+        mail_root = tmp_path / "mail"
+        mail_root.mkdir()
+    run_dir = tmp_path / "run"
+    state_dir = tmp_path / "state"
+    for directory in (run_dir, state_dir):
+        directory.mkdir()
+    (tmp_path / "users").write_text(f"{user}:{{PLAIN}}{password}\n")
+    config = tmp_path / "dovecot.conf"
+    config.write_text(
+        f"""
+base_dir = {run_dir}
+state_dir = {state_dir}
+log_path = {tmp_path}/dovecot.log
+info_log_path = {tmp_path}/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+auth_failure_delay = 0
+default_login_user = {login_user}
+default_internal_user = {internal_user}
+first_valid_uid = 1
+mail_location = maildir:{mail_root}/%n
+namespace inbox {{
+  inbox = yes
+  separator = /
+}}
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {tmp_path}/users
+}}
+userdb {{
+  driver = static
+  args = uid={mail_user.pw_uid} gid={mail_user.pw_gid} home={mail_root}/%n
+}}
+service imap-login {{
+  chroot =
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+service anvil {{
+  chroot =
+}}
+"""
+    )
+    started = subprocess.run(
+        [DOVECOT, "-c", str(config)], capture_output=True, text=True, check=False
+    )
+    if started.returncode != 0:
+        log = tmp_path / "dovecot.log"
+        detail = started.stderr + (log.read_text() if log.exists() else "")
+        raise RuntimeError(f"Dovecot did not start: {detail}")
+    try:
+        _wait_for_port(port)
+        yield ImapServer("127.0.0.1", port, user, password)
+    finally:
+        pid_file = run_dir / "master.pid"
+        if pid_file.exists():
+            pid = int(pid_file.read_text().strip())
+            os.kill(pid, signal.SIGTERM)
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                try:
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    break
+                time.sleep(0.05)
+        if os.geteuid() == 0:
+            shutil.rmtree(mail_root, ignore_errors=True)
+
+
+@dataclass
+class SmtpServer:
+    host: str
+    port: int
+    messages: list = field(default_factory=list)  # (envelope_from, envelope_to, raw bytes)
+
+
+class _Collector:
+    def __init__(self, server: SmtpServer):
+        self.server = server
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        self.server.messages.append(
+            (envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content
+                                                                  or envelope.content))
+        )
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """A real SMTP server (aiosmtpd) on a free loopback port that collects what it receives."""
+    from aiosmtpd.controller import Controller
+
+    port = free_port()
+    server = SmtpServer("127.0.0.1", port)
+    controller = Controller(_Collector(server), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield server
+    finally:
+        controller.stop()
