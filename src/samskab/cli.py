@@ -17,7 +17,12 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samskab.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["samskab", *argv])
+    try:
+        execute_from_command_line(["samskab", *argv])
+    except BrokenPipeError:
+        # The reader went away (`samskab export … | head`): not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     return 0
 
 

@@ -151,16 +151,23 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# Mail: console in the demo, SMTP in production (SAMSKAB_EMAIL_URL-like variables).
-EMAIL_BACKEND = os.environ.get(
-    "SAMSKAB_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-)
-EMAIL_HOST = os.environ.get("SAMSKAB_EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("SAMSKAB_EMAIL_PORT", 25)
-EMAIL_HOST_USER = os.environ.get("SAMSKAB_EMAIL_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("SAMSKAB_EMAIL_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("SAMSKAB_EMAIL_TLS", False)
-EMAIL_USE_SSL = env_bool("SAMSKAB_EMAIL_SSL", False)
+# Mail: console in the demo, SMTP in production (SAMSKAB_EMAIL_BACKEND=smtp).
+_EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+}
+_email_backend = os.environ.get("SAMSKAB_EMAIL_BACKEND", "console")
+MAILERS = {"default": {"BACKEND": _EMAIL_BACKENDS.get(_email_backend, _email_backend)}}
+if _email_backend == "smtp":
+    MAILERS["default"]["OPTIONS"] = {
+        "host": os.environ.get("SAMSKAB_EMAIL_HOST", "localhost"),
+        "port": env_int("SAMSKAB_EMAIL_PORT", 25),
+        "username": os.environ.get("SAMSKAB_EMAIL_USER", ""),
+        "password": os.environ.get("SAMSKAB_EMAIL_PASSWORD", ""),
+        "use_tls": env_bool("SAMSKAB_EMAIL_TLS", False),
+        "use_ssl": env_bool("SAMSKAB_EMAIL_SSL", False),
+        "timeout": env_int("SAMSKAB_EMAIL_TIMEOUT", 30),
+    }
 DEFAULT_FROM_EMAIL = os.environ.get("SAMSKAB_FROM_EMAIL", "samskab@localhost")
 
 TASKS = {

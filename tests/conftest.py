@@ -1,0 +1,38 @@
+"""Shared fixtures. Tests hit the real database (SQLite or PostgreSQL, see scripts/run-tests.sh)."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def run_worker():
+    """Run every queued background task now, as `samskab worker --batch` would.
+
+    The worker closes database connections between tasks, so tests that use it must be
+    `django_db(transaction=True)`: their data is committed, as in production."""
+    from django.core.management import call_command
+
+    def run() -> None:
+        call_command("worker", batch=True, verbosity=0)
+
+    return run
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark tests that touch no database `nodb`, so the PostgreSQL run can leave them out."""
+    db_fixtures = {"db", "transactional_db", "django_db_reset_sequences",
+                   "django_db_serialized_rollback", "live_server", "admin_client", "admin_user",
+                   "django_user_model"}
+    for item in items:
+        if item.get_closest_marker("django_db") or db_fixtures & set(item.fixturenames):
+            continue
+        item.add_marker(pytest.mark.nodb)

@@ -1,0 +1,68 @@
+import io
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+
+from samskab.consultations.models import Attachment, Consultation, Response
+from samskab.demo.load import demo_load
+from samskab.demo.responses import demo_responses
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    return demo_load()
+
+
+def test_demo_responses_are_deterministic():
+    first, second = demo_responses(), demo_responses()
+    assert [r.text for r in first] == [r.text for r in second]
+
+
+def test_demo_has_the_2012_consultation_with_varied_responses(demo):
+    consultation = Consultation.objects.get(slug="ogp-2012")
+    assert consultation.subject_tag == "OGP-høring"
+    assert consultation.reference_prefix == "OGP-2012"
+    assert consultation.period_days == 27
+    responses = Response.objects.filter(consultation=consultation)
+    assert responses.count() >= 300
+    kinds = Counter(responses.values_list("respondent__kind", flat=True))
+    assert set(kinds) >= {"citizen", "business", "ngo", "authority_state", "authority_region",
+                          "authority_municipality", "research"}
+    assert Counter(responses.values_list("language", flat=True))["en"] >= 5
+    assert responses.filter(late=True).count() >= 3
+    assert Attachment.objects.filter(response__consultation=consultation).count() >= 5
+    campaigns = Counter(
+        r.source.get("campaign") for r in responses if r.source.get("campaign")
+    )
+    assert len(campaigns) == 2 and min(campaigns.values()) >= 20
+    assert {c.title_da for c in consultation.focus_challenges.all()} == {
+        "Forbedring af offentlige løsninger og ydelser",
+        "Mere effektiv organisering af offentlige løsninger og ydelser",
+    }
+
+
+def test_demo_has_an_open_consultation_to_try(demo):
+    assert Consultation.objects.open().exists()
+    assert Consultation.objects.upcoming().exists()
+
+
+def test_loading_twice_creates_nothing_new(demo, settings):
+    again = demo_load()
+    assert again.responses_created == 0
+    assert again.responses_total == demo.responses_total
+    assert again.password == demo.password
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_command_loads_and_prints_the_login(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    out = io.StringIO()
+    call_command("demo", no_serve=True, stdout=out, stderr=io.StringIO())
+    assert "Staff login: demo / " in out.getvalue()
+    scanned = Attachment.objects.get(original_name="brev-scannet.png")
+    assert scanned.ocr
+    assert "ældre" in scanned.extracted_text.lower() or "selvbetjening" in scanned.extracted_text

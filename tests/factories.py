@@ -1,0 +1,58 @@
+"""factory_boy factories for the domain (style rule 8)."""
+
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from samskab.consultations import services
+from samskab.consultations.models import Consultation, Respondent, RespondentKind
+
+
+class ConsultationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Consultation
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"hoering-{n}")
+    title_da = factory.Sequence(lambda n: f"Høring nummer {n} om åbne data")
+    title_en = factory.Sequence(lambda n: f"Consultation number {n} on open data")
+    summary_da = "Vi vil gerne høre dine idéer til åben forvaltning."
+    body_da = "Høringsbrevet: send os dine forslag."
+    authority = "Digitaliseringsstyrelsen"
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=10))
+    opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=3))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=25))
+    contact_email = "ogp@digst.example"
+    intake_email = factory.Sequence(lambda n: f"hoering-{n}@digst.example")
+    subject_tag = "OGP-høring"
+    reference_prefix = factory.Sequence(lambda n: f"H{n}")
+
+    class Params:
+        closed = factory.Trait(
+            opens_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=40)),
+            closes_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=2)),
+        )
+        upcoming = factory.Trait(
+            opens_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=5)),
+            closes_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=30)),
+        )
+
+
+class RespondentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Respondent
+
+    kind = RespondentKind.CITIZEN
+    name = "Søren Østergaard"
+    email = "soeren@mail.example"
+
+
+def receive(consultation, text="Vi foreslår åbne data om alle kommunale budgetter.", **kwargs):
+    """Receive a response through the one door in, with sensible defaults."""
+    kwargs.setdefault("channel", "web")
+    kwargs.setdefault(
+        "respondent",
+        services.RespondentData(kind="citizen", name="Åse Bæk", email="aase@mail.example"),
+    )
+    return services.response_receive(consultation=consultation, text=text, **kwargs)
