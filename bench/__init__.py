@@ -1,0 +1,1 @@
+"""Benchmarks for Samskab: deterministic data generators and programs that print figures."""

@@ -1,0 +1,511 @@
+"""Deterministic generator of Danish (and some English) OGP consultation responses.
+
+Everything is drawn from seeded generators, so the same ``(n, seed)`` always gives the same
+corpus, byte for byte. Background responses are assembled from a large pool of sentences built
+from hand-written templates about the 2012 Danish call's topics (open data, grunddata, digital
+selvbetjening, telemedicin, gennemsigtighed, borgerinddragelse, korruption, ...). Planted
+campaigns, with known truth, are mixed in:
+
+- one large form-letter campaign (12 % of the corpus) whose copies get personal additions,
+  typos, swapped words, other greetings, dropped sentences, digraph spellings (ae/oe/aa) and a
+  little OCR noise;
+- a "mad-libs" campaign (3 %) whose copies pick one of several synonyms slot by slot, as in
+  the FCC's 2017 net-neutrality docket;
+- an English campaign, medium campaigns of 0.3-1.5 % built from background-like letters, many
+  small ones (2-30 copies) and exact copies of single responses.
+
+``truth[i]`` is the campaign number of response ``i`` or -1 when it belongs to none.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+import numpy as np
+
+INST = [
+    "myndighederne", "kommunerne", "regionerne", "staten", "ministerierne",
+    "Digitaliseringsstyrelsen", "de offentlige myndigheder", "Folketinget", "KL",
+    "Danske Regioner", "Erhvervsstyrelsen", "Geodatastyrelsen", "Finansministeriet",
+    "Miljøstyrelsen", "Sundhedsstyrelsen", "Rigsrevisionen", "Justitsministeriet",
+    "Beredskabsstyrelsen", "Forbrugerombudsmanden", "Økonomistyrelsen",
+]
+DATA = [
+    "grunddata", "adressedata", "geodata", "miljødata", "budgetdata", "trafikdata",
+    "anonymiserede sundhedsdata", "data om offentlige indkøb", "klimadata",
+    "data om luftkvalitet", "ejendomsdata", "CVR-data", "data om ventetider",
+    "data om skolernes resultater", "kortdata", "vejrdata", "data om tilskud",
+    "regnskabsdata", "data om drikkevand", "data om støj",
+]
+SERVICE = [
+    "digital selvbetjening", "borger.dk", "sundhed.dk", "telemedicin",
+    "den digitale postkasse", "digital byggesagsbehandling", "NemID",
+    "virk.dk", "den fælles medicinkortordning", "digital genoptræning",
+    "selvbetjening på jobcentrene", "online tidsbestilling", "e-konsultationer",
+]
+VALUE = [
+    "gennemsigtighed", "åbenhed", "borgerinddragelse", "ansvarlighed", "tillid",
+    "retssikkerhed", "demokratiet", "effektivitet", "innovation", "integritet",
+]
+GROUP = [
+    "borgerne", "civilsamfundet", "virksomhederne", "journalister", "forskere",
+    "foreningerne", "ældre borgere", "de unge", "patienterne", "iværksættere",
+    "de frivillige", "handicaporganisationerne", "lokalsamfundene", "landmændene",
+]
+FORMAT = [
+    "åbne standarder", "maskinlæsbare formater", "åbne API'er", "CSV-filer",
+    "åbne licenser", "et fælles dataformat", "linked data",
+]
+AREA = [
+    "sundhedsområdet", "miljøområdet", "beskæftigelsesområdet", "skoleområdet",
+    "trafikområdet", "socialområdet", "ældreområdet", "klimaområdet", "byggeområdet",
+    "kulturområdet", "forsyningsområdet", "fødevareområdet",
+]
+TOOL = [
+    "dashboards", "en fælles portal", "open source-software", "et offentligt register",
+    "en app", "interaktive kort", "en søgbar database", "månedlige rapporter",
+    "et åbent datakatalog", "en digital høringsportal",
+]
+YEAR = ["2013", "2014", "2015", "2016"]
+
+DA_TEMPLATES = [
+    "Vi foreslår, at {inst} frigiver {data} gratis og i {format}.",
+    "For det første bør {inst} gøre {data} tilgængelige for {group}.",
+    "Det er afgørende for {value}, at {group} kan følge med i, hvordan {inst} bruger skattekronerne.",
+    "Desuden bør der etableres {tool} på {area}, så {group} kan se resultaterne.",
+    "{Inst} bør bruge open source og {format}, når der købes nye it-systemer.",
+    "Telemedicin kan give {group} bedre behandling i eget hjem og spare ressourcer på {area}.",
+    "Vi oplever, at {service} ofte er svær at bruge for {group}, og vi foreslår brugertest.",
+    "Der bør indføres et lobbyregister, så det bliver synligt, hvem {inst} mødes med.",
+    "Korruption og interessekonflikter skal forebygges med åbenhed om gaver, rejser og bijob.",
+    "Offentlige indkøb på {area} bør offentliggøres med leverandør, beløb og kontraktvilkår.",
+    "Kommunernes budgetter bør vises på {tool}, så alle kan sammenligne udgifterne.",
+    "Borgerinddragelse på {area} bør ske tidligt og ikke først, når beslutningen er truffet.",
+    "Høringsfristerne er ofte for korte til, at {group} kan nå at svare ordentligt.",
+    "Aktindsigt bør være gratis og hurtig, og {inst} bør ikke indskrænke adgangen.",
+    "Whistleblowere hos {inst} skal have bedre beskyttelse mod repressalier.",
+    "Virksomheder bør rapportere om samfundsansvar, klimaaftryk og skat land for land.",
+    "Forbrugerne skal have adgang til data om fødevarekontrol og produktsikkerhed.",
+    "Beredskabet bør dele {data} om oversvømmelser og klimatilpasning med {group}.",
+    "Kriseberedskabet bør kunne varsle {group} via sms ved ekstremt vejr.",
+    "Vi anbefaler, at {service} udvikles sammen med {group} og ikke kun af konsulenter.",
+    "Med {data} kan {group} skabe nye tjenester og arbejdspladser inden {year}.",
+    "For det andet mangler der et samlet overblik over {data} fra {inst}.",
+    "Endvidere bør {inst} offentliggøre ministrenes kalendere og mødereferater.",
+    "Det bør være muligt at følge sin egen sag hos {inst} digitalt, ligesom man følger en pakke.",
+    "Grunddata af høj kvalitet er fundamentet for en effektiv offentlig sektor.",
+    "Vi ønsker, at {inst} måler og offentliggør, hvor lang tid sagsbehandlingen tager.",
+    "Derudover bør resultaterne af {service} evalueres åbent hvert år.",
+    "Åbne data skal være udgangspunktet, og lukkede data skal begrundes.",
+    "{Group} bør have en fast plads i det forum, der følger handlingsplanen.",
+    "Vi mener, at {value} styrkes, når {inst} forklarer, hvorfor forslag ikke bliver fulgt.",
+    "Partistøtte og private bidrag til politikere bør offentliggøres løbende.",
+    "Der bør være en uafhængig instans, der kan klage over {inst} på {area}.",
+    "Statens regnskaber bør lægges ud som {format} hvert kvartal.",
+    "Afslutningsvis vil vi fremhæve, at {value} kræver både vilje og ressourcer.",
+    "Vi foreslår et pilotprojekt med {tool} i tre kommuner i {year}.",
+    "Digitaliseringen må ikke efterlade {group}, som har brug for personlig betjening.",
+    "Naturressourcer som grundvand og råstoffer bør forvaltes åbent med data for alle.",
+    "Virksomheder, der modtager offentlige tilskud, bør oplyse om deres ejerforhold.",
+    "Vi støtter, at Danmark deltager i Open Government Partnership.",
+    "Handlingsplanen bør indeholde konkrete mål og milepæle, som kan følges af {group}.",
+    "Sikkerheden i {service} skal være høj, så {group} kan have tillid til løsningen.",
+    "Yderligere bør {inst} stille {data} til rådighed via {format}.",
+    "Endelig bør {inst} afrapportere om fremdriften i handlingsplanen hvert halve år.",
+    "Vi har gode erfaringer med {tool} på {area} og kan anbefale det.",
+    "Det er vigtigt, at {data} opdateres dagligt, så de kan bruges i praksis.",
+]
+EN_TEMPLATES = [
+    "We propose that {inst_en} publish {data_en} free of charge in open formats.",
+    "Firstly, the government should make {data_en} available to {group_en}.",
+    "Transparency requires that {group_en} can follow how public money is spent.",
+    "In addition, dashboards on {area_en} would let {group_en} see the results.",
+    "Public procurement contracts should be published with supplier, amount and terms.",
+    "A lobby register would show who meets ministers and officials.",
+    "Corruption should be prevented through openness about gifts and side jobs.",
+    "We recommend that digital services are developed together with {group_en}.",
+    "Open source software and open standards should be preferred in public IT projects.",
+    "Consultation deadlines are often too short for {group_en} to respond properly.",
+    "Whistleblowers need stronger protection against retaliation.",
+    "Companies should report on social responsibility and pay their taxes openly.",
+    "Furthermore, {inst_en} should report on the progress of the action plan twice a year.",
+    "Telemedicine can give {group_en} better care at home.",
+    "Finally, {data_en} should be updated daily so that they can be used in practice.",
+]
+INST_EN = ["the ministries", "the municipalities", "the regions", "public authorities",
+           "the Danish Agency for Digitisation", "the state"]
+DATA_EN = ["address data", "budget data", "environmental data", "procurement data",
+           "geographic data", "traffic data", "health statistics", "company registers"]
+GROUP_EN = ["citizens", "civil society", "journalists", "researchers", "businesses",
+            "patients", "young people"]
+AREA_EN = ["health care", "the environment", "schools", "transport", "social services"]
+
+# Composed sentences: opener + subject + modal + action + ending, for variety beyond templates.
+OPENERS = ["", "", "", "Vi foreslår, at ", "Vi mener, at ", "Det er vigtigt, at ",
+           "Vi anbefaler, at ", "Efter vores opfattelse er det nødvendigt, at ",
+           "Jeg synes, at ", "Vi vil opfordre til, at ", "Det vil være en god idé, hvis ",
+           "Vi ser gerne, at ", "Foreningen mener, at ", "Vores klare anbefaling er, at "]
+MODALS = ["bør", "skal", "må", "kan med fordel", "burde", "bør i højere grad", "skal fremover"]
+ACTIONS = [
+    "offentliggøre {data}", "gøre {data} frit tilgængelige", "inddrage {group} i arbejdet",
+    "stille krav om {format}", "etablere {tool} for {area}", "sikre {value} på {area}",
+    "udvikle {service} sammen med {group}", "måle og offentliggøre ventetider på {area}",
+    "åbne deres møder for {group}", "forenkle {service}", "evaluere {service} åbent",
+    "dele {data} med {group}", "bruge open source i nye it-projekter",
+    "investere i bedre {data}", "lytte mere til {group}", "give {group} adgang til {data}",
+    "forklare deres beslutninger om {area}", "styrke indsatsen mod korruption på {area}",
+    "offentliggøre kontrakter om {area}", "oprette et lobbyregister",
+    "beskytte whistleblowere på {area}", "afholde borgermøder om {area}",
+    "publicere budgetter og regnskaber som {format}", "fjerne gebyrer på {data}",
+    "samarbejde med {group} om {tool}", "prioritere {value} i alle nye projekter",
+    "tilbyde personlig hjælp til dem, der ikke kan bruge {service}",
+    "varsle {group} hurtigere ved kriser", "stille {data} til rådighed for forskning",
+    "kræve redegørelser om samfundsansvar fra store virksomheder",
+]
+ENDINGS = ["", "", "", " inden {year}", " på {area}", ", så {group} kan følge med",
+           ", fordi det styrker {value}", ", så pengene bruges bedre",
+           ", og det skal ske hurtigt", " i hele landet", " uden unødige omkostninger",
+           ", hvilket vil gavne {group}", " som led i handlingsplanen",
+           ", så vi undgår fejl og spild", " allerede fra næste år"]
+SUBJECTS = INST + ["regeringen", "vi som samfund", "alle offentlige institutioner",
+                   "de ansvarlige ministerier", "den enkelte kommune"]
+
+
+def _compose(rng: random.Random) -> str:
+    opener = rng.choice(OPENERS)
+    subject = rng.choice(SUBJECTS)
+    modal = rng.choice(MODALS)
+    action = _fill(rng.choice(ACTIONS), rng)
+    ending = _fill(rng.choice(ENDINGS), rng)
+    if opener:
+        sentence = f"{opener}{subject} {modal} {action}{ending}."
+    else:
+        sentence = f"{subject[0].upper()}{subject[1:]} {modal} {action}{ending}."
+    return sentence
+
+
+EN_OPENERS = ["", "", "We propose that ", "We believe that ", "It is important that ",
+              "We recommend that ", "In our view ", "I think that ", "Our association believes "
+              "that ", "It would help a lot if "]
+EN_MODALS = ["should", "must", "could", "ought to", "should in future", "need to"]
+EN_ACTIONS = [
+    "publish {data_en}", "make {data_en} freely available", "involve {group_en} early",
+    "require open standards", "build dashboards for {area_en}", "explain their decisions",
+    "develop digital services with {group_en}", "open their meetings to {group_en}",
+    "share {data_en} with {group_en}", "use open source software", "invest in better {data_en}",
+    "listen more to {group_en}", "publish contracts on {area_en}", "set up a lobby register",
+    "protect whistleblowers in {area_en}", "hold public hearings on {area_en}",
+    "publish budgets as open data", "remove fees on {data_en}", "measure waiting times in "
+    "{area_en}", "offer personal help to people who cannot use digital services",
+]
+EN_ENDINGS = ["", "", " by 2014", " in {area_en}", " so that {group_en} can follow the work",
+              " because it builds trust", " so that money is spent better", " across the country",
+              " as part of the action plan", " without extra costs", " from next year"]
+EN_SUBJECTS = INST_EN + ["the government", "every public body", "the responsible ministries",
+                         "each municipality", "Parliament"]
+
+
+def _compose_en(rng: random.Random) -> str:
+    opener = rng.choice(EN_OPENERS)
+    subject = rng.choice(EN_SUBJECTS)
+    body = (f"{subject} {rng.choice(EN_MODALS)} {_fill(rng.choice(EN_ACTIONS), rng)}"
+            f"{_fill(rng.choice(EN_ENDINGS), rng)}.")
+    return opener + body if opener else body[0].upper() + body[1:]
+
+
+DA_GREETINGS = ["Kære Digitaliseringsstyrelsen,", "Til rette vedkommende", "Hej,",
+                "Kære minister", "Att.: Digitaliseringsstyrelsen", "Goddag,", "Kære alle"]
+DA_SIGNOFFS = ["Med venlig hilsen", "Venlig hilsen", "Mvh.", "De bedste hilsner"]
+FIRST = ["Anne", "Peter", "Mette", "Lars", "Sofie", "Jens", "Hanne", "Mads", "Karen",
+         "Søren", "Louise", "Henrik", "Camilla", "Niels", "Ida", "Rasmus", "Birthe", "Ole"]
+LAST = ["Jensen", "Nielsen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen",
+        "Sørensen", "Rasmussen", "Jørgensen", "Madsen", "Kristensen", "Olsen", "Thomsen"]
+TOWNS = ["Aarhus", "Odense", "Aalborg", "Esbjerg", "Randers", "Kolding", "Horsens",
+         "Vejle", "Roskilde", "Herning", "Silkeborg", "Næstved", "Viborg", "Holstebro"]
+PERSONAL = [
+    "Jeg bor selv i {town} og har oplevet, hvor svært det er at finde oplysningerne.",
+    "Som pensionist i {town} bruger jeg selvbetjeningen hver uge, og den driller ofte.",
+    "Min datter er sygeplejerske og fortæller, at telemedicin virker godt hos dem.",
+    "I vores forening i {town} har vi brugt mange timer på at søge aktindsigt.",
+    "Jeg arbejder som udvikler og ville gerne bygge en app på de data.",
+    "Det vigtigste for mig er, at min kommune i {town} også bliver omfattet.",
+    "Jeg har selv ventet over et år på svar på en klage til kommunen.",
+    "Vores lokale avis i {town} har afsløret flere sager om dårlige udbud.",
+    "Jeg er landmand og savner adgang til data om grundvandet på min egen jord.",
+    "Husk også dem, der ikke har en computer, for eksempel min mor på 87.",
+]
+CUES = ["Desuden", "Endvidere", "Derudover", "Herudover", "Yderligere", "Samtidig"]
+SYNONYMS = {
+    "bør": "skal", "skal": "bør", "vigtigt": "afgørende", "afgørende": "vigtigt",
+    "borgerne": "befolkningen", "gratis": "uden betaling", "hurtig": "hurtigere",
+    "foreslår": "anbefaler", "anbefaler": "foreslår", "mener": "synes", "data": "oplysninger",
+    "offentlige": "statslige", "åbenhed": "gennemsigtighed", "gennemsigtighed": "åbenhed",
+}
+
+BIG_CAMPAIGN = """Kære Digitaliseringsstyrelsen,
+
+Vi skriver til jer som en del af kampagnen "Åbne data til alle". Danmark har nogle af verdens \
+bedste grunddata om adresser, bygninger, ejendomme og virksomheder, men alt for mange af dem \
+er stadig låst inde bag betaling og besværlige licenser.
+
+Vi foreslår, at alle grunddata gøres frit tilgængelige for borgere, virksomheder og \
+forskere senest i 2013. Data skal udleveres i åbne og maskinlæsbare formater, og de skal \
+opdateres løbende, så de kan bruges i nye digitale tjenester.
+
+For det andet foreslår vi, at kommunernes og statens budgetter og regnskaber offentliggøres \
+på et fælles dashboard, så alle kan se, hvordan skattekronerne bliver brugt. Gennemsigtighed \
+om de offentlige udgifter styrker tilliden til demokratiet og gør det sværere at skjule \
+spild og korruption.
+
+Endelig beder vi om, at civilsamfundet får en fast plads i arbejdet med handlingsplanen, og \
+at regeringen hvert halve år fortæller, hvor langt man er nået med hvert enkelt tiltag.
+
+Med venlig hilsen"""
+
+EN_CAMPAIGN = """Dear Ministry,
+
+I am writing in support of open government in Denmark. Public authorities should publish \
+their data as open data by default, in machine readable formats and under an open licence.
+
+I also ask you to introduce a public lobby register, so that everyone can see who meets \
+ministers and senior officials, and to protect whistleblowers in the public sector against \
+retaliation. These measures would strengthen accountability and public trust.
+
+Finally, please make sure that citizens and civil society are involved early, before \
+decisions are made, and that the consultation deadlines give people enough time to answer.
+
+Kind regards"""
+
+# The mad-libs letter: lists are slots, and each copy picks one alternative per slot.
+MADLIBS = [
+    ["Kære", "Til", "Hej"], ["minister", "ministeriet", "regeringen"], ",\n\n", "jeg",
+    ["skriver", "henvender mig"], "for at", ["opfordre", "bede", "anmode"], "jer om at",
+    ["sikre", "garantere", "beskytte"], "borgernes ret til", ["aktindsigt", "indsigt",
+                                                               "information"],
+    "i den offentlige forvaltning. Den nye offentlighedslov er et", ["alvorligt", "stort",
+                                                                   "markant"],
+    ["tilbageskridt", "skridt tilbage"], "for", ["åbenheden", "gennemsigtigheden"],
+    "i Danmark, og den vil gøre det", ["sværere", "vanskeligere", "umuligt"],
+    "for", ["journalister", "medierne", "pressen"], "og", ["borgere", "almindelige mennesker",
+                                                            "vælgere"],
+    "at", ["kontrollere", "holde øje med", "undersøge"], "magthaverne.",
+    ["Jeg", "Vi"], ["opfordrer", "beder"], "derfor", ["Folketinget", "politikerne",
+                                                      "regeringen"],
+    "til at", ["fjerne", "droppe", "stryge"], "ministerbetjeningsreglen og", ["sikre",
+                                                                          "garantere"],
+    "at", ["dokumenter", "interne dokumenter", "arbejdsdokumenter"], "bliver",
+    ["offentlige", "tilgængelige"], "som", ["hovedregel", "udgangspunkt"],
+    ". En", ["åben", "gennemsigtig", "ærlig"], "forvaltning er", ["fundamentet", "grundlaget",
+                                                               "forudsætningen"],
+    "for", ["tillid", "tilliden"], "til", ["demokratiet", "staten", "det offentlige"],
+    ". Open Government Partnership", ["forpligter", "binder"], "Danmark til mere",
+    ["åbenhed", "gennemsigtighed"], ", ikke mindre.\n\n", ["Med venlig hilsen", "Venlig hilsen",
+                                                          "Mvh."],
+]
+
+
+@dataclass
+class Corpus:
+    """A generated corpus: the records (dicts in the contracts' JSONL form) and the truth."""
+
+    records: list[dict]
+    truth: np.ndarray
+    campaigns: list[dict] = field(default_factory=list)
+
+    @property
+    def texts(self) -> list[str]:
+        return [r["text"] for r in self.records]
+
+
+def _fill(template: str, rng: random.Random) -> str:
+    inst = rng.choice(INST)
+    group = rng.choice(GROUP)
+    return template.format(
+        inst=inst, Inst=inst[0].upper() + inst[1:], data=rng.choice(DATA),
+        service=rng.choice(SERVICE), value=rng.choice(VALUE), group=group,
+        Group=group[0].upper() + group[1:], format=rng.choice(FORMAT), area=rng.choice(AREA),
+        tool=rng.choice(TOOL), year=rng.choice(YEAR), inst_en=rng.choice(INST_EN),
+        data_en=rng.choice(DATA_EN), group_en=rng.choice(GROUP_EN), area_en=rng.choice(AREA_EN),
+    )
+
+
+def _pool(templates: list[str], size: int, rng: random.Random, composed: float = 0.0,
+          compose=None) -> list[str]:
+    compose = compose or _compose
+    return [compose(rng) if rng.random() < composed else _fill(rng.choice(templates), rng)
+            for _ in range(size)]
+
+
+def _name(rng: random.Random) -> str:
+    return f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+
+
+def _background(rng: random.Random, da_pool: list[str], en_pool: list[str]) -> tuple[str, str]:
+    english = rng.random() < 0.08
+    pool = en_pool if english else da_pool
+    n = rng.randint(6, 17)
+    sentences = [rng.choice(pool) for _ in range(n)]
+    if not english:
+        for i in range(1, n):
+            s = sentences[i]
+            if rng.random() < 0.12 and not s.startswith(("Vi ", "For det")):
+                sentences[i] = f"{rng.choice(CUES)} {s[0].lower()}{s[1:]}"
+    style = rng.random()
+    if style < 0.2:
+        body = "\n".join(f"{i + 1}. {s}" for i, s in enumerate(sentences))
+    elif style < 0.3:
+        body = "\n".join(f"- {s}" for s in sentences)
+    else:
+        paragraphs, i = [], 0
+        while i < n:
+            k = rng.randint(2, 4)
+            paragraphs.append(" ".join(sentences[i:i + k]))
+            i += k
+        body = "\n\n".join(paragraphs)
+    parts = []
+    if rng.random() < 0.5:
+        parts.append("Dear Sir or Madam," if english else rng.choice(DA_GREETINGS))
+    parts.append(body)
+    if rng.random() < 0.5:
+        parts.append(("Kind regards" if english else rng.choice(DA_SIGNOFFS)) + "\n" + _name(rng))
+    return "\n\n".join(parts), ("en" if english else "da")
+
+
+def _typo(word: str, rng: random.Random) -> str:
+    if len(word) < 4:
+        return word
+    i = rng.randrange(1, len(word) - 1)
+    kind = rng.random()
+    if kind < 0.4:
+        return word[:i] + word[i + 1:]
+    if kind < 0.7:
+        return word[:i - 1] + word[i] + word[i - 1] + word[i + 1:]
+    return word[:i] + rng.choice("aeiorstn") + word[i + 1:]
+
+
+def _mutate(text: str, rng: random.Random) -> str:
+    """A personal copy of a form letter: the edits people make before pressing send."""
+    paragraphs = text.split("\n\n")
+    if rng.random() < 0.4:
+        if len(paragraphs[0]) < 40:
+            paragraphs[0] = rng.choice(DA_GREETINGS)
+        else:
+            paragraphs.insert(0, rng.choice(DA_GREETINGS))
+    if rng.random() < 0.1 and len(paragraphs) > 3:
+        del paragraphs[rng.randrange(1, len(paragraphs) - 1)]
+    if rng.random() < 0.35:
+        addition = " ".join(
+            rng.choice(PERSONAL).format(town=rng.choice(TOWNS)) for _ in range(rng.randint(1, 3))
+        )
+        where = rng.randrange(1, len(paragraphs) + 1) if len(paragraphs) > 1 else 1
+        paragraphs.insert(where, addition)
+    words = "\n\n".join(paragraphs).split(" ")
+    for _ in range(rng.choice((0, 0, 1, 1, 2, 3))):
+        j = rng.randrange(len(words))
+        words[j] = _typo(words[j], rng)
+    for _ in range(rng.choice((0, 0, 1, 2))):
+        j = rng.randrange(len(words))
+        words[j] = SYNONYMS.get(words[j], words[j])
+    if rng.random() < 0.05 and len(words) > 3:
+        j = rng.randrange(len(words) - 1)
+        words[j], words[j + 1] = words[j + 1], words[j]
+    out = " ".join(words)
+    if rng.random() < 0.05:
+        out = out.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    elif rng.random() < 0.02:
+        # scanned and OCR'd: some å and ø misread
+        out = "".join({"å": "d", "ø": "g"}.get(ch, ch) if rng.random() < 0.3 else ch
+                      for ch in out)
+    out = out.rstrip() + "\n" + _name(rng) if rng.random() < 0.7 else out
+    return out
+
+
+def _madlibs(rng: random.Random) -> str:
+    out = []
+    for part in MADLIBS:
+        out.append(rng.choice(part) if isinstance(part, list) else part)
+    text = " ".join(out).replace(" ,", ",").replace(" .", ".").replace("\n ", "\n")
+    return text
+
+
+def generate(n: int, seed: int = 2012) -> Corpus:
+    """Return a corpus of ``n`` responses with planted campaigns; same arguments, same corpus."""
+    rng = random.Random(seed)
+    da_pool = _pool(DA_TEMPLATES, max(2000, min(300_000, n // 2)), rng, composed=0.8)
+    en_pool = _pool(EN_TEMPLATES, max(1000, min(50_000, n // 10)), rng, composed=0.8,
+                    compose=_compose_en)
+    texts: list[str] = []
+    langs: list[str] = []
+    labels: list[int] = []
+    campaigns: list[dict] = []
+
+    def add_campaign(kind: str, size: int, make) -> None:
+        cid = len(campaigns)
+        campaigns.append({"id": cid, "kind": kind, "size": size})
+        for _ in range(size):
+            text, lang = make()
+            texts.append(text)
+            langs.append(lang)
+            labels.append(cid)
+
+    if n >= 50:
+        add_campaign("form-letter", int(n * 0.12),
+                     lambda: (_mutate(BIG_CAMPAIGN, rng), "da"))
+        add_campaign("mad-libs", int(n * 0.03),
+                     lambda: (_mutate(_madlibs(rng), rng) if rng.random() < 0.3
+                              else _madlibs(rng), "da"))
+        add_campaign("form-letter-en", int(n * 0.01), lambda: (
+            EN_CAMPAIGN.replace("Dear Ministry", rng.choice(["Dear Ministry", "Hello",
+                                                             "To whom it may concern"]))
+            + ("\n" + _name(rng) if rng.random() < 0.6 else ""), "en"))
+        for share in (0.015, 0.01, 0.005, 0.003):
+            base, lang = _background(rng, da_pool, en_pool)
+            add_campaign("medium", max(2, int(n * share)),
+                         lambda b=base, la=lang: (_mutate(b, rng), la))
+    small_budget = int(n * 0.05)
+    while small_budget > 0:
+        size = min(small_budget, rng.choice((2, 2, 3, 4, 5, 8, 12, 20, 30)))
+        small_budget -= size
+        base, lang = _background(rng, da_pool, en_pool)
+        exact = rng.random() < 0.4
+        add_campaign("exact" if exact else "small", max(2, size),
+                     lambda b=base, la=lang, e=exact: (b if e else _mutate(b, rng), la))
+    while len(texts) < n:
+        text, lang = _background(rng, da_pool, en_pool)
+        texts.append(text)
+        langs.append(lang)
+        labels.append(-1)
+    texts, langs, labels = texts[:n], langs[:n], labels[:n]
+    order = np.random.default_rng(seed).permutation(len(texts))
+    kinds = ["citizen"] * 6 + ["ngo", "business", "authority_municipality", "research"]
+    records = [
+        {"id": f"r-{i:07d}", "text": texts[j], "language": langs[j],
+         "respondent_kind": kinds[(j * 7919) % len(kinds)]}
+        for i, j in enumerate(order)
+    ]
+    truth = np.asarray(labels, dtype=np.int64)[order]
+    return Corpus(records=records, truth=truth, campaigns=campaigns)
+
+
+def pairwise_scores(predicted: np.ndarray, truth: np.ndarray) -> tuple[float, float]:
+    """Pairwise precision and recall of a grouping against the truth, without listing pairs.
+
+    Both arrays give a group label per response, -1 for none. Pairs are counted from the
+    contingency table, so a campaign of 100,000 copies costs nothing extra.
+    """
+    predicted = np.asarray(predicted, dtype=np.int64)
+    truth = np.asarray(truth, dtype=np.int64)
+
+    def pairs(counts: np.ndarray) -> int:
+        counts = counts.astype(np.int64)
+        return int((counts * (counts - 1) // 2).sum())
+
+    pred_pairs = pairs(np.unique(predicted[predicted >= 0], return_counts=True)[1])
+    true_pairs = pairs(np.unique(truth[truth >= 0], return_counts=True)[1])
+    both = (predicted >= 0) & (truth >= 0)
+    key = predicted[both] * (int(truth.max()) + 2) + truth[both]
+    tp = pairs(np.unique(key, return_counts=True)[1])
+    precision = tp / pred_pairs if pred_pairs else 1.0
+    recall = tp / true_pairs if true_pairs else 1.0
+    return precision, recall

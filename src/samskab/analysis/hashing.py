@@ -1,0 +1,473 @@
+"""Vectorised word hashing, slot collapsing, shingling and one-permutation MinHash.
+
+Shingling in Python costs about 10 s per 100,000 responses, so nothing here loops over words in
+Python. A chunk of texts is joined, encoded as Latin-1 and mapped through a 256-byte table
+(lower case, accents folded, ``ö``→``ø``, ``ä``→``æ``, punctuation to space) with
+``bytes.translate``; word boundaries come from a boolean mask over the byte array; each word's
+hash is a polynomial hash read off one cumulative sum (``Σ b_j·P^j`` over the word, multiplied
+by ``P^-start``; arithmetic wraps modulo 2**64, ``P`` is odd so it has an inverse) and then mixed
+with murmur3's finaliser. Word 3-shingles are mixed from neighbouring word hashes, and one
+hash per shingle gives a 128-bin one-permutation MinHash (Li, Owen and Zhang 2012) filled with
+``np.minimum.at``, densified by borrowing from the next non-empty bin (Shrivastava 2017).
+
+Slot collapsing is how "mad-libs" campaigns, whose copies swap synonyms slot by slot, are
+caught: a one-sided two-word context (the two words before, or the two after, a position) that
+recurs in the data and is followed by only a few alternative words, each of them repeatedly, is a
+template slot. Every word in such a slot is replaced by one slot token, so
+``jeg [opfordrer|beder|anmoder] jer`` hashes the same in every copy. Slots are learnt from the
+data (a deterministic sample), twice, so that slots next to slots are found too; nothing is tuned
+to a particular letter.
+
+All functions are deterministic: the seeds are constants of this module.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+import numpy as np
+
+U64 = np.uint64
+EMPTY32 = np.uint32(0xFFFFFFFF)
+SIG_BINS = 128
+SHINGLE_WORDS = 3
+
+_P = 0x100000001B3 | 1  # odd, so invertible modulo 2**64
+_P_INV = pow(_P, -1, 1 << 64)
+_C1 = U64(0xFF51AFD7ED558CCD)
+_C2 = U64(0xC4CEB9FE1A85EC53)
+_M1 = U64(0x9E3779B97F4A7C15)
+_M2 = U64(0xBF58476D1CE4E5B9)
+_M3 = U64(0x94D049BB133111EB)
+_SALT_LEFT = U64(0x2545F4914F6CDD1D)
+_SALT_RIGHT = U64(0x5851F42D4C957F2D)
+_SALT_SHORT = U64(0x27BB2EE687B0B0FD)
+SLOT_TOKEN = U64(0x6A09E667F3BCC909)
+
+
+def fmix64(x: np.ndarray) -> np.ndarray:
+    """Murmur3's 64-bit finaliser, applied element-wise (returns a new array)."""
+    x = x ^ (x >> U64(33))
+    x *= _C1
+    x ^= x >> U64(33)
+    x *= _C2
+    x ^= x >> U64(33)
+    return x
+
+
+def _byte_table() -> tuple[bytes, bytes]:
+    """Latin-1 byte → normalised byte; non-word bytes become a space.
+
+    The second table is for texts that had to be encoded as UTF-8: bytes of multi-byte
+    characters are kept as word bytes, unchanged.
+    """
+    special = {"ö": "ø", "ä": "æ", "ü": "u", "ß": "s", "ð": "d", "þ": "t"}
+    table = bytearray(256)
+    for b in range(256):
+        c = chr(b)
+        if not c.isalnum() or b in (0xAA, 0xB2, 0xB3, 0xB5, 0xB9, 0xBA, 0xBC, 0xBD, 0xBE):
+            table[b] = 0x20
+            continue
+        low = c.lower()
+        low = special.get(low, low)
+        if low not in "æøå" and ord(low) > 0x7F:
+            base = unicodedata.normalize("NFKD", low)[0]
+            low = base if ord(base) < 0x80 else low
+        table[b] = ord(low) if ord(low) < 256 else 0x20
+    utf8 = bytearray(table)
+    for b in range(0x80, 0x100):
+        utf8[b] = b
+    return bytes(table), bytes(utf8)
+
+
+LATIN1_TABLE, UTF8_TABLE = _byte_table()
+
+# Typographic punctuation outside Latin-1 that would otherwise force a UTF-8 encoding.
+_UNICODE_PUNCT = {
+    cp: " " for cp in (
+        0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2018, 0x2019, 0x201A, 0x201C,
+        0x201D, 0x201E, 0x2022, 0x2026, 0x2032, 0x2033, 0x2039, 0x203A, 0x20AC, 0x2122,
+        0x200B, 0x200C, 0x200D, 0xFEFF, 0x2028, 0x2029, 0x2002, 0x2003, 0x2009, 0x202F,
+    )
+}
+
+
+def _encode_one(text: str) -> bytes:
+    try:
+        return text.encode("latin-1").translate(LATIN1_TABLE)
+    except UnicodeEncodeError:
+        pass
+    text = text.translate(_UNICODE_PUNCT)
+    try:
+        return text.encode("latin-1").translate(LATIN1_TABLE)
+    except UnicodeEncodeError:
+        return text.lower().encode("utf-8").translate(UTF8_TABLE)
+
+
+def encode_texts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Normalised bytes of ``texts`` separated by spaces, and each text's start offset."""
+    joined = "\x00".join(texts)
+    try:
+        raw = joined.encode("latin-1").translate(LATIN1_TABLE)
+        lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    except UnicodeEncodeError:
+        parts = [_encode_one(t) for t in texts]
+        raw = b" ".join(parts)
+        lengths = np.fromiter((len(p) for p in parts), dtype=np.int64, count=len(parts))
+    starts = np.zeros(len(texts), dtype=np.int64)
+    if len(texts) > 1:
+        np.cumsum(lengths[:-1] + 1, out=starts[1:])
+    return np.frombuffer(raw, dtype=np.uint8), starts
+
+
+_DIGRAPHS = ((ord("a"), ord("e"), 0xE6), (ord("o"), ord("e"), 0xF8), (ord("a"), ord("a"), 0xE5))
+
+
+def _fold_digraphs(arr: np.ndarray, doc_starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``ae``→``æ``, ``oe``→``ø``, ``aa``→``å`` (Danish written without Danish letters), done
+    on the byte array: the first byte is replaced and the second removed."""
+    if len(arr) < 2:
+        return arr, doc_starts
+    first, second = arr[:-1], arr[1:]
+    is_a = first == ord("a")
+    pair = (is_a & ((second == ord("e")) | (second == ord("a")))) | (
+        (first == ord("o")) & (second == ord("e")))
+    if not pair.any():
+        return arr, doc_starts
+    pair[1:] &= ~pair[:-1]  # "aae": fold the first pair only
+    where = np.flatnonzero(pair)
+    out = arr.copy()
+    nxt = arr[where + 1]
+    out[where] = np.where(nxt == ord("a"), 0xE5, np.where(arr[where] == ord("a"), 0xE6, 0xF8))
+    keep = np.ones(len(arr), dtype=bool)
+    keep[where + 1] = False
+    removed_before = np.searchsorted(where + 1, doc_starts)
+    return out[keep], doc_starts - removed_before
+
+
+class _Powers:
+    """Cached powers of P and P^-1 modulo 2**64, grown on demand (thread-safe enough: a race
+    only recomputes the same values)."""
+
+    def __init__(self) -> None:
+        self.pw = np.ones(1, dtype=U64)
+        self.pinv = np.ones(1, dtype=U64)
+
+    def get(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        if len(self.pw) < n:
+            size = max(n, 2 * len(self.pw))
+            pw = np.full(size, _P, dtype=U64)
+            pw[0] = 1
+            pinv = np.full(size, _P_INV, dtype=U64)
+            pinv[0] = 1
+            self.pw = np.cumprod(pw, dtype=U64)
+            self.pinv = np.cumprod(pinv, dtype=U64)
+        return self.pw, self.pinv
+
+
+_POWERS = _Powers()
+
+
+def token_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """64-bit hashes of the words of ``texts`` in order, and the number of words per text.
+
+    Words are maximal runs of letters and digits after normalisation; the same word gives the
+    same hash in every text and every run.
+    """
+    arr, doc_starts = encode_texts(texts)
+    arr, doc_starts = _fold_digraphs(arr, doc_starts)
+    n = len(arr)
+    if n == 0:
+        return np.zeros(0, dtype=U64), np.zeros(len(texts), dtype=np.int64)
+    word = arr != 0x20
+    edge = np.empty(n + 1, dtype=bool)
+    edge[0] = word[0]
+    edge[n] = word[n - 1]
+    np.not_equal(word[1:], word[:-1], out=edge[1:n])
+    bounds = np.flatnonzero(edge)
+    starts, ends = bounds[0::2], bounds[1::2]
+    pw, pinv = _POWERS.get(n)
+    csum = np.empty(n + 1, dtype=U64)
+    csum[0] = 0
+    np.multiply(arr, pw[:n], out=csum[1:], dtype=U64)
+    np.cumsum(csum[1:], out=csum[1:])
+    h = csum[ends] - csum[starts]
+    h *= pinv[starts]
+    h = fmix64(h)
+    first_token = np.searchsorted(starts, doc_starts)
+    doc_len = np.diff(np.append(first_token, len(starts))).astype(np.int64)
+    return h, doc_len
+
+
+def _doc_index(doc_len: np.ndarray) -> np.ndarray:
+    return np.repeat(np.arange(len(doc_len), dtype=np.int64), doc_len)
+
+
+def _contexts(h: np.ndarray, doc: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                         np.ndarray]:
+    """Left (two words before) and right (two after) context keys and their validity."""
+    n = len(h)
+    left = np.zeros(n, dtype=U64)
+    right = np.zeros(n, dtype=U64)
+    valid_l = np.zeros(n, dtype=bool)
+    valid_r = np.zeros(n, dtype=bool)
+    if n >= 3:
+        left[2:] = fmix64(h[:-2] * _M1 + h[1:-1] * _M2) ^ _SALT_LEFT
+        valid_l[2:] = doc[:-2] == doc[2:]
+        right[:-2] = fmix64(h[1:-1] * _M2 + h[2:] * _M3) ^ _SALT_RIGHT
+        valid_r[:-2] = doc[:-2] == doc[2:]
+    return left, valid_l, right, valid_r
+
+
+@dataclass
+class SlotTable:
+    """Template slots learnt from data: sorted context keys, one pair of arrays per pass."""
+
+    passes: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        out = {}
+        for i, (left, right) in enumerate(self.passes):
+            out[f"slots_{i}_left"] = left
+            out[f"slots_{i}_right"] = right
+        return out
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> SlotTable:
+        passes = []
+        i = 0
+        while f"slots_{i}_left" in arrays:
+            passes.append((np.asarray(arrays[f"slots_{i}_left"], dtype=U64),
+                           np.asarray(arrays[f"slots_{i}_right"], dtype=U64)))
+            i += 1
+        return cls(passes)
+
+    def key_sets(self) -> list[tuple[_KeySet, _KeySet]]:
+        cached = getattr(self, "_key_sets", None)
+        if cached is None or len(cached) != len(self.passes):
+            cached = [(_KeySet(a), _KeySet(b)) for a, b in self.passes]
+            self._key_sets = cached
+        return cached
+
+    @property
+    def size(self) -> int:
+        return sum(len(a) + len(b) for a, b in self.passes)
+
+
+def _slot_keys(keys: np.ndarray, mids: np.ndarray, *, min_count: int, max_alternatives: int,
+               min_share: float) -> np.ndarray:
+    """Context keys that behave like template slots (see the module docstring): seen at least
+    ``min_count`` times, followed by 2..``max_alternatives`` words that each take at least
+    ``min_share`` of its occurrences and together at least 80 %."""
+    if len(keys) == 0:
+        return np.zeros(0, dtype=U64)
+    ordered = np.sort(keys)
+    first = np.concatenate([[True], ordered[1:] != ordered[:-1]])
+    ukeys = ordered[first]
+    kcount = np.diff(np.concatenate([np.flatnonzero(first), [len(ordered)]]))
+    frequent_keys = ukeys[kcount >= min_count]
+    if len(frequent_keys) == 0:
+        return np.zeros(0, dtype=U64)
+    total = kcount[kcount >= min_count].astype(np.float64)
+    keep = _lookup(frequent_keys, keys)
+    kid = np.searchsorted(frequent_keys, keys[keep]).astype(U64)
+    # (context, middle word) as one key: the context's rank above bit 40, 40 bits of the word.
+    pairs, pcount = np.unique((kid << U64(40)) | (mids[keep] >> U64(24)), return_counts=True)
+    pk = (pairs >> U64(40)).astype(np.int64)
+    alternative = pcount >= np.maximum(2.0, min_share * total[pk])
+    n_alt = np.bincount(pk[alternative], minlength=len(frequent_keys))
+    covered = np.bincount(pk[alternative], weights=pcount[alternative],
+                          minlength=len(frequent_keys))
+    ok = (n_alt >= 2) & (n_alt <= max_alternatives) & (covered >= 0.8 * total)
+    return frequent_keys[ok]
+
+
+_FILTER_BITS = 22
+
+
+class _KeySet:
+    """A sorted key array with a direct-address filter (4 MB) that answers most misses before
+    any binary search."""
+
+    def __init__(self, sorted_keys: np.ndarray) -> None:
+        self.keys = sorted_keys
+        self.present = np.zeros(1 << _FILTER_BITS, dtype=bool)
+        if len(sorted_keys):
+            self.present[(sorted_keys >> U64(64 - _FILTER_BITS)).astype(np.int64)] = True
+
+    def contains(self, keys: np.ndarray) -> np.ndarray:
+        if len(self.keys) == 0 or len(keys) == 0:
+            return np.zeros(len(keys), dtype=bool)
+        hit = self.present[(keys >> U64(64 - _FILTER_BITS)).astype(np.intp)]
+        cand_idx = np.flatnonzero(hit)
+        if len(cand_idx):
+            cand = keys[cand_idx]
+            pos = np.searchsorted(self.keys, cand)
+            pos[pos == len(self.keys)] = 0
+            hit[cand_idx] = self.keys[pos] == cand
+        return hit
+
+
+def _lookup(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    if len(sorted_keys) == 0 or len(keys) == 0:
+        return np.zeros(len(keys), dtype=bool)
+    pos = np.searchsorted(sorted_keys, keys)
+    pos[pos == len(sorted_keys)] = 0
+    return sorted_keys[pos] == keys
+
+
+def _apply_pass(h: np.ndarray, doc: np.ndarray, left_keys: _KeySet, right_keys: _KeySet
+                ) -> np.ndarray:
+    left, valid_l, right, valid_r = _contexts(h, doc)
+    hit = (left_keys.contains(left) & valid_l) | (right_keys.contains(right) & valid_r)
+    if not hit.any():
+        return h
+    # One token for every slot: which context found the slot may differ between two copies
+    # (an edit nearby), the fact that it is a slot does not.
+    out = h.copy()
+    out[hit] = SLOT_TOKEN
+    return out
+
+
+def learn_slots(h: np.ndarray, doc_len: np.ndarray, *, passes: int = 2, min_count: int = 8,
+                max_alternatives: int = 6, min_share: float = 0.08) -> SlotTable:
+    """Learn template slots from word hashes of a sample of texts (see module docstring)."""
+    doc = _doc_index(doc_len)
+    table = SlotTable()
+    for _ in range(passes):
+        left, valid_l, right, valid_r = _contexts(h, doc)
+        kw = {"min_count": min_count, "max_alternatives": max_alternatives,
+              "min_share": min_share}
+        lk = _slot_keys(left[valid_l], h[valid_l], **kw)
+        rk = _slot_keys(right[valid_r], h[valid_r], **kw)
+        table.passes.append((lk, rk))
+        h = _apply_pass(h, doc, _KeySet(lk), _KeySet(rk))
+    return table
+
+
+def collapse_slots(h: np.ndarray, doc_len: np.ndarray, table: SlotTable | None) -> np.ndarray:
+    """Replace words in learnt template slots by their slot token."""
+    if table is None or not table.passes:
+        return h
+    doc = _doc_index(doc_len)
+    for left_keys, right_keys in table.key_sets():
+        h = _apply_pass(h, doc, left_keys, right_keys)
+    return h
+
+
+def shingle_hashes(h: np.ndarray, doc_len: np.ndarray, k: int = SHINGLE_WORDS
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Hashes of word k-shingles per text; a text shorter than k words gives one shingle."""
+    n = len(h)
+    doc = _doc_index(doc_len)
+    if n >= k:
+        mix = h[: n - k + 1] * _M1
+        for j, m in zip(range(1, k), (_M2, _M3, _M1), strict=False):
+            mix = (mix ^ (mix >> U64(29))) + h[j: n - k + 1 + j] * m
+        valid = doc[: n - k + 1] == doc[k - 1:]
+        sh = fmix64(mix[valid])
+        sh_doc = doc[: n - k + 1][valid]
+    else:
+        sh = np.zeros(0, dtype=U64)
+        sh_doc = np.zeros(0, dtype=np.int64)
+    short = np.flatnonzero((doc_len > 0) & (doc_len < k))
+    if len(short):
+        offsets = np.concatenate([[0], np.cumsum(doc_len)])
+        extra = np.empty(len(short), dtype=U64)
+        for i, d in enumerate(short):
+            acc = U64(0)
+            for x in h[offsets[d]: offsets[d + 1]]:
+                acc = U64((int(acc) * int(_M1) + int(x)) & 0xFFFFFFFFFFFFFFFF)
+            extra[i] = acc ^ _SALT_SHORT
+        sh = np.concatenate([sh, fmix64(extra)])
+        sh_doc = np.concatenate([sh_doc, short])
+        order = np.argsort(sh_doc, kind="stable")
+        sh, sh_doc = sh[order], sh_doc[order]
+    counts = np.bincount(sh_doc, minlength=len(doc_len)).astype(np.int64)
+    return sh, counts
+
+
+def oph_signatures(sh: np.ndarray, sh_counts: np.ndarray, bins: int = SIG_BINS) -> np.ndarray:
+    """One-permutation MinHash signatures, ``uint32[n_texts, bins]``, densified.
+
+    A text with no shingles keeps an all-``0xFFFFFFFF`` row (never grouped).
+    """
+    n_docs = len(sh_counts)
+    bits = int(bins).bit_length() - 1
+    if 1 << bits != bins:
+        raise ValueError("bins must be a power of two")
+    sig = np.full(n_docs * bins, EMPTY32, dtype=np.uint32)
+    if len(sh):
+        doc = _doc_index(sh_counts)
+        idx = doc * bins + (sh >> U64(64 - bits)).astype(np.int64)
+        val = ((sh >> U64(16)) & U64(0xFFFFFFFF)).astype(np.uint32)
+        np.minimum.at(sig, idx, val)
+    sig = sig.reshape(n_docs, bins)
+    empty = sig == EMPTY32
+    partial = np.flatnonzero(empty.any(axis=1) & ~empty.all(axis=1))
+    if len(partial):
+        sig[partial] = _densify(sig[partial], empty[partial])
+    return sig
+
+
+def _densify(rows: np.ndarray, empty: np.ndarray) -> np.ndarray:
+    """Fill each empty bin from the next non-empty bin to its right (circularly), mixed with
+    the distance so borrowed values do not look like native ones."""
+    m, bins = rows.shape
+    col = np.arange(2 * bins)
+    filled = np.where(np.concatenate([~empty, ~empty], axis=1), col, 2 * bins * 2)
+    nearest = np.minimum.accumulate(filled[:, ::-1], axis=1)[:, ::-1][:, :bins]
+    dist = (nearest - col[:bins]).astype(U64)
+    src = rows[np.arange(m)[:, None], nearest % bins].astype(U64)
+    mixed = (fmix64(src * _M1 + dist * _M2) >> U64(32)).astype(np.uint32)
+    return np.where(empty, mixed, rows)
+
+
+def _sub_chunks(texts: list[str], max_chars: int = 1 << 21) -> list[tuple[int, int]]:
+    """Split ``texts`` into runs of about ``max_chars`` characters: small arrays stay in cache
+    and fresh memory (slow to fault in on some machines) is rarely needed."""
+    out, start, size = [], 0, 0
+    for i, t in enumerate(texts):
+        size += len(t) + 1
+        if size >= max_chars:
+            out.append((start, i + 1))
+            start, size = i + 1, 0
+    if start < len(texts) or not out:
+        out.append((start, len(texts)))
+    return out
+
+
+def signatures(texts: list[str], slots: SlotTable | None = None, bins: int = SIG_BINS
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Signatures of ``texts`` (``uint32[n, bins]``) and their word counts (``int64[n]``)."""
+    sig = np.empty((len(texts), bins), dtype=np.uint32)
+    words = np.empty(len(texts), dtype=np.int64)
+    for a, b in _sub_chunks(texts):
+        h, doc_len = token_hashes(texts[a:b])
+        h = collapse_slots(h, doc_len, slots)
+        sh, counts = shingle_hashes(h, doc_len)
+        sig[a:b] = oph_signatures(sh, counts, bins)
+        words[a:b] = doc_len
+    return sig, words
+
+
+def sample_token_hashes(texts: list[str], max_docs: int = 20_000
+                        ) -> tuple[np.ndarray, np.ndarray]:
+    """Word hashes of an evenly spaced, deterministic sample of ``texts`` (for slot learning)."""
+    step = max(1, len(texts) // max_docs)
+    sample = texts[::step][:max_docs]
+    hs, lens = [], []
+    for a, b in _sub_chunks(sample):
+        h, dl = token_hashes(sample[a:b])
+        hs.append(h)
+        lens.append(dl)
+    if not hs:
+        return np.zeros(0, dtype=U64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(hs), np.concatenate(lens)
+
+
+def signatures_from_arrays(texts: list[str], slot_arrays: dict[str, np.ndarray],
+                           bins: int = SIG_BINS) -> tuple[np.ndarray, np.ndarray]:
+    """Same as :func:`signatures`, with the slot table as plain arrays (for Dask workers)."""
+    return signatures(texts, SlotTable.from_arrays(slot_arrays) if slot_arrays else None, bins)
