@@ -160,3 +160,15 @@ def test_form_fields_have_labels(client):
                   "id_consent_publish_response", "id_consent_publish_name"):
         assert f'for="{field}"' in html
         assert f'id="{field}"' in html
+
+
+def test_danish_first_whatever_the_browser_asks_for(client):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="da"' in html
+    assert "Åbne høringer" in html
+
+
+def test_errors_are_tied_to_their_fields(client):
+    html = _post(client, ConsultationFactory(), email="nope").content.decode()
+    assert 'aria-describedby="id_email_error id_email_hint"' in html
+    assert 'aria-invalid="true"' in html

@@ -63,11 +63,11 @@ class ResponseForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("idempotency_token", uuid.uuid4().hex)
-        help_ids = {}
-        for name, bound in self.fields.items():
-            if bound.help_text:
-                help_ids[name] = f"id_{name}_hint"
-        self.help_ids = help_ids
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.TextInput | forms.EmailInput | forms.Textarea):
+                widget.attrs.setdefault("class", "form-input input-width-xl")
+
 
     def clean_idempotency_token(self) -> str:
         token = self.cleaned_data.get("idempotency_token", "")

@@ -121,6 +121,12 @@ class Consultation(models.Model):
         return self.status == ConsultationStatus.OPEN
 
     @property
+    def last_moment(self):
+        """The deadline as people say it: a midnight close is shown as 23:59 the day before."""
+        return self.closes_at - timedelta(minutes=1) if timezone.localtime(
+            self.closes_at).time().strftime("%H:%M") == "00:00" else self.closes_at
+
+    @property
     def period_days(self) -> int:
         """Length of the consultation period in calendar days, both ends counted."""
         tz = timezone.get_default_timezone()
