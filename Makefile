@@ -44,7 +44,7 @@ demo: install
 	$(SAMSKAB) demo
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff check src tests bench scripts
 
 test: install lint
 	@bash scripts/run-tests.sh
