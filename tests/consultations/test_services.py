@@ -157,3 +157,10 @@ def test_receipt_mail_is_sent_by_the_worker_in_the_senders_language(run_worker):
     assert "OD-0001" in message.subject
     assert "Thank you for your response" in message.body
     assert message.extra_headers["Auto-Submitted"] == "auto-replied"
+
+
+def test_a_consultation_is_published_before_it_opens():
+    from django.db import IntegrityError
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ConsultationFactory(published_at=timezone.now(), opens_at=timezone.now() - timedelta(1))

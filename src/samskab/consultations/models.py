@@ -96,6 +96,11 @@ class Consultation(models.Model):
                 condition=models.Q(closes_at__gt=models.F("opens_at")),
                 name="consultation_closes_after_opening",
             ),
+            # OGP: the process and timeline are published before the consultation opens.
+            models.CheckConstraint(
+                condition=models.Q(published_at__lte=models.F("opens_at")),
+                name="consultation_published_before_opening",
+            ),
         ]
 
     def __str__(self) -> str:
