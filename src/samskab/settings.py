@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "samskab.core",
     "samskab.consultations",
+    "samskab.api",
     "samskab.web",
 ]
 

@@ -1,0 +1,153 @@
+"""The JSON API for other portals: plain Django views over `api.services`.
+
+Token-authenticated only (no session, no cookie), hence CSRF-exempt. Every error is JSON:
+`{"error": {"code", "message", "field"}}`.
+"""
+
+import json
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
+
+from samskab.api import services
+from samskab.api.models import ApiToken
+from samskab.consultations.intake.files import RecordError
+from samskab.consultations.services import Receipt, ReceiveError
+
+OPENAPI_PATH = Path(__file__).with_name("openapi.json")
+
+# HTTP status of each error code; refusals of `response_receive` not listed here are 422.
+STATUS = {
+    "invalid_json": 400,
+    "unauthorized": 401,
+    "forbidden": 403,
+    "not_found": 404,
+    "method_not_allowed": 405,
+    "closed": 409,
+    "not_open": 409,
+    "idempotency_conflict": 409,
+    "payload_too_large": 413,
+    "unsupported_media_type": 415,
+    "validation": 422,
+    "batch_rejected": 422,
+}
+
+
+def error_response(code: str, message: Any, field: str | None = None, **extra) -> JsonResponse:
+    response = JsonResponse(
+        {"error": {"code": code, "message": str(message), "field": field}, **extra},
+        status=STATUS.get(code, 422),
+        json_dumps_params={"ensure_ascii": False},
+    )
+    if code == "unauthorized":
+        response["WWW-Authenticate"] = 'Bearer realm="samskab"'
+    return response
+
+
+def _bearer_secret(request: HttpRequest) -> str:
+    scheme, _space, secret = request.headers.get("Authorization", "").partition(" ")
+    return secret.strip() if scheme.lower() == "bearer" else ""
+
+
+def token_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """POST only, a valid token admitting the consultation, a JSON body; then `view(request,
+    token=, consultation=, body=)`. Known refusals of the services become JSON errors."""
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapper(request: HttpRequest, slug: str) -> HttpResponse:
+        if request.method != "POST":
+            response = error_response("method_not_allowed", _("Kun POST er tilladt her."))
+            response["Allow"] = "POST"
+            return response
+        token = services.api_token_authenticate(secret=_bearer_secret(request))
+        if token is None:
+            return error_response(
+                "unauthorized",
+                _("Angiv en gyldig API-nøgle i Authorization: Bearer <nøgle>."),
+            )
+        try:
+            consultation = services.api_consultation(token=token, slug=slug)
+        except services.ApiError as error:
+            return error_response(error.code, error.message, error.field_name)
+        if request.content_type != "application/json":
+            return error_response(
+                "unsupported_media_type", _("Indholdet skal være application/json."),
+            )
+        try:
+            body = json.loads(request.body.decode("utf-8"))
+        except RequestDataTooBig:
+            return error_response("payload_too_large", _("Forespørgslen er for stor."))
+        except (UnicodeDecodeError, ValueError) as error:
+            return error_response(
+                "invalid_json", _("Indholdet er ikke gyldig JSON: %(error)s") % {"error": error},
+            )
+        try:
+            return view(request, token=token, consultation=consultation, body=body)
+        except (services.ApiError, RecordError, ReceiveError) as error:
+            return error_response(error.code, error.message, error.field_name)
+
+    return wrapper
+
+
+def _receipt_json(receipt: Receipt) -> dict[str, Any]:
+    return {
+        "reference": receipt.reference,
+        "received_at": timezone.localtime(receipt.received_at).isoformat(),
+        "late": receipt.late,
+        "created": receipt.created,
+    }
+
+
+@token_endpoint
+def response_create(request: HttpRequest, *, token: ApiToken, consultation, body) -> HttpResponse:
+    receipt = services.response_submit(
+        token=token, consultation=consultation, record=body,
+        idempotency_key=request.headers.get("Idempotency-Key", "").strip(),
+    )
+    return JsonResponse(_receipt_json(receipt), status=201 if receipt.created else 200)
+
+
+@token_endpoint
+def response_batch_create(
+    request: HttpRequest, *, token: ApiToken, consultation, body
+) -> HttpResponse:
+    try:
+        receipts = services.responses_submit_batch(
+            token=token, consultation=consultation, records=body,
+        )
+    except services.BatchRejected as rejected:
+        return error_response(
+            "batch_rejected",
+            _("%(n)s af svarene blev afvist; intet er gemt.") % {"n": len(rejected.errors)},
+            "responses",
+            errors=[
+                {"index": e.index, "code": e.code, "message": e.message, "field": e.field}
+                for e in rejected.errors
+            ],
+        )
+    created = sum(receipt.created for receipt in receipts)
+    return JsonResponse(
+        {
+            "created": created,
+            "references": [receipt.reference for receipt in receipts],
+            "results": [
+                {"index": index, **_receipt_json(receipt)}
+                for index, receipt in enumerate(receipts)
+            ],
+        },
+        status=201 if created else 200,
+    )
+
+
+def openapi(request: HttpRequest) -> HttpResponse:
+    if request.method not in ("GET", "HEAD"):
+        return error_response("method_not_allowed", _("Kun GET er tilladt her."))
+    return HttpResponse(OPENAPI_PATH.read_bytes(), content_type="application/json")
