@@ -72,7 +72,8 @@ YEAR = ["2013", "2014", "2015", "2016"]
 DA_TEMPLATES = [
     "Vi foreslår, at {inst} frigiver {data} gratis og i {format}.",
     "For det første bør {inst} gøre {data} tilgængelige for {group}.",
-    "Det er afgørende for {value}, at {group} kan følge med i, hvordan {inst} bruger skattekronerne.",
+    "Det er afgørende for {value}, at {group} kan følge med i, hvordan {inst} bruger "
+    "skattekronerne.",
     "Desuden bør der etableres {tool} på {area}, så {group} kan se resultaterne.",
     "{Inst} bør bruge open source og {format}, når der købes nye it-systemer.",
     "Telemedicin kan give {group} bedre behandling i eget hjem og spare ressourcer på {area}.",
@@ -432,7 +433,7 @@ def _madlibs(rng: random.Random) -> str:
 def generate(n: int, seed: int = 2012) -> Corpus:
     """Return a corpus of ``n`` responses with planted campaigns; same arguments, same corpus."""
     rng = random.Random(seed)
-    da_pool = _pool(DA_TEMPLATES, max(2000, min(300_000, n // 2)), rng, composed=0.8)
+    da_pool = _pool(DA_TEMPLATES, max(2000, min(1_000_000, n)), rng, composed=0.8)
     en_pool = _pool(EN_TEMPLATES, max(1000, min(50_000, n // 10)), rng, composed=0.8,
                     compose=_compose_en)
     texts: list[str] = []

@@ -86,20 +86,51 @@ def candidate_links(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         vs.append(member[same])
     if not us:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    pair = np.unique((np.concatenate(us).astype(U64) << U64(32))
-                     | np.concatenate(vs).astype(U64))
+    pair = np.sort((np.concatenate(us).astype(U64) << U64(32)) | np.concatenate(vs).astype(U64))
+    if len(pair) > 1:
+        pair = pair[np.concatenate([[True], pair[1:] != pair[:-1]])]
     return (pair >> U64(32)).astype(np.int64), (pair & U64(0xFFFFFFFF)).astype(np.int64)
 
 
-def similarity(sig: np.ndarray, u: np.ndarray, v: np.ndarray, batch: int = 1 << 18
-               ) -> np.ndarray:
-    """Estimated Jaccard similarity of each pair ``(u[i], v[i])`` (share of equal bins)."""
+def low_bytes(sig: np.ndarray, bins: int | None = None) -> np.ndarray:
+    """One mixed byte per bin of the first ``bins`` bins: a compact copy for the cheap first
+    look at candidate pairs (b-bit minwise hashing, Li and König 2010)."""
+    part = sig[:, :bins] if bins else sig
+    mixed = part ^ (part >> np.uint32(8)) ^ (part >> np.uint32(16)) ^ (part >> np.uint32(24))
+    return (mixed & np.uint32(0xFF)).astype(np.uint8)
+
+
+def similarity(sig: np.ndarray, u: np.ndarray, v: np.ndarray, batch: int = 1 << 17,
+               prefilter: float | None = None, sig8: np.ndarray | None = None) -> np.ndarray:
+    """Estimated Jaccard similarity of each pair ``(u[i], v[i])``: the share of bins that are
+    equal, among the bins not empty in both (one-permutation estimator).
+
+    With ``prefilter``, pairs are first compared on one byte of the first 64 bins (``sig8``,
+    see :func:`low_bytes`); pairs agreeing on less than that share get that rough estimate
+    and skip the full comparison (they are far below any threshold).
+    """
     out = np.empty(len(u), dtype=np.float32)
-    bins = sig.shape[1]
+    if prefilter is not None and sig8 is None:
+        sig8 = low_bytes(sig, 64)
     for a in range(0, len(u), batch):
-        eq = sig[u[a:a + batch]] == sig[v[a:a + batch]]
-        out[a:a + batch] = eq.sum(axis=1) / bins
+        bu, bv = u[a:a + batch], v[a:a + batch]
+        if prefilter is None:
+            out[a:a + batch] = _full_similarity(sig, bu, bv)
+            continue
+        k = sig8.shape[1]
+        rough = (sig8[bu] == sig8[bv]).sum(axis=1, dtype=np.int32) / np.float32(k)
+        full = np.flatnonzero(rough >= prefilter)
+        if len(full):
+            rough[full] = _full_similarity(sig, bu[full], bv[full])
+        out[a:a + batch] = rough
     return out
+
+
+def _full_similarity(sig: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    a, b = sig[u], sig[v]
+    both_empty = ((a == EMPTY32) & (b == EMPTY32)).sum(axis=1, dtype=np.int32)
+    equal = (a == b).sum(axis=1, dtype=np.int32) - both_empty
+    return (equal / np.maximum(sig.shape[1] - both_empty, 1)).astype(np.float32)
 
 
 def accept(jaccard: np.ndarray, words_u: np.ndarray, words_v: np.ndarray,
@@ -144,7 +175,7 @@ def group_labels(sig: np.ndarray, words: np.ndarray, params: GroupParams = Group
     """Group label per response (-1 when in no group) and counts for the summary."""
     keys = band_keys(sig, params)
     u, v = candidate_links(keys)
-    jac = similarity(sig, u, v)
+    jac = similarity(sig, u, v, prefilter=0.3)
     ok = accept(jac, words[u], words[v], params)
     label = components(len(sig), u[ok], v[ok])
     sizes = np.bincount(label, minlength=len(sig))

@@ -24,6 +24,7 @@ All functions are deterministic: the seeds are constants of this module.
 from __future__ import annotations
 
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -40,8 +41,6 @@ _C2 = U64(0xC4CEB9FE1A85EC53)
 _M1 = U64(0x9E3779B97F4A7C15)
 _M2 = U64(0xBF58476D1CE4E5B9)
 _M3 = U64(0x94D049BB133111EB)
-_SALT_LEFT = U64(0x2545F4914F6CDD1D)
-_SALT_RIGHT = U64(0x5851F42D4C957F2D)
 _SALT_SHORT = U64(0x27BB2EE687B0B0FD)
 SLOT_TOKEN = U64(0x6A09E667F3BCC909)
 
@@ -84,13 +83,11 @@ def _byte_table() -> tuple[bytes, bytes]:
 LATIN1_TABLE, UTF8_TABLE = _byte_table()
 
 # Typographic punctuation outside Latin-1 that would otherwise force a UTF-8 encoding.
-_UNICODE_PUNCT = {
-    cp: " " for cp in (
-        0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2018, 0x2019, 0x201A, 0x201C,
-        0x201D, 0x201E, 0x2022, 0x2026, 0x2032, 0x2033, 0x2039, 0x203A, 0x20AC, 0x2122,
-        0x200B, 0x200C, 0x200D, 0xFEFF, 0x2028, 0x2029, 0x2002, 0x2003, 0x2009, 0x202F,
-    )
-}
+_UNICODE_PUNCT = dict.fromkeys((
+    0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2018, 0x2019, 0x201a, 0x201c, 0x201d,
+    0x201e, 0x2022, 0x2026, 0x2032, 0x2033, 0x2039, 0x203a, 0x20ac, 0x2122, 0x200b, 0x200c,
+    0x200d, 0xfeff, 0x2028, 0x2029, 0x2002, 0x2003, 0x2009, 0x202f,
+), " ")
 
 
 def _encode_one(text: str) -> bytes:
@@ -204,20 +201,35 @@ def _doc_index(doc_len: np.ndarray) -> np.ndarray:
     return np.repeat(np.arange(len(doc_len), dtype=np.int64), doc_len)
 
 
-def _contexts(h: np.ndarray, doc: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray,
-                                                         np.ndarray]:
-    """Left (two words before) and right (two after) context keys and their validity."""
-    n = len(h)
-    left = np.zeros(n, dtype=U64)
-    right = np.zeros(n, dtype=U64)
-    valid_l = np.zeros(n, dtype=bool)
-    valid_r = np.zeros(n, dtype=bool)
-    if n >= 3:
-        left[2:] = fmix64(h[:-2] * _M1 + h[1:-1] * _M2) ^ _SALT_LEFT
-        valid_l[2:] = doc[:-2] == doc[2:]
-        right[:-2] = fmix64(h[1:-1] * _M2 + h[2:] * _M3) ^ _SALT_RIGHT
-        valid_r[:-2] = doc[:-2] == doc[2:]
-    return left, valid_l, right, valid_r
+def _pair_keys(h: np.ndarray) -> np.ndarray:
+    """Key of each pair of neighbouring words ``(h[i], h[i+1])``; word hashes are already
+    mixed, so a multiply and an xor make a good enough key."""
+    return (h[:-1] * _M1) ^ h[1:]
+
+
+def _same_doc2(doc: np.ndarray) -> np.ndarray:
+    """``out[i]``: words ``i`` and ``i + 2`` belong to the same text."""
+    return doc[:-2] == doc[2:]
+
+
+def _context_positions(n: int, same2: np.ndarray, only: np.ndarray | None
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """Word positions that have a left context (two words before, in the same text) and those
+    that have a right context, restricted to ``only`` when given."""
+    left = np.flatnonzero(same2) + 2
+    right = np.flatnonzero(same2)
+    if only is not None:
+        left = left[only[left]]
+        right = right[only[right]]
+    return left, right
+
+
+def _near(hit: np.ndarray, reach: int = 2) -> np.ndarray:
+    near = hit.copy()
+    for d in range(1, reach + 1):
+        near[d:] |= hit[:-d]
+        near[:-d] |= hit[d:]
+    return near
 
 
 @dataclass
@@ -255,6 +267,16 @@ class SlotTable:
         return sum(len(a) + len(b) for a, b in self.passes)
 
 
+def _unique_counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted unique values and their counts (sort-based: faster than np.unique here)."""
+    ordered = np.sort(keys)
+    first = np.empty(len(ordered), dtype=bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    return ordered[starts], np.diff(np.append(starts, len(ordered)))
+
+
 def _slot_keys(keys: np.ndarray, mids: np.ndarray, *, min_count: int, max_alternatives: int,
                min_share: float) -> np.ndarray:
     """Context keys that behave like template slots (see the module docstring): seen at least
@@ -262,18 +284,17 @@ def _slot_keys(keys: np.ndarray, mids: np.ndarray, *, min_count: int, max_altern
     ``min_share`` of its occurrences and together at least 80 %."""
     if len(keys) == 0:
         return np.zeros(0, dtype=U64)
-    ordered = np.sort(keys)
-    first = np.concatenate([[True], ordered[1:] != ordered[:-1]])
-    ukeys = ordered[first]
-    kcount = np.diff(np.concatenate([np.flatnonzero(first), [len(ordered)]]))
+    ukeys, kcount = _unique_counts(keys)
     frequent_keys = ukeys[kcount >= min_count]
     if len(frequent_keys) == 0:
         return np.zeros(0, dtype=U64)
     total = kcount[kcount >= min_count].astype(np.float64)
-    keep = _lookup(frequent_keys, keys)
-    kid = np.searchsorted(frequent_keys, keys[keep]).astype(U64)
+    pos = np.searchsorted(frequent_keys, keys)
+    pos[pos == len(frequent_keys)] = 0
+    keep = frequent_keys[pos] == keys
+    kid = pos[keep].astype(U64)
     # (context, middle word) as one key: the context's rank above bit 40, 40 bits of the word.
-    pairs, pcount = np.unique((kid << U64(40)) | (mids[keep] >> U64(24)), return_counts=True)
+    pairs, pcount = _unique_counts((kid << U64(40)) | (mids[keep] >> U64(24)))
     pk = (pairs >> U64(40)).astype(np.int64)
     alternative = pcount >= np.maximum(2.0, min_share * total[pk])
     n_alt = np.bincount(pk[alternative], minlength=len(frequent_keys))
@@ -283,11 +304,11 @@ def _slot_keys(keys: np.ndarray, mids: np.ndarray, *, min_count: int, max_altern
     return frequent_keys[ok]
 
 
-_FILTER_BITS = 22
+_FILTER_BITS = 18
 
 
 class _KeySet:
-    """A sorted key array with a direct-address filter (4 MB) that answers most misses before
+    """A sorted key array with a direct-address filter (256 kB) that answers most misses before
     any binary search."""
 
     def __init__(self, sorted_keys: np.ndarray) -> None:
@@ -317,42 +338,64 @@ def _lookup(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
     return sorted_keys[pos] == keys
 
 
-def _apply_pass(h: np.ndarray, doc: np.ndarray, left_keys: _KeySet, right_keys: _KeySet
-                ) -> np.ndarray:
-    left, valid_l, right, valid_r = _contexts(h, doc)
-    hit = (left_keys.contains(left) & valid_l) | (right_keys.contains(right) & valid_r)
+def _apply_pass(h: np.ndarray, same2: np.ndarray, left_keys: _KeySet, right_keys: _KeySet,
+                only: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Collapse the slots one pass finds; returns the new hashes and the positions hit."""
+    n = len(h)
+    hit = np.zeros(n, dtype=bool)
+    if n < 3:
+        return h, hit
+    pk = _pair_keys(h)
+    if only is None:
+        # every position: dense masks are cheaper than index arrays
+        hit[2:] = left_keys.contains(pk[:-1]) & same2
+        hit[:-2] |= right_keys.contains(pk[1:]) & same2
+    else:
+        left, right = _context_positions(n, same2, only)
+        hit[left[left_keys.contains(pk[left - 2])]] = True
+        hit[right[right_keys.contains(pk[right + 1])]] = True
     if not hit.any():
-        return h
+        return h, hit
     # One token for every slot: which context found the slot may differ between two copies
     # (an edit nearby), the fact that it is a slot does not.
     out = h.copy()
     out[hit] = SLOT_TOKEN
-    return out
+    return out, hit
 
 
 def learn_slots(h: np.ndarray, doc_len: np.ndarray, *, passes: int = 2, min_count: int = 8,
                 max_alternatives: int = 6, min_share: float = 0.08) -> SlotTable:
-    """Learn template slots from word hashes of a sample of texts (see module docstring)."""
-    doc = _doc_index(doc_len)
+    """Learn template slots from word hashes of a sample of texts (see module docstring).
+
+    Pass 1 looks at every word; later passes only at words near a slot found before (their
+    contexts are the only ones that changed), both here and in :func:`collapse_slots`.
+    """
     table = SlotTable()
+    if len(h) < 3:
+        return table
+    same2 = _same_doc2(_doc_index(doc_len))
+    only = None
+    kw = {"min_count": min_count, "max_alternatives": max_alternatives, "min_share": min_share}
     for _ in range(passes):
-        left, valid_l, right, valid_r = _contexts(h, doc)
-        kw = {"min_count": min_count, "max_alternatives": max_alternatives,
-              "min_share": min_share}
-        lk = _slot_keys(left[valid_l], h[valid_l], **kw)
-        rk = _slot_keys(right[valid_r], h[valid_r], **kw)
+        pk = _pair_keys(h)
+        left, right = _context_positions(len(h), same2, only)
+        lk = _slot_keys(pk[left - 2], h[left], **kw)
+        rk = _slot_keys(pk[right + 1], h[right], **kw)
         table.passes.append((lk, rk))
-        h = _apply_pass(h, doc, _KeySet(lk), _KeySet(rk))
+        h, hit = _apply_pass(h, same2, _KeySet(lk), _KeySet(rk), only)
+        only = _near(hit)
     return table
 
 
 def collapse_slots(h: np.ndarray, doc_len: np.ndarray, table: SlotTable | None) -> np.ndarray:
-    """Replace words in learnt template slots by their slot token."""
-    if table is None or not table.passes:
+    """Replace words in learnt template slots by the slot token."""
+    if table is None or not table.passes or len(h) < 3:
         return h
-    doc = _doc_index(doc_len)
+    same2 = _same_doc2(_doc_index(doc_len))
+    only = None
     for left_keys, right_keys in table.key_sets():
-        h = _apply_pass(h, doc, left_keys, right_keys)
+        h, hit = _apply_pass(h, same2, left_keys, right_keys, only)
+        only = _near(hit)
     return h
 
 
@@ -438,17 +481,30 @@ def _sub_chunks(texts: list[str], max_chars: int = 1 << 21) -> list[tuple[int, i
     return out
 
 
-def signatures(texts: list[str], slots: SlotTable | None = None, bins: int = SIG_BINS
-               ) -> tuple[np.ndarray, np.ndarray]:
+def signatures(texts: list[str], slots: SlotTable | None = None, bins: int = SIG_BINS,
+               workers: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """Signatures of ``texts`` (``uint32[n, bins]``) and their word counts (``int64[n]``)."""
     sig = np.empty((len(texts), bins), dtype=np.uint32)
     words = np.empty(len(texts), dtype=np.int64)
-    for a, b in _sub_chunks(texts):
+
+    def run(span: tuple[int, int]) -> None:
+        a, b = span
         h, doc_len = token_hashes(texts[a:b])
         h = collapse_slots(h, doc_len, slots)
         sh, counts = shingle_hashes(h, doc_len)
         sig[a:b] = oph_signatures(sh, counts, bins)
         words[a:b] = doc_len
+
+    spans = _sub_chunks(texts)
+    if slots is not None:
+        slots.key_sets()  # build the filters once, before the threads share them
+    if workers > 1 and len(spans) > 1:
+        # numpy releases the GIL in the heavy loops, so threads use both cores
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(run, spans))
+    else:
+        for span in spans:
+            run(span)
     return sig, words
 
 

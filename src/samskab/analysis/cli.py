@@ -1,0 +1,186 @@
+"""``samskab analyse FILE.jsonl --out DIR [--stages ...] [--dask ADDRESS]`` (see contracts).
+
+Reads responses (one JSON object a line: ``id`` and ``text`` required), runs the engine and
+writes ``responses.jsonl``, ``groups.jsonl``, ``ideas.jsonl``, ``summary.json`` and
+``rejected.jsonl`` to DIR. Exit 0; 3 when some lines were rejected (each with its line number
+and reason); 2 on a usage error, with a one-line message. Progress goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from .engine import Analyser
+from .tags import Theme
+from .types import RESPONDENT_KINDS, STAGES, AnalysisResult, Record
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_REJECTED = 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2 (argparse prints usage too)
+        self.exit(EXIT_USAGE, f"samskab analyse: error: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="samskab analyse",
+                description="Analyse consultation responses from a JSONL file: groups of "
+                            "near-duplicates, proposals, ideas and tags. Needs no database.")
+    p.add_argument("file", metavar="FILE.jsonl", help="responses, one JSON object a line")
+    p.add_argument("--out", required=True, metavar="DIR", help="directory for the results")
+    p.add_argument("--stages", default=",".join(STAGES),
+                   help="comma-separated stages to run (default: all): " + ",".join(STAGES))
+    p.add_argument("--dask", metavar="ADDRESS", default=None,
+                   help="compute the signature stage on this Dask scheduler")
+    p.add_argument("--themes", metavar="FILE.json", default=None,
+                   help='themes as [{"slug": ..., "keywords": [...]}] for theme:<slug> tags')
+    p.add_argument("--workers", type=int, default=1,
+                   help="threads for the signature stage when run locally (default 1)")
+    return p
+
+
+def read_records(path: Path) -> tuple[list[Record], list[dict]]:
+    """Valid records and rejected lines (``{"line", "reason"}``, plus ``id`` when known)."""
+    records: list[Record] = []
+    rejected: list[dict] = []
+    seen: set[str] = set()
+    with path.open(encoding="utf-8", errors="replace") as f:
+        for number, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            reason = None
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                rejected.append({"line": number, "reason": f"not JSON: {exc.msg}"})
+                continue
+            if not isinstance(obj, dict):
+                reason = "not a JSON object"
+            elif not isinstance(obj.get("id"), str) or not obj["id"].strip():
+                reason = "missing or empty id"
+            elif not isinstance(obj.get("text"), str):
+                reason = "missing text"
+            elif obj["id"] in seen:
+                reason = f"duplicate id {obj['id']!r}"
+            elif obj.get("respondent_kind") not in (None, *RESPONDENT_KINDS):
+                reason = f"unknown respondent_kind {obj['respondent_kind']!r}"
+            else:
+                for key in ("language", "organisation"):
+                    if obj.get(key) is not None and not isinstance(obj[key], str):
+                        reason = f"{key} must be a string"
+            if reason:
+                entry = {"line": number, "reason": reason}
+                if isinstance(obj, dict) and isinstance(obj.get("id"), str):
+                    entry["id"] = obj["id"]
+                rejected.append(entry)
+                continue
+            seen.add(obj["id"])
+            records.append(Record(id=obj["id"], text=obj["text"], language=obj.get("language"),
+                                  respondent_kind=obj.get("respondent_kind"),
+                                  organisation=obj.get("organisation")))
+    return records, rejected
+
+
+def _read_themes(path: Path) -> list[Theme]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, list):
+        raise ValueError("themes file must hold a JSON list")
+    themes = []
+    for item in data:
+        if not isinstance(item, dict) or not isinstance(item.get("slug"), str):
+            raise ValueError("each theme needs a slug")
+        keywords = item.get("keywords") or []
+        if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
+            raise ValueError(f"theme {item['slug']!r}: keywords must be a list of strings")
+        themes.append(Theme(item["slug"], tuple(keywords), str(item.get("label", ""))))
+    return themes
+
+
+def _jsonl(path: Path, rows) -> None:
+    with path.open("w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False))
+            f.write("\n")
+
+
+def write_results(out: Path, result: AnalysisResult, rejected: list[dict]) -> None:
+    """The contract's files in ``out`` (created when missing)."""
+    out.mkdir(parents=True, exist_ok=True)
+    _jsonl(out / "responses.jsonl", (
+        {"id": r.id, "language": r.language, "group": r.group,
+         "proposals": [{"id": p.id, "start": p.start, "end": p.end, "idea": p.idea}
+                       for p in r.proposals],
+         "tags": [{"code": t.code, "score": t.score} for t in r.tags]}
+        for r in result.responses))
+    _jsonl(out / "groups.jsonl", (
+        {"id": g.id, "size": g.size, "members": g.members, "canonical": g.canonical,
+         "template": g.template, "additions": g.additions}
+        for g in result.groups))
+    _jsonl(out / "ideas.jsonl", (
+        {"id": i.id, "label": i.label, "keywords": i.keywords, "size": i.size,
+         "members": i.members, "representative": i.representative}
+        for i in result.ideas))
+    _jsonl(out / "rejected.jsonl", rejected)
+    summary = dict(result.summary)
+    summary["rejected"] = len(rejected)
+    (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n",
+                                      encoding="utf-8")
+
+
+def _usage(message: str) -> int:
+    sys.stderr.write(f"samskab analyse: error: {message}\n")
+    return EXIT_USAGE
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``samskab analyse``; returns the exit status."""
+    args = _parser().parse_args(argv)
+    stages = [s.strip() for s in args.stages.split(",") if s.strip()]
+    unknown = [s for s in stages if s not in STAGES]
+    if not stages or unknown:
+        return _usage(f"unknown stage(s) {','.join(unknown) or '(none)'}; "
+                      f"choose from {','.join(STAGES)}")
+    path = Path(args.file)
+    if not path.is_file():
+        return _usage(f"no such file: {path}")
+    if args.workers < 1:
+        return _usage("--workers must be at least 1")
+    themes: list[Theme] = []
+    if args.themes:
+        try:
+            themes = _read_themes(Path(args.themes))
+        except (OSError, ValueError) as exc:
+            return _usage(f"--themes: {exc}")
+
+    def progress(message: str) -> None:
+        sys.stderr.write(f"samskab analyse: {message}\n")
+        sys.stderr.flush()
+
+    t0 = time.perf_counter()
+    records, rejected = read_records(path)
+    read_seconds = time.perf_counter() - t0
+    progress(f"read {len(records)} responses ({len(rejected)} rejected) in {read_seconds:.1f} s")
+    analyser = Analyser(stages=stages, themes=themes, dask_address=args.dask,
+                        workers=args.workers, progress=progress)
+    result = analyser.fit(records)
+    result.summary["seconds"] = {"read": round(read_seconds, 3), **result.summary["seconds"]}
+    t0 = time.perf_counter()
+    write_results(Path(args.out), result, rejected)
+    result.summary["seconds"]["write"] = round(time.perf_counter() - t0, 3)
+    # the write time is known only now: rewrite the small summary file with it
+    summary = dict(result.summary)
+    summary["rejected"] = len(rejected)
+    (Path(args.out) / "summary.json").write_text(
+        json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    progress(f"wrote {args.out}")
+    return EXIT_REJECTED if rejected else EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,558 @@
+"""The analyser: all stages over a batch, then one response at a time against what it knows.
+
+:class:`Analyser` keeps the state a new response is compared with — slot table, signatures
+and the band index of the groups, the groups' templates, the OCR speller, the ideas' leaders
+and document frequencies, the tag model — and saves it as JSON plus a ``.npz`` of plain arrays
+(never pickle: a state file may come from elsewhere). :func:`analyse` is the one-call form.
+A full run is deterministic: fixed hash seeds, fixed orders, no randomness.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from . import groups as gr
+from . import hashing
+from . import proposals as pr
+from . import text as tx
+from .ideas import IdeaIndex, IdeaParams
+from .tags import TagModel, Theme
+from .types import (
+    STAGES,
+    AnalysisResult,
+    Group,
+    Idea,
+    Proposal,
+    Record,
+    ResponseAnalysis,
+    TagScore,
+)
+
+STATE_VERSION = 1
+TAG_FLOOR = 0.1  # scores below this are left out of a response's tag list
+TEMPLATE_SAMPLE = 16
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+@dataclass
+class _GroupState:
+    id: str
+    members: list[int]
+    canonical: int
+    template: gr.Template
+    additions: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass
+class _Tokens:
+    """Content stems of a text (or span), a written form per stem (for labels) and the
+    folded long words (for compounds in the tag lexicon)."""
+
+    stems: list[str]
+    forms: dict[str, str]
+    long_words: list[str]
+
+    def extend(self, other: _Tokens) -> None:
+        self.stems.extend(other.stems)
+        for k, v in other.forms.items():
+            self.forms.setdefault(k, v)
+        self.long_words.extend(other.long_words)
+
+
+class _Words:
+    """Per-word cache, one per language: written word → (stem or None for stop words,
+    written lower-case form after OCR repair, folded form)."""
+
+    def __init__(self, speller: tx.Speller) -> None:
+        self.speller = speller
+        self.caches: dict[str, dict[str, tuple[str | None, str, str]]] = {"da": {}, "en": {}}
+
+    def _make(self, word: str, lang: str) -> tuple[str | None, str, str]:
+        corrected = self.speller.correct(word)
+        folded = tx.fold(corrected)
+        if folded in tx.stop_words(lang) or len(folded) < 2 or folded.isdigit():
+            stem = None
+        else:
+            stem = tx.stem(folded, lang)
+        return stem, corrected, folded
+
+    def tokens(self, text: str, lang: str | None, start: int = 0, end: int | None = None
+               ) -> _Tokens:
+        lang = "en" if lang == "en" else "da"
+        cache = self.caches[lang]
+        stems: list[str] = []
+        forms: dict[str, str] = {}
+        long_words: list[str] = []
+        for w in tx.WORD.findall(text, start, len(text) if end is None else end):
+            e = cache.get(w)
+            if e is None:
+                e = self._make(w, lang)
+                if len(cache) < 1_000_000:
+                    cache[w] = e
+            st = e[0]
+            if st is not None:
+                stems.append(st)
+                if st not in forms:
+                    forms[st] = e[1]
+                if len(e[2]) >= 8:
+                    long_words.append(e[2])
+        return _Tokens(stems, forms, long_words)
+
+
+class Analyser:
+    """Stateful analysis engine.
+
+    ``fit(records)`` runs the requested stages over a batch and remembers what it learnt;
+    ``add(record)`` analyses one more response against that state in well under a second;
+    ``feedback(...)`` teaches the tag model a staff decision; ``save``/``load`` keep the state
+    on disk. Stages: ``groups``, ``proposals``, ``ideas`` (needs proposals, which it then
+    runs), ``tags``.
+    """
+
+    def __init__(self, *, stages: Iterable[str] = STAGES, themes: Iterable[Theme] = (),
+                 group_params: gr.GroupParams | None = None,
+                 idea_params: IdeaParams | None = None, dask_address: str | None = None,
+                 workers: int = 1, additions: bool = True,
+                 progress: Progress | None = None) -> None:
+        stages = list(dict.fromkeys(stages))
+        unknown = [s for s in stages if s not in STAGES]
+        if unknown:
+            raise ValueError(f"unknown stage(s): {', '.join(unknown)}")
+        if "ideas" in stages and "proposals" not in stages:
+            stages.append("proposals")
+        self.stages = [s for s in STAGES if s in stages]
+        self.themes = list(themes)
+        self.group_params = group_params or gr.GroupParams()
+        self.dask_address = dask_address
+        self.workers = workers
+        self.with_additions = additions
+        self.progress = progress or _quiet
+        # state
+        self.ids: list[str] = []
+        self.texts: list[str] = []
+        self.position: dict[str, int] = {}
+        self.slots = hashing.SlotTable()
+        self.sig = np.zeros((0, hashing.SIG_BINS), dtype=np.uint32)
+        self.words = np.zeros(0, dtype=np.int64)
+        self.label = np.zeros(0, dtype=np.int64)  # group index per response, -1 for none
+        self.groups: list[_GroupState] = []
+        self.speller = tx.Speller(_known_words(self.themes))
+        self.ideas = IdeaIndex(params=idea_params or IdeaParams())
+        self.tag_model = TagModel.initial(self.themes)
+        self._band_index: tuple[np.ndarray, np.ndarray] | None = None
+        self._delta_keys: list[np.ndarray] = []
+        self._delta_index: list[int] = []
+        self._word_cache = _Words(self.speller)
+
+    # --- batch -------------------------------------------------------------------------
+    def fit(self, records: Sequence[Record]) -> AnalysisResult:
+        """Analyse a batch (the first, or a full rerun from an empty analyser)."""
+        if self.ids:
+            raise RuntimeError("fit() runs once; use add() for further responses")
+        seconds: dict[str, float] = {}
+        ids = [r.id for r in records]
+        if len(set(ids)) != len(ids):
+            raise ValueError("response ids must be unique")
+        self.ids = ids
+        self.texts = [r.text for r in records]
+        self.position = {rid: i for i, rid in enumerate(ids)}
+        n = len(records)
+
+        t0 = time.perf_counter()
+        languages = self._languages(records)
+        seconds["language"] = time.perf_counter() - t0
+
+        group_of: list[str | None] = [None] * n
+        if "groups" in self.stages:
+            t0 = time.perf_counter()
+            self._fit_groups()
+            for g in self.groups:
+                for m in g.members:
+                    group_of[m] = g.id
+            seconds["groups"] = time.perf_counter() - t0
+            self.progress(f"groups: {len(self.groups)} groups in {seconds['groups']:.1f} s")
+
+        need_text = any(s in self.stages for s in ("proposals", "ideas", "tags"))
+        if need_text:
+            t0 = time.perf_counter()
+            step = max(1, n // 20_000)
+            self.speller.learn(self.texts[::step])
+            self._word_cache = _Words(self.speller)
+            seconds["text"] = time.perf_counter() - t0
+
+        props: list[list[Proposal]] = [[] for _ in range(n)]
+        if "proposals" in self.stages:
+            t0 = time.perf_counter()
+            span_cache: dict[str, list[pr.Span]] = {}
+            for i, (rid, text) in enumerate(zip(ids, self.texts, strict=True)):
+                spans = span_cache.get(text)
+                if spans is None:
+                    spans = pr.split(text)
+                    if len(span_cache) < 200_000:
+                        span_cache[text] = spans
+                props[i] = [Proposal(f"{rid}:p{k + 1}", rid, s.start, s.end, text[s.start:s.end])
+                            for k, s in enumerate(spans)]
+            seconds["proposals"] = time.perf_counter() - t0
+            self.progress(f"proposals: {sum(len(p) for p in props)} in "
+                          f"{seconds['proposals']:.1f} s")
+
+        response_tokens: dict[int, _Tokens] = {}
+        if "ideas" in self.stages:
+            t0 = time.perf_counter()
+            flat: list[Proposal] = []
+            stems, forms = [], []
+            for i, ps in enumerate(props):
+                whole = _Tokens([], {}, [])
+                for p in ps:
+                    tok = self._word_cache.tokens(self.texts[i], languages[i], p.start, p.end)
+                    flat.append(p)
+                    stems.append(tok.stems)
+                    forms.append(tok.forms)
+                    whole.extend(tok)
+                if ps:
+                    response_tokens[i] = whole
+            placed = self.ideas.cluster([p.id for p in flat], stems, forms)
+            for p, idea in zip(flat, placed, strict=True):
+                p.idea = _idea_id(idea) if idea >= 0 else None
+            seconds["ideas"] = time.perf_counter() - t0
+            self.progress(f"ideas: {len(self.ideas.ideas)} in {seconds['ideas']:.1f} s")
+
+        tags: list[list[TagScore]] = [[] for _ in range(n)]
+        if "tags" in self.stages:
+            t0 = time.perf_counter()
+            tag_cache: dict[str, list[TagScore]] = {}
+            for i, text in enumerate(self.texts):
+                hit = tag_cache.get(text)
+                if hit is None:
+                    tok = response_tokens.get(i) or self._word_cache.tokens(text, languages[i])
+                    hit = self._tags(tok)
+                    if len(tag_cache) < 200_000:
+                        tag_cache[text] = hit
+                tags[i] = hit
+            seconds["tags"] = time.perf_counter() - t0
+            self.progress(f"tags: {seconds['tags']:.1f} s")
+
+        responses = [ResponseAnalysis(ids[i], languages[i], group_of[i], props[i], tags[i])
+                     for i in range(n)]
+        return AnalysisResult(responses=responses, groups=self.group_results(),
+                              ideas=self.idea_results() if "ideas" in self.stages else [],
+                              summary=self._summary(responses, seconds))
+
+    def _languages(self, records: Sequence[Record]) -> list[str | None]:
+        cache: dict[str, str] = {}
+        out: list[str | None] = []
+        for r in records:
+            if r.language:
+                out.append(r.language)
+                continue
+            head = r.text[:600]
+            lang = cache.get(head)
+            if lang is None:
+                lang = tx.detect_language(head)
+                if len(cache) < 200_000:
+                    cache[head] = lang
+            out.append(lang)
+        return out
+
+    def _tags(self, tok: _Tokens) -> list[TagScore]:
+        scores = self.tag_model.score(tok.stems, tok.long_words)
+        return [TagScore(c, round(s, 4)) for c, s in
+                sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])) if s >= TAG_FLOOR]
+
+    # --- groups -------------------------------------------------------------------------
+    def _fit_groups(self) -> None:
+        h, lens = hashing.sample_token_hashes(self.texts)
+        self.slots = hashing.learn_slots(h, lens)
+        if self.dask_address:
+            from .dask_backend import signatures_on_dask
+
+            self.sig, self.words = signatures_on_dask(self.texts, self.slots, self.dask_address)
+        else:
+            self.sig, self.words = hashing.signatures(self.texts, self.slots,
+                                                      workers=self.workers)
+        labels, _ = gr.group_labels(self.sig, self.words, self.group_params)
+        self.label = np.full(len(self.texts), -1, dtype=np.int64)
+        roots = np.unique(labels[labels >= 0])  # root = earliest member: ids follow input order
+        order = np.argsort(labels, kind="stable")
+        sorted_labels = labels[order]
+        for root in roots:
+            lo = np.searchsorted(sorted_labels, root, side="left")
+            hi = np.searchsorted(sorted_labels, root, side="right")
+            members = order[lo:hi]
+            self._new_group(members)
+
+    def _new_group(self, members: np.ndarray) -> _GroupState:
+        members = np.sort(np.asarray(members, dtype=np.int64))
+        canonical = gr.medoid(self.sig, members)
+        step = max(1, len(members) // TEMPLATE_SAMPLE)
+        others = [self.texts[m] for m in members[::step][:TEMPLATE_SAMPLE] if m != canonical]
+        template = gr.build_template(self.texts[canonical], others)
+        g = _GroupState(id=f"g-{len(self.groups) + 1:06d}", members=members.tolist(),
+                        canonical=canonical, template=template)
+        index = len(self.groups)
+        self.groups.append(g)
+        self.label[members] = index
+        if self.with_additions:
+            for m in g.members:
+                extra = gr.additions(self.texts[m], template)
+                if extra:
+                    g.additions[m] = extra
+        return g
+
+    def group_results(self) -> list[Group]:
+        return [Group(id=g.id, members=[self.ids[m] for m in g.members],
+                      canonical=self.ids[g.canonical], template=g.template.text,
+                      additions={self.ids[m]: a for m, a in sorted(g.additions.items())})
+                for g in self.groups if g.members]
+
+    def _band_lookup(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._band_index is None:
+            keys = gr.band_keys(self.sig, self.group_params)
+            order = np.argsort(keys, axis=0, kind="stable")
+            self._band_index = (np.take_along_axis(keys, order, axis=0), order)
+        return self._band_index
+
+    def _group_add(self, i: int) -> str | None:
+        keys = gr.band_keys(self.sig[i:i + 1], self.group_params)[0]
+        if not keys.any():
+            return None
+        sorted_keys, order = self._band_lookup()
+        cands: set[int] = set()
+        for b, key in enumerate(keys):
+            lo = np.searchsorted(sorted_keys[:, b], key, side="left")
+            hi = min(np.searchsorted(sorted_keys[:, b], key, side="right"), lo + 8)
+            cands.update(int(x) for x in order[lo:hi, b])
+        if self._delta_keys:
+            delta = np.stack(self._delta_keys)
+            hits = np.flatnonzero((delta == keys[None, :]).any(axis=1))
+            cands.update(self._delta_index[h] for h in hits)
+        cands.discard(i)
+        self._delta_keys.append(keys)
+        self._delta_index.append(i)
+        if not cands:
+            return None
+        c = np.array(sorted(cands), dtype=np.int64)
+        u = np.full(len(c), i, dtype=np.int64)
+        jac = gr.similarity(self.sig, u, c)
+        ok = gr.accept(jac, self.words[u], self.words[c], self.group_params)
+        matched = c[ok]
+        if len(matched) == 0:
+            return None
+        existing = sorted({int(self.label[m]) for m in matched if self.label[m] >= 0})
+        if not existing:
+            return self._new_group(np.append(matched, i)).id
+        target = self.groups[existing[0]]
+        for other in existing[1:]:  # the new response bridges groups: merge into the oldest
+            og = self.groups[other]
+            target.members.extend(og.members)
+            target.additions.update(og.additions)
+            self.label[og.members] = existing[0]
+            og.members = []
+            og.additions = {}
+        loose = [int(m) for m in matched if self.label[m] < 0]
+        for m in [*loose, i]:
+            target.members.append(m)
+            self.label[m] = existing[0]
+            if self.with_additions:
+                extra = gr.additions(self.texts[m], target.template)
+                if extra:
+                    target.additions[m] = extra
+        target.members.sort()
+        return target.id
+
+    # --- ideas --------------------------------------------------------------------------
+    def idea_results(self) -> list[Idea]:
+        out = []
+        for k, it in enumerate(self.ideas.ideas):
+            if not it.members:
+                continue
+            out.append(Idea(id=_idea_id(k), label=self.ideas.label(k),
+                            keywords=self.ideas.keywords(k), members=list(it.members),
+                            representative=self.ideas.representative(k)))
+        return out
+
+    # --- one more response --------------------------------------------------------------
+    def add(self, record: Record) -> ResponseAnalysis:
+        """Analyse one new response against the state; the state learns it too."""
+        if record.id in self.position:
+            raise ValueError(f"response {record.id!r} is already known")
+        i = len(self.ids)
+        self.ids.append(record.id)
+        self.texts.append(record.text)
+        self.position[record.id] = i
+        lang = record.language or tx.detect_language(record.text[:600])
+        result = ResponseAnalysis(record.id, lang)
+        if "groups" in self.stages:
+            self._band_lookup()  # index what was there before this response
+            sig, words = hashing.signatures([record.text], self.slots)
+            self.sig = np.concatenate([self.sig, sig])
+            self.words = np.concatenate([self.words, words])
+            self.label = np.append(self.label, -1)
+            result.group = self._group_add(i)
+        if "proposals" in self.stages:
+            for k, s in enumerate(pr.split(record.text)):
+                p = Proposal(f"{record.id}:p{k + 1}", record.id, s.start, s.end,
+                             record.text[s.start:s.end])
+                if "ideas" in self.stages:
+                    tok = self._word_cache.tokens(record.text, lang, s.start, s.end)
+                    idea = self.ideas.assign(p.id, tok.stems, tok.forms)
+                    p.idea = _idea_id(idea) if idea >= 0 else None
+                result.proposals.append(p)
+        if "tags" in self.stages:
+            result.tags = self._tags(self._word_cache.tokens(record.text, lang))
+        return result
+
+    def group(self, group_id: str) -> Group | None:
+        return next((g for g in self.group_results() if g.id == group_id), None)
+
+    def idea(self, idea_id: str) -> Idea | None:
+        return next((x for x in self.idea_results() if x.id == idea_id), None)
+
+    # --- staff decisions ----------------------------------------------------------------
+    def tag_scores(self, text: str, language: str | None = None) -> list[TagScore]:
+        lang = language or tx.detect_language(text[:600])
+        return self._tags(self._word_cache.tokens(text, lang))
+
+    def feedback(self, text: str, code: str, accepted: bool, language: str | None = None
+                 ) -> float:
+        """A staff member confirmed (``accepted``) or rejected tag ``code`` on a response
+        with this text; the model learns it at once. Returns the new score."""
+        lang = language or tx.detect_language(text[:600])
+        tok = self._word_cache.tokens(text, lang)
+        return self.tag_model.update(tok.stems, tok.long_words, code, accepted)
+
+    # --- summary ------------------------------------------------------------------------
+    def _summary(self, responses: list[ResponseAnalysis], seconds: dict[str, float]) -> dict:
+        langs: dict[str, int] = {}
+        for r in responses:
+            langs[r.language or "unknown"] = langs.get(r.language or "unknown", 0) + 1
+        suggested: dict[str, int] = {}
+        for r in responses:
+            for t in r.tags:
+                if t.suggested:
+                    suggested[t.code] = suggested.get(t.code, 0) + 1
+        live = [g for g in self.groups if g.members]
+        return {
+            "responses": len(responses),
+            "stages": self.stages,
+            "languages": dict(sorted(langs.items())),
+            "groups": len(live),
+            "grouped_responses": sum(len(g.members) for g in live),
+            "largest_group": max((len(g.members) for g in live), default=0),
+            "proposals": sum(len(r.proposals) for r in responses),
+            "ideas": sum(1 for it in self.ideas.ideas if it.members),
+            "suggested_tags": dict(sorted(suggested.items())),
+            "seconds": {k: round(v, 3) for k, v in seconds.items()},
+        }
+
+    # --- persistence --------------------------------------------------------------------
+    def save(self, directory: str | Path) -> None:
+        """Write the state to ``directory`` (``state.json`` and ``arrays.npz``)."""
+        d = Path(directory)
+        d.mkdir(parents=True, exist_ok=True)
+        tag_meta, tag_arrays = self.tag_model.to_arrays()
+        state = {
+            "version": STATE_VERSION,
+            "stages": self.stages,
+            "themes": [{"slug": t.slug, "keywords": list(t.keywords), "label": t.label}
+                       for t in self.themes],
+            "group_params": self.group_params.__dict__,
+            "with_additions": self.with_additions,
+            "ids": self.ids,
+            "texts": self.texts,
+            "groups": [{"id": g.id, "members": g.members, "canonical": g.canonical,
+                        "template": g.template.text,
+                        "sentence_keys": sorted(list(k) for k in g.template.sentence_keys),
+                        "vocabulary": sorted(g.template.vocabulary),
+                        "additions": {str(k): v for k, v in g.additions.items()}}
+                       for g in self.groups],
+            "speller": self.speller.to_json(),
+            "ideas": self.ideas.to_json(),
+            "tags": tag_meta,
+        }
+        (d / "state.json").write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+        arrays = {"sig": self.sig, "words": self.words, "label": self.label,
+                  **self.slots.to_arrays(), **tag_arrays}
+        np.savez_compressed(d / "arrays.npz", **arrays)
+
+    @classmethod
+    def load(cls, directory: str | Path, *, progress: Progress | None = None) -> Analyser:
+        """Read a state written by :meth:`save` (JSON and plain arrays; no pickle)."""
+        d = Path(directory)
+        state = json.loads((d / "state.json").read_text(encoding="utf-8"))
+        if state.get("version") != STATE_VERSION:
+            raise ValueError("unsupported analyser state version")
+        themes = [Theme(t["slug"], tuple(t["keywords"]), t.get("label", ""))
+                  for t in state["themes"]]
+        a = cls(stages=state["stages"], themes=themes,
+                group_params=gr.GroupParams(**state["group_params"]),
+                additions=state["with_additions"], progress=progress)
+        with np.load(d / "arrays.npz", allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files}
+        a.ids = list(state["ids"])
+        a.texts = list(state["texts"])
+        a.position = {rid: i for i, rid in enumerate(a.ids)}
+        a.sig, a.words, a.label = arrays["sig"], arrays["words"], arrays["label"]
+        a.slots = hashing.SlotTable.from_arrays(arrays)
+        for g in state["groups"]:
+            template = gr.Template(text=g["template"],
+                                   sentence_keys={tuple(k) for k in g["sentence_keys"]},
+                                   vocabulary=set(g["vocabulary"]))
+            a.groups.append(_GroupState(id=g["id"], members=list(g["members"]),
+                                        canonical=int(g["canonical"]), template=template,
+                                        additions={int(k): v for k, v in
+                                                   g["additions"].items()}))
+        a.speller = tx.Speller.from_json(state["speller"])
+        a._word_cache = _Words(a.speller)
+        a.ideas = IdeaIndex.from_json(state["ideas"])
+        a.tag_model = TagModel.from_arrays(state["tags"], arrays, themes)
+        return a
+
+
+def _idea_id(index: int) -> str:
+    return f"i-{index + 1:06d}"
+
+
+def _known_words(themes: Iterable[Theme]) -> list[str]:
+    from .tags import LEXICON
+
+    known = [w for terms in LEXICON.values() for term, _ in terms for w in tx.words(term)]
+    known += [w for t in themes for k in t.keywords for w in tx.words(k)]
+    known += list(_COMMON_DA)
+    return known
+
+
+# Common Danish words in their written form (with æ, ø, å), so OCR damage to them can be
+# repaired even in a small corpus.
+_COMMON_DA = tx.words("""
+åbenhed åbne åben høring høringen høringssvar høringsfrist forslag foreslår borgere borgerne
+offentlige offentlig kommune kommunen kommunerne myndigheder myndighederne regeringen
+ministeriet minister gennemsigtighed tilgængelige tilgængelig også være være når så på får
+gøre gøres første andet tredje øvrigt særligt vigtigt nødvendigt bør skal kunne større
+løsninger ydelser sundhed ældre børn skole skoler miljø tryghed ansvar ansvarlighed
+forvaltning forvaltningen løbende følge følger økonomi økonomiske udgifter indkøb
+""")
+
+
+def analyse(records: Iterable[Record], *, stages: Iterable[str] = STAGES,
+            themes: Iterable[Theme] = (), dask_address: str | None = None, workers: int = 1,
+            progress: Progress | None = None) -> AnalysisResult:
+    """Analyse ``records`` and return plain results (see :class:`Analyser` for the state).
+
+    ``stages`` is any of ``groups``, ``proposals``, ``ideas``, ``tags`` (default all);
+    ``themes`` adds ``theme:<slug>`` tags; ``dask_address`` computes the signatures on that
+    Dask cluster; ``workers`` > 1 uses threads for them locally.
+    """
+    analyser = Analyser(stages=stages, themes=themes, dask_address=dask_address,
+                        workers=workers, progress=progress)
+    return analyser.fit(list(records))

@@ -1,0 +1,202 @@
+"""Ideas: like proposals from different respondents, clustered.
+
+Each proposal is a TF-IDF vector over its content stems (stop words out, OCR repaired, see
+:mod:`samskab.analysis.text`). Clustering is leader clustering, which is deterministic,
+single-pass and incremental:
+
+1. Proposals with the same set of stems (campaign copies, repeated wishes) are one *type*,
+   counted once per copy; types are visited most frequent first, then in input order.
+2. A type joins the most similar existing idea (cosine with the idea's leader vector at least
+   ``threshold``); otherwise it leads a new idea. Only ideas sharing two of the type's top
+   terms are compared — an inverted index on pairs of top terms — so the work grows with the
+   number of proposals, not its square.
+3. An idea's keywords are the stems with the largest summed weight over its members, shown in
+   the commonest written form; the label is its first three keywords; the representative is
+   the member proposal closest to the leader (in a batch: the leading, commonest wording).
+
+A new proposal later goes through step 2 alone (:meth:`IdeaIndex.assign`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+
+_DANISH = frozenset("æøå")
+
+
+@dataclass(frozen=True)
+class IdeaParams:
+    threshold: float = 0.45
+    top_terms: int = 3
+    max_candidates: int = 60
+    keywords: int = 5
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    common = a.keys() & b.keys()
+    return sum(a[t] * b[t] for t in common) if common else 0.0
+
+
+@dataclass
+class _Idea:
+    leader: dict[str, float]
+    members: list[str] = field(default_factory=list)
+    weights: dict[str, float] = field(default_factory=dict)
+    best: tuple[float, str] | None = None  # (similarity to leader, proposal id)
+
+
+@dataclass
+class IdeaIndex:
+    """Ideas so far, their leaders and the pair index; document frequencies for IDF."""
+
+    params: IdeaParams = field(default_factory=IdeaParams)
+    df: Counter = field(default_factory=Counter)
+    n_docs: int = 0
+    ideas: list[_Idea] = field(default_factory=list)
+    buckets: dict[str, list[int]] = field(default_factory=dict)
+    surface: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    # --- vectors ------------------------------------------------------------------------
+    def idf(self, term: str) -> float:
+        return math.log((self.n_docs + 1) / (self.df.get(term, 0) + 1)) + 1.0
+
+    def vector(self, stems: Sequence[str]) -> dict[str, float]:
+        tf = Counter(stems)
+        vec = {t: (1.0 + math.log(c)) * self.idf(t) for t, c in tf.items()}
+        norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
+        return {t: w / norm for t, w in vec.items()}
+
+    def _keys(self, vec: dict[str, float]) -> list[str]:
+        top = sorted(vec, key=lambda t: (-vec[t], t))[: self.params.top_terms]
+        if len(top) == 1:
+            return [top[0]]
+        return [f"{a} {b}" for a, b in combinations(sorted(top), 2)]
+
+    # --- clustering ---------------------------------------------------------------------
+    def observe(self, stems_per_proposal: Sequence[Sequence[str]]) -> None:
+        """Count document frequencies (before clustering a batch)."""
+        for stems in stems_per_proposal:
+            self.df.update(set(stems))
+        self.n_docs += len(stems_per_proposal)
+
+    def _place(self, vec: dict[str, float]) -> int:
+        keys = self._keys(vec)
+        seen: set[int] = set()
+        best, best_sim = -1, self.params.threshold
+        for key in keys:
+            for idea in self.buckets.get(key, ())[: self.params.max_candidates]:
+                if idea in seen:
+                    continue
+                seen.add(idea)
+                sim = _cosine(vec, self.ideas[idea].leader)
+                if sim > best_sim or (sim == best_sim and best >= 0 and idea < best):
+                    best, best_sim = idea, sim
+        if best >= 0:
+            return best
+        self.ideas.append(_Idea(leader=vec))
+        new = len(self.ideas) - 1
+        for key in keys:
+            self.buckets.setdefault(key, []).append(new)
+        return new
+
+    def _join(self, idea: int, vec: dict[str, float], ids: Sequence[str],
+              words: dict[str, str]) -> None:
+        it = self.ideas[idea]
+        it.members.extend(ids)
+        weights = it.weights
+        k = len(ids)
+        for t, w in vec.items():
+            weights[t] = weights.get(t, 0.0) + w * k
+        sim = _cosine(vec, it.leader)
+        if it.best is None or sim > it.best[0] + 1e-12:
+            it.best = (sim, ids[0])
+        surface = self.surface
+        for stem, word in words.items():
+            forms = surface.get(stem)
+            if forms is None:
+                surface[stem] = forms = {}
+            forms[word] = forms.get(word, 0) + len(ids)
+
+    def cluster(self, ids: Sequence[str], stems: Sequence[Sequence[str]],
+                words: Sequence[dict[str, str]]) -> list[int]:
+        """Cluster a batch of proposals; returns the idea index of each. ``words[i]`` maps
+        the stems of proposal ``i`` to a written form (for labels)."""
+        self.observe(stems)
+        types: dict[tuple[str, ...], list[int]] = {}
+        for i, st in enumerate(stems):
+            types.setdefault(tuple(sorted(set(st))), []).append(i)
+        order = sorted(types.values(), key=lambda members: (-len(members), members[0]))
+        out = [-1] * len(ids)
+        for members in order:
+            first = members[0]
+            if not stems[first]:
+                continue
+            vec = self.vector(stems[first])
+            idea = self._place(vec)
+            self._join(idea, vec, [ids[i] for i in members], words[first])
+            for i in members:
+                out[i] = idea
+        return out
+
+    def assign(self, proposal_id: str, stems: Sequence[str], words: dict[str, str]) -> int:
+        """Place one new proposal (incremental); returns its idea index, -1 when it has no
+        content words."""
+        if not stems:
+            return -1
+        self.observe([stems])
+        vec = self.vector(stems)
+        idea = self._place(vec)
+        self._join(idea, vec, [proposal_id], words)
+        return idea
+
+    # --- description --------------------------------------------------------------------
+    def keywords(self, idea: int) -> list[str]:
+        weights = self.ideas[idea].weights
+        top = sorted(weights, key=lambda t: (-weights[t], t))[: self.params.keywords]
+        out = []
+        for t in top:
+            forms = self.surface.get(t)
+            # the commonest form, preferring one written with æ, ø or å over "ae", "oe", "aa"
+            out.append(min(forms, key=lambda w: (not _DANISH.intersection(w), -forms[w], w))
+                       if forms else t)
+        return out
+
+    def label(self, idea: int) -> str:
+        kws = self.keywords(idea)[:3]
+        return ", ".join(kws)
+
+    def representative(self, idea: int) -> str:
+        it = self.ideas[idea]
+        return it.best[1] if it.best else (it.members[0] if it.members else "")
+
+    # --- serialisation ------------------------------------------------------------------
+    def to_json(self) -> dict:
+        return {
+            "params": self.params.__dict__, "df": dict(self.df), "n_docs": self.n_docs,
+            "ideas": [{"leader": it.leader, "members": it.members, "weights": it.weights,
+                       "best": list(it.best) if it.best else None} for it in self.ideas],
+            "surface": self.surface,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> IdeaIndex:
+        index = cls(params=IdeaParams(**data["params"]))
+        index.df = Counter({k: int(v) for k, v in data["df"].items()})
+        index.n_docs = int(data["n_docs"])
+        for it in data["ideas"]:
+            best = it["best"]
+            index.ideas.append(_Idea(leader={k: float(v) for k, v in it["leader"].items()},
+                                     members=list(it["members"]),
+                                     weights={k: float(v) for k, v in
+                                              it["weights"].items()},
+                                     best=(float(best[0]), str(best[1])) if best else None))
+        for i, it in enumerate(index.ideas):
+            for key in index._keys(it.leader):
+                index.buckets.setdefault(key, []).append(i)
+        index.surface = {k: {w: int(c) for w, c in v.items()}
+                         for k, v in data["surface"].items()}
+        return index

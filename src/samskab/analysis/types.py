@@ -1,0 +1,115 @@
+"""The plain records the engine takes and the plain results it gives (no Django, no ORM)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+STAGES = ("groups", "proposals", "ideas", "tags")
+RESPONDENT_KINDS = ("citizen", "business", "ngo", "authority_state", "authority_region",
+                    "authority_municipality", "research", "other")
+
+
+@dataclass(frozen=True)
+class Record:
+    """One response as the engine sees it. ``language`` (``"da"``, ``"en"``, ...) is detected
+    when not given; ``respondent_kind`` and ``organisation`` are carried, not interpreted."""
+
+    id: str
+    text: str
+    language: str | None = None
+    respondent_kind: str | None = None
+    organisation: str | None = None
+
+
+@dataclass(frozen=True)
+class TagScore:
+    """A tag code (``GC1``…``GC5``, an OGP value, ``theme:<slug>``) and its calibrated score:
+    0.5 or more means the engine suggests the tag."""
+
+    code: str
+    score: float
+
+    @property
+    def suggested(self) -> bool:
+        return self.score >= 0.5
+
+
+@dataclass
+class Proposal:
+    """One proposal inside one response: ``text == response.text[start:end]``."""
+
+    id: str
+    response_id: str
+    start: int
+    end: int
+    text: str
+    idea: str | None = None
+
+
+@dataclass
+class Group:
+    """Near-duplicate responses (a form-letter campaign or copies), every copy kept.
+
+    ``template`` is the shared text (the canonical member's text without its own additions);
+    ``additions`` maps a member id to what that person added to the template (members who
+    added nothing are left out).
+    """
+
+    id: str
+    members: list[str]
+    canonical: str
+    template: str
+    additions: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+
+@dataclass
+class Idea:
+    """Like proposals from (possibly) many responses."""
+
+    id: str
+    label: str
+    keywords: list[str]
+    members: list[str]
+    representative: str
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+
+@dataclass
+class ResponseAnalysis:
+    """What the engine says about one response."""
+
+    id: str
+    language: str | None
+    group: str | None = None
+    proposals: list[Proposal] = field(default_factory=list)
+    tags: list[TagScore] = field(default_factory=list)
+
+    def suggested_tags(self) -> list[str]:
+        return [t.code for t in self.tags if t.suggested]
+
+
+@dataclass
+class AnalysisResult:
+    """Everything one run produced; ``summary`` holds counts and seconds per stage."""
+
+    responses: list[ResponseAnalysis]
+    groups: list[Group]
+    ideas: list[Idea]
+    summary: dict
+
+    def response(self, response_id: str) -> ResponseAnalysis:
+        for r in self.responses:
+            if r.id == response_id:
+                return r
+        raise KeyError(response_id)
+
+    def group_of(self, response_id: str) -> Group | None:
+        gid = self.response(response_id).group
+        return next((g for g in self.groups if g.id == gid), None) if gid else None
