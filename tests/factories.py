@@ -20,8 +20,8 @@ class ConsultationFactory(factory.django.DjangoModelFactory):
     summary_da = "Vi vil gerne høre dine idéer til åben forvaltning."
     body_da = "Høringsbrevet: send os dine forslag."
     authority = "Digitaliseringsstyrelsen"
-    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=10))
     opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=3))
+    published_at = factory.LazyAttribute(lambda o: o.opens_at - timedelta(days=7))
     closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=25))
     contact_email = "ogp@digst.example"
     intake_email = factory.Sequence(lambda n: f"hoering-{n}@digst.example")
