@@ -76,18 +76,29 @@ def dovecot_imap(tmp_path) -> Iterator[ImapServer]:
                 pwd.getpwnam(name)
             except KeyError:
                 pytest.skip(f"system user {name!r} missing (Debian's dovecot-core creates it)")
-        mail_root = Path(tempfile.mkdtemp(prefix="samskab-dovecot-"))
+        # The auth process runs as the internal user and must read the passwd-file too.
+        server_root = Path(tempfile.mkdtemp(prefix="samskab-dovecot-"))
+        server_root.chmod(0o711)
+        mail_root = server_root / "mail"
+        mail_root.mkdir()
         os.chown(mail_root, mail_user.pw_uid, mail_user.pw_gid)
+        users = server_root / "users"
+        users.write_text(f"{user}:{{PLAIN}}{password}\n")
+        users.chmod(0o600)
+        internal = pwd.getpwnam(internal_user)
+        os.chown(users, internal.pw_uid, internal.pw_gid)
     else:
         mail_user = pwd.getpwuid(os.geteuid())
         login_user = internal_user = mail_user.pw_name
+        server_root = tmp_path
         mail_root = tmp_path / "mail"
         mail_root.mkdir()
+        users = tmp_path / "users"
+        users.write_text(f"{user}:{{PLAIN}}{password}\n")
     run_dir = tmp_path / "run"
     state_dir = tmp_path / "state"
     for directory in (run_dir, state_dir):
         directory.mkdir()
-    (tmp_path / "users").write_text(f"{user}:{{PLAIN}}{password}\n")
     config = tmp_path / "dovecot.conf"
     config.write_text(
         f"""
@@ -111,7 +122,7 @@ namespace inbox {{
 }}
 passdb {{
   driver = passwd-file
-  args = scheme=PLAIN username_format=%u {tmp_path}/users
+  args = scheme=PLAIN username_format=%u {users}
 }}
 userdb {{
   driver = static
@@ -132,12 +143,21 @@ service anvil {{
 }}
 """
     )
-    started = subprocess.run(
-        [DOVECOT, "-c", str(config)], capture_output=True, text=True, check=False
-    )
+    # Dovecot daemonises; its processes must not inherit our pipes, or waiting for the
+    # starter would wait for the server's whole life.
+    errors = tmp_path / "dovecot-start.err"
+    with errors.open("wb") as stderr:
+        started = subprocess.run(
+            [DOVECOT, "-c", str(config)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            check=False,
+            timeout=30,
+        )
     if started.returncode != 0:
         log = tmp_path / "dovecot.log"
-        detail = started.stderr + (log.read_text() if log.exists() else "")
+        detail = errors.read_text() + (log.read_text() if log.exists() else "")
         raise RuntimeError(f"Dovecot did not start: {detail}")
     try:
         _wait_for_port(port)
@@ -154,8 +174,8 @@ service anvil {{
                 except ProcessLookupError:
                     break
                 time.sleep(0.05)
-        if os.geteuid() == 0:
-            shutil.rmtree(mail_root, ignore_errors=True)
+        if server_root != tmp_path:
+            shutil.rmtree(server_root, ignore_errors=True)
 
 
 @dataclass
