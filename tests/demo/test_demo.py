@@ -34,6 +34,8 @@ def test_demo_has_the_2012_consultation_with_varied_responses(demo):
                           "authority_municipality", "research"}
     assert Counter(responses.values_list("language", flat=True))["en"] >= 5
     assert responses.filter(late=True).count() >= 3
+    assert set(responses.values_list("channel", flat=True)) == {"email", "web", "import", "api",
+                                                                "letter"}
     assert Attachment.objects.filter(response__consultation=consultation).count() >= 5
     campaigns = Counter(
         r.source.get("campaign") for r in responses if r.source.get("campaign")

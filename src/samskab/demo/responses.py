@@ -91,7 +91,7 @@ def _citizen_answer(rng: random.Random, n: int) -> DemoResponse:
                  f"{rng.choice(phrases.CLOSINGS_DA['citizen'])}\n{name}"]
         text = "\n\n".join(p for p in parts if p)
         language = "da"
-    channel = rng.choices(["email", "web", "import"], weights=[70, 20, 10])[0]
+    channel = rng.choices(["email", "web", "import", "api"], weights=[68, 18, 8, 6])[0]
     return DemoResponse(
         key=f"citizen-{n}", kind="citizen", name=name, organisation="", email=email, text=text,
         language=language, channel=channel, received_at=_when(rng),
