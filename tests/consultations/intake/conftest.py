@@ -57,15 +57,30 @@ class ImapServer:
         return f"imap://{quote(self.user, safe='')}:{secret}@{self.host}:{self.port}/{folder}"
 
 
-@pytest.fixture
-def dovecot_imap(tmp_path) -> Iterator[ImapServer]:
-    """A real Dovecot on a free loopback port: plaintext login allowed (loopback only), one
-    passwd-file user, Maildir storage in a throwaway directory. Yields (host, port, user,
-    password) as an `ImapServer`."""
+PASSWORD = "hemmelig kode/æøå"  # a space, a slash and Danish letters: URL-encoding matters
+USERS = 64  # more than the tests need; each test takes a fresh one, so a fresh mailbox
+
+
+@dataclass
+class _Dovecot:
+    host: str
+    port: int
+    taken: int = 0
+
+    def next_user(self) -> str:
+        self.taken += 1
+        if self.taken > USERS:
+            raise RuntimeError("raise USERS in conftest.py")
+        return f"anna{self.taken}@kommune.dk"
+
+
+@pytest.fixture(scope="session")
+def _dovecot_server(tmp_path_factory) -> Iterator[_Dovecot]:
     if not os.path.exists(DOVECOT):
         pytest.skip("dovecot is not installed (scripts/install-system-deps.sh)")
-    user, password = "anna@kommune.dk", "hemmelig kode/æøå"
+    tmp_path = tmp_path_factory.mktemp("dovecot")
     port = free_port()
+    owner = None
     if os.geteuid() == 0:
         # Dovecot refuses mail access as root: mail belongs to an unprivileged user, in a
         # directory that user can reach (pytest's tmp_path is private to root).
@@ -82,19 +97,21 @@ def dovecot_imap(tmp_path) -> Iterator[ImapServer]:
         mail_root = server_root / "mail"
         mail_root.mkdir()
         os.chown(mail_root, mail_user.pw_uid, mail_user.pw_gid)
-        users = server_root / "users"
-        users.write_text(f"{user}:{{PLAIN}}{password}\n")
-        users.chmod(0o600)
-        internal = pwd.getpwnam(internal_user)
-        os.chown(users, internal.pw_uid, internal.pw_gid)
+        owner = pwd.getpwnam(internal_user).pw_uid
     else:
         mail_user = pwd.getpwuid(os.geteuid())
         login_user = internal_user = mail_user.pw_name
         server_root = tmp_path
         mail_root = tmp_path / "mail"
         mail_root.mkdir()
-        users = tmp_path / "users"
-        users.write_text(f"{user}:{{PLAIN}}{password}\n")
+    users = server_root / "users"
+    users.write_text(
+        "".join(f"anna{n}@kommune.dk:{{PLAIN}}{PASSWORD}\n" for n in range(1, USERS + 1))
+    )
+    users.chmod(0o600)
+    if owner is not None:
+        os.chown(users, owner, -1)
+    server = _Dovecot("127.0.0.1", port)
     run_dir = tmp_path / "run"
     state_dir = tmp_path / "state"
     for directory in (run_dir, state_dir):
@@ -140,6 +157,10 @@ service imap-login {{
 }}
 service anvil {{
   chroot =
+  # no growing delay after the wrong-password test
+  unix_listener anvil-auth-penalty {{
+    mode = 0
+  }}
 }}
 """
     )
@@ -161,13 +182,13 @@ service anvil {{
         raise RuntimeError(f"Dovecot did not start: {detail}")
     try:
         _wait_for_port(port)
-        yield ImapServer("127.0.0.1", port, user, password)
+        yield server
     finally:
         pid_file = run_dir / "master.pid"
         if pid_file.exists():
             pid = int(pid_file.read_text().strip())
             os.kill(pid, signal.SIGTERM)
-            deadline = time.monotonic() + 5
+            deadline = time.monotonic() + 10
             while time.monotonic() < deadline:
                 try:
                     os.kill(pid, 0)
@@ -176,6 +197,16 @@ service anvil {{
                 time.sleep(0.05)
         if server_root != tmp_path:
             shutil.rmtree(server_root, ignore_errors=True)
+
+
+@pytest.fixture
+def dovecot_imap(_dovecot_server) -> ImapServer:
+    """A real Dovecot (started once per test session) on a free loopback port, plaintext
+    login allowed on loopback, passwd-file users, Maildir storage in a throwaway directory.
+    Every test gets a fresh user, so a fresh empty mailbox. Yields (host, port, user,
+    password) as an `ImapServer`."""
+    user = _dovecot_server.next_user()
+    return ImapServer(_dovecot_server.host, _dovecot_server.port, user, PASSWORD)
 
 
 @dataclass
