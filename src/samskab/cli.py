@@ -14,6 +14,9 @@ def main(argv: list[str] | None = None) -> int:
         from samskab.analysis.cli import main as analyse_main
 
         return analyse_main(argv[1:])
+    if argv and not argv[0].startswith("-"):
+        # The contract's names are hyphenated (ingest-mail); Django's modules cannot be.
+        argv[0] = argv[0].replace("-", "_")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samskab.settings")
     from django.core.management import execute_from_command_line
 
