@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from factories import ConsultationFactory
 
+from factories import ConsultationFactory
 from samskab.consultations.intake.mail import mail_ingest, raw_submission_retry
 from samskab.consultations.models import (
     Channel,
