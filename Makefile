@@ -38,7 +38,7 @@ assets: $(NPMSTAMP) $(STAMP)
 	@$(PY) scripts/copy_assets.py
 
 messages: $(STAMP)
-	@cd src/samskab && ../../$(PY) -m django compilemessages --settings=samskab.settings -v 0
+	@cd src/samskab && SAMSKAB_VAR_DIR=$(CURDIR)/var ../../$(PY) -m django compilemessages --settings=samskab.settings -v 0
 
 demo: install
 	$(SAMSKAB) demo
