@@ -91,9 +91,21 @@ class RawSubmissionAdmin(admin.ModelAdmin):
     readonly_fields = ["channel", "source_key", "received_at", "content_hash", "status",
                        "reason", "consultation", "response", "metadata"]
     exclude = ["raw"]
+    actions = ["retry"]
 
     def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.action(description=_("Prøv igen (fortolk og sortér på ny)"))
+    def retry(self, request, queryset):
+        from samskab.consultations.intake.mail import raw_submission_retry
+
+        outcomes: dict[str, int] = {}
+        for submission in queryset.exclude(status="accepted"):
+            result = raw_submission_retry(submission=submission, actor=request.user)
+            outcomes[result.status] = outcomes.get(result.status, 0) + 1
+        summary = ", ".join(f"{status}: {n}" for status, n in sorted(outcomes.items()))
+        self.message_user(request, summary or _("Intet at gøre."))

@@ -199,3 +199,34 @@ def test_command_reads_imap_and_moves_processed_mail(consultation, dovecot_imap)
     assert again == ""
     client.logout()
     assert Response.objects.count() == 2
+
+
+def test_worker_polls_the_configured_mailbox_and_schedules_the_next_poll(
+    consultation, dovecot_imap, settings
+):
+    import imaplib
+
+    from django_tasks_db.models import DBTaskResult
+
+    from samskab.consultations import tasks
+
+    client = imaplib.IMAP4(dovecot_imap.host, dovecot_imap.port)
+    credentials = f"\0{dovecot_imap.user}\0{dovecot_imap.password}".encode()
+    client.authenticate("PLAIN", lambda _challenge: credentials)
+    client.append("INBOX", None, None, message("poll"))
+    client.logout()
+    settings.SAMSKAB_IMAP_URL = dovecot_imap.url("INBOX")
+    assert tasks.mailbox_poll.call() == {"accepted": 1}
+    assert Response.objects.get().source["message_id"] == "poll@mail.example"
+    waiting = DBTaskResult.objects.get(task_path="samskab.consultations.tasks.mailbox_poll")
+    assert waiting.status == "READY" and waiting.run_after is not None
+
+
+def test_polling_survives_an_unreachable_mailbox(settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from samskab.consultations import tasks
+
+    settings.SAMSKAB_IMAP_URL = "imap://nobody:secret@127.0.0.1:1/INBOX"
+    assert tasks.mailbox_poll.call() == {"unavailable": 1}
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
