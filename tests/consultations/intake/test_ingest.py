@@ -230,3 +230,24 @@ def test_polling_survives_an_unreachable_mailbox(settings):
     settings.SAMSKAB_IMAP_URL = "imap://nobody:secret@127.0.0.1:1/INBOX"
     assert tasks.mailbox_poll.call() == {"unavailable": 1}
     assert DBTaskResult.objects.filter(status="READY").count() == 1
+
+
+def test_receipt_is_delivered_over_real_smtp(consultation, smtp_server, settings):
+    import email
+
+    from samskab.consultations import tasks
+
+    settings.MAILERS = {"default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {"host": smtp_server.host, "port": smtp_server.port, "timeout": 10},
+    }}
+    settings.DEFAULT_FROM_EMAIL = "hoering@digst.example"
+    result = mail_ingest(raw=message("smtp"))
+    response = Response.objects.get(reference=result.reference)
+    tasks.receipt_send.call(response.pk, "soeren@mail.example")
+    (sender, recipients, raw), = smtp_server.messages
+    assert recipients == ["soeren@mail.example"]
+    received = email.message_from_bytes(raw)
+    assert received["Auto-Submitted"] == "auto-replied"
+    subject = str(email.header.make_header(email.header.decode_header(received["Subject"])))
+    assert result.reference in subject and "Kvittering" in subject
