@@ -94,6 +94,10 @@ _KEEP_TAGS = _BLOCK_TAGS | {
 }
 
 
+def _is_blank(line: str) -> bool:
+    return not line.replace(">", "").strip()
+
+
 class _TextBuilder(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -113,7 +117,7 @@ class _TextBuilder(HTMLParser):
         if text:
             for line in text.split("\n"):
                 self.lines.append((prefix + line).rstrip())
-        elif force_blank and self.lines and self.lines[-1].strip("> ") != "":
+        if force_blank and self.lines and not _is_blank(self.lines[-1]):
             self.lines.append(prefix.rstrip())
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -150,7 +154,11 @@ class _TextBuilder(HTMLParser):
         if tag == "blockquote":
             self._flush()
             self.quote_depth = max(self.quote_depth - 1, 0)
-            self._flush(force_blank=True)
+            blank = ("> " * self.quote_depth).rstrip()
+            if self.lines and _is_blank(self.lines[-1]):
+                self.lines[-1] = blank
+            elif self.lines:
+                self.lines.append(blank)
         elif tag in ("ul", "ol"):
             self._flush()
             self.list_depth = max(self.list_depth - 1, 0)
@@ -504,6 +512,8 @@ def _tesseract(image_path: Path, timeout: float) -> str:
     )
     if result.returncode != 0:
         detail = result.stderr.decode("utf-8", "replace")[:300]
+        if _out_of_memory(detail) or result.returncode in (-signal.SIGKILL, -signal.SIGSEGV):
+            raise _Stop("too_large", f"memory limit reached during OCR: {detail}")
         raise _Stop("malformed", f"tesseract failed: {detail}")
     return result.stdout.decode("utf-8", "replace")
 
@@ -511,7 +521,9 @@ def _tesseract(image_path: Path, timeout: float) -> str:
 def _check_image(data: bytes) -> tuple[str, int]:
     from PIL import Image
 
-    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    # Pillow's own bomb check would raise without the size; ours below reads the header only
+    # and refuses before anything is decoded.
+    Image.MAX_IMAGE_PIXELS = None
     try:
         # open() reads the header only; the pixel data is never decoded here.
         with Image.open(io.BytesIO(data)) as image:
@@ -722,11 +734,12 @@ def extract_text(
         return Extraction("", "timeout", None, error=f"no result within {timeout_s:g} s")
     if process.returncode != 0 or not stdout:
         _kill_group(process)
-        message = stderr.decode("utf-8", "replace").strip().splitlines()
+        tail = stderr.decode("utf-8", "replace").strip()[-4000:]
+        message = tail.splitlines()
         last = message[-1] if message else ""
         if process.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
             return Extraction("", "timeout", None, error="CPU time limit reached")
-        if "MemoryError" in last or "Cannot allocate memory" in last:
+        if _out_of_memory(tail):
             return Extraction("", "too_large", None, error="memory limit reached")
         return Extraction(
             "", "malformed", None, error=f"extractor failed ({process.returncode}): {last[:300]}"
@@ -736,6 +749,14 @@ def extract_text(
         return Extraction(**result)
     except (ValueError, TypeError) as exc:
         return Extraction("", "malformed", None, error=f"unreadable extractor output: {exc}")
+
+
+_MEMORY_SIGNS = ("MemoryError", "Cannot allocate memory", "failed to map segment", "bad_alloc",
+                 "Out of memory", "out of memory")
+
+
+def _out_of_memory(message: str) -> bool:
+    return any(sign in message for sign in _MEMORY_SIGNS)
 
 
 def _kill_group(process: subprocess.Popen) -> None:
