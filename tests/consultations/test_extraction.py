@@ -160,6 +160,20 @@ def test_docx_paragraphs_and_tables_are_extracted_in_order():
     ]
 
 
+def test_docx_header_and_tabs_are_extracted():
+    import docx
+
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "Ærø Kommune – Teknik og Miljø"
+    run = document.add_paragraph().add_run("Sag")
+    run.add_tab()
+    run.add_text("2012-0042")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    result = extract_text(buffer.getvalue(), "brev.docx", None)
+    assert result.text.splitlines() == ["Sag\t2012-0042", "Ærø Kommune – Teknik og Miljø"]
+
+
 def test_odt_text_headings_spaces_and_tables_are_extracted():
     result = extract_text(odt_bytes(), "svar.odt", "application/vnd.oasis.opendocument.text")
     assert result.status == "ok"

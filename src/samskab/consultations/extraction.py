@@ -60,7 +60,7 @@ MAX_ZIP_RATIO = 100
 MAX_ZIP_ENTRIES = 10_000
 MAX_OCR_PAGES = 50
 OCR_LANGUAGES = "dan+eng"
-OCR_DPI = 200
+OCR_MAX_SIDE = 2400  # pixels on a rendered page's long side
 
 
 @dataclass(frozen=True)
@@ -366,30 +366,38 @@ def _extract_docx(data: bytes) -> tuple[str, int | None]:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds on bad input
         raise _Stop("malformed", f"unreadable DOCX: {type(exc).__name__}: {exc}") from exc
+    def paragraph_text(paragraph) -> str:
+        parts = []
+        for node in paragraph.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")):
+            if node.tag == qn("w:t"):
+                parts.append(node.text or "")
+            elif node.tag == qn("w:tab"):
+                parts.append("\t")
+            else:
+                parts.append("\n")
+        return "".join(parts)
+
     lines: list[str] = []
     body = document.element.body
     # Walk the body in order so tables stay where they were between the paragraphs.
     for child in body.iterchildren():
         if child.tag == qn("w:p"):
-            lines.append("".join(node.text or "" for node in child.iter(qn("w:t"))))
+            lines.append(paragraph_text(child))
         elif child.tag == qn("w:tbl"):
             for row in child.iter(qn("w:tr")):
-                cells = []
-                for cell in row.iter(qn("w:tc")):
-                    cells.append(
-                        " ".join(
-                            "".join(t.text or "" for t in p.iter(qn("w:t")))
-                            for p in cell.iter(qn("w:p"))
-                        ).strip()
-                    )
+                cells = [
+                    " ".join(paragraph_text(p) for p in cell.iter(qn("w:p"))).strip()
+                    for cell in row.iter(qn("w:tc"))
+                ]
                 lines.append("\t".join(cells))
     for section in document.sections:
         for part in (section.header, section.footer):
             try:
-                extra = [p.text for p in part.paragraphs if p.text.strip()]
+                if part.is_linked_to_previous:
+                    continue  # no header of its own; reading it would repeat another's
+                lines.extend(p.text for p in part.paragraphs if p.text.strip())
             except (AttributeError, KeyError, ValueError):
-                extra = []
-            lines.extend(extra)
+                continue
     return "\n".join(lines), None
 
 
@@ -591,8 +599,9 @@ def _extract_pdf(data: bytes, timeout: float) -> tuple[str, int | None, bool]:
 def _ocr_pdf_page(pdf_path: Path, number: int, timeout: float) -> str:
     prefix = pdf_path.parent / f"page-{number}"
     result = _run_tool(
-        ["pdftoppm", "-r", str(OCR_DPI), "-gray", "-png", "-f", str(number), "-l", str(number),
-         "-singlefile", str(pdf_path), str(prefix)],
+        # -scale-to: about 200 dpi for an A4 page, and a cap for pages the size of a wall.
+        ["pdftoppm", "-scale-to", str(OCR_MAX_SIDE), "-gray", "-png", "-f", str(number),
+         "-l", str(number), "-singlefile", str(pdf_path), str(prefix)],
         timeout,
     )
     image = prefix.with_suffix(".png")

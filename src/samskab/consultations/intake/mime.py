@@ -964,6 +964,8 @@ def _parse(msg: Message, raw: bytes, *, depth_offset: int) -> ParsedMessage:
                                 depth_offset))
         segments.extend(nested.body_parts)
 
+    date = _date(msg, defects)
+    automatic_reason = None if depth_offset else _automatic(msg, from_address, subject)
     language = _language_header(msg) or walk.language
     if language is None:
         own = " ".join(s.text for s in segments if s.kind == "body")
@@ -979,13 +981,13 @@ def _parse(msg: Message, raw: bytes, *, depth_offset: int) -> ParsedMessage:
         delivered_to=delivered,
         reply_to=reply_pairs[0][1] if reply_pairs else None,
         subject=subject,
-        date=_date(msg, defects),
+        date=date,
         language=language,
         body_text=body_text,
         body_parts=segments,
         attachments=walk.attachments,
         forwarded=walk.forwarded,
-        is_automatic=False if depth_offset else _automatic(msg, from_address, subject) is not None,
-        automatic_reason=None if depth_offset else _automatic(msg, from_address, subject),
+        is_automatic=automatic_reason is not None,
+        automatic_reason=automatic_reason,
         defects=list(dict.fromkeys(defects)),
     )
