@@ -153,6 +153,7 @@ class Analyser:
         self._delta_keys: list[np.ndarray] = []
         self._delta_index: list[int] = []
         self._word_cache = _Words(self.speller)
+        self.link_counts: dict = {}
 
     # --- batch -------------------------------------------------------------------------
     def fit(self, records: Sequence[Record]) -> AnalysisResult:
@@ -175,7 +176,8 @@ class Analyser:
         group_of: list[str | None] = [None] * n
         if "groups" in self.stages:
             t0 = time.perf_counter()
-            self._fit_groups()
+            for step, sec in self._fit_groups().items():
+                seconds[f"groups.{step}"] = sec
             for g in self.groups:
                 for m in g.members:
                     group_of[m] = g.id
@@ -185,7 +187,7 @@ class Analyser:
         need_text = any(s in self.stages for s in ("proposals", "ideas", "tags"))
         if need_text:
             t0 = time.perf_counter()
-            step = max(1, n // 20_000)
+            step = max(1, n // 5_000)
             self.speller.learn(self.texts[::step])
             self._word_cache = _Words(self.speller)
             seconds["text"] = time.perf_counter() - t0
@@ -270,9 +272,15 @@ class Analyser:
                 sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])) if s >= TAG_FLOOR]
 
     # --- groups -------------------------------------------------------------------------
-    def _fit_groups(self) -> None:
+    def _fit_groups(self) -> dict[str, float]:
+        """Group the batch; returns seconds per step (slots, signatures, links, describe)."""
+        steps: dict[str, float] = {}
+        t0 = time.perf_counter()
         h, lens = hashing.sample_token_hashes(self.texts)
         self.slots = hashing.learn_slots(h, lens)
+        del h, lens
+        steps["slots"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
         if self.dask_address:
             from .dask_backend import signatures_on_dask
 
@@ -280,7 +288,12 @@ class Analyser:
         else:
             self.sig, self.words = hashing.signatures(self.texts, self.slots,
                                                       workers=self.workers)
-        labels, _ = gr.group_labels(self.sig, self.words, self.group_params)
+        steps["signatures"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        labels, info = gr.group_labels(self.sig, self.words, self.group_params)
+        self.link_counts = info
+        steps["links"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
         self.label = np.full(len(self.texts), -1, dtype=np.int64)
         roots = np.unique(labels[labels >= 0])  # root = earliest member: ids follow input order
         order = np.argsort(labels, kind="stable")
@@ -290,6 +303,8 @@ class Analyser:
             hi = np.searchsorted(sorted_labels, root, side="right")
             members = order[lo:hi]
             self._new_group(members)
+        steps["describe"] = time.perf_counter() - t0
+        return steps
 
     def _new_group(self, members: np.ndarray) -> _GroupState:
         members = np.sort(np.asarray(members, dtype=np.int64))
@@ -303,8 +318,13 @@ class Analyser:
         self.groups.append(g)
         self.label[members] = index
         if self.with_additions:
+            seen: dict[str, str] = {}  # exact copies add the same (often nothing)
             for m in g.members:
-                extra = gr.additions(self.texts[m], template)
+                text = self.texts[m]
+                extra = seen.get(text)
+                if extra is None:
+                    extra = gr.additions(text, template)
+                    seen[text] = extra
                 if extra:
                     g.additions[m] = extra
         return g

@@ -189,11 +189,16 @@ _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*", re.UNICODE)
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
+def _fold_text(text: str) -> str:
+    """Lower case with Danish letters as digraphs; same length as ``text`` is not needed."""
+    return text.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+
+
 def sentences(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
-    """Sentences of ``text`` as ``(start, end, lower-cased words)``, offsets into ``text``."""
+    """Sentences of ``text`` as ``(start, end, folded words)``, offsets into ``text``."""
     out = []
     for m in _SENTENCE.finditer(text):
-        words = tuple(_WORD.findall(m.group().lower()))
+        words = tuple(_WORD.findall(_fold_text(m.group())))
         if words:
             start, end = m.span()
             while start < end and text[start].isspace():
@@ -202,10 +207,6 @@ def sentences(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
                 end -= 1
             out.append((start, end, words))
     return out
-
-
-def _fold(words: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(w.replace("æ", "ae").replace("ø", "oe").replace("å", "aa") for w in words)
 
 
 @dataclass
@@ -219,42 +220,53 @@ class Template:
     def is_personal(self, words: tuple[str, ...], min_words: int = 4) -> bool:
         """True when a sentence of a member is its own: long enough to be content (not a
         greeting or a name) and neither in the template nor an edited template sentence."""
-        if len(words) < min_words:
+        if len(words) < min_words or words in self.sentence_keys:
             return False
-        words = _fold(words)
-        if words in self.sentence_keys:
-            return False
-        known = sum(1 for w in words if w in self.vocabulary)
+        vocab = self.vocabulary
+        known = sum(1 for w in words if w in vocab)
         return known < 0.6 * len(words)
 
 
 def build_template(canonical_text: str, others: list[str]) -> Template:
-    """The canonical text without sentences that few other members share."""
+    """The canonical text without the sentences that few other members share (its own
+    additions), keeping the canonical text's own layout."""
     sents = sentences(canonical_text)
-    if others:
+    if len(others) >= 2:
         seen: dict[tuple[str, ...], int] = {}
+        vocab_all: set[str] = set()
         for t in others:
-            for key in {_fold(w) for _, _, w in sentences(t)}:
+            keys = {w for _, _, w in sentences(t)}
+            for key in keys:
                 seen[key] = seen.get(key, 0) + 1
-        need = max(1, len(others) // 2) if len(others) >= 2 else 1
-        vocab_all = set()
-        for t in others:
-            vocab_all.update(_fold(tuple(_WORD.findall(t.lower()))))
+            for key in keys:
+                vocab_all.update(key)
+        need = max(1, len(others) // 2)
+        shared_keys = [set(k) for k, c in seen.items() if c >= need]
         kept = []
-        for start, end, words in sents:
-            key = _fold(words)
+        for start, end, key in sents:
             shared = seen.get(key, 0) >= need
-            if not shared and len(others) >= 2:
+            known = sum(1 for w in key if w in vocab_all)
+            if not shared and len(key) >= 4 and known >= 0.8 * len(key):
                 # an edited copy of a shared sentence (typo, synonym) still counts as shared
-                shared = sum(1 for w in key if w in vocab_all) >= 0.8 * len(key) and any(
-                    len(set(key) & set(k)) >= 0.7 * len(set(key)) for k in seen
-                    if seen[k] >= need)
-            if shared or len(words) < 4:
+                ks = set(key)
+                shared = any(len(ks & k) >= 0.7 * len(ks) for k in shared_keys)
+            if shared:
                 kept.append((start, end, key))
     else:
-        kept = [(s, e, _fold(w)) for s, e, w in sents]
-    text = "\n".join(canonical_text[s:e] for s, e, _ in kept) if kept else canonical_text
-    vocab = set()
+        kept = list(sents)
+    if kept and len(kept) < len(sents):
+        # cut the personal sentences out of the canonical text, layout otherwise untouched
+        keep_spans = {(s, e) for s, e, _ in kept}
+        parts, pos = [], 0
+        for s, e, _ in sents:
+            if (s, e) not in keep_spans:
+                parts.append(canonical_text[pos:s].rstrip(" "))
+                pos = e
+        parts.append(canonical_text[pos:])
+        text = re.sub(r"\n{3,}", "\n\n", "".join(parts)).strip()
+    else:
+        text = canonical_text.strip()
+    vocab: set[str] = set()
     for _, _, key in kept:
         vocab.update(key)
     return Template(text=text, sentence_keys={k for _, _, k in kept}, vocabulary=vocab)

@@ -32,7 +32,7 @@ _DANISH = frozenset("æøå")
 class IdeaParams:
     threshold: float = 0.45
     top_terms: int = 3
-    max_candidates: int = 60
+    max_candidates: int = 25
     keywords: int = 5
 
 
@@ -65,8 +65,13 @@ class IdeaIndex:
         return math.log((self.n_docs + 1) / (self.df.get(term, 0) + 1)) + 1.0
 
     def vector(self, stems: Sequence[str]) -> dict[str, float]:
-        tf = Counter(stems)
-        vec = {t: (1.0 + math.log(c)) * self.idf(t) for t, c in tf.items()}
+        tf: dict[str, int] = {}
+        for t in stems:
+            tf[t] = tf.get(t, 0) + 1
+        n1 = self.n_docs + 1
+        df = self.df
+        vec = {t: (1.0 + math.log(c)) * (math.log(n1 / (df.get(t, 0) + 1)) + 1.0)
+               for t, c in tf.items()}
         norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
         return {t: w / norm for t, w in vec.items()}
 
@@ -123,22 +128,37 @@ class IdeaIndex:
 
     def cluster(self, ids: Sequence[str], stems: Sequence[Sequence[str]],
                 words: Sequence[dict[str, str]]) -> list[int]:
-        """Cluster a batch of proposals; returns the idea index of each. ``words[i]`` maps
-        the stems of proposal ``i`` to a written form (for labels)."""
+        """Cluster a batch of proposals; returns the idea index of each (-1: no content
+        words). ``words[i]`` maps the stems of proposal ``i`` to a written form (labels).
+
+        Proposals with the same stems are one type; types with the same top terms are one
+        family, placed once (its commonest type speaks for it): campaigns and repeated
+        wishes cost one placement, not one per copy.
+        """
         self.observe(stems)
         types: dict[tuple[str, ...], list[int]] = {}
         for i, st in enumerate(stems):
-            types.setdefault(tuple(sorted(set(st))), []).append(i)
-        order = sorted(types.values(), key=lambda members: (-len(members), members[0]))
+            if st:
+                types.setdefault(tuple(sorted(set(st))), []).append(i)
+        families: dict[tuple[str, ...], list[list[int]]] = {}
+        vectors: dict[int, dict[str, float]] = {}
+        top = self.params.top_terms
+        for members in types.values():
+            vec = self.vector(stems[members[0]])
+            vectors[members[0]] = vec
+            key = tuple(sorted(sorted(vec, key=lambda t: (-vec[t], t))[:top]))
+            families.setdefault(key, []).append(members)
+        order = sorted(families.values(),
+                       key=lambda fam: (-sum(len(m) for m in fam), min(m[0] for m in fam)))
         out = [-1] * len(ids)
-        for members in order:
-            first = members[0]
-            if not stems[first]:
-                continue
-            vec = self.vector(stems[first])
+        for fam in order:
+            fam.sort(key=lambda m: (-len(m), m[0]))
+            lead = fam[0][0]
+            vec = vectors[lead]
             idea = self._place(vec)
-            self._join(idea, vec, [ids[i] for i in members], words[first])
-            for i in members:
+            flat = [i for members in fam for i in members]
+            self._join(idea, vec, [ids[i] for i in flat], words[lead])
+            for i in flat:
                 out[i] = idea
         return out
 

@@ -211,6 +211,9 @@ def _feature(stem: str) -> int:
     return xxhash.xxh32_intdigest(stem.encode("utf-8")) & ((1 << FEATURE_BITS) - 1)
 
 
+_NO_FEATURES = np.zeros(0, dtype=np.int64)
+
+
 def hashed_features(stems: Iterable[str]) -> np.ndarray:
     """Sorted unique feature indices of the stems (unigrams), for the learnt part."""
     idx = {_feature(s) for s in stems}
@@ -270,7 +273,8 @@ class TagModel:
 
     def score(self, stems: Sequence[str], words: Iterable[str]) -> dict[str, float]:
         """Score in 0..1 for every code (0.5 or more: suggested)."""
-        evidence, feats = self.features(stems, words)
+        evidence = self.lexicon.evidence(stems, words)
+        feats = hashed_features(stems) if any(self.updates.values()) else _NO_FEATURES
         return {code: _sigmoid(self._logit(code, evidence.get(code, 0.0), feats))
                 for code in self.bias}
 

@@ -29,7 +29,7 @@ import snowballstemmer
 _FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe", "ü": "u",
                        "ß": "ss", "é": "e", "è": "e", "ê": "e", "á": "a", "à": "a", "ó": "o",
                        "ò": "o", "í": "i", "ú": "u", "ñ": "n", "ç": "c"})
-WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+WORD = re.compile(r"\w+", re.UNICODE)
 _OCR_DIGITS = str.maketrans({"0": "o", "1": "l", "5": "s", "8": "b", "|": "l"})
 
 
@@ -43,7 +43,7 @@ def fold(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """The words of ``text`` as written (letters and digits; apostrophes inside kept)."""
+    """The words of ``text`` as written (runs of letters, digits and underscores)."""
     return WORD.findall(text)
 
 
@@ -95,12 +95,19 @@ _TRIGRAMS = {
 _LANGS = ("da", "en", *_OTHER_STOP)
 
 
-@lru_cache(maxsize=200_000)
+_STOP_MASKS: dict[str, int] = {}
+
+
 def _stop_mask(word: str) -> int:
-    """Bit ``k`` set when the word is a stop word of ``_LANGS[k]``."""
-    w = fold(word)
-    sets = (DA_STOP, EN_STOP, *_OTHER_STOP.values())
-    return sum(1 << k for k, s in enumerate(sets) if w in s)
+    """Bit ``k`` set when the word is a stop word of ``_LANGS[k]`` (cached)."""
+    mask = _STOP_MASKS.get(word)
+    if mask is None:
+        w = fold(word)
+        sets = (DA_STOP, EN_STOP, *_OTHER_STOP.values())
+        mask = sum(1 << k for k, s in enumerate(sets) if w in s)
+        if len(_STOP_MASKS) < 500_000:
+            _STOP_MASKS[word] = mask
+    return mask
 
 
 def detect_language(text: str, max_words: int = 80) -> str:
@@ -110,19 +117,21 @@ def detect_language(text: str, max_words: int = 80) -> str:
     short texts and texts without stop words fall back on the Danish letters and distinctive
     character trigrams.
     """
+    text = text[: max_words * 12]
     tokens = words(text)[:max_words]
     if not tokens:
         return "other"
     n = len(tokens)
     counts = [0] * len(_LANGS)
+    get = _STOP_MASKS.get
     for t in tokens:
-        mask = _stop_mask(t)
-        k = 0
-        while mask:
-            if mask & 1:
-                counts[k] += 1
-            mask >>= 1
-            k += 1
+        mask = get(t)
+        if mask is None:
+            mask = _stop_mask(t)
+        if mask:
+            for k in range(len(_LANGS)):
+                if mask >> k & 1:
+                    counts[k] += 1
     da, en = counts[0] / n, counts[1] / n
     other = max(counts[2:]) / n
     low = " " + text.lower() + " "
@@ -183,7 +192,7 @@ class Speller:
 
     def learn(self, texts: Iterable[str]) -> Speller:
         for text in texts:
-            self.counts.update(w.lower() for w in words(text))
+            self.counts.update(WORD.findall(text.lower()))
         self._index = None
         return self
 

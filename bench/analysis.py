@@ -1,0 +1,194 @@
+"""Benchmark of the analysis engine against a datasketch baseline, on generated corpora.
+
+    .venv/bin/python -m bench.analysis                 # 10k and 100k
+    .venv/bin/python -m bench.analysis --n 1000000     # 1M (baseline estimated from 100k)
+    .venv/bin/python -m bench.analysis --n 100000 --full   # also all stages at 100k
+
+For each N it prints, for Samskab's grouping (slots, signatures, links, describe) and for the
+baseline (datasketch MinHash num_perm=128 over word 3-shingles shingled in Python,
+MinHashLSH threshold 0.5, union-find over the query results): wall time per stage, peak
+memory (the process's peak resident set size, corpus included, each run in its own forked
+process) and pairwise precision and recall of the groups against the planted truth; then the
+speed ratio. The baseline is run up to ``--baseline-max`` responses (default 100k); above
+that its time is estimated by linear scaling from the largest run, and the output says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import re
+import resource
+import sys
+import time
+
+import numpy as np
+
+from bench.generate import generate, pairwise_scores
+
+_WORD = re.compile(r"\w+")
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _run_ours(records: list[dict], truth: np.ndarray, workers: int) -> dict:
+    from samskab.analysis import Analyser, Record
+
+    base = _rss_mb()
+    recs = [Record(id=r["id"], text=r["text"], language=r["language"]) for r in records]
+    t0 = time.perf_counter()
+    analyser = Analyser(stages=["groups"], workers=workers)
+    result = analyser.fit(recs)
+    total = time.perf_counter() - t0
+    steps = {k.split(".", 1)[1]: v for k, v in result.summary["seconds"].items()
+             if k.startswith("groups.")}
+    labels = analyser.label.copy()
+    p, r = pairwise_scores(labels, truth)
+    return {"steps": steps, "total": total, "precision": p, "recall": r,
+            "groups": result.summary["groups"], "links": analyser.link_counts,
+            "peak_mb": _peak_rss_mb(), "base_mb": base}
+
+
+def _run_full(records: list[dict]) -> dict:
+    from samskab.analysis import Record, analyse
+
+    recs = [Record(id=r["id"], text=r["text"]) for r in records]  # language detected
+    t0 = time.perf_counter()
+    result = analyse(recs)
+    total = time.perf_counter() - t0
+    return {"total": total, "seconds": result.summary["seconds"],
+            "proposals": result.summary["proposals"], "ideas": result.summary["ideas"],
+            "groups": result.summary["groups"], "peak_mb": _peak_rss_mb()}
+
+
+def _run_baseline(texts: list[str], truth: np.ndarray) -> dict:
+    from datasketch import MinHash, MinHashLSH
+
+    t0 = time.perf_counter()
+    shingles = []
+    for t in texts:
+        w = _WORD.findall(t.lower())
+        shingles.append({" ".join(w[i:i + 3]).encode("utf-8") for i in range(len(w) - 2)}
+                        or {" ".join(w).encode("utf-8")})
+    t_shingle = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    sigs = []
+    for s in shingles:
+        m = MinHash(num_perm=128, seed=1)
+        m.update_batch(list(s))
+        sigs.append(m)
+    t_hash = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    lsh = MinHashLSH(threshold=0.5, num_perm=128)
+    for i, m in enumerate(sigs):
+        lsh.insert(i, m)
+    parent = list(range(len(texts)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i, m in enumerate(sigs):
+        for j in lsh.query(m):
+            a, b = find(i), find(j)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    roots = np.array([find(i) for i in range(len(texts))])
+    t_lsh = time.perf_counter() - t0
+    sizes = np.bincount(roots, minlength=len(texts))
+    labels = np.where(sizes[roots] >= 2, roots, -1)
+    p, r = pairwise_scores(labels, truth)
+    return {"steps": {"shingling": t_shingle, "minhash": t_hash, "lsh+union-find": t_lsh},
+            "total": t_shingle + t_hash + t_lsh, "precision": p, "recall": r,
+            "peak_mb": _peak_rss_mb()}
+
+
+_CORPUS: dict = {}
+
+
+def _child(kind: str, workers: int) -> dict:
+    texts, truth, records = _CORPUS["texts"], _CORPUS["truth"], _CORPUS["records"]
+    if kind == "ours":
+        return _run_ours(records, truth, workers)
+    if kind == "full":
+        return _run_full(records)
+    return _run_baseline(texts, truth)
+
+
+def _in_child(kind: str, workers: int = 1) -> dict:
+    """Run one measurement in a forked process, so its peak memory is its own."""
+    ctx = mp.get_context("fork")
+    with ctx.Pool(1) as pool:
+        return pool.apply(_child, (kind, workers))
+
+
+def _fmt_steps(steps: dict) -> str:
+    return ", ".join(f"{k} {v:.2f} s" for k, v in steps.items())
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.analysis", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", default="10000,100000",
+                    help="comma-separated corpus sizes (default 10000,100000)")
+    ap.add_argument("--seed", type=int, default=2012)
+    ap.add_argument("--baseline-max", type=int, default=100_000,
+                    help="largest N to run datasketch on; above it, scale linearly")
+    ap.add_argument("--full", action="store_true",
+                    help="also time all stages (groups, proposals, ideas, tags) for N ≤ 100k")
+    ap.add_argument("--workers", type=int, default=1, help="threads for our signature stage")
+    args = ap.parse_args(argv)
+    sizes = [int(x) for x in args.n.split(",") if x.strip()]
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} "
+          f"(other work on the machine slows every figure)")
+    baseline_ref: tuple[int, float] | None = None
+    for n in sizes:
+        t0 = time.perf_counter()
+        corpus = generate(n, seed=args.seed)
+        _CORPUS.update(texts=corpus.texts, truth=corpus.truth, records=corpus.records)
+        words = sum(len(t.split()) for t in corpus.texts) / max(1, n)
+        in_campaigns = int((corpus.truth >= 0).sum())
+        print(f"\n== N = {n:,} responses (~{words:.0f} words each; {in_campaigns:,} in "
+              f"{len(corpus.campaigns)} planted campaigns; generated in "
+              f"{time.perf_counter() - t0:.1f} s)")
+        ours = _in_child("ours", args.workers)
+        print(f"samskab groups : {ours['total']:.2f} s  ({_fmt_steps(ours['steps'])})")
+        print(f"                 peak RSS {ours['peak_mb']:.0f} MB (corpus in memory: "
+              f"{ours['base_mb']:.0f} MB); precision {ours['precision']:.4f}, recall "
+              f"{ours['recall']:.4f}; {ours['groups']:,} groups; links {ours['links']}")
+        if n <= args.baseline_max:
+            base = _in_child("baseline")
+            baseline_ref = (n, base["total"])
+            print(f"datasketch     : {base['total']:.2f} s  ({_fmt_steps(base['steps'])})")
+            print(f"                 peak RSS {base['peak_mb']:.0f} MB; precision "
+                  f"{base['precision']:.4f}, recall {base['recall']:.4f}")
+            print(f"speed ratio    : {base['total'] / ours['total']:.1f}× faster "
+                  f"(same data, same run)")
+        elif baseline_ref:
+            est = baseline_ref[1] * n / baseline_ref[0]
+            print(f"datasketch     : ESTIMATED {est:.0f} s (linear scaling of the "
+                  f"{baseline_ref[0]:,}-response run above; not run at this size)")
+            print(f"speed ratio    : {est / ours['total']:.1f}× faster (against the estimate)")
+        else:
+            print("datasketch     : not run (use --baseline-max, or include a smaller N first)")
+        if args.full and n <= 100_000:
+            full = _in_child("full")
+            print(f"all stages     : {full['total']:.2f} s  ({_fmt_steps(full['seconds'])}); "
+                  f"{full['groups']:,} groups, {full['proposals']:,} proposals, "
+                  f"{full['ideas']:,} ideas; peak RSS {full['peak_mb']:.0f} MB")
+        sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
