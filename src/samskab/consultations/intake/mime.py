@@ -153,7 +153,7 @@ def codec_for(label: str | None) -> str | None:
             return None
         try:
             codec = codecs.lookup(candidate)
-        except LookupError:
+        except (LookupError, ValueError):  # ValueError: a NUL byte in the label
             continue
         if codec.name in ("latin-1", "iso8859-1", "ascii"):
             return "cp1252"
@@ -788,7 +788,7 @@ def _repair_multipart(part: Message, walk: _Walk, depth: int) -> None:
         rebuilt = (
             f'Content-Type: {part.get_content_type()}; boundary="{boundary}"\n\n'
             + payload
-        ).encode("ascii", "surrogateescape")
+        ).encode("utf-8", "surrogateescape")
         repaired = BytesParser(policy=compat32).parsebytes(rebuilt)
         if repaired.is_multipart():
             _walk(repaired, walk, depth + 1)
@@ -903,6 +903,8 @@ def parse_message(raw: bytes) -> ParsedMessage:
         parsed = _parse(msg, raw, depth_offset=0)
     except RecursionError as exc:
         raise UnparseableMessage("message structure nested too deeply") from exc
+    except Exception as exc:  # noqa: BLE001 - quarantined and retried after a fix, never lost
+        raise UnparseableMessage(f"parser error: {type(exc).__name__}: {exc}") from exc
     if not (parsed.from_address or parsed.subject or parsed.body_text.strip()
             or parsed.attachments or parsed.body_parts):
         raise UnparseableMessage("no sender, subject, text or attachment could be read")
