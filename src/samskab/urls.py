@@ -8,5 +8,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("samskab.api.urls")),
+    path("medarbejder/analyse/", include("samskab.insights.urls")),
+    path("", include("samskab.insights.public_urls")),
     path("", include("samskab.consultations.urls")),
 ]

@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from samskab.demo.load import demo_load
+from samskab.insights.demo import demo_analyse
 from samskab.web.management.commands.serve import gunicorn_args
 
 
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         summary = demo_load()
         self.stderr.write("Extracting attachment text (OCR included) …")
         call_command("worker", batch=True, verbosity=0)
+        demo_analyse()
         self.stdout.write(
             f"Demo ready: {summary.consultations} consultations, {summary.responses_total} "
             f"responses in ogp-2012 ({summary.responses_created} new).\n"

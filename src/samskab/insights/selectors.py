@@ -1,0 +1,311 @@
+"""Reads for the analysis pages, in few queries (style rules 2 and 7).
+
+``public_you_said_we_did`` is the one door out of this app: it selects only public fields
+(idea names, counts, organisation names of organisations' responses the public may see, the
+positions) and never a respondent's name, e-mail or a response's text.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Abs, Coalesce
+
+from samskab import analysis as engine
+from samskab.consultations.models import Consultation, RespondentKind, Response
+from samskab.insights.models import (
+    AnalysisRun,
+    GroupMembership,
+    Idea,
+    Position,
+    Proposal,
+    ResponseGroup,
+    TagState,
+    TagSuggestion,
+)
+
+
+def latest_run(consultation: Consultation) -> AnalysisRun | None:
+    return (AnalysisRun.objects.filter(consultation=consultation, finished_at__isnull=False)
+            .order_by("-started_at", "-id").first())
+
+
+def latest_full_run(consultation: Consultation) -> AnalysisRun | None:
+    return (AnalysisRun.objects.filter(consultation=consultation, kind="full",
+                                       finished_at__isnull=False)
+            .order_by("-started_at", "-id").first())
+
+
+@dataclass
+class Overview:
+    consultation: Consultation
+    run: AnalysisRun | None
+    full_run: AnalysisRun | None
+    responses: int
+    pending: int
+    groups: int
+    grouped: int
+    ideas: int
+    positions: int
+    tags_pending: int
+    tags_decided: int
+
+
+def overview(consultation: Consultation) -> Overview:
+    from samskab.insights.services import responses_pending
+
+    groups = ResponseGroup.objects.filter(consultation=consultation, merged_into=None)
+    agg = groups.aggregate(n=Count("id"), grouped=Coalesce(Sum("size"), Value(0)))
+    tags = TagSuggestion.objects.filter(response__consultation=consultation).aggregate(
+        pending=Count("id", filter=Q(state=TagState.SUGGESTED, score__gte=0.5)),
+        decided=Count("id", filter=~Q(state=TagState.SUGGESTED)))
+    return Overview(
+        consultation=consultation,
+        run=latest_run(consultation),
+        full_run=latest_full_run(consultation),
+        responses=Response.objects.filter(consultation=consultation).count(),
+        pending=responses_pending(consultation).count(),
+        groups=agg["n"], grouped=agg["grouped"],
+        ideas=Idea.objects.filter(consultation=consultation, merged_into=None,
+                                  proposal_count__gt=0).count(),
+        positions=Position.objects.filter(Q(idea__consultation=consultation)
+                                          | Q(proposal__response__consultation=consultation))
+        .count(),
+        tags_pending=tags["pending"], tags_decided=tags["decided"],
+    )
+
+
+def consultations_with_analysis() -> QuerySet[Consultation]:
+    return (Consultation.objects.annotate(
+        runs=Count("analysis_runs", distinct=True),
+        idea_count=Count("ideas", filter=Q(ideas__merged_into=None,
+                                           ideas__proposal_count__gt=0), distinct=True))
+        .order_by("-opens_at"))
+
+
+# --- groups ----------------------------------------------------------------------------------
+def groups_list(consultation: Consultation) -> QuerySet[ResponseGroup]:
+    """Live groups (not merged away), largest first, with the canonical response's reference."""
+    return (ResponseGroup.objects.filter(consultation=consultation, merged_into=None)
+            .select_related("canonical").order_by("-size", "id"))
+
+
+def group_detail(pk: int) -> ResponseGroup:
+    return (ResponseGroup.objects.select_related("consultation", "canonical", "merged_into")
+            .get(pk=pk))
+
+
+def group_members(group: ResponseGroup) -> QuerySet[GroupMembership]:
+    """Members with personal additions first (they are content), then the plain copies;
+    respondents' organisations only (never a private person's name here)."""
+    return (GroupMembership.objects.filter(group=group)
+            .select_related("response__respondent", "decided_by")
+            .annotate(has_additions=~Q(additions=""))
+            .order_by("-has_additions", "state", "response__received_at", "response_id"))
+
+
+def merge_candidates(group: ResponseGroup) -> QuerySet[ResponseGroup]:
+    return (ResponseGroup.objects.filter(consultation_id=group.consultation_id, merged_into=None)
+            .exclude(pk=group.pk).order_by("-size", "id"))
+
+
+# --- tags ------------------------------------------------------------------------------------
+def review_queue(consultation: Consultation, *, code: str = "") -> QuerySet[TagSuggestion]:
+    """Undecided suggestions, least certain first (score nearest 0.5), as the engine's
+    ``review_order`` orders them; ties in response order."""
+    qs = (TagSuggestion.objects.filter(response__consultation=consultation,
+                                       state=TagState.SUGGESTED)
+          .select_related("response")
+          .annotate(uncertainty=Abs(F("score") - Value(0.5)))
+          .order_by("uncertainty", "response_id", "code"))
+    if code:
+        qs = qs.filter(code=code)
+    return qs
+
+
+def tag_codes(consultation: Consultation) -> list[str]:
+    return list(TagSuggestion.objects.filter(response__consultation=consultation)
+                .values_list("code", flat=True).distinct().order_by("code"))
+
+
+@dataclass
+class TagQuality:
+    rows: list[Any]  # engine CodeEvaluation per code
+    micro: Any
+    decided: int
+    confirmed: int
+    rejected: int
+    responses: int
+
+
+def tag_quality(consultation: Consultation) -> TagQuality:
+    """Precision and recall of the engine's suggestions (score ≥ 0.5, as shown when staff
+    decided) against the staff's decisions so far, per code and overall (engine.evaluate).
+
+    Only decided tags count: a confirmed tag the engine scored below 0.5 is a miss (recall),
+    a rejected one it scored 0.5 or more a false alarm (precision)."""
+    decided = (TagSuggestion.objects.filter(response__consultation=consultation)
+               .exclude(state=TagState.SUGGESTED)
+               .values_list("response_id", "code", "state", "score_at_decision", "score")
+               .order_by("response_id", "code"))
+    scores: dict[int, dict[str, float]] = defaultdict(dict)
+    labels: dict[int, set[str]] = defaultdict(set)
+    confirmed = rejected = 0
+    for rid, code, state, at_decision, score in decided:
+        scores[rid][code] = at_decision if at_decision is not None else score
+        labels[rid]
+        if state == TagState.CONFIRMED:
+            labels[rid].add(code)
+            confirmed += 1
+        else:
+            rejected += 1
+    ids = sorted(scores)
+    result = engine.evaluate([scores[i] for i in ids], [labels[i] for i in ids])
+    micro = result.pop("micro")
+    return TagQuality(rows=[result[c] for c in sorted(result)], micro=micro,
+                      decided=confirmed + rejected, confirmed=confirmed, rejected=rejected,
+                      responses=len(ids))
+
+
+# --- ideas -----------------------------------------------------------------------------------
+def ideas_list(consultation: Consultation) -> QuerySet[Idea]:
+    """Live ideas with at least one proposal, most responses first, with their position."""
+    return (Idea.objects.filter(consultation=consultation, merged_into=None)
+            .filter(Q(proposal_count__gt=0) | Q(position__isnull=False))
+            .select_related("position", "representative", "label_by")
+            .order_by("-response_count", "-proposal_count", "id"))
+
+
+def idea_detail(pk: int) -> Idea:
+    return (Idea.objects.select_related("consultation", "position", "position__decided_by",
+                                        "merged_into", "representative", "label_by")
+            .get(pk=pk))
+
+
+def idea_proposals(idea: Idea) -> QuerySet[Proposal]:
+    return (Proposal.objects.filter(idea=idea)
+            .select_related("response__respondent", "attachment", "proposal_position")
+            .order_by("response__received_at", "response_id", "position"))
+
+
+def move_targets(consultation: Consultation) -> QuerySet[Idea]:
+    return (Idea.objects.filter(consultation=consultation, merged_into=None)
+            .only("pk", "label", "response_count").order_by("-response_count", "id"))
+
+
+def respondent_label(response: Response) -> str:
+    """What staff pages show for who sent a response: the organisation, a private person's
+    name only with consent to publish it, otherwise the kind of respondent."""
+    respondent = response.respondent
+    if respondent.kind != RespondentKind.CITIZEN and respondent.organisation:
+        return respondent.organisation
+    if response.consent_publish_name and respondent.name:
+        return respondent.name
+    return str(RespondentKind(respondent.kind).label)
+
+
+# --- the public page -------------------------------------------------------------------------
+@dataclass
+class PublicIdea:
+    label: str
+    responses: int
+    organisations: list[str]
+    kind: str
+    kind_label: str
+    justification_da: str
+    justification_en: str
+    commitment_ref: str
+    existing_strategy: str
+    public_responses: int = 0
+    single: bool = False
+
+    @property
+    def justification(self) -> str:
+        from django.utils.translation import get_language
+
+        if (get_language() or "da")[:2] == "en" and self.justification_en:
+            return self.justification_en
+        return self.justification_da
+
+
+@dataclass
+class YouSaidWeDid:
+    consultation: Consultation
+    items: list[PublicIdea] = field(default_factory=list)
+
+
+def public_consultation(slug: str) -> Consultation:
+    return Consultation.objects.published().get(slug=slug)
+
+
+def public_you_said_we_did(consultation: Consultation) -> YouSaidWeDid:
+    """Every idea (and single proposal) with a position: how many responses raised it, which
+    organisations (only from responses the public may see), and the position with its reasons.
+
+    Reads only these columns: idea label, counts, position fields, and for organisations the
+    respondent's kind and organisation of public responses — never a name, an e-mail or text.
+    """
+    from samskab.consultations.models import ResponseStatus
+    from samskab.insights.models import PositionKind
+
+    position_cols = ("kind", "justification_da", "justification_en", "commitment_ref",
+                     "existing_strategy")
+    rows = list(Position.objects.filter(idea__consultation=consultation,
+                                        idea__merged_into=None)
+                .values("idea_id", "idea__label", "idea__response_count", *position_cols)
+                .order_by("-idea__response_count", "idea_id"))
+    singles = list(Position.objects.filter(proposal__response__consultation=consultation)
+                   .values("proposal_id", "proposal__response_id", *position_cols)
+                   .order_by("proposal_id"))
+    public = Q(response__status=ResponseStatus.PUBLISHED,
+               response__consent_publish_response=True)
+    org_rows = (Proposal.objects.filter(public, idea_id__in=[r["idea_id"] for r in rows])
+                .exclude(response__respondent__kind=RespondentKind.CITIZEN)
+                .exclude(response__respondent__organisation="")
+                .values_list("idea_id", "response__respondent__organisation")
+                .distinct())
+    orgs: dict[int, set[str]] = defaultdict(set)
+    for idea_id, org in org_rows:
+        orgs[idea_id].add(org)
+    public_counts = dict(Proposal.objects.filter(public, idea_id__in=[r["idea_id"]
+                                                                       for r in rows])
+                         .values("idea_id")
+                         .annotate(n=Count("response_id", distinct=True))
+                         .values_list("idea_id", "n"))
+    labels = dict(PositionKind.choices)
+    out = YouSaidWeDid(consultation)
+    for r in rows:
+        out.items.append(PublicIdea(
+            label=r["idea__label"], responses=r["idea__response_count"],
+            organisations=sorted(orgs[r["idea_id"]], key=str.casefold),
+            kind=r["kind"], kind_label=str(labels[r["kind"]]),
+            justification_da=r["justification_da"], justification_en=r["justification_en"],
+            commitment_ref=r["commitment_ref"], existing_strategy=r["existing_strategy"],
+            public_responses=public_counts.get(r["idea_id"], 0)))
+    if singles:
+        single_orgs = dict(
+            Response.objects.filter(pk__in=[s["proposal__response_id"] for s in singles],
+                                    status=ResponseStatus.PUBLISHED,
+                                    consent_publish_response=True)
+            .exclude(respondent__kind=RespondentKind.CITIZEN)
+            .exclude(respondent__organisation="")
+            .values_list("pk", "respondent__organisation"))
+        for s in singles:
+            org = single_orgs.get(s["proposal__response_id"])
+            out.items.append(PublicIdea(
+                label=str(_single_label()), responses=1, organisations=[org] if org else [],
+                kind=s["kind"], kind_label=str(labels[s["kind"]]),
+                justification_da=s["justification_da"],
+                justification_en=s["justification_en"], commitment_ref=s["commitment_ref"],
+                existing_strategy=s["existing_strategy"], single=True))
+    return out
+
+
+def _single_label():
+    from django.utils.translation import gettext
+
+    return gettext("Et enkelt forslag")
+

@@ -1,0 +1,865 @@
+"""Use cases of the analysis app: run the engine and store what it found, and every staff
+decision about it (tags, groups, ideas, proposals, positions).
+
+Runs (``consultation_analyse``, ``response_analyse``) replace engine output only: a row a staff
+member decided on (a confirmed or rejected tag, a member split out of a group, a merged group or
+idea, a renamed or staff-made idea, a moved proposal, anything with a position) keeps what was
+decided. Every staff change passes through one function here, which checks nothing about roles
+(views and rules do) but writes an AuditEvent in the same transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samskab import analysis as engine
+from samskab.consultations.models import Attachment, Consultation, Response, ResponseStatus
+from samskab.core.services import audit_record
+from samskab.insights.models import (
+    AnalysedResponse,
+    AnalysisRun,
+    GroupMembership,
+    Idea,
+    MembershipState,
+    Position,
+    PositionKind,
+    Proposal,
+    ResponseGroup,
+    RunKind,
+    TagState,
+    TagSuggestion,
+)
+
+logger = logging.getLogger(__name__)
+
+# Attachments' extracted text follows the response's own text, after this mark.
+ATTACHMENT_MARK = "\n\n[Bilag]\n\n"
+BATCH = 2000
+
+
+# --- feeding the engine ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Segment:
+    """Where one source text (the response's, or an attachment's) sits in the record text."""
+
+    start: int
+    end: int
+    attachment_id: int | None
+
+
+@dataclass
+class _Input:
+    records: list[engine.Record] = field(default_factory=list)
+    segments: dict[int, list[_Segment]] = field(default_factory=dict)
+    texts: dict[int, str] = field(default_factory=dict)
+
+
+def analyser_dir(consultation: Consultation) -> Path:
+    """Where the consultation's saved analyser state lives (JSON and plain arrays)."""
+    return Path(settings.VAR_DIR) / "analysis" / consultation.slug
+
+
+def engine_themes(consultation: Consultation) -> list[engine.Theme]:
+    return [engine.Theme(t.slug, tuple(t.keywords or ()), t.title_da)
+            for t in consultation.themes.all()]
+
+
+def _analysable(consultation: Consultation):
+    return (Response.objects.filter(consultation=consultation)
+            .exclude(status=ResponseStatus.REJECTED)
+            .order_by("received_at", "id"))
+
+
+def _record(response: Response, attachments: Sequence[Attachment]
+            ) -> tuple[engine.Record, list[_Segment]]:
+    """The plain record for a response: its text, then each attachment's extracted text after
+    ``ATTACHMENT_MARK``; segments map record offsets back to the source text."""
+    parts = [response.text]
+    segments = [_Segment(0, len(response.text), None)]
+    pos = len(response.text)
+    for a in attachments:
+        extracted = a.extracted_text or ""
+        if not extracted.strip():
+            continue
+        pos += len(ATTACHMENT_MARK)
+        segments.append(_Segment(pos, pos + len(extracted), a.pk))
+        parts += [ATTACHMENT_MARK, extracted]
+        pos += len(extracted)
+    record = engine.Record(id=str(response.pk), text="".join(parts),
+                           language=response.language or None)
+    return record, segments
+
+
+def _inputs(responses: Iterable[Response]) -> _Input:
+    out = _Input()
+    for r in responses:
+        record, segments = _record(r, list(r.attachments.all()))
+        out.records.append(record)
+        out.segments[r.pk] = segments
+        out.texts[r.pk] = record.text
+    return out
+
+
+def _locate(segments: Sequence[_Segment], start: int, end: int
+            ) -> tuple[int | None, int, int] | None:
+    """Record offsets → (attachment id or None, start, end) in that source; None when the span
+    is only the attachment mark."""
+    for seg in segments:
+        if seg.start <= start < seg.end or (start == seg.end == seg.start):
+            s, e = start - seg.start, min(end, seg.end) - seg.start
+            return (seg.attachment_id, s, e) if e > s else None
+    # Inside a mark: move to the next segment.
+    for seg in segments:
+        if start < seg.start < end:
+            s, e = 0, min(end, seg.end) - seg.start
+            return (seg.attachment_id, s, e) if e > s else None
+    return None
+
+
+def _group_label(template: str) -> str:
+    """A short name for a group: its first line of some length, shortened."""
+    lines = [ln.strip() for ln in template.splitlines() if ln.strip()]
+    line = next((ln for ln in lines if len(ln.split()) >= 5), lines[0] if lines else "")
+    return line if len(line) <= 90 else line[:87].rstrip() + "…"
+
+
+# --- storing a full run ----------------------------------------------------------------------
+def _final(obj, by_id: dict):
+    seen = set()
+    while obj.merged_into_id and obj.pk not in seen:
+        seen.add(obj.pk)
+        obj = by_id[obj.merged_into_id]
+    return obj
+
+
+def _store_groups(consultation: Consultation, groups: Sequence[engine.Group]) -> None:
+    existing = {g.pk: g for g in ResponseGroup.objects.filter(consultation=consultation)}
+    by_canonical: dict[int, ResponseGroup] = {}
+    for g in sorted(existing.values(), key=lambda g: g.pk):
+        by_canonical.setdefault(g.canonical_id, g)
+    memberships = {m.response_id: m for m in
+                   GroupMembership.objects.filter(group__consultation=consultation)}
+    claimed: set[int] = set()
+    seen: set[int] = set()
+    to_create: list[GroupMembership] = []
+    to_update: list[GroupMembership] = []
+    changed_groups: list[ResponseGroup] = []
+    for eg in groups:
+        members = [int(m) for m in eg.members]
+        canonical = int(eg.canonical)
+        group = by_canonical.get(canonical)
+        if group is None or group.pk in claimed:
+            votes = Counter(memberships[m].group_id for m in members
+                            if m in memberships and not memberships[m].is_staff_decision)
+            group = next((existing[gid] for gid, _n in votes.most_common()
+                          if gid not in claimed and existing[gid].merged_into_id is None), None)
+        if group is None:
+            group = ResponseGroup.objects.create(
+                consultation=consultation, engine_key=eg.id, canonical_id=canonical,
+                template=eg.template, label=_group_label(eg.template), size=len(members))
+            existing[group.pk] = group
+        else:
+            group.engine_key, group.template = eg.id, eg.template
+            group.label = _group_label(eg.template)
+            if group.merged_into_id is None:
+                group.canonical_id = canonical
+            changed_groups.append(group)
+        claimed.add(group.pk)
+        target = _final(group, existing)
+        for m in members:
+            seen.add(m)
+            additions = eg.additions.get(str(m), "")
+            mem = memberships.get(m)
+            if mem is None:
+                mem = GroupMembership(response_id=m, group=target, additions=additions)
+                memberships[m] = mem
+                to_create.append(mem)
+            elif not mem.is_staff_decision and (mem.group_id != target.pk
+                                                or mem.additions != additions):
+                mem.group, mem.additions = target, additions
+                to_update.append(mem)
+    ResponseGroup.objects.bulk_update(changed_groups, ["engine_key", "template", "label",
+                                                       "canonical"], batch_size=BATCH)
+    GroupMembership.objects.bulk_create(to_create, batch_size=BATCH)
+    GroupMembership.objects.bulk_update(to_update, ["group", "additions"], batch_size=BATCH)
+    stale = [m.pk for r, m in memberships.items()
+             if r not in seen and not m.is_staff_decision and m.pk]
+    for i in range(0, len(stale), BATCH):
+        GroupMembership.objects.filter(pk__in=stale[i:i + BATCH]).delete()
+    # Pure engine groups left without any member go; merged or merged-into groups stay.
+    (ResponseGroup.objects.filter(consultation=consultation, memberships__isnull=True,
+                                  merged_into__isnull=True, merged_from__isnull=True)
+     .delete())
+    group_sizes_refresh(consultation=consultation)
+
+
+def group_sizes_refresh(*, consultation: Consultation,
+                        groups: Iterable[ResponseGroup] | None = None) -> None:
+    """Store each group's member count (members split out do not count)."""
+    qs = ResponseGroup.objects.filter(consultation=consultation)
+    given = list(groups) if groups is not None else []
+    if groups is not None:
+        qs = qs.filter(pk__in=[g.pk for g in given])
+    rows = list(qs.annotate(n=Count("memberships", filter=~Q(
+        memberships__state=MembershipState.SPLIT_OUT))).only("pk", "size"))
+    changed = [g for g in rows if g.size != g.n]
+    for g in changed:
+        g.size = g.n
+    ResponseGroup.objects.bulk_update(changed, ["size"], batch_size=BATCH)
+    sizes = {g.pk: g.n for g in rows}
+    for g in given:
+        g.size = sizes.get(g.pk, 0)
+
+
+def idea_counts_refresh(*, consultation: Consultation,
+                        ideas: Iterable[Idea] | None = None) -> None:
+    """Store each idea's number of proposals and of distinct responses."""
+    qs = Idea.objects.filter(consultation=consultation)
+    given = list(ideas) if ideas is not None else []
+    if ideas is not None:
+        qs = qs.filter(pk__in=[i.pk for i in given])
+    rows = list(qs.annotate(np=Count("proposals"),
+                            nr=Count("proposals__response", distinct=True))
+                .only("pk", "proposal_count", "response_count"))
+    changed = [i for i in rows if (i.proposal_count, i.response_count) != (i.np, i.nr)]
+    for i in changed:
+        i.proposal_count, i.response_count = i.np, i.nr
+    Idea.objects.bulk_update(changed, ["proposal_count", "response_count"], batch_size=BATCH)
+    counts = {i.pk: (i.np, i.nr) for i in rows}
+    for i in given:  # the caller's instances show the new counts too
+        i.proposal_count, i.response_count = counts.get(i.pk, (0, 0))
+
+
+def _store_ideas_and_proposals(consultation: Consultation, result: engine.AnalysisResult,
+                               inputs: _Input) -> None:
+    ideas = {i.pk: i for i in Idea.objects.filter(consultation=consultation)}
+    by_key = {i.engine_key: i for i in sorted(ideas.values(), key=lambda i: i.pk)
+              if i.created_by_engine and i.engine_key}
+    idea_of: dict[str, Idea] = {}
+    new_ideas, changed_ideas = [], []
+    for ei in result.ideas:
+        idea = by_key.get(ei.id)
+        if idea is None:
+            idea = Idea(consultation=consultation, engine_key=ei.id, label=ei.label[:300],
+                        keywords=list(ei.keywords))
+            new_ideas.append(idea)
+        else:
+            idea.keywords = list(ei.keywords)
+            if idea.label_by_id is None:
+                idea.label = ei.label[:300]
+            changed_ideas.append(idea)
+        idea_of[ei.id] = idea
+    Idea.objects.bulk_create(new_ideas, batch_size=BATCH)
+    Idea.objects.bulk_update(changed_ideas, ["keywords", "label"], batch_size=BATCH)
+    for i in new_ideas:
+        ideas[i.pk] = i
+    placed = {key: _final(i, ideas) for key, i in idea_of.items()}
+
+    existing = {(p.response_id, p.attachment_id, p.start, p.end): p for p in
+                Proposal.objects.filter(response__consultation=consultation)
+                .only("pk", "response_id", "attachment_id", "start", "end", "text", "position",
+                      "engine_key", "idea_id", "idea_by_id")}
+    seen: set[tuple] = set()
+    by_engine_id: dict[str, Proposal] = {}
+    to_create, to_update = [], []
+    for ra in result.responses:
+        rid = int(ra.id)
+        k = 0
+        for p in ra.proposals:
+            where = _locate(inputs.segments[rid], p.start, p.end)
+            if where is None:
+                continue
+            attachment_id, start, end = where
+            key = (rid, attachment_id, start, end)
+            if key in seen:
+                continue
+            seen.add(key)
+            k += 1
+            idea = placed.get(p.idea) if p.idea else None
+            text = _segment_text(inputs.segments[rid], inputs.texts[rid], attachment_id,
+                                 start, end)
+            row = existing.get(key)
+            if row is None:
+                row = Proposal(response_id=rid, attachment_id=attachment_id, start=start,
+                               end=end, text=text, position=k, engine_key=p.id, idea=idea)
+                to_create.append(row)
+            else:
+                row.text, row.position, row.engine_key = text, k, p.id
+                if row.idea_by_id is None:
+                    row.idea = idea
+                to_update.append(row)
+            by_engine_id[p.id] = row
+    Proposal.objects.bulk_create(to_create, batch_size=BATCH)
+    Proposal.objects.bulk_update(to_update, ["text", "position", "engine_key", "idea"],
+                                 batch_size=BATCH)
+    gone = [p.pk for key, p in existing.items() if key not in seen and p.idea_by_id is None]
+    positioned = set(Position.objects.filter(proposal_id__in=gone)
+                     .values_list("proposal_id", flat=True))
+    gone = [pk for pk in gone if pk not in positioned]
+    for i in range(0, len(gone), BATCH):
+        Proposal.objects.filter(pk__in=gone[i:i + BATCH]).delete()
+
+    reps = []
+    for ei in result.ideas:
+        idea = idea_of[ei.id]
+        rep = by_engine_id.get(ei.representative)
+        if rep is not None and idea.representative_id != rep.pk:
+            idea.representative = rep
+            reps.append(idea)
+    Idea.objects.bulk_update(reps, ["representative"], batch_size=BATCH)
+    idea_counts_refresh(consultation=consultation)
+    # Engine ideas nobody touched and no proposal is in any more go.
+    (Idea.objects.filter(consultation=consultation, created_by_engine=True, label_by=None,
+                         merged_into=None, merged_from__isnull=True, proposal_count=0,
+                         position__isnull=True)
+     .delete())
+
+
+def _segment_text(segments: Sequence[_Segment], record_text: str, attachment_id: int | None,
+                  start: int, end: int) -> str:
+    seg = next(s for s in segments if s.attachment_id == attachment_id)
+    return record_text[seg.start + start:seg.start + end]
+
+
+def _store_tags(consultation: Consultation, result: engine.AnalysisResult,
+                only_responses: set[int] | None = None) -> None:
+    qs = TagSuggestion.objects.filter(response__consultation=consultation)
+    if only_responses is not None:
+        qs = qs.filter(response_id__in=only_responses)
+    existing = {(s.response_id, s.code): s for s in
+                qs.only("pk", "response_id", "code", "score", "state")}
+    seen = set()
+    to_create, to_update = [], []
+    for ra in result.responses:
+        rid = int(ra.id)
+        for t in ra.tags:
+            key = (rid, t.code)
+            seen.add(key)
+            score = min(1.0, max(0.0, float(t.score)))
+            row = existing.get(key)
+            if row is None:
+                to_create.append(TagSuggestion(response_id=rid, code=t.code, score=score))
+            elif row.score != score:
+                row.score = score
+                to_update.append(row)
+    TagSuggestion.objects.bulk_create(to_create, batch_size=BATCH)
+    TagSuggestion.objects.bulk_update(to_update, ["score"], batch_size=BATCH)
+    gone = [s.pk for key, s in existing.items()
+            if key not in seen and s.state == TagState.SUGGESTED]
+    for i in range(0, len(gone), BATCH):
+        TagSuggestion.objects.filter(pk__in=gone[i:i + BATCH]).delete()
+
+
+def _save_state(analyser: engine.Analyser, consultation: Consultation) -> None:
+    """Replace the saved analyser state in one rename, so a reader never sees half a state."""
+    final = analyser_dir(consultation)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    fresh = final.with_name(f"{final.name}.new-{os.getpid()}")
+    old = final.with_name(f"{final.name}.old-{os.getpid()}")
+    shutil.rmtree(fresh, ignore_errors=True)
+    analyser.save(fresh)
+    if final.exists():
+        final.rename(old)
+    fresh.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _load_state(consultation: Consultation) -> engine.Analyser | None:
+    path = analyser_dir(consultation)
+    if not (path / "state.json").exists():
+        return None
+    try:
+        return engine.Analyser.load(path)
+    except (OSError, ValueError, KeyError):
+        logger.exception("unreadable analyser state at %s; a full run will replace it", path)
+        return None
+
+
+def consultation_analyse(*, consultation: Consultation, actor: Any | None = None
+                         ) -> AnalysisRun:
+    """Analyse every response of ``consultation`` (rejected ones left out) and store groups,
+    proposals, ideas and tag suggestions in one transaction; save the analyser state for
+    incremental runs.
+
+    Deterministic and idempotent: the same responses give the same rows. Staff decisions are
+    kept (see the module docstring) and taught to the new analyser before it runs, so what the
+    tag model learnt survives a rerun. The engine runs outside the transaction; storing holds
+    a lock on the consultation row, which serialises it with ``response_analyse``.
+    """
+    started = timezone.now()
+    t0 = time.perf_counter()
+    responses = list(_analysable(consultation).only("pk", "text", "language")
+                     .prefetch_related("attachments"))
+    inputs = _inputs(responses)
+    themes = engine_themes(consultation)
+    analyser = engine.Analyser(themes=themes)
+    decided = list(TagSuggestion.objects
+                   .filter(response__consultation=consultation)
+                   .exclude(state=TagState.SUGGESTED)
+                   .order_by("decided_at", "id").only("pk", "response_id", "code", "state"))
+    for s in decided:
+        if s.response_id in inputs.texts:
+            analyser.feedback(inputs.texts[s.response_id], s.code, s.state == TagState.CONFIRMED)
+    result = analyser.fit(inputs.records)
+    with transaction.atomic():
+        Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
+        _store_groups(consultation, result.groups)
+        _store_ideas_and_proposals(consultation, result, inputs)
+        _store_tags(consultation, result)
+        TagSuggestion.objects.filter(pk__in=[s.pk for s in decided]).update(fed_back=True)
+        run = AnalysisRun.objects.create(
+            consultation=consultation, kind=RunKind.FULL, started_at=started,
+            started_by=actor if getattr(actor, "is_authenticated", False) else None,
+            params={"stages": list(analyser.stages), "themes": [t.slug for t in themes],
+                    "replayed_decisions": len(decided)},
+            summary=result.summary,
+        )
+        AnalysedResponse.objects.filter(response__consultation=consultation).delete()
+        AnalysedResponse.objects.bulk_create(
+            [AnalysedResponse(response_id=int(ra.id), run=run, language=ra.language or "")
+             for ra in result.responses], batch_size=BATCH)
+        _save_state(analyser, consultation)
+        run.summary = {**result.summary, "total_seconds": round(time.perf_counter() - t0, 3)}
+        run.finished_at = timezone.now()
+        run.save(update_fields=["summary", "finished_at"])
+    return run
+
+
+# --- one new response ------------------------------------------------------------------------
+def responses_pending(consultation: Consultation):
+    """Responses the engine has not seen yet (the sweep's work list)."""
+    return _analysable(consultation).filter(analysis__isnull=True)
+
+
+def response_analyse(*, response: Response) -> AnalysisRun | None:
+    """Analyse one new response against the consultation's saved analyser state and store what
+    it gives; the state learns the response too. Idempotent: a response already analysed is
+    left alone (returns None). Without a saved state (or when the state already knows the
+    response but the database does not), a full run is made instead.
+    """
+    consultation = response.consultation
+    started = timezone.now()
+    with transaction.atomic():
+        Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
+        if AnalysedResponse.objects.filter(response=response).exists():
+            return None
+        analyser = _load_state(consultation)
+        if analyser is None:
+            full = True
+        else:
+            record, segments = _record(response, list(response.attachments.all()))
+            try:
+                ra = analyser.add(record)
+                full = False
+            except ValueError:
+                full = True
+        if not full:
+            _store_one(consultation, analyser, ra, record, segments)
+            run = AnalysisRun.objects.create(
+                consultation=consultation, kind=RunKind.INCREMENTAL, started_at=started,
+                params={"response": response.reference},
+                summary={"responses": 1, "group": ra.group, "proposals": len(ra.proposals),
+                         "tags": len(ra.tags)})
+            AnalysedResponse.objects.create(response=response, run=run,
+                                            language=ra.language or "")
+            _save_state(analyser, consultation)
+            run.finished_at = timezone.now()
+            run.save(update_fields=["finished_at"])
+            return run
+    return consultation_analyse(consultation=consultation)
+
+
+def _store_one(consultation: Consultation, analyser: engine.Analyser,
+               ra: engine.ResponseAnalysis, record: engine.Record,
+               segments: Sequence[_Segment]) -> None:
+    rid = int(ra.id)
+    if ra.group:
+        eg = analyser.group(ra.group)
+        group = (ResponseGroup.objects.filter(consultation=consultation, engine_key=eg.id)
+                 .order_by("pk").first()
+                 or ResponseGroup.objects.filter(consultation=consultation,
+                                                 canonical_id=int(eg.canonical))
+                 .order_by("pk").first())
+        if group is None:
+            group = ResponseGroup.objects.create(
+                consultation=consultation, engine_key=eg.id, canonical_id=int(eg.canonical),
+                template=eg.template, label=_group_label(eg.template))
+        target = group
+        while target.merged_into_id:
+            target = target.merged_into
+        have = set(GroupMembership.objects.filter(response_id__in=[int(m) for m in eg.members])
+                   .values_list("response_id", flat=True))
+        GroupMembership.objects.bulk_create([
+            GroupMembership(response_id=int(m), group=target, additions=eg.additions.get(m, ""))
+            for m in eg.members if int(m) not in have])
+        group_sizes_refresh(consultation=consultation, groups=[target])
+    touched: dict[int, Idea] = {}
+    for k, p in enumerate(ra.proposals, start=1):
+        where = _locate(segments, p.start, p.end)
+        if where is None:
+            continue
+        attachment_id, start, end = where
+        idea = None
+        if p.idea:
+            idea = (Idea.objects.filter(consultation=consultation, engine_key=p.idea,
+                                        created_by_engine=True).order_by("pk").first())
+            if idea is None:
+                ei = analyser.idea(p.idea)
+                idea = Idea.objects.create(consultation=consultation, engine_key=p.idea,
+                                           label=(ei.label if ei else p.idea)[:300],
+                                           keywords=list(ei.keywords) if ei else [])
+            while idea.merged_into_id:
+                idea = idea.merged_into
+            touched[idea.pk] = idea
+        Proposal.objects.get_or_create(
+            response_id=rid, attachment_id=attachment_id, start=start, end=end,
+            defaults={"text": _segment_text(segments, record.text, attachment_id, start, end),
+                      "position": k, "engine_key": p.id, "idea": idea})
+    if touched:
+        idea_counts_refresh(consultation=consultation, ideas=touched.values())
+    _store_tags(consultation, engine.AnalysisResult([ra], [], [], {}), only_responses={rid})
+
+
+def consultation_analyse_pending(*, consultation: Consultation, enqueue: bool = True) -> int:
+    """Analyse the responses the engine has not seen yet, one at a time: queue a
+    ``response_analyse_task`` each (after commit), or run them here. Returns how many."""
+    from samskab.insights import tasks
+
+    pending = list(responses_pending(consultation).values_list("pk", flat=True))
+    if enqueue:
+        for pk in pending:
+            transaction.on_commit(lambda pk=pk: tasks.response_analyse_task.enqueue(pk))
+    else:
+        for response in Response.objects.filter(pk__in=pending).select_related("consultation"):
+            response_analyse(response=response)
+    return len(pending)
+
+
+def consultation_analyse_enqueue(*, consultation: Consultation, actor: Any | None = None
+                                 ) -> None:
+    """Queue a full run (after commit); the staff button's and the CLI's ``--enqueue`` way."""
+    from samskab.insights import tasks
+
+    user_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    transaction.on_commit(
+        lambda: tasks.consultation_analyse_task.enqueue(consultation.pk, user_id))
+
+
+# --- tags ------------------------------------------------------------------------------------
+def tag_decide(*, suggestion: TagSuggestion, confirmed: bool, actor: Any) -> TagSuggestion:
+    """Confirm or reject a tag suggestion. Audited; the decision is taught to the saved
+    analyser by ``tag_feedback_task`` after commit (and replayed before every full run), so
+    the model learns it. Deciding again the same way changes nothing."""
+    from samskab.insights import tasks
+
+    state = TagState.CONFIRMED if confirmed else TagState.REJECTED
+    with transaction.atomic():
+        row = TagSuggestion.objects.select_for_update().select_related(
+            "response__consultation").get(pk=suggestion.pk)
+        if row.state == state:
+            return row
+        before = {"state": row.state, "score": row.score}
+        row.state = state
+        if row.score_at_decision is None:
+            row.score_at_decision = row.score
+        row.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+        row.decided_at = timezone.now()
+        row.fed_back = False
+        row.save(update_fields=["state", "score_at_decision", "decided_by", "decided_at",
+                                "fed_back"])
+        audit_record(actor=actor, action="tag.confirm" if confirmed else "tag.reject", obj=row,
+                     before=before, after={"state": state, "code": row.code,
+                                           "response": row.response.reference})
+        consultation_id = row.response.consultation_id
+        transaction.on_commit(lambda: tasks.tag_feedback_task.enqueue(consultation_id))
+    suggestion.refresh_from_db()
+    return row
+
+
+def tag_feedback_apply(*, consultation: Consultation) -> int:
+    """Teach the saved analyser every decision it has not learnt yet, in the order they were
+    made; returns how many. Without a saved state there is nothing to teach: the next full run
+    replays all decisions."""
+    with transaction.atomic():
+        Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
+        todo = list(TagSuggestion.objects
+                    .filter(response__consultation=consultation, fed_back=False)
+                    .exclude(state=TagState.SUGGESTED)
+                    .select_related("response").prefetch_related("response__attachments")
+                    .order_by("decided_at", "id"))
+        if not todo:
+            return 0
+        analyser = _load_state(consultation)
+        if analyser is None:
+            return 0
+        for s in todo:
+            record, _segments = _record(s.response, list(s.response.attachments.all()))
+            analyser.feedback(record.text, s.code, s.state == TagState.CONFIRMED)
+        _save_state(analyser, consultation)
+        TagSuggestion.objects.filter(pk__in=[s.pk for s in todo]).update(fed_back=True)
+    return len(todo)
+
+
+# --- groups ----------------------------------------------------------------------------------
+def group_split_member(*, membership: GroupMembership, actor: Any) -> GroupMembership:
+    """Take a wrongly grouped response out of its group. The row stays (state ``split_out``) so
+    the next run does not put it back; the response itself is untouched and still counts on
+    its own."""
+    with transaction.atomic():
+        row = GroupMembership.objects.select_for_update().select_related(
+            "group", "response").get(pk=membership.pk)
+        if row.state == MembershipState.SPLIT_OUT:
+            return row
+        before = {"state": row.state, "group": row.group_id}
+        row.state = MembershipState.SPLIT_OUT
+        row.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+        row.decided_at = timezone.now()
+        row.save(update_fields=["state", "decided_by", "decided_at"])
+        audit_record(actor=actor, action="group.split_member", obj=row, before=before,
+                     after={"state": row.state, "group": row.group_id,
+                            "response": row.response.reference})
+        group_sizes_refresh(consultation=row.group.consultation, groups=[row.group])
+    return row
+
+
+@dataclass
+class GroupMergePlan:
+    """What ``group_merge`` does (or would do): members moved, sizes before and after."""
+
+    source: ResponseGroup
+    target: ResponseGroup
+    moved: int
+    source_size: int
+    target_size: int
+    target_size_after: int
+    dry_run: bool
+    errors: list[str] = field(default_factory=list)
+
+
+def group_merge(*, source: ResponseGroup, target: ResponseGroup, actor: Any,
+                dry_run: bool = True) -> GroupMergePlan:
+    """Merge ``source`` into ``target``: every member of source becomes a member of target
+    (personal additions kept); source stays, marked merged, with no members. Nothing is
+    deleted. ``dry_run`` (the default) changes nothing and returns the plan."""
+    errors = []
+    if source.pk == target.pk:
+        errors.append(_("En gruppe kan ikke flettes ind i sig selv."))
+    if source.consultation_id != target.consultation_id:
+        errors.append(_("Grupperne hører til forskellige høringer."))
+    if source.merged_into_id or target.merged_into_id:
+        errors.append(_("Gruppen er allerede flettet ind i en anden."))
+    members = GroupMembership.objects.filter(group=source)
+    moved = members.exclude(state=MembershipState.SPLIT_OUT).count()
+    plan = GroupMergePlan(source, target, moved, source.size, target.size,
+                          target.size + moved, dry_run, errors)
+    if dry_run or errors:
+        if errors and not dry_run:
+            raise ValidationError(errors)
+        return plan
+    with transaction.atomic():
+        ResponseGroup.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).count()
+        moved_ids = list(members.values_list("pk", flat=True))
+        GroupMembership.objects.filter(pk__in=moved_ids).update(group=target)
+        source.merged_into = target
+        source.merged_by = actor if getattr(actor, "is_authenticated", False) else None
+        source.merged_at = timezone.now()
+        source.save(update_fields=["merged_into", "merged_by", "merged_at"])
+        group_sizes_refresh(consultation=source.consultation, groups=[source, target])
+        audit_record(actor=actor, action="group.merge", obj=source,
+                     before={"size": plan.source_size, "target_size": plan.target_size},
+                     after={"merged_into": target.pk, "moved": moved,
+                            "target_size": target.size})
+    return plan
+
+
+# --- ideas and proposals ---------------------------------------------------------------------
+def idea_rename(*, idea: Idea, label: str, actor: Any) -> Idea:
+    """Give an idea a staff-written name; later runs keep it."""
+    label = label.strip()
+    if not label:
+        raise ValidationError(_("Skriv et navn til idéen."))
+    with transaction.atomic():
+        before = {"label": idea.label}
+        idea.label = label[:300]
+        idea.label_by = actor if getattr(actor, "is_authenticated", False) else None
+        idea.save(update_fields=["label", "label_by"])
+        audit_record(actor=actor, action="idea.rename", obj=idea, before=before,
+                     after={"label": idea.label})
+    return idea
+
+
+@dataclass
+class IdeaMergePlan:
+    source: Idea
+    target: Idea
+    proposals: int
+    responses_after: int
+    position_moves: bool
+    dry_run: bool
+    errors: list[str] = field(default_factory=list)
+
+
+def idea_merge(*, source: Idea, target: Idea, actor: Any, dry_run: bool = True
+               ) -> IdeaMergePlan:
+    """Merge ``source`` into ``target``: its proposals move to target and later runs send
+    source's proposals there too. Source stays, marked merged; a position on source moves to
+    target when target has none (both having one is an error to resolve first). ``dry_run``
+    (the default) changes nothing and returns the plan."""
+    errors = []
+    if source.pk == target.pk:
+        errors.append(_("En idé kan ikke flettes ind i sig selv."))
+    if source.consultation_id != target.consultation_id:
+        errors.append(_("Idéerne hører til forskellige høringer."))
+    if source.merged_into_id or target.merged_into_id:
+        errors.append(_("Idéen er allerede flettet ind i en anden."))
+    source_position = Position.objects.filter(idea=source).first()
+    target_position = Position.objects.filter(idea=target).first()
+    if source_position and target_position:
+        errors.append(_("Begge idéer har en stillingtagen; slet eller ret den ene først."))
+    responses_after = (Proposal.objects.filter(idea__in=[source, target])
+                       .values("response_id").distinct().count())
+    plan = IdeaMergePlan(source, target, source.proposals.count(), responses_after,
+                         bool(source_position and not target_position), dry_run, errors)
+    if dry_run or errors:
+        if errors and not dry_run:
+            raise ValidationError(errors)
+        return plan
+    with transaction.atomic():
+        Proposal.objects.filter(idea=source).update(idea=target)
+        source.merged_into = target
+        source.save(update_fields=["merged_into"])
+        if source_position:
+            source_position.idea = target
+            source_position.save(update_fields=["idea"])
+        idea_counts_refresh(consultation=source.consultation, ideas=[source, target])
+        audit_record(actor=actor, action="idea.merge", obj=source,
+                     before={"label": source.label, "proposals": plan.proposals},
+                     after={"merged_into": target.pk, "target_label": target.label,
+                            "position_moved": plan.position_moves})
+    return plan
+
+
+def idea_split(*, idea: Idea, proposals: Sequence[Proposal], label: str, actor: Any) -> Idea:
+    """Move the chosen proposals of ``idea`` to a new, staff-made idea named ``label``."""
+    label = label.strip()
+    if not label:
+        raise ValidationError(_("Skriv et navn til den nye idé."))
+    ids = [p.pk for p in proposals]
+    if not ids:
+        raise ValidationError(_("Vælg mindst ét forslag."))
+    if Proposal.objects.filter(pk__in=ids).exclude(idea=idea).exists():
+        raise ValidationError(_("Forslagene skal høre til idéen."))
+    with transaction.atomic():
+        user = actor if getattr(actor, "is_authenticated", False) else None
+        new = Idea.objects.create(consultation=idea.consultation, label=label[:300],
+                                  label_by=user, created_by_engine=False, created_by=user,
+                                  keywords=idea.keywords, representative_id=ids[0])
+        Proposal.objects.filter(pk__in=ids).update(idea=new, idea_by=user)
+        idea_counts_refresh(consultation=idea.consultation, ideas=[idea, new])
+        audit_record(actor=actor, action="idea.split", obj=new,
+                     before={"idea": idea.pk, "label": idea.label},
+                     after={"idea": new.pk, "label": new.label, "proposals": ids})
+        if idea.representative_id in ids:
+            idea.representative = Proposal.objects.filter(idea=idea).order_by("pk").first()
+            idea.save(update_fields=["representative"])
+    return new
+
+
+def proposal_move(*, proposal: Proposal, idea: Idea | None, actor: Any) -> Proposal:
+    """Put a proposal in another idea (or in none); later runs keep it there."""
+    if idea is not None and idea.consultation_id != proposal.response.consultation_id:
+        raise ValidationError(_("Idéen hører til en anden høring."))
+    if idea is not None and idea.merged_into_id:
+        raise ValidationError(_("Idéen er flettet ind i en anden."))
+    with transaction.atomic():
+        old = proposal.idea
+        before = {"idea": proposal.idea_id}
+        proposal.idea = idea
+        proposal.idea_by = actor if getattr(actor, "is_authenticated", False) else None
+        proposal.save(update_fields=["idea", "idea_by"])
+        idea_counts_refresh(consultation=proposal.response.consultation,
+                            ideas=[i for i in (old, idea) if i is not None])
+        audit_record(actor=actor, action="proposal.move", obj=proposal, before=before,
+                     after={"idea": idea.pk if idea else None})
+    return proposal
+
+
+# --- positions -------------------------------------------------------------------------------
+def _position_snapshot(p: Position) -> dict[str, Any]:
+    return {"kind": p.kind, "justification_da": p.justification_da,
+            "justification_en": p.justification_en, "commitment_ref": p.commitment_ref,
+            "existing_strategy": p.existing_strategy}
+
+
+def position_set(*, actor: Any, kind: str, justification_da: str, idea: Idea | None = None,
+                 proposal: Proposal | None = None, justification_en: str = "",
+                 commitment_ref: str = "", existing_strategy: str = "") -> Position:
+    """Record (or change) the authority's position on an idea or a single proposal, with its
+    reasons. Adopted needs the commitment it became; already covered, the strategy that covers
+    it. Audited with before and after."""
+    errors: dict[str, str] = {}
+    if (idea is None) == (proposal is None):
+        raise ValidationError(_("Tag stilling til enten en idé eller et enkelt forslag."))
+    if kind not in PositionKind.values:
+        errors["kind"] = _("Vælg en stillingtagen.")
+    if not justification_da.strip():
+        errors["justification_da"] = _("Skriv en begrundelse på dansk.")
+    if kind == PositionKind.ADOPTED and not commitment_ref.strip():
+        errors["commitment_ref"] = _("Angiv den forpligtelse, forslaget bliver til.")
+    if kind == PositionKind.ALREADY_COVERED and not existing_strategy.strip():
+        errors["existing_strategy"] = _("Angiv den strategi, der allerede dækker forslaget.")
+    if idea is not None and idea.merged_into_id:
+        errors["idea"] = _("Idéen er flettet ind i en anden.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        lookup = {"idea": idea} if idea is not None else {"proposal": proposal}
+        position = Position.objects.select_for_update().filter(**lookup).first()
+        before = _position_snapshot(position) if position else None
+        if position is None:
+            position = Position(**lookup)
+        position.kind = kind
+        position.justification_da = justification_da.strip()
+        position.justification_en = justification_en.strip()
+        position.commitment_ref = (commitment_ref.strip()
+                                   if kind in (PositionKind.ADOPTED, PositionKind.PARTLY_ADOPTED)
+                                   else "")
+        position.existing_strategy = (existing_strategy.strip()
+                                      if kind == PositionKind.ALREADY_COVERED else "")
+        position.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+        position.decided_at = timezone.now()
+        if position.pk:
+            position.save(update_fields=["kind", "justification_da", "justification_en",
+                                         "commitment_ref", "existing_strategy", "decided_by",
+                                         "decided_at"])
+        else:
+            position.save()
+        audit_record(actor=actor, action="position.set", obj=position, before=before,
+                     after={**_position_snapshot(position),
+                            "idea": position.idea_id, "proposal": position.proposal_id})
+    return position
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def excerpt(text: str, length: int = 240) -> str:
+    text = _SPACE.sub(" ", text).strip()
+    return text if len(text) <= length else text[:length - 1].rstrip() + "…"
+

@@ -1,0 +1,44 @@
+"""Background work of the analysis app (run by `samskab worker`).
+
+How analysis is triggered (docs/insights.md):
+- a full run: the staff button, `samskab analyse-consultation SLUG [--enqueue]`, the demo;
+- new responses: `samskab analyse-consultation --new [SLUG] --enqueue` (from cron or a systemd
+  timer, e.g. every minute) queues `response_analyse_task` for each response the engine has not
+  seen; the staff button "Analysér nye svar" does the same for one consultation;
+- staff tag decisions queue `tag_feedback_task`, which teaches the saved analyser.
+"""
+
+from django.contrib.auth import get_user_model
+from django.tasks import task
+
+from samskab.consultations.models import Consultation, Response
+
+
+@task()
+def consultation_analyse_task(consultation_id: int, user_id: int | None = None) -> dict:
+    """Analyse a whole consultation (idempotent: a rerun keeps staff decisions)."""
+    from samskab.insights.services import consultation_analyse
+
+    consultation = Consultation.objects.get(pk=consultation_id)
+    actor = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    run = consultation_analyse(consultation=consultation, actor=actor)
+    return {"run": run.pk, "groups": run.summary.get("groups"),
+            "ideas": run.summary.get("ideas")}
+
+
+@task()
+def response_analyse_task(response_id: int) -> int | None:
+    """Analyse one new response against the saved state (a no-op when already analysed)."""
+    from samskab.insights.services import response_analyse
+
+    response = Response.objects.select_related("consultation").get(pk=response_id)
+    run = response_analyse(response=response)
+    return run.pk if run else None
+
+
+@task()
+def tag_feedback_task(consultation_id: int) -> int:
+    """Teach the saved analyser the staff's tag decisions it has not learnt yet."""
+    from samskab.insights.services import tag_feedback_apply
+
+    return tag_feedback_apply(consultation=Consultation.objects.get(pk=consultation_id))
