@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "samskab.consultations",
     "samskab.api",
     "samskab.web",
+    "samskab.publishing",
     "samskab.insights",
 ]
 

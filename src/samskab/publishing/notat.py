@@ -1,0 +1,618 @@
+"""The høringsnotat: what was said in a consultation and what the authority says to it.
+
+`notat_build(consultation)` gathers plain data (NotatData) in a handful of queries, reading only
+what a public document may contain: organisations by name, private persons by name only when
+they consented, everything else by reference; quoted text has personal data masked. The
+renderers (`render_html`, `render_pdf`, `render_docx`, `render_odt`) turn it into documents
+with the usual Danish structure (ogp-reference.md): 1. Høringen, 2. Generelle bemærkninger,
+3. one section per idea, 4. Øvrige bemærkninger, Bilag: the list of responses.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from xml.sax.saxutils import escape
+
+from django.apps import apps
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from samskab.consultations import redaction
+from samskab.consultations.models import (
+    Channel,
+    Consultation,
+    RespondentKind,
+    Response,
+)
+
+FORMATS = ("html", "pdf", "odt", "docx")
+MIME_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def danish_sort_key(text: str) -> str:
+    """Danish alphabetical order: æ, ø, å after z, and a leading 'Aa' counts as 'Å'."""
+    folded = text.strip().casefold()
+    if folded.startswith("aa"):
+        folded = "å" + folded[2:]
+    return folded.translate(str.maketrans({"æ": "{", "ø": "|", "å": "}", "ä": "{", "ö": "|"}))
+
+
+@dataclass
+class Party:
+    name: str
+    replied: bool
+
+
+@dataclass
+class Count:
+    label: str
+    count: int
+
+
+@dataclass
+class Campaign:
+    label: str
+    size: int
+    excerpt: str
+
+
+@dataclass
+class Section:
+    number: str
+    title: str
+    response_count: int
+    summary: str
+    quote: str
+    respondents: list[str]
+    position: str
+    comments: str
+    changes: str
+
+
+@dataclass
+class AnnexRow:
+    reference: str
+    respondent: str
+    kind: str
+    received: str
+    channel: str
+    late: bool
+
+
+@dataclass
+class NotatData:
+    consultation_title: str
+    authority: str
+    opens: date
+    closes: date
+    days: int
+    published_where: str
+    parties: list[Party]
+    other_respondents: list[str]
+    total: int
+    late: int
+    by_kind: list[Count]
+    by_channel: list[Count]
+    campaigns: list[Campaign]
+    general_remarks: str
+    sections: list[Section]
+    other_matters: str
+    annex: list[AnnexRow] = field(default_factory=list)
+    generated: datetime | None = None
+
+
+def respondent_label(*, reference: str, kind: str, organisation: str, name: str,
+                     consent_name: bool) -> str:
+    """How a respondent is named in public: organisations by name, private persons by name
+    only with consent, otherwise as a citizen with the response's reference."""
+    if kind != RespondentKind.CITIZEN and organisation:
+        return organisation
+    if consent_name and name:
+        return name
+    return f"Borger ({reference})"
+
+
+def _local_date(moment: datetime) -> date:
+    return timezone.localtime(moment).date()
+
+
+def _parties(consultation: Consultation, responding_orgs: set[str]) -> tuple[list[Party], set]:
+    parties = list(consultation.invited_parties.all())
+    confirmed: set[int] = set()
+    if apps.is_installed("samskab.workspace"):
+        from samskab.workspace.models import InvitedPartyMatch, MatchState
+
+        confirmed = set(
+            InvitedPartyMatch.objects.filter(
+                party__consultation=consultation, state=MatchState.CONFIRMED
+            ).values_list("party_id", flat=True)
+        )
+    folded_orgs = {danish_sort_key(o) for o in responding_orgs}
+    rows, matched_names = [], set()
+    for party in parties:
+        replied = party.pk in confirmed or danish_sort_key(party.name) in folded_orgs
+        if replied:
+            matched_names.add(danish_sort_key(party.name))
+        rows.append(Party(party.name, replied))
+    rows.sort(key=lambda p: danish_sort_key(p.name))
+    return rows, matched_names
+
+
+def _campaigns(consultation: Consultation) -> list[Campaign]:
+    if not apps.is_installed("samskab.insights"):
+        return []
+    from samskab.insights.models import ResponseGroup
+
+    groups = ResponseGroup.objects.filter(consultation=consultation, merged_into=None)
+    out = []
+    for group in groups.order_by("-size", "id"):
+        if group.size < 2:
+            continue
+        excerpt = redaction.mask(" ".join(group.template.split())[:300])
+        out.append(Campaign(group.label or excerpt[:60], group.size, excerpt))
+    return out
+
+
+def _sections(consultation: Consultation, labels: dict[str, str]) -> list[Section]:
+    if not apps.is_installed("samskab.insights"):
+        return []
+    from samskab.insights.models import Idea, Position, Proposal
+
+    ideas = list(
+        Idea.objects.filter(consultation=consultation, merged_into=None)
+        .select_related("representative")
+        .order_by("-response_count", "id")
+    )
+    positions = {p.idea_id: p for p in Position.objects.filter(idea__in=ideas)}
+    references: dict[int, set[str]] = defaultdict(set)
+    for idea_id, reference in Proposal.objects.filter(idea__in=ideas).values_list(
+        "idea_id", "response__reference"
+    ):
+        references[idea_id].add(reference)
+    sections = []
+    for idea in ideas:
+        refs = sorted(references.get(idea.pk, ()))
+        if not refs:
+            continue
+        named = sorted({labels[r] for r in refs if r in labels}, key=danish_sort_key)
+        position = positions.get(idea.pk)
+        quote = redaction.mask(idea.representative.text.strip()) if idea.representative else ""
+        count = len(refs)
+        summary = (
+            f"{count} høringssvar rejser dette forslag"
+            + (f" (nøgleord: {', '.join(idea.keywords[:6])})." if idea.keywords else ".")
+        )
+        if position is None:
+            position_label, comments, changes = (
+                "Ikke behandlet endnu", "Styrelsen har endnu ikke taget stilling.", ""
+            )
+        else:
+            position_label = position.get_kind_display()
+            comments = position.justification_da
+            changes = position.commitment_ref or position.existing_strategy
+        sections.append(Section(
+            number="", title=idea.label, response_count=count, summary=summary, quote=quote,
+            respondents=named, position=str(position_label), comments=comments, changes=changes,
+        ))
+    # Ideas with a position first, the rest after, each by size.
+    sections.sort(key=lambda s: (s.position == "Ikke behandlet endnu", -s.response_count))
+    for i, section in enumerate(sections, start=1):
+        section.number = f"3.{i}"
+    return sections
+
+
+def notat_build(consultation: Consultation) -> NotatData:
+    """Everything the notat says, as plain data. A few queries whatever the number of
+    responses; reads only public-safe fields (see respondent_label)."""
+    with translation.override("da"):
+        rows = list(
+            Response.objects.filter(consultation=consultation)
+            .exclude(status="rejected")
+            .order_by("reference")
+            .values_list("reference", "respondent__kind", "respondent__organisation",
+                         "respondent__name", "consent_publish_name", "received_at",
+                         "channel", "late")
+        )
+        labels, annex, orgs = {}, [], set()
+        kinds, channels = Counter(), Counter()
+        kind_names = dict(RespondentKind.choices)
+        channel_names = dict(Channel.choices)
+        for reference, kind, organisation, name, consent, received, channel, late in rows:
+            label = respondent_label(reference=reference, kind=kind, organisation=organisation,
+                                     name=name, consent_name=consent)
+            labels[reference] = label
+            if kind != RespondentKind.CITIZEN and organisation:
+                orgs.add(organisation)
+            kinds[kind] += 1
+            channels[channel] += 1
+            annex.append(AnnexRow(reference, label, str(kind_names.get(kind, kind)),
+                                  timezone.localtime(received).strftime("%d.%m.%Y"),
+                                  str(channel_names.get(channel, channel)), late))
+        parties, matched = _parties(consultation, orgs)
+        others = sorted((o for o in orgs if danish_sort_key(o) not in matched),
+                        key=danish_sort_key)
+        text = getattr(consultation, "notat_text", None) if hasattr(
+            consultation, "notat_text") else None
+        published_where = (text.published_where if text and text.published_where else
+                           settings.SITE_URL + reverse("consultations:detail",
+                                                       args=[consultation.slug]))
+        return NotatData(
+            consultation_title=consultation.title_da,
+            authority=consultation.authority,
+            opens=_local_date(consultation.opens_at),
+            closes=_local_date(consultation.last_moment),
+            days=consultation.period_days,
+            published_where=published_where,
+            parties=parties,
+            other_respondents=others,
+            total=len(rows),
+            late=sum(1 for row in annex if row.late),
+            by_kind=[Count(str(kind_names[k]), kinds[k]) for k in RespondentKind.values
+                     if kinds[k]],
+            by_channel=[Count(str(channel_names[c]), channels[c]) for c in Channel.values
+                        if channels[c]],
+            campaigns=_campaigns(consultation),
+            general_remarks=text.general_remarks_da if text else "",
+            sections=_sections(consultation, labels),
+            other_matters=text.other_matters_da if text else "",
+            annex=annex,
+            generated=timezone.localtime(),
+        )
+
+
+# ----------------------------------------------------------------------------- renderers
+
+def render_html(data: NotatData, *, for_print: bool = False) -> str:
+    with translation.override("da"):
+        return render_to_string("publishing/notat.html", {"n": data, "for_print": for_print})
+
+
+FONT_PATHS = {
+    "regular": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "bold": "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+}
+
+
+def render_pdf_weasyprint_only(data: NotatData) -> bytes:
+    """The whole document through weasyprint: fine for small consultations, and the
+    benchmark's baseline; the annex of a large one takes minutes this way."""
+    from weasyprint import HTML
+
+    return HTML(string=render_html(data, for_print=True)).write_pdf()
+
+
+def render_pdf(data: NotatData) -> bytes:
+    """Body (headings, contents with page numbers, tables) set by weasyprint from the HTML;
+    the annex, which may list 100,000 responses, drawn directly with reportlab and appended."""
+    from pypdf import PdfReader, PdfWriter
+    from weasyprint import HTML
+
+    body_html = render_to_string(
+        "publishing/notat.html", {"n": data, "for_print": True, "annex_separate": True}
+    )
+    body = HTML(string=body_html).write_pdf()
+    body_pages = len(PdfReader(io.BytesIO(body)).pages)
+    writer = PdfWriter()
+    writer.append(io.BytesIO(body))
+    if data.annex:
+        writer.append(io.BytesIO(_annex_pdf(data, first_page=body_pages + 1)))
+    writer.add_metadata({"/Title": f"Høringsnotat: {data.consultation_title}",
+                         "/Author": data.authority})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _annex_pdf(data: NotatData, *, first_page: int) -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen.canvas import Canvas
+
+    regular, bold = "Helvetica", "Helvetica-Bold"
+    if all(os.path.exists(path) for path in FONT_PATHS.values()):
+        pdfmetrics.registerFont(TTFont("SamskabSans", FONT_PATHS["regular"]))
+        pdfmetrics.registerFont(TTFont("SamskabSans-Bold", FONT_PATHS["bold"]))
+        regular, bold = "SamskabSans", "SamskabSans-Bold"
+    width, height = A4
+    margin, line, size = 56.7, 11.5, 7.5
+    columns = [(margin, "Reference", 0.16), (None, "Afsender", 0.40), (None, "Type", 0.17),
+               (None, "Modtaget", 0.15), (None, "Kanal", 0.12)]
+    usable = width - 2 * margin
+    xs, widths, x = [], [], margin
+    for _, _, share in columns:
+        xs.append(x)
+        widths.append(usable * share)
+        x += usable * share
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
+    canvas.setTitle("Bilag: Liste over høringssvar")
+    per_page = int((height - 2 * margin - 2 * line) // line)
+    page = first_page
+
+    def clip(text: str, column: int) -> str:
+        limit = widths[column] - 4
+        if pdfmetrics.stringWidth(text, regular, size) <= limit:
+            return text
+        while text and pdfmetrics.stringWidth(text + "…", regular, size) > limit:
+            text = text[:-1]
+        return text + "…"
+
+    for start in range(0, len(data.annex), per_page):
+        y = height - margin
+        canvas.setFont(bold, size + 1)
+        canvas.drawString(margin, y, "Bilag: Liste over høringssvar (fortsat)"
+                          if start else "Bilag: Liste over høringssvar")
+        y -= line * 1.6
+        canvas.setFont(bold, size)
+        for i, (_, title, _) in enumerate(columns):
+            canvas.drawString(xs[i], y, title)
+        canvas.line(margin, y - 3, width - margin, y - 3)
+        y -= line
+        canvas.setFont(regular, size)
+        for row in data.annex[start:start + per_page]:
+            cells = [row.reference, row.respondent, row.kind,
+                     row.received + (" (sen)" if row.late else ""), row.channel]
+            for i, text in enumerate(cells):
+                canvas.drawString(xs[i], y, clip(text, i))
+            y -= line
+        canvas.setFont(regular, 9)
+        canvas.drawCentredString(width / 2, margin / 2, f"Side {page}")
+        canvas.showPage()
+        page += 1
+    canvas.save()
+    return buffer.getvalue()
+
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _docx_table(document, header: list[str], rows: list[list[str]]) -> None:
+    """A bordered table with a repeated bold header row, built as one XML string: python-docx's
+    cell API is quadratic, and the annex can have 100,000 rows."""
+    from docx.oxml import parse_xml
+
+    def cell(text: str, bold: bool = False) -> str:
+        run_props = "<w:rPr><w:b/></w:rPr>" if bold else ""
+        return (f"<w:tc><w:p><w:r>{run_props}<w:t xml:space=\"preserve\">{escape(text)}"
+                f"</w:t></w:r></w:p></w:tc>")
+
+    border = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="BFBFBF"/>'
+                     for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    parts = [f'<w:tbl xmlns:w="{_W}"><w:tblPr><w:tblW w:w="5000" w:type="pct"/>'
+             f"<w:tblBorders>{border}</w:tblBorders></w:tblPr><w:tblGrid>",
+             "<w:gridCol/>" * len(header), "</w:tblGrid>",
+             '<w:tr><w:trPr><w:tblHeader/></w:trPr>',
+             "".join(cell(h, bold=True) for h in header), "</w:tr>"]
+    parts.extend("<w:tr>" + "".join(cell(value) for value in row) + "</w:tr>" for row in rows)
+    parts.append("</w:tbl>")
+    table = parse_xml("".join(parts))
+    body = document.element.body
+    body.insert(len(body) - 1, table)  # before the final section properties
+
+
+def _docx_field(paragraph, instruction: str) -> None:
+    """A Word field (TOC, PAGE): Word fills it in when the document is opened."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, instruction), ("separate", None), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+            if kind == "begin":
+                element.set(qn("w:dirty"), "true")
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in text.split("\n\n") if p.strip()]
+
+
+def render_docx(data: NotatData) -> bytes:
+    from docx import Document
+
+    document = Document()
+    document.core_properties.title = f"Høringsnotat: {data.consultation_title}"
+    document.core_properties.language = "da-DK"
+    footer = document.sections[0].footer.paragraphs[0]
+    footer.add_run("Side ")
+    _docx_field(footer, "PAGE")
+    document.add_heading(f"Høringsnotat: {data.consultation_title}", level=0)
+    document.add_paragraph(data.authority)
+    document.add_heading("Indhold", level=1)
+    _docx_field(document.add_paragraph(), 'TOC \\o "1-2" \\h \\z \\u')
+    for level, heading, paragraphs, tables in _outline(data):
+        document.add_heading(heading, level=level)
+        for paragraph in paragraphs:
+            document.add_paragraph(paragraph)
+        for header, rows in tables:
+            _docx_table(document, header, rows)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+_ODT_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+    'xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" office:version="1.3"'
+)
+_ODT_STYLES = f"""<?xml version="1.0" encoding="UTF-8"?>
+<office:document-styles {_ODT_NS}>
+<office:styles>
+ <style:default-style style:family="paragraph"><style:text-properties fo:font-size="11pt"
+   fo:language="da" fo:country="DK"/></style:default-style>
+ <style:style style:name="Title" style:family="paragraph"><style:text-properties
+   fo:font-size="20pt" fo:font-weight="bold"/></style:style>
+ <style:style style:name="Heading_20_1" style:display-name="Heading 1" style:family="paragraph"
+   style:default-outline-level="1"><style:paragraph-properties fo:margin-top="0.5cm"
+   fo:margin-bottom="0.2cm"/><style:text-properties fo:font-size="15pt" fo:font-weight="bold"/>
+ </style:style>
+ <style:style style:name="Heading_20_2" style:display-name="Heading 2" style:family="paragraph"
+   style:default-outline-level="2"><style:paragraph-properties fo:margin-top="0.4cm"
+   fo:margin-bottom="0.15cm"/><style:text-properties fo:font-size="12.5pt"
+   fo:font-weight="bold"/></style:style>
+ <style:style style:name="Table_20_Heading" style:display-name="Table Heading"
+   style:family="paragraph"><style:text-properties fo:font-weight="bold"/></style:style>
+</office:styles>
+<office:automatic-styles>
+ <style:page-layout style:name="A4"><style:page-layout-properties fo:page-width="21cm"
+   fo:page-height="29.7cm" fo:margin="2cm"/></style:page-layout>
+</office:automatic-styles>
+<office:master-styles>
+ <style:master-page style:name="Standard" style:page-layout-name="A4">
+  <style:footer><text:p>Side <text:page-number text:select-page="current"/></text:p></style:footer>
+ </style:master-page>
+</office:master-styles>
+</office:document-styles>"""
+
+
+def render_odt(data: NotatData) -> bytes:
+    """OpenDocument text written directly (odfpy's DOM is far too slow for a 100,000-row
+    annex); read back with odfpy in the tests. Headings carry outline levels, so LibreOffice's
+    navigator and an inserted table of contents see the structure."""
+    import zipfile
+
+    body: list[str] = []
+
+    def p(text: str, style: str = "") -> None:
+        attr = f' text:style-name="{style}"' if style else ""
+        body.append(f"<text:p{attr}>{escape(text)}</text:p>")
+
+    def h(level: int, text: str) -> None:
+        body.append(f'<text:h text:style-name="Heading_20_{level}" text:outline-level="{level}">'
+                    f"{escape(text)}</text:h>")
+
+    p(f"Høringsnotat: {data.consultation_title}", "Title")
+    p(data.authority)
+    outline = _outline(data)
+    h(1, "Indhold")
+    for level, title, _, _ in outline:
+        p(("\u2003" if level == 2 else "") + title)
+    for level, title, paragraphs, tables in outline:
+        h(level, title)
+        for paragraph in paragraphs:
+            p(paragraph)
+        for header, rows in tables:
+            body.append(f'<table:table table:name="Tabel{len(body)}">'
+                        f'<table:table-column table:number-columns-repeated="{len(header)}"/>'
+                        "<table:table-header-rows><table:table-row>")
+            body.extend(f'<table:table-cell office:value-type="string"><text:p '
+                        f'text:style-name="Table_20_Heading">{escape(v)}</text:p>'
+                        "</table:table-cell>" for v in header)
+            body.append("</table:table-row></table:table-header-rows>")
+            body.extend(
+                "<table:table-row>" + "".join(
+                    f'<table:table-cell office:value-type="string"><text:p>{escape(v)}'
+                    "</text:p></table:table-cell>" for v in row) + "</table:table-row>"
+                for row in rows
+            )
+            body.append("</table:table>")
+    content = (f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content {_ODT_NS}>'
+               "<office:body><office:text>" + "".join(body) +
+               "</office:text></office:body></office:document-content>")
+    meta = (f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-meta {_ODT_NS}>'
+            f"<office:meta><dc:title>Høringsnotat: {escape(data.consultation_title)}</dc:title>"
+            "<dc:language>da-DK</dc:language></office:meta></office:document-meta>")
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+        'manifest:version="1.3">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.text"/>'
+        + "".join(f'<manifest:file-entry manifest:full-path="{name}" '
+                  'manifest:media-type="text/xml"/>'
+                  for name in ("content.xml", "styles.xml", "meta.xml"))
+        + "</manifest:manifest>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), MIME_TYPES["odt"],
+                         compress_type=zipfile.ZIP_STORED)
+        for name, text in (("content.xml", content), ("styles.xml", _ODT_STYLES),
+                           ("meta.xml", meta), ("META-INF/manifest.xml", manifest)):
+            archive.writestr(name, text.encode(), compress_type=zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+def _outline(data: NotatData) -> list[tuple[int, str, list[str], list[tuple[list, list]]]]:
+    """The document as (level, heading, paragraphs, tables), shared by DOCX and ODT."""
+    period = (f"Høringen var åben fra {data.opens:%d.%m.%Y} til {data.closes:%d.%m.%Y} "
+              f"({data.days} dage) og blev offentliggjort på {data.published_where}.")
+    parties_text = ("Følgende myndigheder og organisationer blev hørt (i alfabetisk orden); "
+                    "det er angivet, om de har afgivet høringssvar.")
+    counts = (f"Der er modtaget {data.total} høringssvar"
+              + (f", heraf {data.late} efter fristen." if data.late else "."))
+    outline: list = [
+        (1, "1. Høringen", [], []),
+        (2, "1.1 Høringsperiode", [period], []),
+        (2, "1.2 Hørte myndigheder og organisationer", [parties_text],
+         [(["Myndighed / organisation", "Har svaret"],
+           [[p.name, "Ja" if p.replied else "Nej"] for p in data.parties])]
+         if data.parties else []),
+    ]
+    if data.other_respondents:
+        outline.append((2, "1.3 Andre organisationer, der har svaret",
+                        [", ".join(data.other_respondents) + "."], []))
+    outline.append((2, "1.4 Modtagne høringssvar", [counts],
+                    [(["Afsendertype", "Antal"], [[c.label, str(c.count)] for c in data.by_kind]),
+                     (["Kanal", "Antal"], [[c.label, str(c.count)] for c in data.by_channel])]))
+    if data.campaigns:
+        outline.append((2, "1.5 Kampagner (enslydende svar)",
+                        ["Enslydende svar tæller hver for sig; de er samlet her, så deres fælles "
+                         "tekst kun læses én gang."],
+                        [(["Kampagne", "Antal svar", "Fælles tekst (uddrag)"],
+                          [[c.label, str(c.size), c.excerpt] for c in data.campaigns])]))
+    outline.append((1, "2. Generelle bemærkninger",
+                    _paragraphs(data.general_remarks) or ["Ingen."], []))
+    outline.append((1, "3. Høringssvarene og styrelsens bemærkninger", [], []))
+    for s in data.sections:
+        paragraphs = [s.summary]
+        if s.quote:
+            paragraphs.append(f"Eksempel: »{s.quote}«")
+        paragraphs.append("Afsendere: " + ", ".join(s.respondents) + ".")
+        paragraphs.append(f"Stillingtagen: {s.position}. {s.comments}")
+        if s.changes:
+            paragraphs.append(f"Ændringer: {s.changes}")
+        outline.append((2, f"{s.number} {s.title}", paragraphs, []))
+    outline.append((1, "4. Øvrige bemærkninger", _paragraphs(data.other_matters) or ["Ingen."],
+                    []))
+    outline.append((1, "Bilag: Liste over høringssvar", [],
+                    [(["Reference", "Afsender", "Type", "Modtaget", "Kanal"],
+                      [[r.reference, r.respondent, r.kind,
+                        r.received + (" (efter fristen)" if r.late else ""), r.channel]
+                       for r in data.annex])]))
+    return outline
+
+
+def render(data: NotatData, fmt: str) -> bytes:
+    if fmt == "html":
+        return render_html(data).encode()
+    if fmt == "pdf":
+        return render_pdf(data)
+    if fmt == "docx":
+        return render_docx(data)
+    if fmt == "odt":
+        return render_odt(data)
+    raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
