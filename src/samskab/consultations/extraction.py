@@ -32,6 +32,7 @@ import subprocess  # noqa: S404 - fixed argument lists only
 import sys
 import tempfile
 import zipfile
+import zlib
 from dataclasses import asdict, dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -412,7 +413,8 @@ def _extract_odt(data: bytes) -> tuple[str, int | None]:
         root = ElementTree.fromstring(content)
     except DefusedXmlException as exc:
         raise _Stop("malformed", f"ODT with forbidden XML constructs: {exc}") from exc
-    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, ValueError) as exc:
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, ValueError, zlib.error,
+            EOFError, OSError) as exc:
         raise _Stop("malformed", f"unreadable ODT: {exc}") from exc
     text_ns = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
     table_ns = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -671,6 +673,8 @@ def _extract_in_process(data: bytes, filename: str, declared_mime: str | None,
         return Extraction("", "timeout", detected, error="OCR took too long")
     except MemoryError:
         return Extraction("", "too_large", detected, error="memory limit reached")
+    except Exception as exc:  # noqa: BLE001 - hostile input breaks parsers in unforeseen ways
+        return Extraction("", "malformed", detected, error=f"{type(exc).__name__}: {exc}"[:500])
     text = _tidy(text)
     if not text:
         return Extraction("", "empty", detected, ocr=used_ocr, pages=pages)
