@@ -80,7 +80,8 @@ class _Words:
     def _make(self, word: str, lang: str) -> tuple[str | None, str, str]:
         corrected = self.speller.correct(word)
         folded = tx.fold(corrected)
-        if folded in tx.stop_words(lang) or len(folded) < 2 or folded.isdigit():
+        if (folded in tx.stop_words(lang) or folded in tx.DOMAIN_STOP or len(folded) < 2
+                or folded.isdigit()):
             stem = None
         else:
             stem = tx.stem(folded, lang)

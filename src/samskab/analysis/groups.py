@@ -142,10 +142,11 @@ def accept(jaccard: np.ndarray, words_u: np.ndarray, words_v: np.ndarray,
     b = words_v.astype(np.float64)
     shorter = np.maximum(np.minimum(a, b), 1.0)
     longer = np.maximum(np.maximum(a, b), 1.0)
-    # J cannot exceed shorter/longer; estimates above that are noise, not containment.
-    jc = np.minimum(j, shorter / longer)
-    inter = jc * (a + b) / (1.0 + jc)
-    contained = ((inter / shorter >= params.containment)
+    # J cannot exceed shorter/longer: an estimate well above that means the lengths are no
+    # guide (repeated words), so containment is not claimed.
+    ratio = shorter / longer
+    inter = j * (a + b) / (1.0 + j)
+    contained = ((inter / shorter >= params.containment) & (j <= ratio + 0.05)
                  & (shorter >= params.min_words_for_containment) & (j >= 0.4))
     return (j >= params.threshold) | contained
 

@@ -9,7 +9,8 @@ single-pass and incremental:
 2. A type joins the most similar existing idea (cosine with the idea's leader vector at least
    ``threshold``); otherwise it leads a new idea. Only ideas sharing two of the type's top
    terms are compared — an inverted index on pairs of top terms — so the work grows with the
-   number of proposals, not its square.
+   number of proposals, not its square. (A proposal looks up pairs of its top four terms; an
+   idea is filed under pairs of its leader's top five.)
 3. An idea's keywords are the stems with the largest summed weight over its members, shown in
    the commonest written form; the label is its first three keywords; the representative is
    the member proposal closest to the leader (in a batch: the leading, commonest wording).
@@ -75,8 +76,10 @@ class IdeaIndex:
         norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
         return {t: w / norm for t, w in vec.items()}
 
-    def _keys(self, vec: dict[str, float]) -> list[str]:
-        top = sorted(vec, key=lambda t: (-vec[t], t))[: self.params.top_terms]
+    def _keys(self, vec: dict[str, float], extra: int = 0) -> list[str]:
+        """Index keys: pairs of the top terms (``extra`` more terms when registering a
+        leader, so a proposal whose ranking differs a little still finds it)."""
+        top = sorted(vec, key=lambda t: (-vec[t], t))[: self.params.top_terms + 1 + extra]
         if len(top) == 1:
             return [top[0]]
         return [f"{a} {b}" for a, b in combinations(sorted(top), 2)]
@@ -104,7 +107,7 @@ class IdeaIndex:
             return best
         self.ideas.append(_Idea(leader=vec))
         new = len(self.ideas) - 1
-        for key in keys:
+        for key in self._keys(vec, extra=1):
             self.buckets.setdefault(key, []).append(new)
         return new
 
@@ -215,7 +218,7 @@ class IdeaIndex:
                                               it["weights"].items()},
                                      best=(float(best[0]), str(best[1])) if best else None))
         for i, it in enumerate(index.ideas):
-            for key in index._keys(it.leader):
+            for key in index._keys(it.leader, extra=1):
                 index.buckets.setdefault(key, []).append(i)
         index.surface = {k: {w: int(c) for w, c in v.items()}
                          for k, v in data["surface"].items()}

@@ -124,10 +124,13 @@ def split(text: str) -> list[Span]:
     # point of a list stays a proposal of its own
     merged: list[list[int]] = []
     carry: int | None = None
-    for s, e, item in spans:
+    for k, (s, e, item) in enumerate(spans):
         if carry is not None:
             s, carry = carry, None
         if _n_words(text, s, e) < (2 if item else 4):
+            next_is_item = k + 1 < len(spans) and spans[k + 1][2]
+            if text[s:e].rstrip().endswith(":") or next_is_item:
+                continue  # a heading ("Vores forslag:") is not a proposal
             if merged and text.count("\n", merged[-1][1], s) == 0:
                 merged[-1][1] = e
             else:

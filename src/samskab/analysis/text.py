@@ -71,6 +71,14 @@ some such than that the their theirs them then there these they this those throu
 under until up very was we were what when where which while who whom why will with would you
 your yours also us may must shall
 """)
+# Words every consultation response uses to ask for something: no help in telling ideas or
+# topics apart, so content stems leave them out too.
+DOMAIN_STOP = _fold_set("""
+bør skal skulle burde foreslår foreslå forslag forslaget ønsker ønske mener synes anbefaler
+anbefale opfordrer opfordre vigtigt vigtig gerne bede beder vil kan kunne må mere flere også
+samt fx eksempel eksempelvis derudover desuden endvidere endelig første andet tredje
+propose proposal suggest recommend urge should must would like important need needs ensure
+""")
 _OTHER_STOP = {
     "no": _fold_set("ikke jeg det og en til er som på de med han av ikke der så var meg seg "
                     "hun nå hva kan også noe dette disse hvordan fordi bare eller etter"),
@@ -260,4 +268,5 @@ def content_stems(tokens: list[str], language: str) -> list[str]:
     """Stems of the non-stop words of normalised ``tokens`` (digits-only words dropped)."""
     stops = stop_words(language)
     lang = "en" if language == "en" else "da"
-    return [stem(t, lang) for t in tokens if t not in stops and len(t) > 1 and not t.isdigit()]
+    return [stem(t, lang) for t in tokens
+            if t not in stops and t not in DOMAIN_STOP and len(t) > 1 and not t.isdigit()]

@@ -1,0 +1,105 @@
+"""`samskab analyse FILE.jsonl --out DIR`: files, exit codes and messages per the contracts."""
+
+import json
+
+import pytest
+from analysis_cases import COPIES, OTHERS
+
+from samskab.analysis.cli import main
+
+pytestmark = pytest.mark.nodb
+
+
+def write_jsonl(path, rows, extra_lines=()):
+    with path.open("w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+        for line in extra_lines:
+            f.write(line + "\n")
+    return path
+
+
+def read_jsonl(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture
+def responses_file(tmp_path):
+    rows = [{"id": f"c-{i}", "text": t, "respondent_kind": "citizen"}
+            for i, t in enumerate(COPIES)]
+    rows += [{"id": f"o-{i}", "text": t, "organisation": "Foreningen X", "language": "da"}
+             for i, t in enumerate(OTHERS)]
+    return write_jsonl(tmp_path / "in.jsonl", rows)
+
+
+def test_writes_every_file_of_the_contract(responses_file, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main([str(responses_file), "--out", str(out)]) == 0
+    assert {p.name for p in out.iterdir()} == {"responses.jsonl", "groups.jsonl",
+                                               "ideas.jsonl", "summary.json", "rejected.jsonl"}
+    responses = read_jsonl(out / "responses.jsonl")
+    assert len(responses) == len(COPIES) + len(OTHERS)
+    for r in responses:
+        assert set(r) == {"id", "language", "group", "proposals", "tags"}
+        for p in r["proposals"]:
+            assert set(p) == {"id", "start", "end", "idea"} and 0 <= p["start"] < p["end"]
+        assert all(0 <= t["score"] <= 1 and set(t) == {"code", "score"} for t in r["tags"])
+    [group] = read_jsonl(out / "groups.jsonl")
+    assert group["size"] == len(COPIES) == len(group["members"])
+    assert group["canonical"] in group["members"] and group["template"]
+    assert {r["id"]: r["group"] for r in responses}["c-0"] == group["id"]
+    ideas = read_jsonl(out / "ideas.jsonl")
+    assert all({"id", "label", "keywords", "size", "members", "representative"} <= set(i)
+               for i in ideas)
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["responses"] == len(responses) and summary["rejected"] == 0
+    assert {"read", "groups", "proposals", "ideas", "tags", "write"} <= set(summary["seconds"])
+    assert (out / "rejected.jsonl").read_text() == ""
+    assert "samskab analyse:" in capsys.readouterr().err
+
+
+def test_rejected_lines_are_reported_with_line_number_and_reason_and_exit_3(tmp_path):
+    path = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": OTHERS[0]}], extra_lines=[
+        "{not json", json.dumps({"id": "b"}), json.dumps({"id": "a", "text": "again"}),
+        json.dumps({"id": "c", "text": "x", "respondent_kind": "alien"}), "",
+        json.dumps({"id": "d", "text": OTHERS[1]})])
+    out = tmp_path / "out"
+    assert main([str(path), "--out", str(out)]) == 3
+    rejected = read_jsonl(out / "rejected.jsonl")
+    assert [r["line"] for r in rejected] == [2, 3, 4, 5]
+    assert "JSON" in rejected[0]["reason"] and "text" in rejected[1]["reason"]
+    assert "duplicate" in rejected[2]["reason"] and "respondent_kind" in rejected[3]["reason"]
+    assert [r["id"] for r in read_jsonl(out / "responses.jsonl")] == ["a", "d"]
+
+
+def test_stages_option_runs_only_those(responses_file, tmp_path):
+    out = tmp_path / "out"
+    assert main([str(responses_file), "--out", str(out), "--stages", "groups"]) == 0
+    responses = read_jsonl(out / "responses.jsonl")
+    assert all(r["proposals"] == [] and r["tags"] == [] for r in responses)
+    assert read_jsonl(out / "groups.jsonl") and not read_jsonl(out / "ideas.jsonl")
+
+
+def test_themes_file_adds_theme_tags(responses_file, tmp_path):
+    themes = tmp_path / "themes.json"
+    themes.write_text(json.dumps([{"slug": "sundhed", "keywords": ["telemedicin", "sygehus"]}]))
+    out = tmp_path / "out"
+    assert main([str(responses_file), "--out", str(out), "--themes", str(themes)]) == 0
+    tags = {r["id"]: {t["code"]: t["score"] for t in r["tags"]}
+            for r in read_jsonl(out / "responses.jsonl")}
+    assert tags["o-0"]["theme:sundhed"] >= 0.5
+
+
+@pytest.mark.parametrize("args", [
+    ["missing.jsonl", "--out", "x"],
+    ["{file}", "--out", "x", "--stages", "groups,sorting"],
+    ["{file}"],
+    ["{file}", "--out", "x", "--bogus"],
+])
+def test_usage_errors_exit_2_with_one_line(args, responses_file, tmp_path, capsys):
+    args = [a.replace("{file}", str(responses_file)) for a in args]
+    with pytest.raises(SystemExit) as exc_info:
+        raise SystemExit(main([a if a != "x" else str(tmp_path / "x") for a in args]))
+    assert exc_info.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("samskab analyse: error:") and "\n" not in err

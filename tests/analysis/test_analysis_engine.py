@@ -1,0 +1,114 @@
+"""The engine end to end: all stages, determinism, incremental add, state on disk, Dask."""
+
+import subprocess
+import sys
+import time
+
+import pytest
+from analysis_cases import FORM_LETTER, OTHERS
+
+from samskab.analysis import Analyser, Record, analyse
+
+pytestmark = pytest.mark.nodb
+
+
+def test_all_stages_give_consistent_results(campaign_records):
+    result = analyse(campaign_records)
+    by_id = {r.id: r for r in result.responses}
+    assert [r.id for r in result.responses] == [r.id for r in campaign_records]
+    assert by_id["o-06"].language == "en" and by_id["o-00"].language == "da"
+    group = result.groups[0]
+    assert all(by_id[m].group == group.id for m in group.members)
+    proposals = {p.id: p for r in result.responses for p in r.proposals}
+    texts = {r.id: r.text for r in campaign_records}
+    for p in proposals.values():
+        assert texts[p.response_id][p.start:p.end] == p.text
+        assert p.idea is not None
+    for idea in result.ideas:
+        assert idea.members and idea.representative in idea.members
+        assert all(proposals[m].idea == idea.id for m in idea.members)
+        assert idea.label and idea.keywords
+    # the campaign's shared proposal is one idea with a member from every copy
+    grunddata = {proposals[p].idea for p in proposals if "alle grunddata frigives" in
+                 proposals[p].text}
+    assert len(grunddata) == 1
+    assert result.summary["groups"] == 1 and result.summary["responses"] == len(by_id)
+    assert set(result.summary["seconds"]) >= {"groups", "proposals", "ideas", "tags"}
+    assert "GC2" in by_id["o-01"].suggested_tags()
+    assert all(0.0 <= t.score <= 1.0 for r in result.responses for t in r.tags)
+
+
+def test_a_rerun_gives_the_same_result(campaign_records):
+    first, second = analyse(campaign_records), analyse(campaign_records)
+    assert first.responses == second.responses
+    assert first.groups == second.groups
+    assert first.ideas == second.ideas
+
+
+def test_stages_can_be_chosen_and_ideas_bring_proposals(campaign_records):
+    only_tags = analyse(campaign_records, stages=["tags"])
+    assert not only_tags.groups and not only_tags.ideas
+    assert all(r.group is None and not r.proposals for r in only_tags.responses)
+    ideas = analyse(campaign_records, stages=["ideas"])
+    assert ideas.ideas and all(r.proposals for r in ideas.responses)
+    with pytest.raises(ValueError):
+        Analyser(stages=["nonsense"])
+
+
+def test_a_new_copy_joins_its_campaign_in_well_under_a_second(campaign_records, tmp_path):
+    analyser = Analyser()
+    analyser.fit(campaign_records)
+    started = time.perf_counter()
+    new = analyser.add(Record("new-1", FORM_LETTER.replace("Kære", "Hej") + "\n\nJeg er "
+                              "pensionist og bruger selvbetjeningen hver eneste uge.\nOle"))
+    assert time.perf_counter() - started < 1.0
+    assert new.group == "g-000001"
+    group = analyser.group("g-000001")
+    assert "new-1" in group.members and "pensionist" in group.additions["new-1"]
+    assert new.proposals and all(p.idea for p in new.proposals)
+    lonely = analyser.add(Record("new-2", OTHERS[0]))
+    assert lonely.group == "g-000002"  # a copy of o-00: a new group of two
+    assert sorted(analyser.group("g-000002").members) == ["new-2", "o-00"]
+    with pytest.raises(ValueError):
+        analyser.add(Record("new-1", "again"))
+
+
+def test_state_saved_to_disk_answers_like_the_original(campaign_records, tmp_path):
+    analyser = Analyser()
+    analyser.fit(campaign_records)
+    analyser.feedback(OTHERS[2], "GC1", False)
+    analyser.save(tmp_path / "state")
+    assert {p.name for p in (tmp_path / "state").iterdir()} == {"state.json", "arrays.npz"}
+    restored = Analyser.load(tmp_path / "state")
+    record = Record("new-1", FORM_LETTER + "\nBirthe Olsen")
+    a, b = analyser.add(record), restored.add(record)
+    assert a == b
+    assert analyser.tag_scores(OTHERS[2]) == restored.tag_scores(OTHERS[2])
+
+
+def test_feedback_changes_the_suggestion_for_that_kind_of_response(campaign_records):
+    analyser = Analyser(stages=["tags"])
+    analyser.fit(campaign_records)
+    text = "Kommunerne bør lave dashboards over ventetider på borgerservice."
+    before = {t.code: t.score for t in analyser.tag_scores(text)}
+    for _ in range(6):
+        analyser.feedback(text, "technology_innovation", False)
+    after = {t.code: t.score for t in analyser.tag_scores(text)}
+    assert after.get("technology_innovation", 0.0) < min(0.5, before["technology_innovation"])
+
+
+def test_the_signature_stage_on_a_dask_cluster_matches_the_local_run(campaign_records):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster:
+        remote = analyse(campaign_records, stages=["groups"],
+                         dask_address=cluster.scheduler_address)
+    local = analyse(campaign_records, stages=["groups"])
+    assert remote.groups == local.groups and len(local.groups) == 1
+
+
+def test_the_library_imports_nothing_from_django():
+    code = ("import sys, samskab.analysis, samskab.analysis.cli, samskab.analysis.engine;"
+            "sys.exit(1 if any(m == 'django' or m.startswith('django.') for m in sys.modules)"
+            " else 0)")
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

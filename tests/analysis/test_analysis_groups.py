@@ -1,0 +1,98 @@
+"""Near-duplicate groups: form letters with personal edits, copies, mad-libs campaigns."""
+
+import numpy as np
+import pytest
+from analysis_cases import COPIES, FORM_LETTER, OTHERS, madlibs_text
+
+from samskab.analysis import Record, analyse
+from samskab.analysis import groups as gr
+from samskab.analysis import hashing as hs
+
+pytestmark = pytest.mark.nodb
+
+
+def test_word_hashes_ignore_case_accents_and_danish_digraphs():
+    h, lens = hs.token_hashes(["Åbne data, HØRING!", "aabne Data hoering", "åbne data høring"])
+    assert lens.tolist() == [3, 3, 3]
+    assert h[0:3].tolist() == h[3:6].tolist() == h[6:9].tolist()
+
+
+def test_word_hashes_survive_typographic_punctuation_and_foreign_scripts():
+    h, lens = hs.token_hashes(["“Åbne” data – nu…", "Åbne data nu", "Διαφάνεια και δεδομένα"])
+    assert lens.tolist() == [3, 3, 3]
+    assert h[0:3].tolist() == h[3:6].tolist()
+    assert len(set(h[6:9].tolist())) == 3
+
+
+def test_signatures_are_deterministic_and_similar_for_near_copies():
+    sig, _ = hs.signatures([COPIES[0], COPIES[0], COPIES[3], OTHERS[0]])
+    again, _ = hs.signatures([COPIES[0], COPIES[0], COPIES[3], OTHERS[0]])
+    assert np.array_equal(sig, again)
+    sim = gr.similarity(sig, np.array([0, 0, 0]), np.array([1, 2, 3]))
+    assert sim[0] == 1.0
+    assert sim[1] > 0.6
+    assert sim[2] < 0.1
+
+
+def test_form_letter_campaign_is_one_group_with_every_copy(campaign_records):
+    result = analyse(campaign_records, stages=["groups"])
+    assert len(result.groups) == 1
+    group = result.groups[0]
+    assert sorted(group.members) == [f"c-{i:02d}" for i in range(len(COPIES))]
+    assert all(result.response(f"o-{i:02d}").group is None for i in range(len(OTHERS)))
+
+
+def test_template_is_the_letter_and_additions_are_what_people_added(campaign_records):
+    group = analyse(campaign_records, stages=["groups"]).groups[0]
+    assert "Vi foreslår, at alle grunddata frigives gratis" in group.template
+    assert "Odense" not in group.template and "grundvandet" not in group.template
+    assert "Jeg bor i Odense og har ventet et år på svar fra kommunen." in group.additions["c-02"]
+    assert "grundvandet" in group.additions["c-06"]
+    # a typo, a swapped word, another greeting, digraphs or a name are not additions
+    for member in ("c-00", "c-01", "c-03", "c-04", "c-05", "c-07", "c-09"):
+        assert member not in group.additions
+
+
+def test_exact_copies_of_a_short_answer_are_grouped():
+    records = [Record(f"r{i}", "Jeg er enig i forslaget om åbne data.") for i in range(4)]
+    records.append(Record("r9", "Jeg er uenig i forslaget om dashboards."))
+    result = analyse(records, stages=["groups"])
+    assert [sorted(g.members) for g in result.groups] == [["r0", "r1", "r2", "r3"]]
+
+
+def test_mad_libs_campaign_is_found_through_learnt_slots():
+    texts = [madlibs_text(i) for i in range(80)] + OTHERS
+    h, lens = hs.token_hashes(texts)
+    slots = hs.learn_slots(h, lens)
+    assert slots.size > 0
+    plain, _ = hs.signatures(texts)
+    collapsed, _ = hs.signatures(texts, slots)
+    pairs = np.array([(i, j) for i in range(80) for j in range(i + 1, 80)])
+    before = gr.similarity(plain, pairs[:, 0], pairs[:, 1])
+    after = gr.similarity(collapsed, pairs[:, 0], pairs[:, 1])
+    assert np.median(before) < 0.5 < np.median(after)
+    result = analyse([Record(f"m{i}", t) for i, t in enumerate(texts)], stages=["groups"])
+    big = max(result.groups, key=lambda g: g.size)
+    assert big.size == 80
+    assert all(m.startswith("m") and int(m[1:]) < 80 for m in big.members)
+
+
+def test_a_large_campaign_makes_star_links_not_all_pairs():
+    texts = [FORM_LETTER + f"\nNavn {i}" for i in range(3000)]
+    sig, _ = hs.signatures(texts)
+    u, v = gr.candidate_links(gr.band_keys(sig))
+    assert len(u) < 32 * 3000  # all pairs would be 4.5 million
+    labels, _ = gr.group_labels(sig, np.full(len(texts), 100))
+    assert (labels == 0).all()
+
+
+def test_components_follow_chains():
+    labels = gr.components(6, np.array([0, 1, 4]), np.array([1, 2, 5]))
+    assert labels.tolist() == [0, 0, 0, 3, 4, 4]
+
+
+def test_containment_accepts_a_letter_inside_a_longer_copy_and_nothing_looser():
+    # 100 words inside 230: J is at most 0.43; an estimate of 0.42 means "all of it"
+    ok = gr.accept(np.array([0.42, 0.42, 0.30]), np.array([100, 40, 100]),
+                   np.array([230, 200, 230]))
+    assert ok.tolist() == [True, False, False]
