@@ -674,7 +674,10 @@ def _extract_in_process(data: bytes, filename: str, declared_mime: str | None,
     except MemoryError:
         return Extraction("", "too_large", detected, error="memory limit reached")
     except Exception as exc:  # noqa: BLE001 - hostile input breaks parsers in unforeseen ways
-        return Extraction("", "malformed", detected, error=f"{type(exc).__name__}: {exc}"[:500])
+        error = f"{type(exc).__name__}: {exc}"[:500]
+        if _out_of_memory(error):  # e.g. a library that could not be mapped under the limit
+            return Extraction("", "too_large", detected, error=f"memory limit reached: {error}")
+        return Extraction("", "malformed", detected, error=error)
     text = _tidy(text)
     if not text:
         return Extraction("", "empty", detected, ocr=used_ocr, pages=pages)
