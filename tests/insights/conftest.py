@@ -71,7 +71,8 @@ def small(db):
         singles.append(Response.objects.get(
             pk=receive(consultation, text=text, respondent=respondent).response_id))
     return {"consultation": consultation, "campaign": campaign, "singles": singles,
-            "additions": ADDITIONS, "campaign_text": CAMPAIGN}
+            "additions": ADDITIONS, "campaign_text": CAMPAIGN, "private_name": PRIVATE_NAME,
+            "private_email": PRIVATE_EMAIL}
 
 
 def _user(username: str, role: str | None):

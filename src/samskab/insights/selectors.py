@@ -255,7 +255,8 @@ def public_you_said_we_did(consultation: Consultation) -> YouSaidWeDid:
                      "existing_strategy")
     rows = list(Position.objects.filter(idea__consultation=consultation,
                                         idea__merged_into=None)
-                .values("idea_id", "idea__label", "idea__response_count", *position_cols)
+                .values("idea_id", "idea__label", "idea__label_by", "idea__response_count",
+                        *position_cols)
                 .order_by("-idea__response_count", "idea_id"))
     singles = list(Position.objects.filter(proposal__response__consultation=consultation)
                    .values("proposal_id", "proposal__response_id", *position_cols)
@@ -277,9 +278,12 @@ def public_you_said_we_did(consultation: Consultation) -> YouSaidWeDid:
                          .values_list("idea_id", "n"))
     labels = dict(PositionKind.choices)
     out = YouSaidWeDid(consultation)
-    for r in rows:
+    for n, r in enumerate(rows, start=1):
+        # The engine names an idea after its words, which can be a person's name from a
+        # signature: only a name staff gave it is published.
+        label = r["idea__label"] if r["idea__label_by"] else _unnamed_label(n)
         out.items.append(PublicIdea(
-            label=r["idea__label"], responses=r["idea__response_count"],
+            label=label, responses=r["idea__response_count"],
             organisations=sorted(orgs[r["idea_id"]], key=str.casefold),
             kind=r["kind"], kind_label=str(labels[r["kind"]]),
             justification_da=r["justification_da"], justification_en=r["justification_en"],
@@ -302,6 +306,12 @@ def public_you_said_we_did(consultation: Consultation) -> YouSaidWeDid:
                 justification_en=s["justification_en"], commitment_ref=s["commitment_ref"],
                 existing_strategy=s["existing_strategy"], single=True))
     return out
+
+
+def _unnamed_label(n: int) -> str:
+    from django.utils.translation import gettext
+
+    return gettext("Idé nr. %(n)s fra høringen") % {"n": n}
 
 
 def _single_label():

@@ -175,11 +175,11 @@ def _store_groups(consultation: Consultation, groups: Sequence[engine.Group]) ->
                 template=eg.template, label=_group_label(eg.template), size=len(members))
             existing[group.pk] = group
         else:
-            group.engine_key, group.template = eg.id, eg.template
-            group.label = _group_label(eg.template)
-            if group.merged_into_id is None:
-                group.canonical_id = canonical
-            changed_groups.append(group)
+            fields = (eg.id, eg.template, _group_label(eg.template),
+                      canonical if group.merged_into_id is None else group.canonical_id)
+            if (group.engine_key, group.template, group.label, group.canonical_id) != fields:
+                group.engine_key, group.template, group.label, group.canonical_id = fields
+                changed_groups.append(group)
         claimed.add(group.pk)
         target = _final(group, existing)
         for m in members:
@@ -260,10 +260,10 @@ def _store_ideas_and_proposals(consultation: Consultation, result: engine.Analys
                         keywords=list(ei.keywords))
             new_ideas.append(idea)
         else:
-            idea.keywords = list(ei.keywords)
-            if idea.label_by_id is None:
-                idea.label = ei.label[:300]
-            changed_ideas.append(idea)
+            label = idea.label if idea.label_by_id is not None else ei.label[:300]
+            if (idea.keywords, idea.label) != (list(ei.keywords), label):
+                idea.keywords, idea.label = list(ei.keywords), label
+                changed_ideas.append(idea)
         idea_of[ei.id] = idea
     Idea.objects.bulk_create(new_ideas, batch_size=BATCH)
     Idea.objects.bulk_update(changed_ideas, ["keywords", "label"], batch_size=BATCH)
@@ -300,10 +300,13 @@ def _store_ideas_and_proposals(consultation: Consultation, result: engine.Analys
                                end=end, text=text, position=k, engine_key=p.id, idea=idea)
                 to_create.append(row)
             else:
-                row.text, row.position, row.engine_key = text, k, p.id
-                if row.idea_by_id is None:
-                    row.idea = idea
-                to_update.append(row)
+                idea_id = row.idea_id if row.idea_by_id is not None else (
+                    idea.pk if idea else None)
+                if (row.text, row.position, row.engine_key, row.idea_id) != (
+                        text, k, p.id, idea_id):
+                    row.text, row.position, row.engine_key = text, k, p.id
+                    row.idea_id = idea_id
+                    to_update.append(row)
             by_engine_id[p.id] = row
     Proposal.objects.bulk_create(to_create, batch_size=BATCH)
     Proposal.objects.bulk_update(to_update, ["text", "position", "engine_key", "idea"],
