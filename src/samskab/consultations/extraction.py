@@ -692,15 +692,14 @@ def _tidy(text: str) -> str:
 
 # --------------------------------------------------------------------------- the sandbox
 
-def _limits(memory_mb: int, cpu_s: int):
-    def apply() -> None:
-        memory = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 1))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (512 * 1024 * 1024, 512 * 1024 * 1024))
-
-    return apply
+def _apply_limits(memory_mb: int, cpu_s: int) -> None:
+    """Limit this (child) process and everything it starts. Set by the child itself rather
+    than in a preexec_fn, which is unsafe when the parent has threads."""
+    memory = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 1))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (512 * 1024 * 1024, 512 * 1024 * 1024))
 
 
 def extract_text(
@@ -724,7 +723,8 @@ def extract_text(
     if not data:
         return Extraction("", "empty", None)
     header = json.dumps(
-        {"filename": filename, "declared_mime": declared_mime, "timeout": timeout_s}
+        {"filename": filename, "declared_mime": declared_mime, "timeout": timeout_s,
+         "memory_mb": memory_mb}
     ).encode()
     payload = header + b"\n" + data
     env = {
@@ -739,8 +739,7 @@ def extract_text(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,
-        preexec_fn=_limits(memory_mb, max(int(timeout_s), 1)),
-        start_new_session=True,
+        start_new_session=True,  # its own process group, killed whole on timeout
     )
     try:
         stdout, stderr = process.communicate(payload, timeout=timeout_s)
@@ -784,13 +783,14 @@ def _kill_group(process: subprocess.Popen) -> None:
 
 def _worker_main() -> int:
     """Child entry: a JSON header line, then the file's bytes, on stdin; JSON on stdout."""
-    raw = sys.stdin.buffer.read()
-    header, _, data = raw.partition(b"\n")
+    header = sys.stdin.buffer.readline()
     options = json.loads(header)
+    timeout = float(options.get("timeout") or DEFAULT_TIMEOUT_S)
+    _apply_limits(int(options.get("memory_mb") or DEFAULT_MEMORY_MB), max(int(timeout), 1))
+    data = sys.stdin.buffer.read()
     try:
         result = _extract_in_process(
-            data, options["filename"] or "", options.get("declared_mime"),
-            float(options.get("timeout") or DEFAULT_TIMEOUT_S),
+            data, options["filename"] or "", options.get("declared_mime"), timeout
         )
     except MemoryError:
         result = Extraction("", "too_large", None, error="memory limit reached")
