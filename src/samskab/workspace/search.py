@@ -1,0 +1,210 @@
+"""Full-text search over responses and their attachments' extracted text, per database.
+
+PostgreSQL: `workspace_searchdocument(response_id, document tsvector)` with a GIN index, built
+with the `danish` text-search configuration (so »forslag« finds »forslagene«); queries use
+`websearch_to_tsquery('danish', …)` (quotes, OR and -word work as people expect).
+SQLite: an FTS5 table `workspace_response_fts` (rowid = response id; unicode61 tokenizer that
+keeps æ, ø and å apart from a, o and aa); every word of a query is searched as a prefix.
+
+On both, database triggers on consultations_response and consultations_attachment keep the
+index current, so responses that arrive through any channel (web, mail, API, import, letters,
+bulk inserts) are searchable at once, without going through our services.
+`samskab reindex` rebuilds the index from scratch (after a restore, or to repair it).
+"""
+
+import re
+
+from django.db import connection
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
+
+# The SQL is written out in full (no string building): table names are constants.
+SQLITE_INSTALL = [
+    """CREATE VIRTUAL TABLE IF NOT EXISTS workspace_response_fts USING fts5(
+        body, attachments, tokenize = 'unicode61 remove_diacritics 0')""",
+    """CREATE TRIGGER IF NOT EXISTS workspace_fts_response_ai
+        AFTER INSERT ON consultations_response BEGIN
+        INSERT INTO workspace_response_fts(rowid, body, attachments)
+        VALUES (new.id, new.text, '');
+        END""",
+    """CREATE TRIGGER IF NOT EXISTS workspace_fts_response_au
+        AFTER UPDATE OF text ON consultations_response BEGIN
+        UPDATE workspace_response_fts SET body = new.text WHERE rowid = new.id;
+        END""",
+    """CREATE TRIGGER IF NOT EXISTS workspace_fts_response_ad
+        AFTER DELETE ON consultations_response BEGIN
+        DELETE FROM workspace_response_fts WHERE rowid = old.id;
+        END""",
+    """CREATE TRIGGER IF NOT EXISTS workspace_fts_attachment_ai
+        AFTER INSERT ON consultations_attachment BEGIN
+        UPDATE workspace_response_fts SET attachments = (
+            SELECT coalesce(group_concat(extracted_text, char(10)), '')
+            FROM consultations_attachment WHERE response_id = new.response_id)
+        WHERE rowid = new.response_id;
+        END""",
+    """CREATE TRIGGER IF NOT EXISTS workspace_fts_attachment_au
+        AFTER UPDATE OF extracted_text ON consultations_attachment BEGIN
+        UPDATE workspace_response_fts SET attachments = (
+            SELECT coalesce(group_concat(extracted_text, char(10)), '')
+            FROM consultations_attachment WHERE response_id = new.response_id)
+        WHERE rowid = new.response_id;
+        END""",
+    """CREATE TRIGGER IF NOT EXISTS workspace_fts_attachment_ad
+        AFTER DELETE ON consultations_attachment BEGIN
+        UPDATE workspace_response_fts SET attachments = (
+            SELECT coalesce(group_concat(extracted_text, char(10)), '')
+            FROM consultations_attachment WHERE response_id = old.response_id)
+        WHERE rowid = old.response_id;
+        END""",
+]
+SQLITE_UNINSTALL = [
+    "DROP TRIGGER IF EXISTS workspace_fts_response_ai",
+    "DROP TRIGGER IF EXISTS workspace_fts_response_au",
+    "DROP TRIGGER IF EXISTS workspace_fts_response_ad",
+    "DROP TRIGGER IF EXISTS workspace_fts_attachment_ai",
+    "DROP TRIGGER IF EXISTS workspace_fts_attachment_au",
+    "DROP TRIGGER IF EXISTS workspace_fts_attachment_ad",
+    "DROP TABLE IF EXISTS workspace_response_fts",
+]
+SQLITE_REBUILD = [
+    "DELETE FROM workspace_response_fts",
+    """INSERT INTO workspace_response_fts(rowid, body, attachments)
+        SELECT r.id, r.text, coalesce((
+            SELECT group_concat(a.extracted_text, char(10)) FROM consultations_attachment a
+            WHERE a.response_id = r.id), '')
+        FROM consultations_response r""",
+]
+
+PG_INSTALL = [
+    """CREATE TABLE IF NOT EXISTS workspace_searchdocument (
+        response_id bigint PRIMARY KEY, document tsvector NOT NULL)""",
+    """CREATE INDEX IF NOT EXISTS workspace_searchdocument_gin
+        ON workspace_searchdocument USING gin (document)""",
+    # The document: the response's text (weight A) and its attachments' text (weight B).
+    """CREATE OR REPLACE FUNCTION workspace_searchdocument_refresh(rid bigint)
+        RETURNS void LANGUAGE sql AS $$
+        INSERT INTO workspace_searchdocument (response_id, document)
+        SELECT r.id,
+            setweight(to_tsvector('danish'::regconfig, coalesce(r.text, '')), 'A')
+            || setweight(to_tsvector('danish'::regconfig, coalesce((
+                SELECT string_agg(a.extracted_text, E'\\n' ORDER BY a.id)
+                FROM consultations_attachment a WHERE a.response_id = r.id), '')), 'B')
+        FROM consultations_response r WHERE r.id = rid
+        ON CONFLICT (response_id) DO UPDATE SET document = EXCLUDED.document;
+        $$""",
+    """CREATE OR REPLACE FUNCTION workspace_searchdocument_response_trg()
+        RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'DELETE' THEN
+                DELETE FROM workspace_searchdocument WHERE response_id = OLD.id;
+                RETURN OLD;
+            END IF;
+            PERFORM workspace_searchdocument_refresh(NEW.id);
+            RETURN NEW;
+        END $$""",
+    """CREATE OR REPLACE FUNCTION workspace_searchdocument_attachment_trg()
+        RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'DELETE' THEN
+                PERFORM workspace_searchdocument_refresh(OLD.response_id);
+                RETURN OLD;
+            END IF;
+            PERFORM workspace_searchdocument_refresh(NEW.response_id);
+            RETURN NEW;
+        END $$""",
+    "DROP TRIGGER IF EXISTS workspace_searchdocument_response ON consultations_response",
+    """CREATE TRIGGER workspace_searchdocument_response
+        AFTER INSERT OR DELETE OR UPDATE OF text ON consultations_response
+        FOR EACH ROW EXECUTE FUNCTION workspace_searchdocument_response_trg()""",
+    "DROP TRIGGER IF EXISTS workspace_searchdocument_attachment ON consultations_attachment",
+    """CREATE TRIGGER workspace_searchdocument_attachment
+        AFTER INSERT OR DELETE OR UPDATE OF extracted_text ON consultations_attachment
+        FOR EACH ROW EXECUTE FUNCTION workspace_searchdocument_attachment_trg()""",
+]
+PG_UNINSTALL = [
+    "DROP TRIGGER IF EXISTS workspace_searchdocument_response ON consultations_response",
+    "DROP TRIGGER IF EXISTS workspace_searchdocument_attachment ON consultations_attachment",
+    "DROP FUNCTION IF EXISTS workspace_searchdocument_response_trg()",
+    "DROP FUNCTION IF EXISTS workspace_searchdocument_attachment_trg()",
+    "DROP FUNCTION IF EXISTS workspace_searchdocument_refresh(bigint)",
+    "DROP TABLE IF EXISTS workspace_searchdocument",
+]
+PG_REBUILD = [
+    "TRUNCATE workspace_searchdocument",
+    """INSERT INTO workspace_searchdocument (response_id, document)
+        SELECT r.id,
+            setweight(to_tsvector('danish'::regconfig, coalesce(r.text, '')), 'A')
+            || setweight(to_tsvector('danish'::regconfig, coalesce((
+                SELECT string_agg(a.extracted_text, E'\\n' ORDER BY a.id)
+                FROM consultations_attachment a WHERE a.response_id = r.id), '')), 'B')
+        FROM consultations_response r""",
+]
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+MAX_QUERY_WORDS = 12
+
+
+def _statements(vendor: str, *, sqlite: list[str], postgresql: list[str]) -> list[str]:
+    return {"sqlite": sqlite, "postgresql": postgresql}.get(vendor, [])
+
+
+def install(schema_editor) -> None:
+    """Create the index table and its triggers (migration; idempotent), then fill it."""
+    vendor = schema_editor.connection.vendor
+    for sql in _statements(vendor, sqlite=SQLITE_INSTALL, postgresql=PG_INSTALL):
+        schema_editor.execute(sql)
+    for sql in _statements(vendor, sqlite=SQLITE_REBUILD, postgresql=PG_REBUILD):
+        schema_editor.execute(sql)
+
+
+def uninstall(schema_editor) -> None:
+    vendor = schema_editor.connection.vendor
+    for sql in _statements(vendor, sqlite=SQLITE_UNINSTALL, postgresql=PG_UNINSTALL):
+        schema_editor.execute(sql)
+
+
+def rebuild() -> str:
+    """Rebuild the whole index from the responses and attachments; returns the vendor name.
+
+    Runs in the caller's transaction; readers see the old index until it commits."""
+    vendor = connection.vendor
+    with connection.cursor() as cursor:
+        for sql in _statements(vendor, sqlite=SQLITE_REBUILD, postgresql=PG_REBUILD):
+            cursor.execute(sql)
+    return vendor
+
+
+def fts5_query(text: str) -> str:
+    """A user's words as an FTS5 query: every word must occur, each as a prefix.
+
+    Words are quoted, so FTS5 operators typed by the user (AND, NEAR, *, :) are plain text."""
+    words = _WORD.findall(text)[:MAX_QUERY_WORDS]
+    return " ".join(f'"{word}"*' for word in words)
+
+
+def matching(text: str) -> Q:
+    """A filter on Response for `text`, to combine with any other filter; empty text: all."""
+    text = (text or "").strip()
+    if not text:
+        return Q()
+    vendor = connection.vendor
+    if vendor == "postgresql":
+        # The user's text is a query parameter, never part of the SQL.
+        return Q(pk__in=RawSQL(  # noqa: S611
+            "SELECT response_id FROM workspace_searchdocument "
+            "WHERE document @@ websearch_to_tsquery('danish'::regconfig, %s)",
+            (text,),
+        ))
+    if vendor == "sqlite":
+        query = fts5_query(text)
+        if not query:
+            return Q(pk__in=[])
+        return Q(pk__in=RawSQL(  # noqa: S611
+            "SELECT rowid FROM workspace_response_fts WHERE workspace_response_fts MATCH %s",
+            (query,),
+        ))
+    # Other databases: a plain case-insensitive substring search, unindexed.
+    from samskab.consultations.models import Attachment
+
+    return Q(text__icontains=text) | Q(pk__in=Attachment.objects.filter(
+        extracted_text__icontains=text).values("response_id"))

@@ -1,0 +1,312 @@
+"""Reads of the workspace, in few queries (style rule 2 and 7).
+
+`published_responses` is the public door out for response texts: it reads the published
+version only, never the original text or the respondent's private fields.
+`INBOX_FILTERS` is the inbox's filter set; the analysis engine adds »tag«, »idea« and »group«
+filters with `register_inbox_filter` without touching this module.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samskab.consultations.models import (
+    Attachment,
+    Channel,
+    Consultation,
+    InvitedParty,
+    RawStatus,
+    RawSubmission,
+    RespondentKind,
+    Response,
+    ResponseStatus,
+)
+from samskab.core.models import AuditEvent
+from samskab.workspace import search
+from samskab.workspace.models import InvitedPartyMatch, MatchState, Redaction, RedactionState
+
+# --- Staff home -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConsultationCounts:
+    consultation: Consultation
+    responses: int
+    unpublished: int
+    late: int
+    quarantined: int
+
+
+def staff_home() -> tuple[list[ConsultationCounts], int]:
+    """Every consultation with its counts, and the number of unrouted inbound items. 2 queries
+    plus one for the unrouted count."""
+    consultations = Consultation.objects.annotate(
+        n_responses=Count("responses"),
+        n_unpublished=Count("responses", filter=Q(responses__status=ResponseStatus.RECEIVED)),
+        n_late=Count("responses", filter=Q(responses__late=True)),
+    ).order_by("-closes_at")
+    quarantined = dict(
+        RawSubmission.objects.filter(status=RawStatus.QUARANTINED, consultation__isnull=False)
+        .values_list("consultation").annotate(n=Count("pk")).values_list("consultation", "n")
+    )
+    rows = [
+        ConsultationCounts(c, c.n_responses, c.n_unpublished, c.n_late, quarantined.get(c.pk, 0))
+        for c in consultations
+    ]
+    unrouted = RawSubmission.objects.filter(
+        Q(status=RawStatus.UNROUTED) | Q(status=RawStatus.QUARANTINED, consultation__isnull=True)
+    ).count()
+    return rows, unrouted
+
+
+# --- Inbox ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    """One filter of the inbox: a GET parameter, its label and choices, and how it narrows the
+    queryset. `choices(consultation)` returns (value, label) pairs; `apply(qs, value)`."""
+
+    name: str
+    label: Any
+    choices: Callable[[Consultation], list[tuple[str, Any]]]
+    apply: Callable[[QuerySet, str], QuerySet]
+
+
+YES_NO = [("yes", _("Ja")), ("no", _("Nej"))]
+
+
+def _boolean(field: str) -> Callable[[QuerySet, str], QuerySet]:
+    def apply(qs: QuerySet, value: str) -> QuerySet:
+        return qs.filter(**{field: value == "yes"}) if value in {"yes", "no"} else qs
+    return apply
+
+
+def _has_attachment(qs: QuerySet, value: str) -> QuerySet:
+    exists = Exists(Attachment.objects.filter(response=OuterRef("pk")))
+    if value == "yes":
+        return qs.filter(exists)
+    if value == "no":
+        return qs.filter(~exists)
+    return qs
+
+
+def _languages(consultation: Consultation) -> list[tuple[str, Any]]:
+    codes = (
+        Response.objects.filter(consultation=consultation).exclude(language="")
+        .order_by("language").values_list("language", flat=True).distinct()
+    )
+    names = {"da": _("Dansk"), "en": _("Engelsk"), "de": _("Tysk"), "sv": _("Svensk"),
+             "no": _("Norsk")}
+    return [(code, names.get(code, code)) for code in codes]
+
+
+INBOX_FILTERS: list[InboxFilter] = [
+    InboxFilter("status", _("Status"), lambda c: list(ResponseStatus.choices),
+                lambda qs, v: qs.filter(status=v) if v in ResponseStatus.values else qs),
+    InboxFilter("kind", _("Afsendertype"), lambda c: list(RespondentKind.choices),
+                lambda qs, v: qs.filter(respondent__kind=v) if v in RespondentKind.values
+                else qs),
+    InboxFilter("channel", _("Kanal"), lambda c: list(Channel.choices),
+                lambda qs, v: qs.filter(channel=v) if v in Channel.values else qs),
+    InboxFilter("late", _("Efter fristen"), lambda c: YES_NO, _boolean("late")),
+    InboxFilter("attachment", _("Med bilag"), lambda c: YES_NO, _has_attachment),
+    InboxFilter("language", _("Sprog"), _languages,
+                lambda qs, v: qs.filter(language=v) if v else qs),
+]
+
+
+def register_inbox_filter(inbox_filter: InboxFilter) -> None:
+    """Add a filter (e.g. tag, idea, group from the analysis app's ready())."""
+    INBOX_FILTERS[:] = [f for f in INBOX_FILTERS if f.name != inbox_filter.name]
+    INBOX_FILTERS.append(inbox_filter)
+
+
+INBOX_SORTS = {
+    "received": ("received_at", "id"),
+    "-received": ("-received_at", "-id"),
+    "reference": ("reference",),
+    "kind": ("respondent__kind", "received_at", "id"),
+    "status": ("status", "received_at", "id"),
+}
+INBOX_SORT_LABELS = {
+    "-received": _("Nyeste først"),
+    "received": _("Ældste først"),
+    "reference": _("Referencenummer"),
+    "kind": _("Afsendertype"),
+    "status": _("Status"),
+}
+
+
+def inbox(consultation: Consultation, *, filters: dict[str, str], query: str = "",
+          sort: str = "-received") -> QuerySet[Response]:
+    """The consultation's responses narrowed by `filters` (name -> value, unknown names and
+    values ignored) and the full-text `query`, sorted; with what an inbox row shows."""
+    qs = Response.objects.filter(consultation=consultation)
+    for inbox_filter in INBOX_FILTERS:
+        value = filters.get(inbox_filter.name, "")
+        if value:
+            qs = inbox_filter.apply(qs, value)
+    qs = qs.filter(search.matching(query))
+    return (
+        qs.select_related("respondent")
+        .only("pk", "reference", "received_at", "status", "late", "channel", "language",
+              "text", "consultation_id", "respondent__kind", "respondent__organisation",
+              "respondent__name")
+        .prefetch_related(Prefetch(
+            "attachments", queryset=Attachment.objects.only("pk", "response_id",
+                                                            "original_name"),
+        ))
+        .order_by(*INBOX_SORTS.get(sort, INBOX_SORTS["-received"]))
+    )
+
+
+# --- Response detail --------------------------------------------------------------------------
+
+
+def response_detail(reference: str) -> Response:
+    """One response with its consultation, respondent, attachments, redactions, published
+    version, moderation decision and party matches."""
+    return (
+        Response.objects.select_related(
+            "consultation", "respondent", "published_version__published_by", "moderation",
+        )
+        .prefetch_related(
+            "attachments",
+            Prefetch("redactions", queryset=Redaction.objects.select_related("decided_by")
+                     .order_by("start", "id")),
+            Prefetch("party_matches", queryset=InvitedPartyMatch.objects.select_related("party")),
+        )
+        .get(reference=reference)
+    )
+
+
+def published_version_of(response: Response):
+    try:
+        return response.published_version
+    except Response.published_version.RelatedObjectDoesNotExist:
+        return None
+
+
+def moderation_of(response: Response):
+    try:
+        return response.moderation
+    except Response.moderation.RelatedObjectDoesNotExist:
+        return None
+
+
+def response_history(response: Response) -> list[AuditEvent]:
+    """The response's AuditEvents, and those of its redactions, newest first."""
+    redaction_ids = [str(r.pk) for r in response.redactions.all()]
+    match_ids = [str(m.pk) for m in response.party_matches.all()]
+    return list(
+        AuditEvent.objects.filter(
+            Q(object_type="consultations.response", object_id=str(response.pk))
+            | Q(object_type="workspace.redaction", object_id__in=redaction_ids)
+            | Q(object_type="workspace.invitedpartymatch", object_id__in=match_ids)
+        ).select_related("actor").order_by("-created_at", "-id")
+    )
+
+
+def undecided_redactions(response: Response) -> int:
+    return sum(r.state == RedactionState.PROPOSED for r in response.redactions.all())
+
+
+# --- Høringsliste -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartyRow:
+    party: InvitedParty
+    confirmed: list[InvitedPartyMatch]
+    proposed: list[InvitedPartyMatch]
+
+    @property
+    def replied(self) -> bool:
+        return bool(self.confirmed)
+
+
+def invited_parties(consultation: Consultation) -> list[PartyRow]:
+    """The høringsliste with each party's confirmed and proposed replies (2 queries)."""
+    parties = consultation.invited_parties.prefetch_related(Prefetch(
+        "matches",
+        queryset=InvitedPartyMatch.objects.exclude(state=MatchState.REJECTED)
+        .select_related("response__respondent").order_by("response__received_at"),
+    )).order_by("name")
+    rows = []
+    for party in parties:
+        matches = list(party.matches.all())
+        rows.append(PartyRow(
+            party,
+            [m for m in matches if m.state == MatchState.CONFIRMED],
+            [m for m in matches if m.state == MatchState.PROPOSED],
+        ))
+    return rows
+
+
+# --- The public door out ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicResponse:
+    reference: str
+    received_at: datetime
+    kind: str
+    kind_label: Any
+    sender: str  # organisation (non-citizens) or a citizen's name given consent, else ""
+    text: str
+    redacted: bool
+
+
+def published_responses(consultation: Consultation) -> QuerySet:
+    """Published responses of a consultation as value rows for public pages.
+
+    Only the published version's text is selected; the sender is the organisation for
+    non-citizens and, for a citizen, the name only when they consented to its publication.
+    Never selects the original text, e-mail or address. Nothing is public before the deadline.
+    """
+    if consultation.closes_at > timezone.now():
+        return Response.objects.none().values()
+    sender = Case(
+        When(~Q(respondent__kind=RespondentKind.CITIZEN), then=F("respondent__organisation")),
+        When(consent_publish_name=True, then=F("respondent__name")),
+        default=Value(""),
+        output_field=CharField(),
+    )
+    return (
+        Response.objects.public()
+        .filter(consultation=consultation, published_version__isnull=False)
+        .annotate(sender=sender)
+        .order_by("received_at", "id")
+        .values("reference", "received_at", "respondent__kind", "sender",
+                "published_version__text", "published_version__redaction_count")
+    )
+
+
+def public_response(row: dict[str, Any]) -> PublicResponse:
+    return PublicResponse(
+        reference=row["reference"],
+        received_at=row["received_at"],
+        kind=row["respondent__kind"],
+        kind_label=RespondentKind(row["respondent__kind"]).label,
+        sender=row["sender"] or "",
+        text=row["published_version__text"],
+        redacted=row["published_version__redaction_count"] > 0,
+    )

@@ -1,0 +1,366 @@
+"""Staff workspace pages: parse the request, call one service, render (style rule 1).
+
+Every view declares the permission it needs with `staff_view`: anonymous visitors are sent to
+the login page, signed-in users without the permission get 403.
+"""
+
+from datetime import datetime, time
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from samskab.consultations.models import Attachment, Consultation, InvitedParty, Response
+from samskab.workspace import selectors, services
+from samskab.workspace.forms import (
+    InboxForm,
+    InvitedPartyForm,
+    LetterForm,
+    ReasonForm,
+    RedactionAddForm,
+    RedactionDecisionForm,
+)
+from samskab.workspace.models import InvitedPartyMatch, Redaction
+
+PAGE_SIZE = 50
+
+
+def staff_view(perm: str):
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not request.user.has_perm(perm):
+                raise PermissionDenied(perm)
+            return view(request, *args, **kwargs)
+        wrapped.staff_permission = perm
+        return wrapped
+    return decorator
+
+
+def _consultation(slug: str) -> Consultation:
+    return get_object_or_404(Consultation, slug=slug)
+
+
+def _response(reference: str) -> Response:
+    try:
+        return selectors.response_detail(reference)
+    except Response.DoesNotExist:
+        raise Http404(_("Høringssvaret findes ikke.")) from None
+
+
+def _detail_url(response: Response) -> str:
+    return reverse("staff:response", args=[response.reference])
+
+
+@require_GET
+@staff_view("workspace.view_workspace")
+def home(request):
+    rows, unrouted = selectors.staff_home()
+    return render(request, "workspace/home.html", {"rows": rows, "unrouted": unrouted})
+
+
+@require_GET
+@staff_view("workspace.view_workspace")
+def inbox(request, slug: str):
+    consultation = _consultation(slug)
+    form = InboxForm(request.GET, consultation=consultation)
+    values = form.values()
+    responses = selectors.inbox(
+        consultation,
+        filters=values,
+        query=values["q"],
+        sort=values["sort"] or "-received",
+    )
+    paginator = Paginator(responses, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("side"))
+    query = urlencode({k: v for k, v in values.items() if v})
+    return render(request, "workspace/inbox.html", {
+        "consultation": consultation, "form": form, "page": page,
+        "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "query": query,
+    })
+
+
+@require_GET
+@staff_view("workspace.view_workspace")
+def response_detail(request, reference: str):
+    response = _response(reference)
+    return render(request, "workspace/response.html", {
+        "response": response,
+        "consultation": response.consultation,
+        "published": selectors.published_version_of(response),
+        "moderation": selectors.moderation_of(response),
+        "history": selectors.response_history(response),
+        "undecided": selectors.undecided_redactions(response),
+        "can_moderate": request.user.has_perm("workspace.moderate_response", response),
+        "can_see_private": request.user.has_perm("workspace.view_respondent_private", response),
+        "past_deadline": response.consultation.closes_at <= timezone.now(),
+        "reason_form": ReasonForm(),
+        "redaction_form": RedactionAddForm(),
+    })
+
+
+@require_GET
+@staff_view("workspace.download_attachment")
+def attachment_download(request, pk: int):
+    """The stored file, streamed to staff only; never from a public URL."""
+    attachment = get_object_or_404(Attachment, pk=pk)
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+        content_type=attachment.mime_type or "application/octet-stream",
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _service_post(request, call, *, success: str, back: str):
+    try:
+        call()
+    except services.WorkspaceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+    return redirect(back)
+
+
+@require_POST
+@staff_view("workspace.moderate_response")
+def response_publish(request, reference: str):
+    response = _response(reference)
+    return _service_post(
+        request,
+        lambda: services.response_publish(actor=request.user, response=response),
+        success=_("Høringssvaret er offentliggjort."), back=_detail_url(response),
+    )
+
+
+def _with_reason(request, reference: str, service, success: str):
+    response = _response(reference)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Skriv en begrundelse."))
+        return redirect(_detail_url(response))
+    return _service_post(
+        request,
+        lambda: service(actor=request.user, response=response,
+                        reason=form.cleaned_data["reason"]),
+        success=success, back=_detail_url(response),
+    )
+
+
+@require_POST
+@staff_view("workspace.moderate_response")
+def response_withhold(request, reference: str):
+    return _with_reason(request, reference, services.response_withhold,
+                        _("Høringssvaret er tilbageholdt."))
+
+
+@require_POST
+@staff_view("workspace.moderate_response")
+def response_reject(request, reference: str):
+    return _with_reason(request, reference, services.response_reject,
+                        _("Høringssvaret er afvist."))
+
+
+@require_POST
+@staff_view("workspace.moderate_response")
+def redaction_propose(request, reference: str):
+    response = _response(reference)
+    created = services.redaction_propose(actor=request.user, response=response)
+    messages.info(request, _("%(n)s nye forslag til maskering.") % {"n": len(created)})
+    return redirect(_detail_url(response) + "#maskering")
+
+
+@require_POST
+@staff_view("workspace.moderate_response")
+def redaction_add(request, reference: str):
+    response = _response(reference)
+    form = RedactionAddForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Skriv den tekst, der skal maskeres."))
+        return redirect(_detail_url(response) + "#maskering")
+    return _service_post(
+        request,
+        lambda: services.redaction_add(actor=request.user, response=response,
+                                       phrase=form.cleaned_data["phrase"],
+                                       reason=form.cleaned_data["reason"]),
+        success=_("Teksten maskeres."), back=_detail_url(response) + "#maskering",
+    )
+
+
+def _redaction_decide(request, pk: int, service, success: str):
+    redaction = get_object_or_404(Redaction.objects.select_related("response"), pk=pk)
+    form = RedactionDecisionForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _service_post(
+        request, lambda: service(actor=request.user, redaction=redaction, reason=reason),
+        success=success, back=_detail_url(redaction.response) + "#maskering",
+    )
+
+
+@require_POST
+@staff_view("workspace.moderate_response")
+def redaction_accept(request, pk: int):
+    return _redaction_decide(request, pk, services.redaction_accept, _("Maskeres."))
+
+
+@require_POST
+@staff_view("workspace.moderate_response")
+def redaction_reject(request, pk: int):
+    return _redaction_decide(request, pk, services.redaction_reject, _("Maskeres ikke."))
+
+
+@require_GET
+@staff_view("workspace.view_workspace")
+def invited_parties(request, slug: str):
+    consultation = _consultation(slug)
+    rows = selectors.invited_parties(consultation)
+    return render(request, "workspace/invited_parties.html", {
+        "consultation": consultation, "rows": rows,
+        "replied": sum(row.replied for row in rows),
+        "can_manage": request.user.has_perm("workspace.manage_invited_parties", consultation),
+        "form": InvitedPartyForm(),
+    })
+
+
+def _parties_url(consultation: Consultation) -> str:
+    return reverse("staff:invited_parties", args=[consultation.slug])
+
+
+@staff_view("workspace.manage_invited_parties")
+def invited_party_add(request, slug: str):
+    consultation = _consultation(slug)
+    form = InvitedPartyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invited_party_add(actor=request.user, consultation=consultation,
+                                       **form.cleaned_data)
+        except services.WorkspaceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Høringsparten er tilføjet."))
+            return redirect(_parties_url(consultation))
+    return render(request, "workspace/invited_party_form.html",
+                  {"consultation": consultation, "form": form, "party": None},
+                  status=400 if form.errors else 200)
+
+
+@staff_view("workspace.manage_invited_parties")
+def invited_party_edit(request, pk: int):
+    party = get_object_or_404(InvitedParty.objects.select_related("consultation"), pk=pk)
+    initial = {"name": party.name, "kind": party.kind, "email": party.email,
+               "email_domain": party.email_domain}
+    form = InvitedPartyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invited_party_update(actor=request.user, party=party, **form.cleaned_data)
+        except services.WorkspaceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Høringsparten er rettet."))
+            return redirect(_parties_url(party.consultation))
+    return render(request, "workspace/invited_party_form.html",
+                  {"consultation": party.consultation, "form": form, "party": party},
+                  status=400 if form.errors else 200)
+
+
+@staff_view("workspace.manage_invited_parties")
+def invited_party_remove(request, pk: int):
+    party = get_object_or_404(InvitedParty.objects.select_related("consultation"), pk=pk)
+    if request.method == "POST":
+        consultation = party.consultation
+        services.invited_party_remove(actor=request.user, party=party)
+        messages.success(request, _("Høringsparten er fjernet fra listen."))
+        return redirect(_parties_url(consultation))
+    return render(request, "workspace/invited_party_remove.html",
+                  {"consultation": party.consultation, "party": party})
+
+
+@require_POST
+@staff_view("workspace.manage_invited_parties")
+def invited_party_match_propose(request, slug: str):
+    consultation = _consultation(slug)
+    count = services.invited_party_match_propose(actor=request.user, consultation=consultation)
+    messages.info(request, _("%(n)s nye forslag til svar fra høringsparter.") % {"n": count})
+    return redirect(_parties_url(consultation))
+
+
+def _match_decide(request, pk: int, service, success: str):
+    match = get_object_or_404(InvitedPartyMatch.objects.select_related("party__consultation"),
+                              pk=pk)
+    service(actor=request.user, match=match)
+    messages.success(request, success)
+    return redirect(_parties_url(match.party.consultation))
+
+
+@require_POST
+@staff_view("workspace.manage_invited_parties")
+def invited_party_match_confirm(request, pk: int):
+    return _match_decide(request, pk, services.invited_party_match_confirm,
+                         _("Svaret er knyttet til høringsparten."))
+
+
+@require_POST
+@staff_view("workspace.manage_invited_parties")
+def invited_party_match_reject(request, pk: int):
+    return _match_decide(request, pk, services.invited_party_match_reject,
+                         _("Forslaget er afvist."))
+
+
+@staff_view("workspace.register_letter")
+def letter_register(request, slug: str):
+    consultation = _consultation(slug)
+    form = LetterForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        received = datetime.combine(data["received_on"], time(12, 0),
+                                    tzinfo=timezone.get_current_timezone())
+        try:
+            receipt = services.letter_register(
+                actor=request.user, consultation=consultation,
+                scan_name=data["scan"].name, scan_data=data["scan"].read(),
+                kind=data["kind"], name=data["name"], organisation=data["organisation"],
+                address=data["address"], text=data["text"],
+                received_at=min(received, timezone.now()),
+                consent_publish_name=data["consent_publish_name"],
+                consent_publish_response=data["consent_publish_response"],
+            )
+        except services.WorkspaceError as error:
+            form.add_error("scan" if error.code.startswith(("scan", "attachment")) else None,
+                           error.message)
+        else:
+            messages.success(request, _("Brevet er registreret som %(reference)s.")
+                             % {"reference": receipt.reference})
+            return redirect(reverse("staff:response", args=[receipt.reference]))
+    return render(request, "workspace/letter.html",
+                  {"consultation": consultation, "form": form},
+                  status=400 if form.errors else 200)
+
+
+# --- Public ---------------------------------------------------------------------------------
+
+
+@require_GET
+def public_responses(request, slug: str):
+    """Published responses of a published consultation: only the published text."""
+    consultation = get_object_or_404(Consultation.objects.published(), slug=slug)
+    paginator = Paginator(selectors.published_responses(consultation), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("side"))
+    return render(request, "workspace/public_responses.html", {
+        "consultation": consultation, "page": page,
+        "responses": [selectors.public_response(row) for row in page.object_list],
+        "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "query": "", "closed": consultation.closes_at <= timezone.now(),
+    })
