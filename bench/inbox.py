@@ -1,0 +1,213 @@
+"""Benchmark: the staff inbox on 100,000 responses, with filters and Danish full-text search.
+
+    .venv/bin/python bench/inbox.py [--n 100000] [--databases sqlite,postgresql]
+                                    [--pg-url postgresql://postgres@127.0.0.1:5432/postgres]
+
+For each database it builds a fresh database (SQLite in a temporary directory; on PostgreSQL a
+database named `samskab_bench_inbox` next to the one in --pg-url, dropped first), migrates,
+bulk-inserts N responses (5 % with an attachment's extracted text) so the search triggers index
+them as they go, and times whole inbox pages through Django's test client as a logged-in
+moderator: rendering, counting and paging included. Prints one line per scenario with the
+median and worst of the runs. Deterministic: the same N gives the same data.
+"""
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DB = "samskab_bench_inbox"
+
+SUBJECTS = ["Kommunerne", "Staten", "Regionerne", "Myndighederne", "Digitaliseringsstyrelsen",
+            "Ministerierne", "Folketinget", "Borgerne", "Foreningerne", "Virksomhederne"]
+VERBS = ["bør offentliggøre", "skal dele", "må gøre adgangen til", "bør forbedre",
+         "skal åbne", "kan udvikle", "bør inddrage borgerne i", "skal beskrive"]
+OBJECTS = ["grunddata", "budgetdata", "miljødata", "data om offentlige indkøb", "ventetider",
+           "trafikdata", "aktindsigt", "høringsportalen", "selvbetjeningsløsninger",
+           "telemedicin", "klimadata", "skolernes resultater", "tilskud til foreninger"]
+TAILS = ["så alle kan bruge dem.", "hurtigst muligt.", "i et åbent format.",
+         "uden brugerbetaling.", "med klare frister.", "og måle effekten hvert år.",
+         "på en måde, der er til at forstå.", "i samarbejde med civilsamfundet."]
+OPENERS = ["Vi foreslår, at", "Jeg mener, at", "Forslagene fra sidste år viser, at",
+           "Mit forslag er, at", "Det er vigtigt, at", "Foreningen anbefaler, at",
+           "Som borger oplever jeg, at", "Høringssvaret handler om, at"]
+KINDS = ["citizen"] * 6 + ["ngo", "ngo", "business", "authority_municipality", "research",
+                           "authority_state", "authority_region", "other"]
+CHANNELS = ["web"] * 6 + ["email", "email", "email", "letter", "api", "import"]
+
+
+def _text(rng: random.Random) -> str:
+    sentences = []
+    for _ in range(rng.randint(2, 7)):
+        sentences.append(f"{rng.choice(OPENERS)} {rng.choice(SUBJECTS).lower()} "
+                         f"{rng.choice(VERBS)} {rng.choice(OBJECTS)} {rng.choice(TAILS)}")
+    return " ".join(sentences)
+
+
+SCENARIOS = [
+    ("first page, newest first", ""),
+    ("filter status=received & kind=ngo", "status=received&kind=ngo"),
+    ("filter late & has attachment", "late=yes&attachment=yes"),
+    ("filter language=en, sort kind", "language=en&sort=kind"),
+    ("page 1000 (deep paging)", "side=1000&sort=received"),
+    ("search 'forslag'", "q=forslag"),
+    ("search 'telemedicin uden brugerbetaling'", "q=telemedicin+uden+brugerbetaling"),
+    ("search 'grunddata' + kind=citizen + channel=email", "q=grunddata&kind=citizen&channel=email"),
+    ("search in attachments 'vindmøller'", "q=vindm%C3%B8ller"),
+    ("search rare word 'aktindsigt' page 3", "q=aktindsigt&side=3"),
+]
+
+
+def child(n: int, runs: int) -> dict:
+    """Runs inside a process whose DATABASE_URL names the fresh database."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samskab.settings")
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from samskab.consultations.models import Attachment, Consultation, Respondent, Response
+
+    call_command("migrate", verbosity=0)
+    cph = ZoneInfo("Europe/Copenhagen")
+    opens = datetime(2012, 2, 3, 9, tzinfo=cph)
+    closes = datetime(2012, 3, 1, tzinfo=cph)
+    consultation = Consultation.objects.create(
+        slug="bench", title_da="Benchmark-høring", published_at=opens, opens_at=opens,
+        closes_at=closes, reference_prefix="B",
+    )
+    rng = random.Random(20120301)
+    started = time.perf_counter()
+    batch = 5000
+    for first in range(0, n, batch):
+        size = min(batch, n - first)
+        respondents = Respondent.objects.bulk_create([
+            Respondent(kind=rng.choice(KINDS), name=f"Person {first + i}",
+                       organisation="" if rng.random() < 0.6 else f"Forening {rng.randint(1, 900)}",
+                       email=f"p{first + i}@mail.example")
+            for i in range(size)
+        ])
+        responses = []
+        for i, respondent in enumerate(respondents):
+            number = first + i + 1
+            late = rng.random() < 0.02
+            received = (closes + timedelta(hours=rng.randint(1, 72)) if late else
+                        opens + timedelta(seconds=rng.randint(0, 26 * 86400)))
+            responses.append(Response(
+                reference=f"B-{number:06d}", consultation=consultation, respondent=respondent,
+                channel=rng.choice(CHANNELS), received_at=received, text=_text(rng),
+                language="en" if rng.random() < 0.05 else "da", late=late,
+            ))
+        created = Response.objects.bulk_create(responses)
+        Attachment.objects.bulk_create([
+            Attachment(response=r, file="", original_name="bilag.pdf", sha256="0" * 64,
+                       size=1000, extraction_status="ok",
+                       extracted_text="Bilaget foreslår flere vindmøller og " + _text(rng))
+            for r in created if rng.random() < 0.05
+        ])
+    Consultation.objects.filter(pk=consultation.pk).update(last_reference_number=n)
+    load_seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+    user = get_user_model().objects.create_user("bench-moderator")
+    user.groups.add(Group.objects.get(name="moderator"))
+    client = Client()
+    client.force_login(user)
+    url = f"/medarbejder/hoeringer/{consultation.slug}/svar/"
+    results = []
+    for label, query in SCENARIOS:
+        target = f"{url}?{query}" if query else url
+        client.get(target)  # warm the caches once
+        timings = []
+        for _ in range(runs):
+            with CaptureQueriesContext(connection) as queries:
+                t0 = time.perf_counter()
+                page = client.get(target)
+                timings.append((time.perf_counter() - t0) * 1000)
+            assert page.status_code == 200, (target, page.status_code)  # noqa: S101
+        html = page.content.decode()
+        count = html.split('id="inbox-count">', 1)[1].split(" ", 1)[0]
+        results.append({"scenario": label, "median_ms": statistics.median(timings),
+                        "max_ms": max(timings), "queries": len(queries.captured_queries),
+                        "matches": count})
+    return {"vendor": connection.vendor, "n": n, "load_seconds": load_seconds,
+            "results": results}
+
+
+def _pg_url(base: str) -> str:
+    prefix, _slash, _name = base.rpartition("/")
+    return f"{prefix}/{BENCH_DB}"
+
+
+def _fresh_pg(base: str) -> str:
+    import psycopg
+
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {BENCH_DB}")
+    return _pg_url(base)
+
+
+def _drop_pg(base: str) -> None:
+    import psycopg
+
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--pg-url", default=os.environ.get(
+        "TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.n, args.runs)))
+        return 0
+
+    for database in args.databases.split(","):
+        with tempfile.TemporaryDirectory(prefix="samskab-bench-") as var:
+            env = {**os.environ, "SAMSKAB_VAR_DIR": var}
+            if database == "postgresql":
+                env["DATABASE_URL"] = _fresh_pg(args.pg_url)
+            else:
+                env.pop("DATABASE_URL", None)
+            try:
+                out = subprocess.run(  # noqa: S603 - our own script, fixed arguments
+                    [sys.executable, __file__, "--child", "--n", str(args.n),
+                     "--runs", str(args.runs)],
+                    env=env, cwd=ROOT, check=True, capture_output=True, text=True,
+                ).stdout
+            finally:
+                if database == "postgresql":
+                    _drop_pg(args.pg_url)
+        report = json.loads(out.strip().splitlines()[-1])
+        print(f"\n== inbox on {report['vendor']}: {report['n']:,} responses "
+              f"(bulk load incl. search indexing: {report['load_seconds']:.1f} s) ==")
+        print(f"{'scenario':52} {'median':>9} {'max':>9} {'queries':>8} {'matches':>8}")
+        for row in report["results"]:
+            print(f"{row['scenario']:52} {row['median_ms']:7.1f}ms {row['max_ms']:7.1f}ms "
+                  f"{row['queries']:8d} {row['matches']:>8}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
