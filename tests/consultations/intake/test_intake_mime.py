@@ -523,3 +523,27 @@ def test_truncated_and_corrupted_messages_never_raise_anything_but_unparseable()
             parse_message(bytes(raw))
         except UnparseableMessage as exc:
             assert not exc.reason.startswith("parser error"), exc.reason
+
+
+def test_a_big_pasted_image_in_related_is_content_not_layout():
+    import base64
+
+    picture = base64.encodebytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100_000).decode()
+    raw = (
+        "From: a@example.dk\nSubject: OGP-hoering\n"
+        'Content-Type: multipart/related; boundary="r"\n\n'
+        "--r\nContent-Type: text/html\n\n<p>Se brevet</p><img src=cid:brev>\n"
+        "--r\nContent-Type: image/png\nContent-ID: <brev>\nContent-Transfer-Encoding: base64\n\n"
+        f"{picture}--r--\n"
+    ).encode()
+    message = parse_message(raw)
+    assert [(len(a.data), a.inline) for a in message.attachments] == [(100_008, False)]
+
+
+def test_forwards_nested_without_end_stop_at_a_limit():
+    raw = b"From: a@example.dk\nSubject: bund\n\nbund\n"
+    for level in range(40):
+        raw = (b"From: a%d@example.dk\nSubject: lag %d\nContent-Type: message/rfc822\n\n" % (
+            level, level)) + raw
+    message = parse_message(raw)
+    assert any("nested too deeply" in defect for defect in message.defects)

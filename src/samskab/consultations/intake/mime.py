@@ -30,6 +30,9 @@ from samskab.consultations.extraction import html_to_text
 
 MAX_DEPTH = 12
 MAX_PARTS = 500
+# A part of multipart/related under this size is the message's layout (a logo, a signature
+# image); a bigger one, such as a pasted photo of a letter, is content.
+MAX_LAYOUT_IMAGE = 64 * 1024
 
 SEGMENT_KINDS = ("body", "quote", "signature", "forwarded")
 
@@ -60,7 +63,7 @@ class MailAttachment:
     filename: str
     mime_type: str
     data: bytes
-    inline: bool = False  # part of the message layout (a logo in multipart/related)
+    inline: bool = False  # the message's layout: a small image of a multipart/related
     forwarded: bool = False  # came inside a forwarded message
     from_tnef: bool = False  # unpacked from winmail.dat
 
@@ -673,8 +676,10 @@ def _walk(part: Message, walk: _Walk, depth: int, in_related: bool = False) -> N
     maintype = part.get_content_maintype()
 
     if content_type in ("message/rfc822", "message/global"):
-        _walk_forwarded(part, walk, depth)
-        return
+        if walk.forwarded_depth < MAX_DEPTH:
+            _walk_forwarded(part, walk, depth)
+            return
+        walk.defects.append("forwarded messages nested too deeply; kept as an attachment")
 
     if part.is_multipart():
         children = part.get_payload()
@@ -724,7 +729,7 @@ def _walk(part: Message, walk: _Walk, depth: int, in_related: bool = False) -> N
             filename=name,
             mime_type=content_type,
             data=data,
-            inline=in_related,
+            inline=in_related and len(data) < MAX_LAYOUT_IMAGE,
             forwarded=walk.forwarded_depth > 0,
         )
     )
