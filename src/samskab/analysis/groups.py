@@ -102,8 +102,8 @@ def low_bytes(sig: np.ndarray, bins: int | None = None) -> np.ndarray:
 
 def similarity(sig: np.ndarray, u: np.ndarray, v: np.ndarray, batch: int = 1 << 17,
                prefilter: float | None = None, sig8: np.ndarray | None = None) -> np.ndarray:
-    """Estimated Jaccard similarity of each pair ``(u[i], v[i])``: the share of bins that are
-    equal, among the bins not empty in both (one-permutation estimator).
+    """Estimated Jaccard similarity of each pair ``(u[i], v[i])``: the share of bins whose own
+    minima are equal, among the bins not empty in both (one-permutation estimator).
 
     With ``prefilter``, pairs are first compared on one byte of the first 64 bins (``sig8``,
     see :func:`low_bytes`); pairs agreeing on less than that share get that rough estimate
@@ -127,9 +127,14 @@ def similarity(sig: np.ndarray, u: np.ndarray, v: np.ndarray, batch: int = 1 << 
 
 
 def _full_similarity(sig: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """One-permutation estimator: equal own minima over the bins not empty in both (a
+    borrowed value has its low bit set, see :func:`hashing.oph_signatures`)."""
     a, b = sig[u], sig[v]
-    both_empty = ((a == EMPTY32) & (b == EMPTY32)).sum(axis=1, dtype=np.int32)
-    equal = (a == b).sum(axis=1, dtype=np.int32) - both_empty
+    one = np.uint32(1)
+    own_a = (a & one) == 0
+    own_b = (b & one) == 0
+    equal = ((a == b) & own_a).sum(axis=1, dtype=np.int32)
+    both_empty = (~own_a & ~own_b).sum(axis=1, dtype=np.int32)
     return (equal / np.maximum(sig.shape[1] - both_empty, 1)).astype(np.float32)
 
 

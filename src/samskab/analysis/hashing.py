@@ -13,8 +13,9 @@ hash per shingle gives a 128-bin one-permutation MinHash (Li, Owen and Zhang 201
 Slot collapsing is how "mad-libs" campaigns, whose copies swap synonyms slot by slot, are
 caught: a one-sided two-word context (the two words before, or the two after, a position) that
 recurs in the data and is followed by only a few alternative words, each of them repeatedly, is a
-template slot. Every word in such a slot is replaced by one slot token, so
-``jeg [opfordrer|beder|anmoder] jer`` hashes the same in every copy. Slots are learnt from the
+template slot, and its alternatives a synonym class: each is replaced by the slot's commonest
+alternative, so ``jeg [opfordrer|beder|anmoder] jer`` hashes the same in every copy, while
+identical text stays identical and other words keep their identity. Slots are learnt from the
 data (a deterministic sample), twice, so that slots next to slots are found too; nothing is tuned
 to a particular letter.
 
@@ -42,7 +43,6 @@ _M1 = U64(0x9E3779B97F4A7C15)
 _M2 = U64(0xBF58476D1CE4E5B9)
 _M3 = U64(0x94D049BB133111EB)
 _SALT_SHORT = U64(0x27BB2EE687B0B0FD)
-SLOT_TOKEN = U64(0x6A09E667F3BCC909)
 
 
 def fmix64(x: np.ndarray) -> np.ndarray:
@@ -232,84 +232,12 @@ def _near(hit: np.ndarray, reach: int = 2) -> np.ndarray:
     return near
 
 
-@dataclass
-class SlotTable:
-    """Template slots learnt from data: sorted context keys, one pair of arrays per pass."""
-
-    passes: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
-
-    def to_arrays(self) -> dict[str, np.ndarray]:
-        out = {}
-        for i, (left, right) in enumerate(self.passes):
-            out[f"slots_{i}_left"] = left
-            out[f"slots_{i}_right"] = right
-        return out
-
-    @classmethod
-    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> SlotTable:
-        passes = []
-        i = 0
-        while f"slots_{i}_left" in arrays:
-            passes.append((np.asarray(arrays[f"slots_{i}_left"], dtype=U64),
-                           np.asarray(arrays[f"slots_{i}_right"], dtype=U64)))
-            i += 1
-        return cls(passes)
-
-    def key_sets(self) -> list[tuple[_KeySet, _KeySet]]:
-        cached = getattr(self, "_key_sets", None)
-        if cached is None or len(cached) != len(self.passes):
-            cached = [(_KeySet(a), _KeySet(b)) for a, b in self.passes]
-            self._key_sets = cached
-        return cached
-
-    @property
-    def size(self) -> int:
-        return sum(len(a) + len(b) for a, b in self.passes)
-
-
-def _unique_counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted unique values and their counts (sort-based: faster than np.unique here)."""
-    ordered = np.sort(keys)
-    first = np.empty(len(ordered), dtype=bool)
-    first[:1] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
-    starts = np.flatnonzero(first)
-    return ordered[starts], np.diff(np.append(starts, len(ordered)))
-
-
-def _slot_keys(keys: np.ndarray, mids: np.ndarray, *, min_count: int, max_alternatives: int,
-               min_share: float) -> np.ndarray:
-    """Context keys that behave like template slots (see the module docstring): seen at least
-    ``min_count`` times, followed by 2..``max_alternatives`` words that each take at least
-    ``min_share`` of its occurrences and together at least 80 %."""
-    if len(keys) == 0:
-        return np.zeros(0, dtype=U64)
-    ukeys, kcount = _unique_counts(keys)
-    frequent_keys = ukeys[kcount >= min_count]
-    if len(frequent_keys) == 0:
-        return np.zeros(0, dtype=U64)
-    total = kcount[kcount >= min_count].astype(np.float64)
-    pos = np.searchsorted(frequent_keys, keys)
-    pos[pos == len(frequent_keys)] = 0
-    keep = frequent_keys[pos] == keys
-    kid = pos[keep].astype(U64)
-    # (context, middle word) as one key: the context's rank above bit 40, 40 bits of the word.
-    pairs, pcount = _unique_counts((kid << U64(40)) | (mids[keep] >> U64(24)))
-    pk = (pairs >> U64(40)).astype(np.int64)
-    alternative = pcount >= np.maximum(2.0, min_share * total[pk])
-    n_alt = np.bincount(pk[alternative], minlength=len(frequent_keys))
-    covered = np.bincount(pk[alternative], weights=pcount[alternative],
-                          minlength=len(frequent_keys))
-    ok = (n_alt >= 2) & (n_alt <= max_alternatives) & (covered >= 0.8 * total)
-    return frequent_keys[ok]
-
-
 _FILTER_BITS = 18
 
 
 class _KeySet:
-    """A sorted key array with a direct-address filter (256 kB) that answers most misses before
-    any binary search."""
+    """A sorted key array with a direct-address filter (256 kB) that answers most misses
+    before any binary search."""
 
     def __init__(self, sorted_keys: np.ndarray) -> None:
         self.keys = sorted_keys
@@ -330,37 +258,167 @@ class _KeySet:
         return hit
 
 
-def _lookup(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
+@dataclass
+class SlotSide:
+    """Slots of one side and pass: the context keys, and for each (context, alternative
+    word) pair — as one mixed key, sorted — the word the alternative stands for."""
+
+    contexts: np.ndarray
+    pairs: np.ndarray
+    canonical: np.ndarray
+
+    @classmethod
+    def empty(cls) -> SlotSide:
+        z = np.zeros(0, dtype=U64)
+        return cls(z, z, z)
+
+
+def _pair_key(context: np.ndarray, word: np.ndarray) -> np.ndarray:
+    return fmix64(context ^ (word * _M3))
+
+
+@dataclass
+class SlotTable:
+    """Template slots learnt from data: ``(left, right)`` sides, one pair per pass."""
+
+    passes: list[tuple[SlotSide, SlotSide]] = field(default_factory=list)
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        out = {}
+        for i, sides in enumerate(self.passes):
+            for name, side in zip(("left", "right"), sides, strict=True):
+                out[f"slots_{i}_{name}_contexts"] = side.contexts
+                out[f"slots_{i}_{name}_pairs"] = side.pairs
+                out[f"slots_{i}_{name}_canonical"] = side.canonical
+        return out
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> SlotTable:
+        passes = []
+        i = 0
+        while f"slots_{i}_left_contexts" in arrays:
+            sides = tuple(SlotSide(*(np.asarray(arrays[f"slots_{i}_{name}_{part}"], dtype=U64)
+                                     for part in ("contexts", "pairs", "canonical")))
+                          for name in ("left", "right"))
+            passes.append(sides)
+            i += 1
+        return cls(passes)
+
+    def key_sets(self) -> list[tuple[_KeySet, _KeySet]]:
+        cached = getattr(self, "_key_sets", None)
+        if cached is None or len(cached) != len(self.passes):
+            cached = [(_KeySet(a.contexts), _KeySet(b.contexts)) for a, b in self.passes]
+            self._key_sets = cached
+        return cached
+
+    @property
+    def size(self) -> int:
+        return sum(len(a.contexts) + len(b.contexts) for a, b in self.passes)
+
+
+def _unique_counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted unique values and their counts (sort-based: faster than np.unique here)."""
+    ordered = np.sort(keys)
+    first = np.empty(len(ordered), dtype=bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    return ordered[starts], np.diff(np.append(starts, len(ordered)))
+
+
+def _slot_side(keys: np.ndarray, mids: np.ndarray, *, min_count: int, max_alternatives: int,
+               min_share: float) -> SlotSide:
+    """Contexts that behave like template slots (see the module docstring): seen at least
+    ``min_count`` times, followed by 2..``max_alternatives`` words that each take at least
+    ``min_share`` of its occurrences and together at least 80 %. Each alternative stands for
+    the commonest one (ties: the smaller hash)."""
+    if len(keys) == 0:
+        return SlotSide.empty()
+    ukeys, kcount = _unique_counts(keys)
+    frequent_keys = ukeys[kcount >= min_count]
+    if len(frequent_keys) == 0:
+        return SlotSide.empty()
+    total = kcount[kcount >= min_count].astype(np.float64)
+    pos = np.searchsorted(frequent_keys, keys)
+    pos[pos == len(frequent_keys)] = 0
+    keep = frequent_keys[pos] == keys
+    kid = pos[keep].astype(U64)
+    kept_mids = mids[keep]
+    # (context, middle word) as one key: the context's rank above bit 40, 40 bits of the word
+    _, first, pcount = np.unique((kid << U64(40)) | (kept_mids >> U64(24)), return_index=True,
+                                 return_counts=True)
+    pk = kid[first].astype(np.int64)
+    pmid = kept_mids[first]
+    alternative = pcount >= np.maximum(2.0, min_share * total[pk])
+    n_alt = np.bincount(pk[alternative], minlength=len(frequent_keys))
+    covered = np.bincount(pk[alternative], weights=pcount[alternative],
+                          minlength=len(frequent_keys))
+    ok = (n_alt >= 2) & (n_alt <= max_alternatives) & (covered >= 0.8 * total)
+    chosen = alternative & ok[pk]
+    pk, pmid, pcount = pk[chosen], pmid[chosen], pcount[chosen]
+    if len(pk) == 0:
+        return SlotSide.empty()
+    order = np.lexsort((pmid, -pcount, pk))  # per context: commonest alternative first
+    pk, pmid = pk[order], pmid[order]
+    head = np.concatenate([[True], pk[1:] != pk[:-1]])
+    canon_of = np.empty(len(frequent_keys), dtype=U64)
+    canon_of[pk[head]] = pmid[head]
+    pair = _pair_key(frequent_keys[pk], pmid)
+    by_pair = np.argsort(pair)
+    return SlotSide(contexts=np.sort(frequent_keys[ok]), pairs=pair[by_pair],
+                    canonical=canon_of[pk][by_pair])
+
+
+def _lookup(sorted_keys: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which ``keys`` are in ``sorted_keys``, and where."""
     if len(sorted_keys) == 0 or len(keys) == 0:
-        return np.zeros(len(keys), dtype=bool)
+        return np.zeros(len(keys), dtype=bool), np.zeros(len(keys), dtype=np.intp)
     pos = np.searchsorted(sorted_keys, keys)
     pos[pos == len(sorted_keys)] = 0
-    return sorted_keys[pos] == keys
+    return sorted_keys[pos] == keys, pos
 
 
-def _apply_pass(h: np.ndarray, same2: np.ndarray, left_keys: _KeySet, right_keys: _KeySet,
-                only: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-    """Collapse the slots one pass finds; returns the new hashes and the positions hit."""
+def _replace(out: np.ndarray, where: np.ndarray, contexts: np.ndarray, side: SlotSide,
+             done: np.ndarray) -> None:
+    """Put each learnt alternative at ``where`` (context ``contexts``) to its slot's word."""
+    if len(where) == 0:
+        return
+    found, pos = _lookup(side.pairs, _pair_key(contexts, out[where]))
+    out[where[found]] = side.canonical[pos[found]]
+    done[where[found]] = True
+
+
+def _apply_pass(h: np.ndarray, same2: np.ndarray, sides: tuple[SlotSide, SlotSide],
+                filters: tuple[_KeySet, _KeySet], only: np.ndarray | None
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """One pass of slot canonicalisation; returns the new hashes and the positions changed
+    (words already canonical count too: their neighbours' contexts are what changed)."""
     n = len(h)
-    hit = np.zeros(n, dtype=bool)
+    done = np.zeros(n, dtype=bool)
     if n < 3:
-        return h, hit
+        return h, done
     pk = _pair_keys(h)
+    left_side, right_side = sides
+    left_filter, right_filter = filters
     if only is None:
         # every position: dense masks are cheaper than index arrays
-        hit[2:] = left_keys.contains(pk[:-1]) & same2
-        hit[:-2] |= right_keys.contains(pk[1:]) & same2
+        cand_l = np.zeros(n, dtype=bool)
+        cand_l[2:] = left_filter.contains(pk[:-1]) & same2
+        cand_r = np.zeros(n, dtype=bool)
+        cand_r[:-2] = right_filter.contains(pk[1:]) & same2
+        left = np.flatnonzero(cand_l)
+        right = np.flatnonzero(cand_r)
     else:
         left, right = _context_positions(n, same2, only)
-        hit[left[left_keys.contains(pk[left - 2])]] = True
-        hit[right[right_keys.contains(pk[right + 1])]] = True
-    if not hit.any():
-        return h, hit
-    # One token for every slot: which context found the slot may differ between two copies
-    # (an edit nearby), the fact that it is a slot does not.
+        left = left[left_filter.contains(pk[left - 2])]
+        right = right[right_filter.contains(pk[right + 1])]
+    if len(left) == 0 and len(right) == 0:
+        return h, done
     out = h.copy()
-    out[hit] = SLOT_TOKEN
-    return out, hit
+    _replace(out, left, pk[left - 2], left_side, done)
+    right = right[~done[right]]
+    _replace(out, right, pk[right + 1], right_side, done)
+    return out, done
 
 
 def learn_slots(h: np.ndarray, doc_len: np.ndarray, *, passes: int = 2, min_count: int = 8,
@@ -379,23 +437,24 @@ def learn_slots(h: np.ndarray, doc_len: np.ndarray, *, passes: int = 2, min_coun
     for _ in range(passes):
         pk = _pair_keys(h)
         left, right = _context_positions(len(h), same2, only)
-        lk = _slot_keys(pk[left - 2], h[left], **kw)
-        rk = _slot_keys(pk[right + 1], h[right], **kw)
-        table.passes.append((lk, rk))
-        h, hit = _apply_pass(h, same2, _KeySet(lk), _KeySet(rk), only)
-        only = _near(hit)
+        sides = (_slot_side(pk[left - 2], h[left], **kw),
+                 _slot_side(pk[right + 1], h[right], **kw))
+        table.passes.append(sides)
+        h, done = _apply_pass(h, same2, sides, (_KeySet(sides[0].contexts),
+                                                _KeySet(sides[1].contexts)), only)
+        only = _near(done)
     return table
 
 
 def collapse_slots(h: np.ndarray, doc_len: np.ndarray, table: SlotTable | None) -> np.ndarray:
-    """Replace words in learnt template slots by the slot token."""
+    """Replace each learnt alternative in a template slot by the slot's commonest word."""
     if table is None or not table.passes or len(h) < 3:
         return h
     same2 = _same_doc2(_doc_index(doc_len))
     only = None
-    for left_keys, right_keys in table.key_sets():
-        h, hit = _apply_pass(h, same2, left_keys, right_keys, only)
-        only = _near(hit)
+    for sides, filters in zip(table.passes, table.key_sets(), strict=True):
+        h, done = _apply_pass(h, same2, sides, filters, only)
+        only = _near(done)
     return h
 
 
@@ -434,7 +493,10 @@ def shingle_hashes(h: np.ndarray, doc_len: np.ndarray, k: int = SHINGLE_WORDS
 def oph_signatures(sh: np.ndarray, sh_counts: np.ndarray, bins: int = SIG_BINS) -> np.ndarray:
     """One-permutation MinHash signatures, ``uint32[n_texts, bins]``, densified.
 
-    A text with no shingles keeps an all-``0xFFFFFFFF`` row (never grouped).
+    A bin's own minimum has its low bit clear; a value borrowed to fill an empty bin has it
+    set, so verification can leave jointly empty bins out of the estimate (LSH bands use the
+    values as they are). A text with no shingles keeps an all-``0xFFFFFFFF`` row (never
+    grouped).
     """
     n_docs = len(sh_counts)
     bits = int(bins).bit_length() - 1
@@ -444,7 +506,8 @@ def oph_signatures(sh: np.ndarray, sh_counts: np.ndarray, bins: int = SIG_BINS) 
     if len(sh):
         doc = _doc_index(sh_counts)
         idx = doc * bins + (sh >> U64(64 - bits)).astype(np.int64)
-        val = ((sh >> U64(16)) & U64(0xFFFFFFFF)).astype(np.uint32)
+        # the low bit is 0 for a bin's own minimum and 1 for a borrowed (densified) value
+        val = ((sh >> U64(16)) & U64(0xFFFFFFFE)).astype(np.uint32)
         np.minimum.at(sig, idx, val)
     sig = sig.reshape(n_docs, bins)
     empty = sig == EMPTY32
@@ -463,7 +526,7 @@ def _densify(rows: np.ndarray, empty: np.ndarray) -> np.ndarray:
     nearest = np.minimum.accumulate(filled[:, ::-1], axis=1)[:, ::-1][:, :bins]
     dist = (nearest - col[:bins]).astype(U64)
     src = rows[np.arange(m)[:, None], nearest % bins].astype(U64)
-    mixed = (fmix64(src * _M1 + dist * _M2) >> U64(32)).astype(np.uint32)
+    mixed = (fmix64(src * _M1 + dist * _M2) >> U64(32)).astype(np.uint32) | np.uint32(1)
     return np.where(empty, mixed, rows)
 
 
