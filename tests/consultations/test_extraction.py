@@ -412,3 +412,17 @@ def test_random_bytes_never_raise(name):
     result = extract_text(data, name, None)
     assert isinstance(result, Extraction)
     assert result.status in STATUSES
+
+
+@needs_ocr
+def test_a_picture_without_text_is_empty_not_ocr_noise():
+    from PIL import Image, ImageDraw
+
+    icon = Image.new("RGB", (25, 25), "white")
+    ImageDraw.Draw(icon).ellipse((2, 2, 22, 22), fill="blue")
+    photo = Image.new("RGB", (400, 300), "white")
+    ImageDraw.Draw(photo).ellipse((50, 50, 350, 250), fill="green")
+    for image, name in ((icon, "blueball.png"), (photo, "foto.jpg")):
+        fmt = "PNG" if name.endswith("png") else "JPEG"
+        result = extract_text(image_bytes(image, fmt), name, None)
+        assert (result.status, result.text) == ("empty", ""), name

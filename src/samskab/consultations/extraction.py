@@ -62,6 +62,7 @@ MAX_ZIP_ENTRIES = 10_000
 MAX_OCR_PAGES = 50
 OCR_LANGUAGES = "dan+eng"
 OCR_MAX_SIDE = 2400  # pixels on a rendered page's long side
+MIN_OCR_SIDE = 60  # images narrower than this are icons, not text
 
 
 @dataclass(frozen=True)
@@ -525,10 +526,12 @@ def _tesseract(image_path: Path, timeout: float) -> str:
         if _out_of_memory(detail) or result.returncode in (-signal.SIGKILL, -signal.SIGSEGV):
             raise _Stop("too_large", f"memory limit reached during OCR: {detail}")
         raise _Stop("malformed", f"tesseract failed: {detail}")
-    return result.stdout.decode("utf-8", "replace")
+    text = result.stdout.decode("utf-8", "replace")
+    # A handful of stray characters is what OCR makes of a picture without text.
+    return text if sum(ch.isalnum() for ch in text) >= 3 else ""
 
 
-def _check_image(data: bytes) -> tuple[str, int]:
+def _check_image(data: bytes) -> tuple[str, int, tuple[int, int]]:
     from PIL import Image
 
     # Pillow's own bomb check would raise without the size; ours below reads the header only
@@ -542,15 +545,18 @@ def _check_image(data: bytes) -> tuple[str, int]:
                 raise _Stop("too_large", f"image of {width}x{height} pixels")
             frames = getattr(image, "n_frames", 1)
             fmt = (image.format or "").lower()
+            size = (width, height)
     except Image.DecompressionBombError as exc:
         raise _Stop("too_large", str(exc)) from exc
     except (OSError, SyntaxError, ValueError) as exc:
         raise _Stop("malformed", f"unreadable image: {exc}") from exc
-    return fmt, frames
+    return fmt, frames, size
 
 
 def _extract_image(data: bytes, timeout: float) -> tuple[str, int | None]:
-    fmt, frames = _check_image(data)
+    fmt, frames, (width, height) = _check_image(data)
+    if width < MIN_OCR_SIDE or height < MIN_OCR_SIDE // 3:
+        return "", frames  # an icon or a bullet: no readable text, only OCR noise
     suffix = {"png": ".png", "jpeg": ".jpg", "tiff": ".tif"}.get(fmt, ".img")
     with tempfile.TemporaryDirectory(prefix="samskab-ocr-") as tmp:
         path = Path(tmp) / f"scan{suffix}"
