@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from samskab.consultations.models import Attachment, Consultation, InvitedParty, Response
-from samskab.workspace import selectors, services
+from samskab.workspace import extensions, selectors, services
 from samskab.workspace.forms import (
     InboxForm,
     InvitedPartyForm,
@@ -108,6 +108,8 @@ def response_detail(request, reference: str):
         "past_deadline": response.consultation.closes_at <= timezone.now(),
         "reason_form": ReasonForm(),
         "redaction_form": RedactionAddForm(),
+        "panels": extensions.response_panels(response, request.user),
+        "placeholder_panels": extensions.missing_default_panels(),
     })
 
 
