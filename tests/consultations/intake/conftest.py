@@ -49,12 +49,16 @@ class ImapServer:
     port: int
     user: str
     password: str
+    tls_port: int | None = None  # imaps, when openssl could make a certificate
+    cafile: Path | None = None  # the self-signed certificate to trust for it
 
-    def url(self, folder: str = "INBOX", *, password: str | None = None) -> str:
+    def url(self, folder: str = "INBOX", *, password: str | None = None,
+            tls: bool = False) -> str:
         from urllib.parse import quote
 
         secret = quote(self.password if password is None else password, safe="")
-        return f"imap://{quote(self.user, safe='')}:{secret}@{self.host}:{self.port}/{folder}"
+        scheme, port = ("imaps", self.tls_port) if tls else ("imap", self.port)
+        return f"{scheme}://{quote(self.user, safe='')}:{secret}@{self.host}:{port}/{folder}"
 
 
 PASSWORD = "hemmelig kode/æøå"  # a space, a slash and Danish letters: URL-encoding matters
@@ -65,6 +69,8 @@ USERS = 64  # more than the tests need; each test takes a fresh one, so a fresh 
 class _Dovecot:
     host: str
     port: int
+    tls_port: int | None = None
+    cafile: Path | None = None
     taken: int = 0
 
     def next_user(self) -> str:
@@ -112,6 +118,17 @@ def _dovecot_server(tmp_path_factory) -> Iterator[_Dovecot]:
     if owner is not None:
         os.chown(users, owner, -1)
     server = _Dovecot("127.0.0.1", port)
+    tls_settings = "ssl = no"
+    if shutil.which("openssl"):
+        cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+             "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+             "-keyout", str(key), "-out", str(cert)],
+            stdin=subprocess.DEVNULL, capture_output=True, check=True, timeout=60,
+        )
+        server.tls_port, server.cafile = free_port(), cert
+        tls_settings = f"ssl = yes\nssl_cert = <{cert}\nssl_key = <{key}"
     run_dir = tmp_path / "run"
     state_dir = tmp_path / "state"
     for directory in (run_dir, state_dir):
@@ -125,7 +142,7 @@ log_path = {tmp_path}/dovecot.log
 info_log_path = {tmp_path}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+{tls_settings}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_failure_delay = 0
@@ -152,7 +169,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {server.tls_port or 0}
   }}
 }}
 service anvil {{
@@ -205,8 +223,9 @@ def dovecot_imap(_dovecot_server) -> ImapServer:
     login allowed on loopback, passwd-file users, Maildir storage in a throwaway directory.
     Every test gets a fresh user, so a fresh empty mailbox. Yields (host, port, user,
     password) as an `ImapServer`."""
-    user = _dovecot_server.next_user()
-    return ImapServer(_dovecot_server.host, _dovecot_server.port, user, PASSWORD)
+    server = _dovecot_server
+    return ImapServer(server.host, server.port, server.next_user(), PASSWORD,
+                      server.tls_port, server.cafile)
 
 
 @dataclass

@@ -8,6 +8,7 @@ import io
 import mailbox
 import smtplib
 import socket
+import ssl
 from pathlib import Path
 
 import pytest
@@ -125,6 +126,22 @@ def test_imap_reads_another_folder(dovecot_imap):
     append(dovecot_imap, SOME_MAIL[2:], folder="Hoeringssvar")
     with ImapSource(dovecot_imap.url("Hoeringssvar")) as source:
         assert subjects(source) == ["OGP-hoering"]
+
+
+def test_imaps_reads_over_tls_with_a_trusted_certificate(dovecot_imap):
+    if dovecot_imap.tls_port is None:
+        pytest.skip("openssl is not installed; no certificate for imaps")
+    append(dovecot_imap, SOME_MAIL[:1])
+    context = ssl.create_default_context(cafile=str(dovecot_imap.cafile))
+    with ImapSource(dovecot_imap.url(tls=True), ssl_context=context) as source:
+        assert subjects(source) == ["OGP-høring: Svar fra Foreningen for Åben Forvaltning"]
+
+
+def test_imaps_with_an_untrusted_certificate_is_source_unavailable(dovecot_imap):
+    if dovecot_imap.tls_port is None:
+        pytest.skip("openssl is not installed; no certificate for imaps")
+    with pytest.raises(SourceUnavailable, match="CERTIFICATE_VERIFY_FAILED|certificate"):
+        ImapSource(dovecot_imap.url(tls=True)).open()
 
 
 def test_imap_wrong_password_is_source_unavailable(dovecot_imap):
