@@ -99,6 +99,18 @@ def test_imap_unacknowledged_messages_are_read_again(dovecot_imap):
     assert subjects(again) == ["OGP-høring - svar fra Ærø Kommune", "OGP-hoering"]
 
 
+def test_imap_ack_after_the_connection_is_gone_is_source_unavailable(dovecot_imap):
+    append(dovecot_imap, SOME_MAIL[:1])
+    source = ImapSource(dovecot_imap.url())
+    message = next(iter(source))
+    source.connection.shutdown()  # the server or the network went away
+    with pytest.raises(SourceUnavailable):
+        message.ack()
+    source.connection = None
+    with ImapSource(dovecot_imap.url()) as again:
+        assert len(list(again)) == 1  # still there, to be read again
+
+
 def test_imap_copy_and_delete_fallback_keeps_a_copy(dovecot_imap):
     append(dovecot_imap, SOME_MAIL[:2])
     with ImapSource(dovecot_imap.url(), use_move=False) as source:

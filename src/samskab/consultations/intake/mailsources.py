@@ -209,12 +209,19 @@ class ImapSource:
             self.open()
         connection = self.connection
         assert connection is not None  # noqa: S101 - open() raised otherwise
-        status, data = connection.uid("SEARCH", "UNDELETED")
+        try:
+            status, data = connection.uid("SEARCH", "UNDELETED")
+        except (OSError, imaplib.IMAP4.error) as exc:
+            folder = self.location.folder
+            raise SourceUnavailable(f"cannot search folder {folder!r}: {exc}") from exc
         if status != "OK":
             raise SourceUnavailable(f"cannot search folder {self.location.folder!r}")
         uids = _text(data[0]).split() if data and data[0] else []
         for uid in uids:
-            status, fetched = connection.uid("FETCH", uid, "(BODY.PEEK[])")
+            try:
+                status, fetched = connection.uid("FETCH", uid, "(BODY.PEEK[])")
+            except (OSError, imaplib.IMAP4.error) as exc:
+                raise SourceUnavailable(f"connection lost reading message {uid}: {exc}") from exc
             raw = _fetched_bytes(fetched)
             if status != "OK" or raw is None:
                 continue  # expunged by someone else in the meantime
@@ -226,7 +233,12 @@ class ImapSource:
 
     def _acker(self, uid: str) -> Callable[[], None]:
         def ack() -> None:
-            self._move(uid)
+            try:
+                self._move(uid)
+            except (OSError, imaplib.IMAP4.error) as exc:
+                # The message stays in the folder; the next run reads it again and the
+                # service answers "duplicate".
+                raise SourceUnavailable(f"could not move message {uid}: {exc}") from exc
 
         return ack
 
