@@ -74,6 +74,14 @@ class MailAttachment:
 
 @dataclass
 class ParsedMessage:
+    """One parsed mail. `message_id` is without angle brackets, None when missing (then
+    `content_hash` identifies the message). `body_text` is the whole text of the message
+    itself (text/plain preferred, else sanitised HTML, else the winmail.dat body), quotes and
+    signature included; `body_parts` splits it and adds forwarded messages' text, and
+    `response_text` is what counts as the response. Attachments include those of forwarded
+    messages and those unpacked from winmail.dat; `forwarded` holds the forwarded messages
+    (message/rfc822 parts) parsed in turn. `is_automatic`: never send this a receipt."""
+
     message_id: str | None
     content_hash: str
     from_name: str
@@ -389,7 +397,12 @@ _AUTOMATIC_SUBJECT = re.compile(
 
 
 def _automatic(msg: Message, from_address: str | None, subject: str) -> str | None:
-    """Why this message must never be answered (RFC 3834 and common practice), or None."""
+    """Why this message must never be answered (RFC 3834 and common practice), or None.
+
+    The reason starts with a stable prefix callers may match on: ``Auto-Submitted: <value>``,
+    ``Precedence: <value>``, ``<header name> header`` (X-Autoreply, X-Autorespond,
+    X-Failed-Recipients, …), ``Return-Path <>``, ``multipart/report``, ``mailing list``,
+    ``automatic sender <address>``, ``automatic subject <subject>``; checked in that order."""
     auto_submitted = (_header(msg, "Auto-Submitted") or "").strip().lower()
     if auto_submitted and not auto_submitted.startswith("no"):
         return f"Auto-Submitted: {auto_submitted}"
