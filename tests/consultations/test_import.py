@@ -116,6 +116,13 @@ def test_csv_in_windows_1252_with_commas(consultation, tmp_path):
     assert texts() == sorted(row["text"] for row in ROWS)
 
 
+def test_csv_with_a_utf8_bom_but_windows_1252_text(consultation, tmp_path):
+    path = tmp_path / "svar.csv"
+    path.write_bytes(b"\xef\xbb\xbfid;text\r\n1;" + "Åbne data på Ærø".encode("cp1252") + b"\r\n")
+    assert run("ogp-2012", path)[0] == 0
+    assert texts() == ["Åbne data på Ærø"]
+
+
 def test_csv_text_may_span_lines_and_hold_the_delimiter(consultation, tmp_path):
     rows = [{"id": "1", "text": "Første linje; med semikolon,\nog en anden linje."},
             {"id": "2", "text": "Næste række"}]

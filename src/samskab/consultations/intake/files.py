@@ -345,6 +345,9 @@ def _csv_rows(path: Path) -> Iterator[Row]:
         reader = csv.reader(stream, delimiter=delimiter)
         try:
             header = [name.strip().lower() for name in next(reader)]
+            if header and encoding == "cp1252":
+                # A UTF-8 BOM before text that is not UTF-8 after all: Excel's mixed files.
+                header[0] = header[0].removeprefix("ï»¿")
             _check_header(header)
             yield _HEADER_READ
             for number, values in enumerate(reader, start=2):
