@@ -53,5 +53,9 @@ def test_demo_finds_both_planted_campaigns_and_publishes_positions(client, demo)
     assert Position.objects.count() == len(DEMO_POSITIONS)
     page = client.get(reverse("insights_public:you_said_we_did", args=["ogp-2012"]))
     text = page.content.decode()
-    for _words, label, _kind, _justification, _ref in DEMO_POSITIONS:
+    for words, label, kind, _justification, _ref in DEMO_POSITIONS:
         assert label in text
+        position = Position.objects.select_related("idea__representative").get(
+            idea__label=label)
+        assert position.kind == kind
+        assert all(w in position.idea.representative.text.casefold() for w in words)

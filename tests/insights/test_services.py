@@ -328,3 +328,28 @@ def test_without_a_saved_state_a_new_response_gets_a_full_run(small):
     run = services.response_analyse(response=small["singles"][0])
     assert run.kind == "full"
     assert AnalysedResponse.objects.count() == 14
+
+
+def test_staff_decisions_follow_the_proposals_when_engine_ids_shift(small, analyst):
+    consultation = small["consultation"]
+    services.consultation_analyse(consultation=consultation)
+    lobby = small["singles"][1]
+    idea = Proposal.objects.get(response=lobby).idea
+    engine_key = idea.engine_key
+    services.idea_rename(idea=idea, label="Lobbyregister", actor=analyst)
+    services.position_set(idea=idea, kind=PositionKind.ADOPTED, justification_da="Ja.",
+                          commitment_ref="Forpligtelse 5", actor=analyst)
+    members = set(idea.proposals.values_list("pk", flat=True))
+    # A response received before all others comes first in the engine's order, so its
+    # proposals open new ideas and every engine idea id after them shifts.
+    from datetime import timedelta
+
+    receive(consultation, received_at=consultation.opens_at + timedelta(minutes=1),
+            text="Cykelstier skal udbygges i hele landet.\n\n"
+                 "Grønne tage bør være et krav i nye byggerier.")
+    services.consultation_analyse(consultation=consultation)
+    idea.refresh_from_db()
+    assert idea.engine_key != engine_key
+    assert idea.label == "Lobbyregister"
+    assert set(idea.proposals.values_list("pk", flat=True)) == members
+    assert Position.objects.get(idea=idea).commitment_ref == "Forpligtelse 5"

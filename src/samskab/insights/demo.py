@@ -16,16 +16,16 @@ from samskab.insights.models import AnalysisRun, Idea, Position, PositionKind
 
 DEMO_SLUG = "ogp-2012"
 
-# (words one of which the idea's keywords must contain, name, kind, justification, reference)
+# (words the idea's typical proposal must all hold, name, kind, justification, reference)
 DEMO_POSITIONS = [
-    (("kampagnen",), "Åbne data nu: offentlige data skal være frit tilgængelige",
+    (("kampagnen", "åbne data nu"), "Åbne data nu: offentlige data skal være frit tilgængelige",
      PositionKind.ADOPTED,
      "Mange høringssvar, heraf en stor kampagne, beder om, at data, som det offentlige "
      "allerede har betalt for, stilles frit til rådighed. Det er vi enige i. Handlingsplanen "
      "forpligter staten til at udgive grunddata om adresser, kort, bygninger og virksomheder "
      "gratis og i åbne formater, så alle kan bruge dem.",
      "Forpligtelse 1: Grunddata gøres frit tilgængelige"),
-    (("software",), "Fri software og åbne standarder i det offentlige",
+    (("fri software", "foreslår"), "Fri software og åbne standarder i det offentlige",
      PositionKind.PARTLY_ADOPTED,
      "Vi tager den del af forslaget med, der handler om åbne standarder: statslige it-udbud "
      "skal fremover stille krav om åbne standarder, så myndighederne ikke låses fast hos én "
@@ -33,25 +33,25 @@ DEMO_POSITIONS = [
      "software kræver en nærmere analyse af ophavsret og vedligehold og indgår ikke i denne "
      "plan.",
      "Forpligtelse 4: Åbne standarder i statslige it-udbud"),
-    (("dashboard",), "Et offentligt dashboard over brugen af digitale løsninger",
+    (("dashboard", "selvbetjening"), "Et offentligt dashboard over brugen af digitale løsninger",
      PositionKind.ADOPTED,
      "Forslaget giver borgere og politikere et enkelt overblik over, hvordan det går med "
      "digitaliseringen. Vi offentliggør hver måned tal for brugen af de vigtigste digitale "
      "selvbetjeningsløsninger, opdelt på kommuner.",
      "Forpligtelse 2: Åbent dashboard for digital selvbetjening"),
-    (("høringsfristerne",), "Høringsfrister på mindst fire uger",
+    (("høringsfrister", "fire uger"), "Høringsfrister på mindst fire uger",
      PositionKind.ALREADY_COVERED,
      "Vi er enige i, at korte frister gør det svært at svare grundigt. Reglerne for statslige "
      "høringer anbefaler allerede en frist på mindst fire uger; vi vil minde ministerierne "
      "om det, men det kræver ikke en ny forpligtelse i handlingsplanen.",
      "Vejledning om høring over lovforslag og andre retsforskrifter"),
-    (("kalendere",), "Ministres kalendere bør være offentlige",
+    (("kalendere", "ministres"), "Ministres kalendere bør være offentlige",
      PositionKind.OUT_OF_SCOPE,
      "Hvordan ministre og deres embedsmænd oplyser om deres møder, hører under regeringens "
      "regler for ministre og ligger uden for denne handlingsplan, som handler om den "
      "offentlige forvaltning. Vi har sendt forslaget videre til Statsministeriet.",
      ""),
-    (("whistleblowere",), "Beskyttelse af whistleblowere i den offentlige sektor",
+    (("whistleblowere", "beskytte"), "Beskyttelse af whistleblowere i den offentlige sektor",
      PositionKind.NOT_ADOPTED,
      "En ordning for whistleblowere kræver ny lovgivning, som et lovforberedende udvalg skal "
      "se på først. Handlingsplanen kan ikke foregribe det arbejde, og forslaget er derfor ikke "
@@ -67,10 +67,12 @@ class DemoAnalysis:
 
 
 def _find(consultation: Consultation, words: tuple[str, ...]) -> Idea | None:
+    """The largest idea whose typical proposal (or keywords) holds all ``words``."""
     for idea in (Idea.objects.filter(consultation=consultation, merged_into=None)
-                 .order_by("-response_count", "id")):
-        keys = {k.casefold() for k in idea.keywords}
-        if any(w in keys for w in words):
+                 .select_related("representative").order_by("-response_count", "id")):
+        text = " ".join([*idea.keywords, idea.representative.text if idea.representative
+                         else ""]).casefold()
+        if all(w in text for w in words):
             return idea
     return None
 

@@ -15,7 +15,7 @@ import os
 import re
 import shutil
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -247,37 +247,23 @@ def idea_counts_refresh(*, consultation: Consultation,
 
 
 def _store_ideas_and_proposals(consultation: Consultation, result: engine.AnalysisResult,
-                               inputs: _Input) -> None:
-    ideas = {i.pk: i for i in Idea.objects.filter(consultation=consultation)}
-    by_key = {i.engine_key: i for i in sorted(ideas.values(), key=lambda i: i.pk)
-              if i.created_by_engine and i.engine_key}
-    idea_of: dict[str, Idea] = {}
-    new_ideas, changed_ideas = [], []
-    for ei in result.ideas:
-        idea = by_key.get(ei.id)
-        if idea is None:
-            idea = Idea(consultation=consultation, engine_key=ei.id, label=ei.label[:300],
-                        keywords=list(ei.keywords))
-            new_ideas.append(idea)
-        else:
-            label = idea.label if idea.label_by_id is not None else ei.label[:300]
-            if (idea.keywords, idea.label) != (list(ei.keywords), label):
-                idea.keywords, idea.label = list(ei.keywords), label
-                changed_ideas.append(idea)
-        idea_of[ei.id] = idea
-    Idea.objects.bulk_create(new_ideas, batch_size=BATCH)
-    Idea.objects.bulk_update(changed_ideas, ["keywords", "label"], batch_size=BATCH)
-    for i in new_ideas:
-        ideas[i.pk] = i
-    placed = {key: _final(i, ideas) for key, i in idea_of.items()}
+                               inputs: _Input) -> dict[str, int]:
+    """Store proposals and ideas; returns the engine idea id → Idea pk map of this run.
 
+    An engine idea is matched to the stored idea most of its proposals are in now (engine ids
+    are not stable when the data or the engine change): one-to-one, except that several may
+    go to an idea staff merged others into, so a merge holds. A staff name, a position or a
+    merge thus stays with the proposals it was about."""
+    ideas = {i.pk: i for i in Idea.objects.filter(consultation=consultation)}
+    merge_targets = {i.merged_into_id for i in ideas.values() if i.merged_into_id}
     existing = {(p.response_id, p.attachment_id, p.start, p.end): p for p in
                 Proposal.objects.filter(response__consultation=consultation)
                 .only("pk", "response_id", "attachment_id", "start", "end", "text", "position",
                       "engine_key", "idea_id", "idea_by_id")}
+    located: list[tuple[tuple, engine.Proposal, str, int]] = []
+    votes: dict[str, Counter] = defaultdict(Counter)
+    sizes: Counter = Counter()
     seen: set[tuple] = set()
-    by_engine_id: dict[str, Proposal] = {}
-    to_create, to_update = [], []
     for ra in result.responses:
         rid = int(ra.id)
         k = 0
@@ -291,23 +277,66 @@ def _store_ideas_and_proposals(consultation: Consultation, result: engine.Analys
                 continue
             seen.add(key)
             k += 1
-            idea = placed.get(p.idea) if p.idea else None
             text = _segment_text(inputs.segments[rid], inputs.texts[rid], attachment_id,
                                  start, end)
-            row = existing.get(key)
-            if row is None:
-                row = Proposal(response_id=rid, attachment_id=attachment_id, start=start,
-                               end=end, text=text, position=k, engine_key=p.id, idea=idea)
-                to_create.append(row)
-            else:
-                idea_id = row.idea_id if row.idea_by_id is not None else (
-                    idea.pk if idea else None)
-                if (row.text, row.position, row.engine_key, row.idea_id) != (
-                        text, k, p.id, idea_id):
-                    row.text, row.position, row.engine_key = text, k, p.id
-                    row.idea_id = idea_id
-                    to_update.append(row)
-            by_engine_id[p.id] = row
+            located.append((key, p, text, k))
+            if p.idea:
+                sizes[p.idea] += 1
+                row = existing.get(key)
+                if row is not None and row.idea_id in ideas:
+                    votes[p.idea][_final(ideas[row.idea_id], ideas).pk] += 1
+
+    assigned: dict[str, Idea] = {}
+    primary: dict[int, str] = {}
+    for n, eid, iid in sorted(((n, eid, iid) for eid, c in votes.items()
+                               for iid, n in c.items()), key=lambda x: (-x[0], x[1], x[2])):
+        idea = ideas[iid]
+        if eid in assigned or (iid in primary and iid not in merge_targets):
+            continue
+        if 2 * n <= min(sizes[eid], max(idea.proposal_count, 1)):
+            continue  # too little in common
+        assigned[eid] = idea
+        primary.setdefault(iid, eid)
+    new_ideas, changed_ideas = [], []
+    for ei in result.ideas:
+        idea = assigned.get(ei.id)
+        if idea is None:
+            idea = Idea(consultation=consultation, engine_key=ei.id, label=ei.label[:300],
+                        keywords=list(ei.keywords))
+            new_ideas.append(idea)
+            assigned[ei.id] = idea
+        elif primary.get(idea.pk) == ei.id:
+            label = idea.label if idea.label_by_id is not None else ei.label[:300]
+            fields = (ei.id, list(ei.keywords), label)
+            if (idea.engine_key, idea.keywords, idea.label) != fields:
+                idea.engine_key, idea.keywords, idea.label = fields
+                changed_ideas.append(idea)
+    Idea.objects.bulk_create(new_ideas, batch_size=BATCH)
+    Idea.objects.bulk_update(changed_ideas, ["engine_key", "keywords", "label"],
+                             batch_size=BATCH)
+    for i in new_ideas:
+        ideas[i.pk] = i
+    placed = {key: _final(i, ideas) for key, i in assigned.items()}
+
+    by_engine_id: dict[str, Proposal] = {}
+    to_create, to_update = [], []
+    for key, p, text, k in located:
+        rid, attachment_id, start, end = key
+        idea = placed.get(p.idea) if p.idea else None
+        row = existing.get(key)
+        if row is None:
+            row = Proposal(response_id=rid, attachment_id=attachment_id, start=start,
+                           end=end, text=text, position=k, engine_key=p.id, idea=idea)
+            to_create.append(row)
+        else:
+            idea_id = row.idea_id if row.idea_by_id is not None else (
+                idea.pk if idea else None)
+            if (row.text, row.position, row.engine_key, row.idea_id) != (
+                    text, k, p.id, idea_id):
+                row.text, row.position, row.engine_key = text, k, p.id
+                row.idea_id = idea_id
+                to_update.append(row)
+        by_engine_id[p.id] = row
     Proposal.objects.bulk_create(to_create, batch_size=BATCH)
     Proposal.objects.bulk_update(to_update, ["text", "position", "engine_key", "idea"],
                                  batch_size=BATCH)
@@ -320,7 +349,9 @@ def _store_ideas_and_proposals(consultation: Consultation, result: engine.Analys
 
     reps = []
     for ei in result.ideas:
-        idea = idea_of[ei.id]
+        idea = assigned[ei.id]
+        if primary.get(idea.pk, ei.id) != ei.id:
+            continue
         rep = by_engine_id.get(ei.representative)
         if rep is not None and idea.representative_id != rep.pk:
             idea.representative = rep
@@ -332,6 +363,7 @@ def _store_ideas_and_proposals(consultation: Consultation, result: engine.Analys
                          merged_into=None, merged_from__isnull=True, proposal_count=0,
                          position__isnull=True)
      .delete())
+    return {eid: placed[eid].pk for eid in sorted(placed)}
 
 
 def _segment_text(segments: Sequence[_Segment], record_text: str, attachment_id: int | None,
@@ -423,14 +455,14 @@ def consultation_analyse(*, consultation: Consultation, actor: Any | None = None
     with transaction.atomic():
         Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
         _store_groups(consultation, result.groups)
-        _store_ideas_and_proposals(consultation, result, inputs)
+        idea_map = _store_ideas_and_proposals(consultation, result, inputs)
         _store_tags(consultation, result)
         TagSuggestion.objects.filter(pk__in=[s.pk for s in decided]).update(fed_back=True)
         run = AnalysisRun.objects.create(
             consultation=consultation, kind=RunKind.FULL, started_at=started,
             started_by=actor if getattr(actor, "is_authenticated", False) else None,
             params={"stages": list(analyser.stages), "themes": [t.slug for t in themes],
-                    "replayed_decisions": len(decided)},
+                    "replayed_decisions": len(decided), "idea_map": idea_map},
             summary=result.summary,
         )
         AnalysedResponse.objects.filter(response__consultation=consultation).delete()
@@ -492,6 +524,11 @@ def _store_one(consultation: Consultation, analyser: engine.Analyser,
                ra: engine.ResponseAnalysis, record: engine.Record,
                segments: Sequence[_Segment]) -> None:
     rid = int(ra.id)
+    # Engine idea ids of the saved state → stored ideas, as the last full run matched them.
+    full_run = (AnalysisRun.objects.filter(consultation=consultation, kind=RunKind.FULL,
+                                           finished_at__isnull=False)
+                .order_by("-started_at", "-id").first())
+    idea_map: dict[str, int] = dict(full_run.params.get("idea_map", {})) if full_run else {}
     if ra.group:
         eg = analyser.group(ra.group)
         group = (ResponseGroup.objects.filter(consultation=consultation, engine_key=eg.id)
@@ -520,13 +557,17 @@ def _store_one(consultation: Consultation, analyser: engine.Analyser,
         attachment_id, start, end = where
         idea = None
         if p.idea:
-            idea = (Idea.objects.filter(consultation=consultation, engine_key=p.idea,
-                                        created_by_engine=True).order_by("pk").first())
+            idea_pk = idea_map.get(p.idea)
+            idea = Idea.objects.filter(pk=idea_pk).first() if idea_pk else None
             if idea is None:
                 ei = analyser.idea(p.idea)
                 idea = Idea.objects.create(consultation=consultation, engine_key=p.idea,
                                            label=(ei.label if ei else p.idea)[:300],
                                            keywords=list(ei.keywords) if ei else [])
+                idea_map[p.idea] = idea.pk
+                if full_run is not None:
+                    full_run.params = {**full_run.params, "idea_map": idea_map}
+                    full_run.save(update_fields=["params"])
             while idea.merged_into_id:
                 idea = idea.merged_into
             touched[idea.pk] = idea

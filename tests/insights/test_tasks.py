@@ -1,0 +1,69 @@
+"""Analysis as background work: the full run, one new response, tag feedback; the command."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from factories import receive
+from samskab import analysis as engine
+from samskab.consultations.models import Response
+from samskab.insights import services
+from samskab.insights.models import (
+    AnalysedResponse,
+    AnalysisRun,
+    GroupMembership,
+    ResponseGroup,
+    TagState,
+    TagSuggestion,
+)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_queued_runs_new_responses_and_feedback_are_done_by_the_worker(small, analyst,
+                                                                       run_worker):
+    consultation = small["consultation"]
+    services.consultation_analyse_enqueue(consultation=consultation, actor=analyst)
+    assert not AnalysisRun.objects.exists()
+    run_worker()
+    run = AnalysisRun.objects.get()
+    assert run.kind == "full" and run.started_by == analyst
+    assert ResponseGroup.objects.get(consultation=consultation).size == 8
+
+    new = Response.objects.get(pk=receive(
+        consultation, text="Goddag\n" + small["campaign_text"]).response_id)
+    assert services.consultation_analyse_pending(consultation=consultation) == 1
+    run_worker()
+    assert AnalysedResponse.objects.filter(response=new).exists()
+    assert GroupMembership.objects.get(response=new).group.size == 9
+    assert AnalysisRun.objects.filter(kind="incremental").count() == 1
+
+    suggestion = TagSuggestion.objects.filter(response=new).order_by("-score").first()
+    text = new.text
+    before = {t.code: t.score for t in engine.Analyser.load(
+        services.analyser_dir(consultation)).tag_scores(text)}[suggestion.code]
+    services.tag_decide(suggestion=suggestion, confirmed=False, actor=analyst)
+    run_worker()
+    suggestion.refresh_from_db()
+    assert suggestion.state == TagState.REJECTED and suggestion.fed_back
+    after = {t.code: t.score for t in engine.Analyser.load(
+        services.analyser_dir(consultation)).tag_scores(text)}.get(suggestion.code, 0.0)
+    assert after < before
+
+
+@pytest.mark.django_db
+def test_command_runs_a_full_analysis_and_new_responses(small):
+    out = io.StringIO()
+    slug = small["consultation"].slug
+    call_command("analyse_consultation", slug, stdout=out)
+    assert f"{slug}\t14 responses\t1 groups (8 responses)" in out.getvalue()
+    receive(small["consultation"], text="Et helt nyt forslag om cykelstier og grønne tage.")
+    out = io.StringIO()
+    call_command("analyse_consultation", slug, "--new", stdout=out)
+    assert out.getvalue() == f"{slug}\t1 new responses analysed\n"
+    assert not services.responses_pending(small["consultation"]).exists()
+    with pytest.raises(CommandError):
+        call_command("analyse_consultation")
+    with pytest.raises(CommandError):
+        call_command("analyse_consultation", "findes-ikke")
