@@ -91,23 +91,19 @@ class _Words:
                ) -> _Tokens:
         lang = "en" if lang == "en" else "da"
         cache = self.caches[lang]
-        stems: list[str] = []
-        forms: dict[str, str] = {}
-        long_words: list[str] = []
-        for w in tx.WORD.findall(text, start, len(text) if end is None else end):
-            e = cache.get(w)
-            if e is None:
-                e = self._make(w, lang)
-                if len(cache) < 1_000_000:
-                    cache[w] = e
-            st = e[0]
-            if st is not None:
-                stems.append(st)
-                if st not in forms:
-                    forms[st] = e[1]
-                if len(e[2]) >= 8:
-                    long_words.append(e[2])
-        return _Tokens(stems, forms, long_words)
+        written = tx.WORD.findall(text, start, len(text) if end is None else end)
+        entries = list(map(cache.get, written))
+        if None in entries:
+            for k, e in enumerate(entries):
+                if e is None:
+                    e = cache.get(written[k]) or self._make(written[k], lang)
+                    if len(cache) < 1_000_000:
+                        cache[written[k]] = e
+                    entries[k] = e
+        content = [e for e in entries if e[0] is not None]
+        return _Tokens(stems=[e[0] for e in content],
+                       forms={e[0]: e[1] for e in reversed(content)},
+                       long_words=[e[2] for e in content if len(e[2]) >= 8])
 
 
 class Analyser:

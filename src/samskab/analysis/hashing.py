@@ -342,31 +342,30 @@ def _slot_side(keys: np.ndarray, mids: np.ndarray, *, min_count: int, max_altern
     pos = np.searchsorted(frequent_keys, keys)
     pos[pos == len(frequent_keys)] = 0
     keep = frequent_keys[pos] == keys
-    kid = pos[keep].astype(U64)
+    kid = pos[keep]
     kept_mids = mids[keep]
-    # (context, middle word) as one key: the context's rank above bit 40, 40 bits of the word
-    _, first, pcount = np.unique((kid << U64(40)) | (kept_mids >> U64(24)), return_index=True,
-                                 return_counts=True)
-    pk = kid[first].astype(np.int64)
-    pmid = kept_mids[first]
+    # (context, middle word) pairs: count them, and find one occurrence of each (any will do)
+    pair_of_position = _pair_key(frequent_keys[kid], kept_mids)
+    upairs, pcount = _unique_counts(pair_of_position)
+    where = np.empty(len(upairs), dtype=np.intp)
+    where[np.searchsorted(upairs, pair_of_position)] = np.arange(len(pair_of_position))
+    pk = kid[where].astype(np.int64)
+    pmid = kept_mids[where]
     alternative = pcount >= np.maximum(2.0, min_share * total[pk])
     n_alt = np.bincount(pk[alternative], minlength=len(frequent_keys))
     covered = np.bincount(pk[alternative], weights=pcount[alternative],
                           minlength=len(frequent_keys))
     ok = (n_alt >= 2) & (n_alt <= max_alternatives) & (covered >= 0.8 * total)
     chosen = alternative & ok[pk]
-    pk, pmid, pcount = pk[chosen], pmid[chosen], pcount[chosen]
+    pk, pmid, pcount, pair = pk[chosen], pmid[chosen], pcount[chosen], upairs[chosen]
     if len(pk) == 0:
         return SlotSide.empty()
     order = np.lexsort((pmid, -pcount, pk))  # per context: commonest alternative first
-    pk, pmid = pk[order], pmid[order]
-    head = np.concatenate([[True], pk[1:] != pk[:-1]])
+    head = order[np.concatenate([[True], pk[order][1:] != pk[order][:-1]])]
     canon_of = np.empty(len(frequent_keys), dtype=U64)
     canon_of[pk[head]] = pmid[head]
-    pair = _pair_key(frequent_keys[pk], pmid)
-    by_pair = np.argsort(pair)
-    return SlotSide(contexts=np.sort(frequent_keys[ok]), pairs=pair[by_pair],
-                    canonical=canon_of[pk][by_pair])
+    # ``pair`` is still sorted (a subset of the sorted unique pairs)
+    return SlotSide(contexts=np.sort(frequent_keys[ok]), pairs=pair, canonical=canon_of[pk])
 
 
 def _lookup(sorted_keys: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

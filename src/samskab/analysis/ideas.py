@@ -65,14 +65,21 @@ class IdeaIndex:
     def idf(self, term: str) -> float:
         return math.log((self.n_docs + 1) / (self.df.get(term, 0) + 1)) + 1.0
 
-    def vector(self, stems: Sequence[str]) -> dict[str, float]:
+    def vector(self, stems: Sequence[str], idf: dict[str, float] | None = None
+               ) -> dict[str, float]:
+        """Unit TF-IDF vector; ``idf`` is a cache the caller may share across calls made
+        while the document frequencies stay the same."""
         tf: dict[str, int] = {}
         for t in stems:
             tf[t] = tf.get(t, 0) + 1
-        n1 = self.n_docs + 1
-        df = self.df
-        vec = {t: (1.0 + math.log(c)) * (math.log(n1 / (df.get(t, 0) + 1)) + 1.0)
-               for t, c in tf.items()}
+        if idf is None:
+            idf = {}
+        vec = {}
+        for t, c in tf.items():
+            w = idf.get(t)
+            if w is None:
+                w = idf[t] = self.idf(t)
+            vec[t] = w if c == 1 else (1.0 + math.log(c)) * w
         norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
         return {t: w / norm for t, w in vec.items()}
 
@@ -146,8 +153,9 @@ class IdeaIndex:
         families: dict[tuple[str, ...], list[list[int]]] = {}
         vectors: dict[int, dict[str, float]] = {}
         top = self.params.top_terms
+        idf: dict[str, float] = {}
         for members in types.values():
-            vec = self.vector(stems[members[0]])
+            vec = self.vector(stems[members[0]], idf)
             vectors[members[0]] = vec
             key = tuple(sorted(sorted(vec, key=lambda t: (-vec[t], t))[:top]))
             families.setdefault(key, []).append(members)
