@@ -512,6 +512,8 @@ def _extract_rtf(data: bytes) -> tuple[str, int | None]:
 def _run_tool(args: list[str], timeout: float) -> subprocess.CompletedProcess:
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "OMP_THREAD_LIMIT": "1",
            "LC_ALL": "C.UTF-8"}
+    if os.environ.get("TESSDATA_PREFIX"):
+        env["TESSDATA_PREFIX"] = os.environ["TESSDATA_PREFIX"]
     return subprocess.run(  # noqa: S603 - fixed program, our own temporary file names
         args, capture_output=True, timeout=timeout, env=env, check=False
     )
@@ -733,12 +735,15 @@ def extract_text(
          "memory_mb": memory_mb}
     ).encode()
     payload = header + b"\n" + data
+    # A clean environment: the child needs no settings or secrets of the parent.
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
         "OMP_THREAD_LIMIT": "1",
         "LC_ALL": "C.UTF-8",
     }
+    if os.environ.get("TESSDATA_PREFIX"):
+        env["TESSDATA_PREFIX"] = os.environ["TESSDATA_PREFIX"]
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
         [sys.executable, "-m", "samskab.consultations.extraction"],
         stdin=subprocess.PIPE,
