@@ -90,6 +90,11 @@ def test_address_comparison_ignores_case():
     assert route_message(msg, [Route("ogp-2012", "hoering@digst.dk", None)]) == "ogp-2012"
 
 
+def test_intake_address_configured_with_a_name_still_matches():
+    routes = [Route("ogp-2012", "Høringssekretariatet <Hoering@Digst.dk>", None)]
+    assert route_message(message("x", to="hoering@digst.dk"), routes) == "ogp-2012"
+
+
 def test_cc_address_routes():
     msg = message("Hej", extra="Cc: Høring <hoering@digst.dk>\n")
     assert route_message(msg, ROUTES) == "ogp-2012"

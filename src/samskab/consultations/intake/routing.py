@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from email.utils import parseaddr
 from typing import NamedTuple
 
 from samskab.consultations.intake.mime import ParsedMessage, decode_header_value
@@ -75,15 +76,20 @@ def subject_has_tag(subject: str, tag: str) -> bool:
     return False
 
 
+def _bare(address: str) -> str:
+    """The address alone, also when configured as "Høring <hoering@digst.dk>"."""
+    return (parseaddr(address)[1] or address).strip().strip("<>").lower()
+
+
 def _split_address(address: str) -> tuple[str, str | None, str]:
     """(local part without +detail, detail or None, domain), all lower case."""
-    local, _, domain = address.strip().strip("<>").lower().rpartition("@")
+    local, _, domain = _bare(address).rpartition("@")
     base, plus, detail = local.partition("+")
     return base, (detail if plus else None), domain
 
 
 def _addresses_match(recipient: str, route_address: str) -> bool:
-    return recipient.strip().lower() == route_address.strip().lower()
+    return _bare(recipient) == _bare(route_address)
 
 
 def route_by_address(recipients: Iterable[str], routes: Sequence[Route]) -> list[str]:
