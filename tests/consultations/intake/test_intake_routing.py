@@ -153,6 +153,20 @@ def test_forwarded_message_subject_is_used_when_the_outer_one_has_no_tag():
     assert route_message(parse_message(raw), ROUTES) == "ogp-2012"
 
 
+def test_tag_in_the_first_lines_of_the_letter_routes_when_the_subject_has_none():
+    raw = "From: a@example.dk\nSubject: Mit svar\n\nVedr.: OGP-høring\n\nVi foreslår ...\n"
+    assert route_message(parse_message(raw.encode()), ROUTES) == "ogp-2012"
+
+
+def test_tag_deep_in_a_quoted_reply_does_not_route():
+    raw = (
+        "From: a@example.dk\nSubject: Spørgsmål\n\nHvornår er fristen?\n\n"
+        "Den 1. mar. 2012 skrev Digitaliseringsstyrelsen <hoering@digst.dk>:\n"
+        "> Send svar mærket OGP-høring\n"
+    )
+    assert route_message(parse_message(raw.encode()), ROUTES) is None
+
+
 def test_plain_tuples_are_accepted_as_routes():
     assert route_message(message("OGP-hoering"), [("ogp-2012", None, "OGP-høring")]) == "ogp-2012"
 

@@ -138,12 +138,16 @@ def route_message(
     A recipient address (Delivered-To, X-Original-To, To, Cc; plus-addressing understood)
     wins over the subject. When several consultations share the address, their subject tags
     decide among them. The subject of the message itself comes first, then those of
-    forwarded messages. An ambiguous result (two consultations equally likely) is None:
+    forwarded messages, then the first three lines of the text ("Vedr.: OGP-høring"). An
+    ambiguous result (two consultations equally likely) is None:
     staff decide rather than the machine guessing.
     """
     candidates = [Route(*route) for route in routes]
     by_address = route_by_address(message.recipients, candidates)
     subjects = [message.subject, *(forwarded.subject for forwarded in message.forwarded)]
+    # Last resort: a "Vedr.: OGP-høring" line at the top of the letter itself.
+    own_lines = [line for line in message.response_text.splitlines() if line.strip()]
+    subjects.extend(own_lines[:3])
     if len(by_address) == 1:
         return by_address[0]
     if len(by_address) > 1:
