@@ -13,11 +13,11 @@ file); the command line exits 1 on it.
 
 from __future__ import annotations
 
+import base64
 import imaplib
 import mailbox
 import os
 import re
-import socket
 import ssl
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -57,8 +57,6 @@ def _imap_utf7_encode(name: str) -> str:
 
     def flush() -> None:
         if buffer:
-            import base64
-
             encoded = base64.b64encode("".join(buffer).encode("utf-16-be")).decode("ascii")
             out.append("&" + encoded.rstrip("=").replace("/", ",") + "-")
             buffer.clear()
@@ -302,7 +300,7 @@ def _text(value) -> str:
 def _logout_quietly(connection: imaplib.IMAP4) -> None:
     try:
         connection.logout()
-    except (OSError, imaplib.IMAP4.error, socket.error):
+    except (OSError, imaplib.IMAP4.error):
         pass
 
 

@@ -16,6 +16,7 @@ import base64
 import binascii
 import codecs
 import hashlib
+import mimetypes
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -647,8 +648,6 @@ def _filename(part: Message, defects: list[str], index: int) -> str | None:
 
 
 def _extension_for(mime_type: str) -> str:
-    import mimetypes
-
     return mimetypes.guess_extension(mime_type) or ".bin"
 
 
@@ -866,8 +865,6 @@ def _walk_tnef(data: bytes, filename: str, content_type: str, walk: _Walk) -> No
             name = decode_bytes(name, "cp1252", walk.defects, "winmail.dat")
         name = _FILENAME_UNSAFE.sub("_", re.split(r"[\\/]", str(name).strip("\x00"))[-1]).strip()
         name = name or f"vedhaeftning-{index}.bin"
-        import mimetypes
-
         mime_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
         walk.attachments.append(
             MailAttachment(name, mime_type, bytes(attachment.data or b""),
