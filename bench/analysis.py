@@ -9,8 +9,10 @@ baseline (datasketch MinHash num_perm=128 over word 3-shingles shingled in Pytho
 MinHashLSH threshold 0.5, union-find over the query results): wall time per stage, peak
 memory (the process's peak resident set size, corpus included, each run in its own forked
 process) and pairwise precision and recall of the groups against the planted truth; then the
-speed ratio. The baseline is run up to ``--baseline-max`` responses (default 100k); above
-that its time is estimated by linear scaling from the largest run, and the output says so.
+speed ratio. First it prints tag quality (precision, recall, Brier score) on labelled
+sentences, with the lexicons alone and after simulated staff decisions. The baseline is run
+up to ``--baseline-max`` responses (default 100k); above that its time is estimated by linear
+scaling from the largest run, and the output says so.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import time
 
 import numpy as np
 
-from bench.generate import generate, pairwise_scores
+from bench.generate import generate, labelled_sentences, pairwise_scores
 
 _WORD = re.compile(r"\w+")
 
@@ -113,6 +115,38 @@ def _run_baseline(texts: list[str], truth: np.ndarray) -> dict:
             "peak_mb": _peak_rss_mb()}
 
 
+def tag_quality(n_test: int = 2000, n_train: int = 600, decisions: int = 600) -> None:
+    """Print tag precision/recall/Brier on labelled generated sentences, before and after
+    ``decisions`` simulated staff decisions taken in review order (least certain first)."""
+    from samskab.analysis import Analyser, evaluate, review_order
+    from samskab.analysis.tags import BASE_CODES
+
+    data = labelled_sentences(n_test + n_train)
+    train, test = data[:n_train], data[n_train:]
+    analyser = Analyser(stages=["tags"])
+
+    def scores(rows):
+        return [{t.code: t.score for t in analyser.tag_scores(text)} for text, _ in rows]
+
+    def show(label: str, report: dict) -> None:
+        micro = report["micro"]
+        worst = sorted((r for c, r in report.items() if c != "micro"),
+                       key=lambda r: min(r.precision, r.recall))[:3]
+        print(f"tags {label:<15}: micro precision {micro.precision:.3f}, recall "
+              f"{micro.recall:.3f}, Brier {micro.brier:.4f}; weakest "
+              + ", ".join(f"{r.code} P{r.precision:.2f}/R{r.recall:.2f}" for r in worst))
+
+    t0 = time.perf_counter()
+    show("lexicon only", evaluate(scores(test), [c for _, c in test], BASE_CODES))
+    queue = review_order((i, code, score) for i, sc in enumerate(scores(train))
+                         for code, score in sc.items() if code in BASE_CODES)
+    for i, code, _ in queue[:decisions]:
+        analyser.feedback(train[i][0], code, code in train[i][1])
+    show(f"+{decisions} decisions", evaluate(scores(test), [c for _, c in test], BASE_CODES))
+    print(f"                   ({n_test} held-out sentences, {n_train} reviewed; "
+          f"{time.perf_counter() - t0:.1f} s)")
+
+
 _CORPUS: dict = {}
 
 
@@ -147,10 +181,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--full", action="store_true",
                     help="also time all stages (groups, proposals, ideas, tags) for N ≤ 100k")
     ap.add_argument("--workers", type=int, default=1, help="threads for our signature stage")
+    ap.add_argument("--no-tags", action="store_true", help="skip the tag quality figures")
     args = ap.parse_args(argv)
     sizes = [int(x) for x in args.n.split(",") if x.strip()]
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} "
           f"(other work on the machine slows every figure)")
+    if not args.no_tags:
+        tag_quality()
     baseline_ref: tuple[int, float] | None = None
     for n in sizes:
         t0 = time.perf_counter()

@@ -14,7 +14,8 @@ campaigns, with known truth, are mixed in:
 - an English campaign, medium campaigns of 0.3-1.5 % built from background-like letters, many
   small ones (2-30 copies) and exact copies of single responses.
 
-``truth[i]`` is the campaign number of response ``i`` or -1 when it belongs to none.
+``truth[i]`` is the campaign number of response ``i`` or -1 when it belongs to none;
+``tags[i]`` the tag codes (grand challenges, OGP values) its sentences are about.
 """
 
 from __future__ import annotations
@@ -173,17 +174,18 @@ SUBJECTS = INST + ["regeringen", "vi som samfund", "alle offentlige institutione
                    "de ansvarlige ministerier", "den enkelte kommune"]
 
 
-def _compose(rng: random.Random) -> str:
+def _compose(rng: random.Random) -> tuple[str, tuple[str, ...]]:
     opener = rng.choice(OPENERS)
     subject = rng.choice(SUBJECTS)
     modal = rng.choice(MODALS)
-    action = _fill(rng.choice(ACTIONS), rng)
+    k = rng.randrange(len(ACTIONS))
+    action = _fill(ACTIONS[k], rng)
     ending = _fill(rng.choice(ENDINGS), rng)
     if opener:
         sentence = f"{opener}{subject} {modal} {action}{ending}."
     else:
         sentence = f"{subject[0].upper()}{subject[1:]} {modal} {action}{ending}."
-    return sentence
+    return sentence, ACTION_CODES[k]
 
 
 EN_OPENERS = ["", "", "We propose that ", "We believe that ", "It is important that ",
@@ -207,12 +209,45 @@ EN_SUBJECTS = INST_EN + ["the government", "every public body", "the responsible
                          "each municipality", "Parliament"]
 
 
-def _compose_en(rng: random.Random) -> str:
+def _compose_en(rng: random.Random) -> tuple[str, tuple[str, ...]]:
     opener = rng.choice(EN_OPENERS)
     subject = rng.choice(EN_SUBJECTS)
-    body = (f"{subject} {rng.choice(EN_MODALS)} {_fill(rng.choice(EN_ACTIONS), rng)}"
-            f"{_fill(rng.choice(EN_ENDINGS), rng)}.")
-    return opener + body if opener else body[0].upper() + body[1:]
+    modal = rng.choice(EN_MODALS)
+    k = rng.randrange(len(EN_ACTIONS))
+    body = f"{subject} {modal} {_fill(EN_ACTIONS[k], rng)}{_fill(rng.choice(EN_ENDINGS), rng)}."
+    return (opener + body if opener else body[0].upper() + body[1:]), EN_ACTION_CODES[k]
+
+
+# Tag truth: the codes each template or action is about, written for the benchmark (aligned
+# with the lists above), so tag suggestions can be scored against known answers.
+_A, _C = "access_to_information", "civic_participation"
+_P, _T = "public_accountability", "technology_innovation"
+DA_TEMPLATE_CODES = [
+    (_A,), (_A,), ("GC3", _A, _P), (_T, _A), (_T, "GC3"), ("GC1", _T), ("GC1", _C), ("GC2", _A),
+    ("GC2", _P), ("GC3", _A), ("GC3", _A, _T), (_C,), (_C,), (_A, "GC2"), ("GC2", _P), ("GC5",),
+    ("GC5", _A), ("GC4", _A), ("GC4", _T), ("GC1", _C), (_A, _T), (_A,), (_A, "GC2"),
+    ("GC1", _T), (_A, "GC1"), ("GC1", _A, _P), ("GC1", _P), (_A,), (_C,), (_P, _C), ("GC2", _A),
+    (_P,), ("GC3", _A), (), (_T,), ("GC1",), ("GC3", _A), ("GC5", "GC3"), (), (_P,), ("GC1",),
+    (_A,), (_P,), (_T,), (_A,),
+]
+ACTION_CODES = [
+    (_A,), (_A,), (_C,), (_T,), (_T,), (), ("GC1", _C), ("GC1", _A), (_C, _A), ("GC1",),
+    ("GC1", _P), (_A,), (_T,), (_A,), (_C,), (_A,), (_P,), ("GC2",), ("GC3", _A), ("GC2",),
+    ("GC2", _P), (_C,), ("GC3", _A), (_A,), (_C, _T), (), ("GC1",), ("GC4",), (_A,), ("GC5",),
+]
+EN_TEMPLATE_CODES = [
+    (_A,), (_A,), ("GC3", _A), (_T,), ("GC3", _A), ("GC2",), ("GC2",), ("GC1", _C), (_T,), (_C,),
+    ("GC2", _P), ("GC5",), (_P,), ("GC1",), (_A,),
+]
+EN_ACTION_CODES = [
+    (_A,), (_A,), (_C,), (_T,), (_T,), (_P,), ("GC1", _C), (_C, _A), (_A,), (_T,), (_A,), (_C,),
+    ("GC3", _A), ("GC2",), ("GC2", _P), (_C,), ("GC3", _A), (_A,), ("GC1",), ("GC1",),
+]
+CAMPAIGN_CODES = {
+    "form-letter": (_A, "GC3", _T, _C, _P, "GC2"),
+    "mad-libs": (_A, "GC2", _P),
+    "form-letter-en": (_A, "GC2", _P, _C),
+}
 
 
 DA_GREETINGS = ["Kære Digitaliseringsstyrelsen,", "Til rette vedkommende", "Hej,",
@@ -313,6 +348,7 @@ class Corpus:
     records: list[dict]
     truth: np.ndarray
     campaigns: list[dict] = field(default_factory=list)
+    tags: list[frozenset[str]] = field(default_factory=list)  # true tag codes per response
 
     @property
     def texts(self) -> list[str]:
@@ -331,22 +367,32 @@ def _fill(template: str, rng: random.Random) -> str:
     )
 
 
-def _pool(templates: list[str], size: int, rng: random.Random, composed: float = 0.0,
-          compose=None) -> list[str]:
+def _pool(templates: list[str], codes: list[tuple[str, ...]], size: int, rng: random.Random,
+          composed: float = 0.0, compose=None) -> list[tuple[str, tuple[str, ...]]]:
+    """Sentences with the codes they are about."""
     compose = compose or _compose
-    return [compose(rng) if rng.random() < composed else _fill(rng.choice(templates), rng)
-            for _ in range(size)]
+    out = []
+    for _ in range(size):
+        if rng.random() < composed:
+            out.append(compose(rng))
+        else:
+            k = rng.randrange(len(templates))
+            out.append((_fill(templates[k], rng), codes[k]))
+    return out
 
 
 def _name(rng: random.Random) -> str:
     return f"{rng.choice(FIRST)} {rng.choice(LAST)}"
 
 
-def _background(rng: random.Random, da_pool: list[str], en_pool: list[str]) -> tuple[str, str]:
+def _background(rng: random.Random, da_pool: list, en_pool: list
+                ) -> tuple[str, str, frozenset[str]]:
     english = rng.random() < 0.08
     pool = en_pool if english else da_pool
     n = rng.randint(6, 17)
-    sentences = [rng.choice(pool) for _ in range(n)]
+    picked = [rng.choice(pool) for _ in range(n)]
+    sentences = [p[0] for p in picked]
+    codes = frozenset(c for p in picked for c in p[1])
     if not english:
         for i in range(1, n):
             s = sentences[i]
@@ -370,7 +416,7 @@ def _background(rng: random.Random, da_pool: list[str], en_pool: list[str]) -> t
     parts.append(body)
     if rng.random() < 0.5:
         parts.append(("Kind regards" if english else rng.choice(DA_SIGNOFFS)) + "\n" + _name(rng))
-    return "\n\n".join(parts), ("en" if english else "da")
+    return "\n\n".join(parts), ("en" if english else "da"), codes
 
 
 def _typo(word: str, rng: random.Random) -> str:
@@ -433,15 +479,17 @@ def _madlibs(rng: random.Random) -> str:
 def generate(n: int, seed: int = 2012) -> Corpus:
     """Return a corpus of ``n`` responses with planted campaigns; same arguments, same corpus."""
     rng = random.Random(seed)
-    da_pool = _pool(DA_TEMPLATES, max(2000, min(1_000_000, n)), rng, composed=0.8)
-    en_pool = _pool(EN_TEMPLATES, max(1000, min(50_000, n // 10)), rng, composed=0.8,
-                    compose=_compose_en)
+    da_pool = _pool(DA_TEMPLATES, DA_TEMPLATE_CODES, max(2000, min(1_000_000, n)), rng,
+                    composed=0.8)
+    en_pool = _pool(EN_TEMPLATES, EN_TEMPLATE_CODES, max(1000, min(50_000, n // 10)), rng,
+                    composed=0.8, compose=_compose_en)
     texts: list[str] = []
     langs: list[str] = []
     labels: list[int] = []
+    tags: list[frozenset[str]] = []
     campaigns: list[dict] = []
 
-    def add_campaign(kind: str, size: int, make) -> None:
+    def add_campaign(kind: str, size: int, make, codes=()) -> None:
         cid = len(campaigns)
         campaigns.append({"id": cid, "kind": kind, "size": size})
         for _ in range(size):
@@ -449,6 +497,7 @@ def generate(n: int, seed: int = 2012) -> Corpus:
             texts.append(text)
             langs.append(lang)
             labels.append(cid)
+            tags.append(frozenset(codes or CAMPAIGN_CODES.get(kind, ())))
 
     if n >= 50:
         add_campaign("form-letter", int(n * 0.12),
@@ -461,23 +510,24 @@ def generate(n: int, seed: int = 2012) -> Corpus:
                                                              "To whom it may concern"]))
             + ("\n" + _name(rng) if rng.random() < 0.6 else ""), "en"))
         for share in (0.015, 0.01, 0.005, 0.003):
-            base, lang = _background(rng, da_pool, en_pool)
+            base, lang, codes = _background(rng, da_pool, en_pool)
             add_campaign("medium", max(2, int(n * share)),
-                         lambda b=base, la=lang: (_mutate(b, rng), la))
+                         lambda b=base, la=lang: (_mutate(b, rng), la), codes)
     small_budget = int(n * 0.05)
     while small_budget > 0:
         size = min(small_budget, rng.choice((2, 2, 3, 4, 5, 8, 12, 20, 30)))
         small_budget -= size
-        base, lang = _background(rng, da_pool, en_pool)
+        base, lang, codes = _background(rng, da_pool, en_pool)
         exact = rng.random() < 0.4
         add_campaign("exact" if exact else "small", max(2, size),
-                     lambda b=base, la=lang, e=exact: (b if e else _mutate(b, rng), la))
+                     lambda b=base, la=lang, e=exact: (b if e else _mutate(b, rng), la), codes)
     while len(texts) < n:
-        text, lang = _background(rng, da_pool, en_pool)
+        text, lang, codes = _background(rng, da_pool, en_pool)
         texts.append(text)
         langs.append(lang)
         labels.append(-1)
-    texts, langs, labels = texts[:n], langs[:n], labels[:n]
+        tags.append(codes)
+    texts, langs, labels, tags = texts[:n], langs[:n], labels[:n], tags[:n]
     order = np.random.default_rng(seed).permutation(len(texts))
     kinds = ["citizen"] * 6 + ["ngo", "business", "authority_municipality", "research"]
     records = [
@@ -486,7 +536,8 @@ def generate(n: int, seed: int = 2012) -> Corpus:
         for i, j in enumerate(order)
     ]
     truth = np.asarray(labels, dtype=np.int64)[order]
-    return Corpus(records=records, truth=truth, campaigns=campaigns)
+    return Corpus(records=records, truth=truth, campaigns=campaigns,
+                  tags=[tags[j] for j in order])
 
 
 def pairwise_scores(predicted: np.ndarray, truth: np.ndarray) -> tuple[float, float]:
@@ -510,3 +561,13 @@ def pairwise_scores(predicted: np.ndarray, truth: np.ndarray) -> tuple[float, fl
     precision = tp / pred_pairs if pred_pairs else 1.0
     recall = tp / true_pairs if true_pairs else 1.0
     return precision, recall
+
+
+def labelled_sentences(n: int, seed: int = 7) -> list[tuple[str, frozenset[str]]]:
+    """``n`` generated sentences (Danish, 10 % English) with the tag codes they are about:
+    data to measure tag suggestions and to simulate staff confirming and rejecting them."""
+    rng = random.Random(seed)
+    da = _pool(DA_TEMPLATES, DA_TEMPLATE_CODES, n - n // 10, rng, composed=0.8)
+    en = _pool(EN_TEMPLATES, EN_TEMPLATE_CODES, n // 10, rng, composed=0.8,
+               compose=_compose_en)
+    return [(t, frozenset(c)) for t, c in da + en]

@@ -9,10 +9,12 @@ stems also inside Danish compounds ("lobbyregister" matches "lobby"). Themes giv
 (slug + keywords) become ``theme:<slug>`` codes with their keywords as strong terms.
 
 **Then learning.** The score of a code is a logistic model,
-``p = σ(bias + a · lexicon_evidence + Σ w_f x_f)``, with hashed stem features ``x_f``. It
-starts as the lexicon alone (``bias = -2.2``, ``a = 2.6``: one strong term gives 0.6, one
-weak term 0.35, two weak terms 0.7) and is updated online, by stochastic gradient steps on the
-log-loss, each time staff confirm (1) or reject (0) a suggestion. Minimising the log-loss is
+``p = σ(bias + Σ_terms a_t · weight_t + Σ w_f x_f)`` over the matched lexicon terms (each
+with its own coefficient) and hashed stem features ``x_f``. It starts as the lexicon alone
+(``bias = -2.2``, every ``a_t = 2.6``: one strong term gives 0.6, one weak term 0.35, two weak
+terms 0.7) and is updated online, by AdaGrad steps on the log-loss
+(with an L2 pull toward the lexicon prior), each time staff confirm (1) or reject (0) a
+suggestion. Minimising the log-loss is
 what keeps the scores calibrated, so 0.5 stays the line between suggested and not.
 :func:`review_order` puts the least certain suggestions first; :func:`evaluate` reports
 precision, recall and the Brier score against labelled data.
@@ -180,6 +182,14 @@ class Lexicon:
 
     def evidence(self, stems: Sequence[str], words: Iterable[str]) -> dict[str, float]:
         """Lexicon evidence per code: the sum of the weights of the distinct terms matched."""
+        out: dict[str, float] = {}
+        for code, terms in self.matches(stems, words).items():
+            out[code] = sum(terms.values())
+        return out
+
+    def matches(self, stems: Sequence[str], words: Iterable[str]
+                ) -> dict[str, dict[str, float]]:
+        """The distinct terms matched, per code: ``{code: {term: weight}}``."""
         matched: dict[tuple[str, str], float] = {}
         for st in set(stems):
             for code, w in self.single.get(st, ()):
@@ -197,9 +207,9 @@ class Lexicon:
                 key = " ".join(term)
                 if " " + key + " " in joined:
                     matched[(code, key)] = w
-        out: dict[str, float] = {}
-        for (code, _), w in matched.items():
-            out[code] = out.get(code, 0.0) + w
+        out: dict[str, dict[str, float]] = {}
+        for (code, term), w in matched.items():
+            out.setdefault(code, {})[term] = w
         return out
 
 
@@ -229,22 +239,30 @@ def _sigmoid(x: float) -> float:
 
 @dataclass
 class TagModel:
-    """Per-code logistic models over lexicon evidence and hashed stems, learnt online.
+    """Per-code logistic models over lexicon terms and hashed stems, learnt online.
 
-    Serialise with :meth:`to_arrays` / :meth:`from_arrays` (plain numpy arrays, no pickle).
+    ``logit = bias + Σ_terms a_term · weight_term + Σ_f w_f x_f``: each matched lexicon term
+    has its own coefficient ``a_term`` (starting at the prior), so rejecting suggestions that a
+    weak, ambiguous term caused ("miljø" for safer communities) teaches the model about that
+    term without silencing the others. Serialise with :meth:`to_arrays` / :meth:`from_arrays`
+    (JSON-able metadata and plain numpy arrays, no pickle).
     """
 
     lexicon: Lexicon
     bias: dict[str, float] = field(default_factory=dict)
-    lex_weight: dict[str, float] = field(default_factory=dict)
+    term_coef: dict[str, dict[str, float]] = field(default_factory=dict)
     weights: dict[str, np.ndarray] = field(default_factory=dict)
     updates: dict[str, int] = field(default_factory=dict)
-    learning_rate: float = 0.3
-    l2: float = 1e-4
+    accumulated: dict[str, dict[str, float]] = field(default_factory=dict)
+    feature_acc: dict[str, np.ndarray] = field(default_factory=dict)
+    learning_rate: float = 0.5
+    l2: float = 0.01
 
     PRIOR_BIAS = -2.2
     PRIOR_LEX = 2.6
-    MAX_EVIDENCE = 3.0
+    BIAS_KEY = "__bias__"
+    BIAS_RATE = 0.05  # the base rate moves slowly: decisions come in review order, not at random
+    FEATURE_RATE = 1.5  # words start at zero and must be able to carry a theme on their own
 
     @classmethod
     def initial(cls, themes: Iterable[Theme] = ()) -> TagModel:
@@ -257,52 +275,64 @@ class TagModel:
     def _ensure(self, code: str) -> None:
         if code not in self.bias:
             self.bias[code] = self.PRIOR_BIAS
-            self.lex_weight[code] = self.PRIOR_LEX
+            self.term_coef[code] = {}
             self.weights[code] = np.zeros(1 << FEATURE_BITS, dtype=np.float32)
             self.updates[code] = 0
+            self.accumulated[code] = {}
+            self.feature_acc[code] = np.zeros(1 << FEATURE_BITS, dtype=np.float32)
 
-    def features(self, stems: Sequence[str], words: Iterable[str]
-                 ) -> tuple[dict[str, float], np.ndarray]:
-        return self.lexicon.evidence(stems, words), hashed_features(stems)
-
-    def _logit(self, code: str, evidence: float, feats: np.ndarray) -> float:
-        z = self.bias[code] + self.lex_weight[code] * min(evidence, self.MAX_EVIDENCE)
+    def _logit(self, code: str, terms: Mapping[str, float], feats: np.ndarray) -> float:
+        coef = self.term_coef[code]
+        z = self.bias[code] + sum(coef.get(t, self.PRIOR_LEX) * w for t, w in terms.items())
         if self.updates[code] and len(feats):
             z += float(self.weights[code][feats].sum()) / math.sqrt(len(feats))
         return z
 
     def score(self, stems: Sequence[str], words: Iterable[str]) -> dict[str, float]:
         """Score in 0..1 for every code (0.5 or more: suggested)."""
-        evidence = self.lexicon.evidence(stems, words)
+        matches = self.lexicon.matches(stems, words)
         feats = hashed_features(stems) if any(self.updates.values()) else _NO_FEATURES
-        return {code: _sigmoid(self._logit(code, evidence.get(code, 0.0), feats))
+        return {code: _sigmoid(self._logit(code, matches.get(code, {}), feats))
                 for code in self.bias}
 
     def update(self, stems: Sequence[str], words: Iterable[str], code: str, label: bool) -> float:
         """One staff decision (confirmed: True, rejected: False); returns the new score."""
         self._ensure(code)
-        evidence, feats = self.features(stems, words)
-        ev = min(evidence.get(code, 0.0), self.MAX_EVIDENCE)
+        terms = self.lexicon.matches(stems, words).get(code, {})
+        feats = hashed_features(stems)
         self.updates[code] += 1
-        p = _sigmoid(self._logit(code, ev, feats))
-        g = p - (1.0 if label else 0.0)
+        g = _sigmoid(self._logit(code, terms, feats)) - (1.0 if label else 0.0)
         lr = self.learning_rate
-        self.bias[code] -= lr * g
-        self.lex_weight[code] -= lr * (g * ev + self.l2 * (self.lex_weight[code] - self.PRIOR_LEX))
+        acc = self.accumulated[code]
+        # AdaGrad: each parameter's step shrinks with the squared gradients it has seen, so
+        # early decisions teach quickly and later ones refine; L2 pulls toward the prior
+        grad = g + self.l2 * (self.bias[code] - self.PRIOR_BIAS)
+        acc[self.BIAS_KEY] = acc.get(self.BIAS_KEY, 0.0) + grad * grad
+        self.bias[code] -= self.BIAS_RATE * grad / math.sqrt(1.0 + acc[self.BIAS_KEY])
+        coef = self.term_coef[code]
+        for term, weight in terms.items():
+            a = coef.get(term, self.PRIOR_LEX)
+            grad = g * weight + self.l2 * (a - self.PRIOR_LEX)
+            acc[term] = acc.get(term, 0.0) + grad * grad
+            coef[term] = a - lr * grad / math.sqrt(1.0 + acc[term])
         if len(feats):
-            w = self.weights[code]
-            w[feats] -= np.float32(lr * g / math.sqrt(len(feats)))
-        return _sigmoid(self._logit(code, ev, feats))
+            grad_f = np.float32(g / math.sqrt(len(feats)))
+            w, acc_f = self.weights[code], self.feature_acc[code]
+            acc_f[feats] += grad_f * grad_f
+            w[feats] -= (np.float32(self.FEATURE_RATE) * grad_f
+                         / np.sqrt(np.float32(1.0) + acc_f[feats]))
+        return _sigmoid(self._logit(code, terms, feats))
 
     def to_arrays(self) -> tuple[dict, dict[str, np.ndarray]]:
-        meta = {"codes": list(self.bias), "bias": self.bias, "lex_weight": self.lex_weight,
-                "updates": self.updates, "learning_rate": self.learning_rate, "l2": self.l2}
+        meta = {"codes": list(self.bias), "bias": self.bias, "term_coef": self.term_coef,
+                "updates": self.updates, "accumulated": self.accumulated,
+                "learning_rate": self.learning_rate, "l2": self.l2}
         arrays = {}
         for i, code in enumerate(self.bias):
-            w = self.weights[code]
-            nz = np.flatnonzero(w)
+            nz = np.flatnonzero(self.feature_acc[code])
             arrays[f"tag_{i}_index"] = nz
-            arrays[f"tag_{i}_value"] = w[nz]
+            arrays[f"tag_{i}_value"] = self.weights[code][nz]
+            arrays[f"tag_{i}_acc"] = self.feature_acc[code][nz]
         return meta, arrays
 
     @classmethod
@@ -312,11 +342,16 @@ class TagModel:
                     l2=float(meta["l2"]))
         for i, code in enumerate(meta["codes"]):
             model.bias[code] = float(meta["bias"][code])
-            model.lex_weight[code] = float(meta["lex_weight"][code])
+            model.term_coef[code] = {t: float(v) for t, v in meta["term_coef"][code].items()}
             model.updates[code] = int(meta["updates"][code])
+            model.accumulated[code] = {t: float(v)
+                                       for t, v in meta["accumulated"][code].items()}
+            index = np.asarray(arrays[f"tag_{i}_index"], dtype=np.int64)
             w = np.zeros(1 << FEATURE_BITS, dtype=np.float32)
-            w[np.asarray(arrays[f"tag_{i}_index"], dtype=np.int64)] = arrays[f"tag_{i}_value"]
-            model.weights[code] = w
+            w[index] = arrays[f"tag_{i}_value"]
+            acc = np.zeros(1 << FEATURE_BITS, dtype=np.float32)
+            acc[index] = arrays[f"tag_{i}_acc"]
+            model.weights[code], model.feature_acc[code] = w, acc
         return model
 
 
