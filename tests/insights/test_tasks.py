@@ -67,3 +67,43 @@ def test_command_runs_a_full_analysis_and_new_responses(small):
         call_command("analyse_consultation")
     with pytest.raises(CommandError):
         call_command("analyse_consultation", "findes-ikke")
+
+
+@pytest.mark.django_db
+def test_export_carries_the_golden_thread(small, analyst, tmp_path):
+    import json
+
+    from samskab.insights.models import PositionKind, Proposal
+
+    consultation = small["consultation"]
+    services.consultation_analyse(consultation=consultation)
+    lobby = small["singles"][1]
+    proposal = Proposal.objects.get(response=lobby)
+    services.position_set(idea=proposal.idea, kind=PositionKind.ADOPTED,
+                          justification_da="Vi opretter registret.",
+                          commitment_ref="Forpligtelse 5", actor=analyst)
+    member = GroupMembership.objects.get(response=small["campaign"][0])
+    services.group_split_member(membership=member, actor=analyst)
+    out = io.StringIO()
+    call_command("analysis_export", consultation.slug, "--out", str(tmp_path), stdout=out)
+    assert f"{tmp_path / 'responses.jsonl'}\t14" in out.getvalue()
+
+    def read(name):
+        return [json.loads(line) for line in (tmp_path / f"{name}.jsonl").open()]
+
+    responses = {r["id"]: r for r in read("responses")}
+    ideas = {i["id"]: i for i in read("ideas")}
+    groups = read("groups")
+    row = responses[lobby.reference]
+    exported = row["proposals"][0]
+    assert (exported["start"], exported["end"]) == (proposal.start, proposal.end)
+    assert lobby.text[exported["start"]:exported["end"]] == proposal.text
+    idea = ideas[exported["idea"]]
+    assert exported["id"] in idea["members"]
+    assert idea["position"]["commitment_ref"] == "Forpligtelse 5"
+    assert {t["state"] for t in row["tags"]} == {"suggested"}
+    campaign = groups[0]
+    assert campaign["size"] == 7 and campaign["split_out"] == [small["campaign"][0].reference]
+    assert responses[small["campaign"][0].reference]["group"] is None
+    assert responses[small["campaign"][1].reference]["group"] == campaign["id"]
+    assert small["additions"][1] in campaign["additions"][small["campaign"][1].reference]
