@@ -21,8 +21,8 @@ from django.apps import apps
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 
 from samskab.consultations import redaction
 from samskab.consultations.models import (
