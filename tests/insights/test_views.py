@@ -249,3 +249,25 @@ def test_position_form_on_the_idea_page(client, analysed, users):
                              "commitment_ref": "Forpligtelse 1"})
     assert good.status_code == 302
     assert Position.objects.get(idea=idea).decided_by == users["analyst"]
+
+
+def test_published_responses_link_to_what_became_of_their_proposals(analysed, analyst):
+    from samskab.insights.selectors import public_outcomes
+
+    consultation = analysed["consultation"]
+    lobby, hidden = analysed["singles"][1], analysed["singles"][5]
+    Response.objects.filter(pk=lobby.pk).update(status="published")
+    idea = Proposal.objects.get(response=lobby).idea
+    services.position_set(idea=idea, kind=PositionKind.ADOPTED, justification_da="Ja.",
+                          commitment_ref="Forpligtelse 5", actor=analyst)
+    single = Proposal.objects.filter(response=analysed["singles"][0]).first()
+    Response.objects.filter(pk=analysed["singles"][0].pk).update(status="published")
+    services.position_set(proposal=single, kind=PositionKind.NOT_ADOPTED,
+                          justification_da="Nej.", actor=analyst)
+    outcomes = public_outcomes(consultation, [lobby.pk, hidden.pk, analysed["singles"][0].pk])
+    assert hidden.pk not in outcomes  # not published
+    [outcome] = outcomes[lobby.pk]
+    assert outcome.kind_label == "Taget med"
+    assert outcome.url.endswith(f"/det-sagde-i/#ide-{idea.pk}")
+    assert outcome.label == "Idé nr. 1 fra høringen"  # the engine's name is not published
+    assert [o.kind_label for o in outcomes[analysed["singles"][0].pk]][0] == "Ikke taget med"

@@ -221,6 +221,7 @@ class PublicIdea:
     existing_strategy: str
     public_responses: int = 0
     single: bool = False
+    anchor: str = ""
 
     @property
     def justification(self) -> str:
@@ -288,7 +289,8 @@ def public_you_said_we_did(consultation: Consultation) -> YouSaidWeDid:
             kind=r["kind"], kind_label=str(labels[r["kind"]]),
             justification_da=r["justification_da"], justification_en=r["justification_en"],
             commitment_ref=r["commitment_ref"], existing_strategy=r["existing_strategy"],
-            public_responses=public_counts.get(r["idea_id"], 0)))
+            public_responses=public_counts.get(r["idea_id"], 0),
+            anchor=f"ide-{r['idea_id']}"))
     if singles:
         single_orgs = dict(
             Response.objects.filter(pk__in=[s["proposal__response_id"] for s in singles],
@@ -304,8 +306,46 @@ def public_you_said_we_did(consultation: Consultation) -> YouSaidWeDid:
                 kind=s["kind"], kind_label=str(labels[s["kind"]]),
                 justification_da=s["justification_da"],
                 justification_en=s["justification_en"], commitment_ref=s["commitment_ref"],
-                existing_strategy=s["existing_strategy"], single=True))
+                existing_strategy=s["existing_strategy"], single=True,
+                anchor=f"forslag-{s['proposal_id']}"))
     return out
+
+
+@dataclass(frozen=True)
+class PublicOutcome:
+    """What became of a proposal of a published response: a link into the public page."""
+
+    label: str
+    kind_label: str
+    url: str
+
+
+def public_outcomes(consultation: Consultation, response_ids: list[int]
+                    ) -> dict[int, list[PublicOutcome]]:
+    """For each response the public may see, the positions its proposals met (through their
+    idea, or on the proposal alone), linked to "Det sagde I – det gør vi" — for the pages that
+    show published responses. Same public fields as the page itself."""
+    from django.urls import reverse
+
+    from samskab.consultations.models import ResponseStatus
+
+    page = public_you_said_we_did(consultation)
+    by_anchor = {item.anchor: item for item in page.items}
+    base = reverse("insights_public:you_said_we_did", args=[consultation.slug])
+    rows = (Proposal.objects.filter(response_id__in=response_ids,
+                                    response__consultation=consultation,
+                                    response__status=ResponseStatus.PUBLISHED,
+                                    response__consent_publish_response=True)
+            .values_list("response_id", "pk", "idea_id").order_by("response_id", "position"))
+    out: dict[int, list[PublicOutcome]] = defaultdict(list)
+    for response_id, proposal_id, idea_id in rows:
+        for anchor in (f"forslag-{proposal_id}", f"ide-{idea_id}" if idea_id else ""):
+            item = by_anchor.get(anchor)
+            if item is not None:
+                outcome = PublicOutcome(item.label, item.kind_label, f"{base}#{anchor}")
+                if outcome not in out[response_id]:
+                    out[response_id].append(outcome)
+    return dict(out)
 
 
 def _unnamed_label(n: int) -> str:
