@@ -127,7 +127,7 @@ def group_detail(request, pk: int):
         raise Http404 from None
     return render(request, "insights/group.html", {
         "group": group, "consultation": group.consultation,
-        "members": selectors.group_members(group),
+        "page": _page(request, selectors.group_members(group)),
         "merge_form": GroupMergeForm(targets=selectors.merge_candidates(group)),
         **_perms(request)})
 
@@ -220,12 +220,13 @@ def _idea(pk: int) -> Idea:
         raise Http404 from None
 
 
-def _idea_page(request, idea: Idea, *, position_form=None, split_form=None, merge_form=None,
-               status=200):
-    proposals = list(selectors.idea_proposals(idea))
-    for p in proposals:
+MOVE_TARGETS_SHOWN = 500
+
+
+def _idea_page(request, idea: Idea, *, position_form=None, split_form=None, status=200):
+    page = _page(request, selectors.idea_proposals(idea))
+    for p in page.object_list:
         p.who = selectors.respondent_label(p.response)
-    targets = selectors.move_targets(idea.consultation)
     position = getattr(idea, "position", None)
     if position_form is None:
         initial = ({"kind": position.kind, "justification_da": position.justification_da,
@@ -233,14 +234,15 @@ def _idea_page(request, idea: Idea, *, position_form=None, split_form=None, merg
                     "commitment_ref": position.commitment_ref,
                     "existing_strategy": position.existing_strategy} if position else None)
         position_form = PositionForm(initial=initial)
+    can_change = request.user.has_perm(CHANGE)
+    targets = (list(selectors.move_targets(idea.consultation).exclude(pk=idea.pk)
+                    [:MOVE_TARGETS_SHOWN]) if can_change else [])
     return render(request, "insights/idea.html", {
-        "idea": idea, "consultation": idea.consultation, "proposals": proposals,
-        "responses": len({p.response_id for p in proposals}), "position": position,
-        "position_form": position_form,
+        "idea": idea, "consultation": idea.consultation, "page": page, "position": position,
+        "position_form": position_form, "targets": targets,
         "rename_form": RenameForm(initial={"label": idea.label}),
         "split_form": split_form or IdeaSplitForm(proposals=Proposal.objects.filter(idea=idea)),
-        "merge_form": merge_form or IdeaMergeForm(idea=idea, targets=targets),
-        "move_form": ProposalMoveForm(targets=targets), **_perms(request)}, status=status)
+        **_perms(request)}, status=status)
 
 
 @require_GET
@@ -366,10 +368,13 @@ def proposal_position(request, pk: int):
             "justification_en": position.justification_en,
             "commitment_ref": position.commitment_ref,
             "existing_strategy": position.existing_strategy} if position else None)
+    targets = list(selectors.move_targets(proposal.response.consultation)
+                   [:MOVE_TARGETS_SHOWN])
     return render(request, "insights/proposal_position.html", {
         "proposal": proposal, "consultation": proposal.response.consultation,
         "who": selectors.respondent_label(proposal.response), "position": position,
-        "form": form}, status=400 if form.is_bound and form.errors else 200)
+        "form": form, "targets": targets},
+        status=400 if form.is_bound and form.errors else 200)
 
 
 # --- public ----------------------------------------------------------------------------------
