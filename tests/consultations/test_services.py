@@ -164,3 +164,43 @@ def test_a_consultation_is_published_before_it_opens():
 
     with pytest.raises(IntegrityError), transaction.atomic():
         ConsultationFactory(published_at=timezone.now(), opens_at=timezone.now() - timedelta(1))
+
+
+def test_files_of_a_rolled_back_response_are_swept(settings):
+    from samskab.consultations.services import attachment_files_sweep
+
+    consultation = ConsultationFactory()
+    receive(consultation, attachments=[services.IncomingFile("beholdt.txt", b"beholdt")])
+    with pytest.raises(RuntimeError), transaction.atomic():
+        receive(consultation, attachments=[services.IncomingFile("cpr.txt", b"070382-1235")])
+        raise RuntimeError("the enclosing batch failed")
+    orphans = attachment_files_sweep(older_than=timedelta(0))
+    assert [path.rsplit("/", 1)[-1] for path in orphans] == [
+        hashlib.sha256(b"070382-1235").hexdigest()]
+    attachment_files_sweep(older_than=timedelta(0), apply=True)
+    assert attachment_files_sweep(older_than=timedelta(0)) == []
+    with Attachment.objects.get().file.open("rb") as kept:
+        assert kept.read() == b"beholdt"
+
+
+def test_a_failed_receive_deletes_the_files_it_wrote(settings):
+    from pathlib import Path
+
+    from django.db import IntegrityError
+
+    consultation = ConsultationFactory(reference_prefix="F")
+    receive(consultation)
+    # A counter set back by hand makes the next reference collide inside the transaction.
+    type(consultation).objects.filter(pk=consultation.pk).update(last_reference_number=0)
+    with pytest.raises(IntegrityError):
+        receive(consultation, attachments=[services.IncomingFile("a.txt", b"personlig")])
+    assert [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()] == []
+    assert Response.objects.count() == 1
+
+
+def test_same_file_twice_is_stored_once_and_both_rows_point_to_it():
+    consultation = ConsultationFactory()
+    for _ in range(2):
+        receive(consultation, attachments=[services.IncomingFile("x.pdf", b"%PDF-1.4 same")])
+    first, second = Attachment.objects.all()
+    assert first.file.name == second.file.name

@@ -1,16 +1,18 @@
 """Consultation use cases. `response_receive` is the one door in for every channel."""
 
 import hashlib
+import time
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from pathlib import PurePath
+from datetime import datetime, timedelta
+from pathlib import Path, PurePath
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -25,6 +27,7 @@ from samskab.consultations.models import (
     Respondent,
     RespondentKind,
     Response,
+    attachment_path,
 )
 
 # Channels where the sender is present and can be told "no"; the others store late items flagged.
@@ -217,6 +220,7 @@ def response_receive(
         text=text, respondent=respondent, attachments=attachments, channel=channel
     )
 
+    written: list[str] = []
     try:
         with transaction.atomic():
             respondent_row = Respondent.objects.create(
@@ -241,15 +245,19 @@ def response_receive(
                 source=source or {},
             )
             attachment_ids = [
-                _store_attachment(response, incoming).pk for incoming in checked.attachments
+                _store_attachment(response, incoming, written).pk
+                for incoming in checked.attachments
             ]
             transaction.on_commit(
                 lambda: _after_receive(response.pk, attachment_ids, receipt_to)
             )
-    except IntegrityError:
-        # A concurrent request with the same idempotency key committed first.
-        if not idempotency_key:
+    except Exception as error:
+        # Files are written before the commit; a rollback must not leave personal data on
+        # disk. (An enclosing transaction rolled back later is covered by the file sweep.)
+        _forget_files(written)
+        if not (isinstance(error, IntegrityError) and idempotency_key):
             raise
+        # A concurrent request with the same idempotency key committed first.
         existing = Response.objects.select_related("consultation").get(
             consultation=consultation, idempotency_key=idempotency_key
         )
@@ -258,7 +266,8 @@ def response_receive(
     return _receipt(response, created=True)
 
 
-def _store_attachment(response: Response, incoming: IncomingFile) -> Attachment:
+def _store_attachment(response: Response, incoming: IncomingFile,
+                      written: list[str]) -> Attachment:
     digest = hashlib.sha256(incoming.data).hexdigest()
     attachment = Attachment(
         response=response,
@@ -267,9 +276,46 @@ def _store_attachment(response: Response, incoming: IncomingFile) -> Attachment:
         mime_type=(incoming.mime_type or "")[:120],
         size=len(incoming.data),
     )
-    attachment.file.save(digest, ContentFile(incoming.data), save=False)
+    name = attachment_path(attachment, digest)
+    if default_storage.exists(name):
+        attachment.file.name = name  # the same file came before: content-addressed, kept once
+    else:
+        attachment.file.save(digest, ContentFile(incoming.data), save=False)
+        written.append(attachment.file.name)
     attachment.save()
     return attachment
+
+
+def _forget_files(names: list[str]) -> None:
+    for name in names:
+        digest = name.rsplit("/", 1)[-1]
+        if not Attachment.objects.filter(sha256=digest).exists():
+            default_storage.delete(name)
+
+
+def attachment_files_sweep(*, older_than: timedelta = timedelta(hours=1),
+                           apply: bool = False) -> list[str]:
+    """Attachment files that no Attachment row points to (left when an enclosing transaction
+    rolled back after the file was written). Deleted only with `apply=True`; files younger
+    than `older_than` are left alone, as their transaction may still be open."""
+    root = Path(settings.MEDIA_ROOT) / "attachments"
+    if not root.exists():
+        return []
+    cutoff = time.time() - older_than.total_seconds()
+    candidates = {
+        path.name: path for path in root.glob("*/*")
+        if path.is_file() and path.stat().st_mtime < cutoff
+    }
+    known: set[str] = set()
+    names = list(candidates)
+    for start in range(0, len(names), 1000):
+        known.update(Attachment.objects.filter(sha256__in=names[start:start + 1000])
+                     .values_list("sha256", flat=True))
+    orphans = [str(candidates[name]) for name in names if name not in known]
+    if apply:
+        for path in orphans:
+            Path(path).unlink(missing_ok=True)
+    return orphans
 
 
 def _after_receive(response_id: int, attachment_ids: list[int], receipt_to: str) -> None:

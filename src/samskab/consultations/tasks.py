@@ -93,3 +93,23 @@ def mailbox_poll_schedule_after_run() -> None:
     if settings.SAMSKAB_IMAP_URL:
         when = timezone.now() + timedelta(seconds=settings.SAMSKAB_IMAP_POLL_SECONDS)
         mailbox_poll.using(run_after=when).enqueue()
+
+
+@task()
+def attachment_files_sweep_daily() -> int:
+    """Delete orphaned attachment files, then run again in a day."""
+    from samskab.consultations.services import attachment_files_sweep
+
+    try:
+        return len(attachment_files_sweep(apply=True))
+    finally:
+        attachment_files_sweep_daily.using(
+            run_after=timezone.now() + timedelta(days=1)).enqueue()
+
+
+def attachment_files_sweep_schedule() -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    path = f"{__name__}.attachment_files_sweep_daily"
+    if not DBTaskResult.objects.filter(task_path=path, status__in=["READY", "RUNNING"]).exists():
+        attachment_files_sweep_daily.enqueue()

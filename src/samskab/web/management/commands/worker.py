@@ -10,9 +10,13 @@ class Command(BaseCommand):
                             help="run all waiting tasks, then exit")
 
     def handle(self, *args, batch, **options):
-        from samskab.consultations.tasks import mailbox_poll_schedule
+        from samskab.consultations.tasks import (
+            attachment_files_sweep_schedule,
+            mailbox_poll_schedule,
+        )
 
         if not batch:
             mailbox_poll_schedule()
+            attachment_files_sweep_schedule()
         call_command("db_worker", queue_name="*", batch=batch, no_startup_delay=True,
                      reload=False, verbosity=options.get("verbosity", 1))
