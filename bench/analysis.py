@@ -6,7 +6,8 @@
 
 For each N it prints, for Samskab's grouping (slots, signatures, links, describe) and for the
 baseline (datasketch MinHash num_perm=128 over word 3-shingles shingled in Python,
-MinHashLSH threshold 0.5, union-find over the query results): wall time per stage, peak
+MinHashLSH threshold 0.5, union-find over the query results): wall time per stage (and the
+process's CPU time, which other work on a shared machine disturbs much less), peak
 memory (the process's peak resident set size, corpus included, each run in its own forked
 process) and pairwise precision and recall of the groups against the planted truth; then the
 speed ratio. First it prints tag quality (precision, recall, Brier score) on labelled
@@ -46,15 +47,15 @@ def _run_ours(records: list[dict], truth: np.ndarray, workers: int) -> dict:
 
     base = _rss_mb()
     recs = [Record(id=r["id"], text=r["text"], language=r["language"]) for r in records]
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     analyser = Analyser(stages=["groups"], workers=workers)
     result = analyser.fit(recs)
-    total = time.perf_counter() - t0
+    total, cpu = time.perf_counter() - t0, time.process_time() - c0
     steps = {k.split(".", 1)[1]: v for k, v in result.summary["seconds"].items()
              if k.startswith("groups.")}
     labels = analyser.label.copy()
     p, r = pairwise_scores(labels, truth)
-    return {"steps": steps, "total": total, "precision": p, "recall": r,
+    return {"steps": steps, "total": total, "cpu": cpu, "precision": p, "recall": r,
             "groups": result.summary["groups"], "links": analyser.link_counts,
             "peak_mb": _peak_rss_mb(), "base_mb": base}
 
@@ -63,10 +64,10 @@ def _run_full(records: list[dict]) -> dict:
     from samskab.analysis import Record, analyse
 
     recs = [Record(id=r["id"], text=r["text"]) for r in records]  # language detected
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     result = analyse(recs)
-    total = time.perf_counter() - t0
-    return {"total": total, "seconds": result.summary["seconds"],
+    total, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return {"total": total, "cpu": cpu, "seconds": result.summary["seconds"],
             "proposals": result.summary["proposals"], "ideas": result.summary["ideas"],
             "groups": result.summary["groups"], "peak_mb": _peak_rss_mb()}
 
@@ -74,6 +75,7 @@ def _run_full(records: list[dict]) -> dict:
 def _run_baseline(texts: list[str], truth: np.ndarray) -> dict:
     from datasketch import MinHash, MinHashLSH
 
+    c0 = time.process_time()
     t0 = time.perf_counter()
     shingles = []
     for t in texts:
@@ -111,7 +113,8 @@ def _run_baseline(texts: list[str], truth: np.ndarray) -> dict:
     labels = np.where(sizes[roots] >= 2, roots, -1)
     p, r = pairwise_scores(labels, truth)
     return {"steps": {"shingling": t_shingle, "minhash": t_hash, "lsh+union-find": t_lsh},
-            "total": t_shingle + t_hash + t_lsh, "precision": p, "recall": r,
+            "total": t_shingle + t_hash + t_lsh, "cpu": time.process_time() - c0,
+            "precision": p, "recall": r,
             "peak_mb": _peak_rss_mb()}
 
 
@@ -185,10 +188,10 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     sizes = [int(x) for x in args.n.split(",") if x.strip()]
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} "
-          f"(other work on the machine slows every figure)")
+          f"(other work on the machine slows wall times; CPU times are this process's own)")
     if not args.no_tags:
         tag_quality()
-    baseline_ref: tuple[int, float] | None = None
+    baseline_ref: tuple[int, float, float] | None = None
     for n in sizes:
         t0 = time.perf_counter()
         corpus = generate(n, seed=args.seed)
@@ -199,28 +202,34 @@ def main(argv: list[str] | None = None) -> int:
               f"{len(corpus.campaigns)} planted campaigns; generated in "
               f"{time.perf_counter() - t0:.1f} s)")
         ours = _in_child("ours", args.workers)
-        print(f"samskab groups : {ours['total']:.2f} s  ({_fmt_steps(ours['steps'])})")
+        print(f"samskab groups : {ours['total']:.2f} s wall, {ours['cpu']:.2f} s CPU  "
+              f"({_fmt_steps(ours['steps'])})")
         print(f"                 peak RSS {ours['peak_mb']:.0f} MB (corpus in memory: "
               f"{ours['base_mb']:.0f} MB); precision {ours['precision']:.4f}, recall "
               f"{ours['recall']:.4f}; {ours['groups']:,} groups; links {ours['links']}")
         if n <= args.baseline_max:
             base = _in_child("baseline")
-            baseline_ref = (n, base["total"])
-            print(f"datasketch     : {base['total']:.2f} s  ({_fmt_steps(base['steps'])})")
+            baseline_ref = (n, base["total"], base["cpu"])
+            print(f"datasketch     : {base['total']:.2f} s wall, {base['cpu']:.2f} s CPU  "
+                  f"({_fmt_steps(base['steps'])})")
             print(f"                 peak RSS {base['peak_mb']:.0f} MB; precision "
                   f"{base['precision']:.4f}, recall {base['recall']:.4f}")
-            print(f"speed ratio    : {base['total'] / ours['total']:.1f}× faster "
-                  f"(same data, same run)")
+            print(f"speed ratio    : {base['total'] / ours['total']:.1f}× faster in wall time, "
+                  f"{base['cpu'] / ours['cpu']:.1f}× in CPU time (same data, same run)")
         elif baseline_ref:
-            est = baseline_ref[1] * n / baseline_ref[0]
-            print(f"datasketch     : ESTIMATED {est:.0f} s (linear scaling of the "
-                  f"{baseline_ref[0]:,}-response run above; not run at this size)")
-            print(f"speed ratio    : {est / ours['total']:.1f}× faster (against the estimate)")
+            scale = n / baseline_ref[0]
+            est, est_cpu = baseline_ref[1] * scale, baseline_ref[2] * scale
+            print(f"datasketch     : ESTIMATED {est:.0f} s wall, {est_cpu:.0f} s CPU (linear "
+                  f"scaling of the {baseline_ref[0]:,}-response run above; not run at this "
+                  f"size)")
+            print(f"speed ratio    : {est / ours['total']:.1f}× faster in wall time, "
+                  f"{est_cpu / ours['cpu']:.1f}× in CPU time (against the estimate)")
         else:
             print("datasketch     : not run (use --baseline-max, or include a smaller N first)")
         if args.full and n <= 100_000:
             full = _in_child("full")
-            print(f"all stages     : {full['total']:.2f} s  ({_fmt_steps(full['seconds'])}); "
+            print(f"all stages     : {full['total']:.2f} s wall, {full['cpu']:.2f} s CPU  "
+                  f"({_fmt_steps(full['seconds'])}); "
                   f"{full['groups']:,} groups, {full['proposals']:,} proposals, "
                   f"{full['ideas']:,} ideas; peak RSS {full['peak_mb']:.0f} MB")
         sys.stdout.flush()

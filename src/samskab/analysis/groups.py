@@ -280,6 +280,15 @@ def build_template(canonical_text: str, others: list[str]) -> Template:
 
 def additions(text: str, template: Template) -> str:
     """What a member added to the template: its personal sentences, joined, or ``""``."""
+    vocab = template.vocabulary
+    unknown = 0
+    for w in _WORD.findall(_fold_text(text)):
+        if w not in vocab:
+            unknown += 1
+            if unknown >= 2:
+                break
+    else:
+        return ""  # a personal sentence needs at least two words the template lacks
     return " ".join(text[s:e] for s, e, w in sentences(text) if template.is_personal(w))
 
 

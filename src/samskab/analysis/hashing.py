@@ -570,7 +570,7 @@ def signatures(texts: list[str], slots: SlotTable | None = None, bins: int = SIG
     return sig, words
 
 
-def sample_token_hashes(texts: list[str], max_docs: int = 12_000
+def sample_token_hashes(texts: list[str], max_docs: int = 8_000
                         ) -> tuple[np.ndarray, np.ndarray]:
     """Word hashes of an evenly spaced, deterministic sample of ``texts`` (for slot learning)."""
     step = max(1, len(texts) // max_docs)

@@ -33,7 +33,7 @@ _DANISH = frozenset("æøå")
 class IdeaParams:
     threshold: float = 0.45
     top_terms: int = 3
-    max_candidates: int = 25
+    max_candidates: int = 12
     keywords: int = 5
 
 

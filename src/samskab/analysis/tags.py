@@ -153,6 +153,7 @@ class Lexicon:
     longer: list[tuple[tuple[str, ...], str, float]] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)
     _compound: dict[str, tuple[tuple[str, str, float], ...]] = field(default_factory=dict)
+    _firsts: set[str] | None = None
 
     @classmethod
     def build(cls, themes: Iterable[Theme] = ()) -> Lexicon:
@@ -198,15 +199,21 @@ class Lexicon:
             if len(w_) >= 8:
                 for t, code, w in self._compounds(w_):
                     matched[(code, t)] = w
-        for pair in set(zip(stems, stems[1:], strict=False)):
-            for code, w in self.double.get(pair, ()):
-                matched[(code, " ".join(pair))] = w
-        if self.longer:
-            joined = " " + " ".join(stems) + " "
-            for term, code, w in self.longer:
-                key = " ".join(term)
-                if " " + key + " " in joined:
-                    matched[(code, key)] = w
+        firsts = self._firsts
+        if firsts is None:
+            firsts = self._firsts = {a for a, _ in self.double} | {t[0] for t, _, _ in self.longer}
+        starts = [i for i, st in enumerate(stems) if st in firsts]
+        if starts:
+            for i in starts:
+                for code, w in self.double.get((stems[i], stems[i + 1]) if i + 1 < len(stems)
+                                               else ("", ""), ()):
+                    matched[(code, f"{stems[i]} {stems[i + 1]}")] = w
+            if self.longer:
+                joined = " " + " ".join(stems) + " "
+                for term, code, w in self.longer:
+                    key = " ".join(term)
+                    if " " + key + " " in joined:
+                        matched[(code, key)] = w
         out: dict[str, dict[str, float]] = {}
         for (code, term), w in matched.items():
             out.setdefault(code, {})[term] = w
