@@ -5,7 +5,7 @@ import sys
 import time
 
 import pytest
-from analysis_cases import FORM_LETTER, OTHERS
+from analysis_cases import FORM_LETTER, OTHERS, madlibs_text
 
 from samskab.analysis import Analyser, Record, analyse
 
@@ -99,12 +99,22 @@ def test_feedback_changes_the_suggestion_for_that_kind_of_response(campaign_reco
 
 def test_the_signature_stage_on_a_dask_cluster_matches_the_local_run(campaign_records):
     distributed = pytest.importorskip("distributed")
+    from samskab.analysis import dask_backend, hashing
+
+    # mad-libs copies make sure a real slot table travels to the workers
+    records = campaign_records + [Record(f"m{i}", madlibs_text(i)) for i in range(60)]
+    texts = [r.text for r in records]
+    slots = hashing.learn_slots(*hashing.token_hashes(texts))
+    assert slots.size > 0
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
                                   dashboard_address=None) as cluster:
-        remote = analyse(campaign_records, stages=["groups"],
-                         dask_address=cluster.scheduler_address)
-    local = analyse(campaign_records, stages=["groups"])
-    assert remote.groups == local.groups and len(local.groups) == 1
+        sig, words = dask_backend.signatures_on_dask(texts, slots, cluster.scheduler_address,
+                                                     partition=25)
+        remote = analyse(records, stages=["groups"], dask_address=cluster.scheduler_address)
+    local_sig, local_words = hashing.signatures(texts, slots)
+    assert (sig == local_sig).all() and (words == local_words).all()
+    local = analyse(records, stages=["groups"])
+    assert remote.groups == local.groups and len(local.groups) == 2
 
 
 def test_the_library_imports_nothing_from_django():
@@ -112,3 +122,20 @@ def test_the_library_imports_nothing_from_django():
             "sys.exit(1 if any(m == 'django' or m.startswith('django.') for m in sys.modules)"
             " else 0)")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_empty_and_single_inputs():
+    empty = analyse([])
+    assert empty.responses == [] and empty.groups == [] and empty.ideas == []
+    one = analyse([Record("r1", "Vi foreslår åbne data.")])
+    assert one.responses[0].group is None and len(one.responses[0].proposals) == 1
+
+
+def test_threads_give_the_same_signatures_as_one_thread():
+    from samskab.analysis import hashing
+
+    texts = [madlibs_text(i) + " " + " ".join(OTHERS[i % 4:i % 4 + 4]) for i in range(4000)]
+    assert len(hashing._sub_chunks(texts)) > 1
+    one, _ = hashing.signatures(texts)
+    two, _ = hashing.signatures(texts, workers=2)
+    assert (one == two).all()

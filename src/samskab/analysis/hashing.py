@@ -144,23 +144,23 @@ def _fold_digraphs(arr: np.ndarray, doc_starts: np.ndarray) -> tuple[np.ndarray,
 
 
 class _Powers:
-    """Cached powers of P and P^-1 modulo 2**64, grown on demand (thread-safe enough: a race
-    only recomputes the same values)."""
+    """Cached powers of P and P^-1 modulo 2**64, grown on demand. Both arrays live in one
+    tuple, swapped in one assignment, so threads always read a matching pair."""
 
     def __init__(self) -> None:
-        self.pw = np.ones(1, dtype=U64)
-        self.pinv = np.ones(1, dtype=U64)
+        self.arrays = (np.ones(1, dtype=U64), np.ones(1, dtype=U64))
 
     def get(self, n: int) -> tuple[np.ndarray, np.ndarray]:
-        if len(self.pw) < n:
-            size = max(n, 2 * len(self.pw))
+        arrays = self.arrays
+        if len(arrays[0]) < n:
+            size = max(n, 2 * len(arrays[0]))
             pw = np.full(size, _P, dtype=U64)
             pw[0] = 1
             pinv = np.full(size, _P_INV, dtype=U64)
             pinv[0] = 1
-            self.pw = np.cumprod(pw, dtype=U64)
-            self.pinv = np.cumprod(pinv, dtype=U64)
-        return self.pw, self.pinv
+            arrays = (np.cumprod(pw, dtype=U64), np.cumprod(pinv, dtype=U64))
+            self.arrays = arrays
+        return arrays
 
 
 _POWERS = _Powers()
