@@ -408,10 +408,11 @@ def _annex_pdf(data: NotatData, *, first_page: int) -> bytes:
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
-def _docx_table(document, header: list[str], rows: list[list[str]]) -> None:
-    """A bordered table with a repeated bold header row, built as one XML string: python-docx's
-    cell API is quadratic, and the annex can have 100,000 rows."""
-    from docx.oxml import parse_xml
+def _docx_table(document, header: list[str], rows: list[list[str]], tables: dict) -> None:
+    """A bordered table with a repeated bold header row. Built as one XML string and put into
+    document.xml after saving: python-docx's cell API, and even moving a parsed table into the
+    document, are quadratic, and the annex can have 100,000 rows. A marker paragraph holds the
+    table's place until then."""
 
     def cell(text: str, bold: bool = False) -> str:
         run_props = "<w:rPr><w:b/></w:rPr>" if bold else ""
@@ -420,16 +421,34 @@ def _docx_table(document, header: list[str], rows: list[list[str]]) -> None:
 
     border = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="BFBFBF"/>'
                      for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
-    parts = [f'<w:tbl xmlns:w="{_W}"><w:tblPr><w:tblW w:w="5000" w:type="pct"/>'
+    parts = ['<w:tbl><w:tblPr><w:tblW w:w="5000" w:type="pct"/>'
              f"<w:tblBorders>{border}</w:tblBorders></w:tblPr><w:tblGrid>",
              "<w:gridCol/>" * len(header), "</w:tblGrid>",
              '<w:tr><w:trPr><w:tblHeader/></w:trPr>',
              "".join(cell(h, bold=True) for h in header), "</w:tr>"]
     parts.extend("<w:tr>" + "".join(cell(value) for value in row) + "</w:tr>" for row in rows)
     parts.append("</w:tbl>")
-    table = parse_xml("".join(parts))
-    body = document.element.body
-    body.insert(len(body) - 1, table)  # before the final section properties
+    marker = f"SAMSKAB-TABLE-{len(tables)}"
+    tables[marker] = "".join(parts)
+    document.add_paragraph(marker)
+
+
+def _docx_put_tables(docx: bytes, tables: dict[str, str]) -> bytes:
+    """Replace each marker paragraph in word/document.xml by its table (see _docx_table)."""
+    import re
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(docx))
+    xml = source.read("word/document.xml").decode()
+    for marker, table in tables.items():
+        xml = re.sub(rf"<w:p>(?:(?!<w:p>).)*?{marker}.*?</w:p>", lambda _m, t=table: t, xml,
+                     count=1, flags=re.S)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = xml.encode() if item.filename == "word/document.xml" else source.read(item)
+            target.writestr(item, data)
+    return out.getvalue()
 
 
 def _docx_field(paragraph, instruction: str) -> None:
@@ -468,15 +487,16 @@ def render_docx(data: NotatData) -> bytes:
     document.add_paragraph(data.authority)
     document.add_heading("Indhold", level=1)
     _docx_field(document.add_paragraph(), 'TOC \\o "1-2" \\h \\z \\u')
-    for level, heading, paragraphs, tables in _outline(data):
+    tables: dict[str, str] = {}
+    for level, heading, paragraphs, outline_tables in _outline(data):
         document.add_heading(heading, level=level)
         for paragraph in paragraphs:
             document.add_paragraph(paragraph)
-        for header, rows in tables:
-            _docx_table(document, header, rows)
+        for header, rows in outline_tables:
+            _docx_table(document, header, rows, tables)
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return _docx_put_tables(buffer.getvalue(), tables)
 
 
 _ODT_NS = (
