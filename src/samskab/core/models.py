@@ -7,30 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from samskab.core.i18n import translated
 
 
-class GrandChallenge(models.Model):
-    """One of OGP's five grand challenges of 2012 (codes GC1…GC5)."""
-
-    code = models.CharField(_("kode"), max_length=8, unique=True)
-    title_da = models.CharField(_("titel (dansk)"), max_length=200)
-    title_en = models.CharField(_("titel (engelsk)"), max_length=200, blank=True)
-    description_da = models.TextField(_("beskrivelse (dansk)"), blank=True)
-    description_en = models.TextField(_("beskrivelse (engelsk)"), blank=True)
-    position = models.PositiveSmallIntegerField(_("rækkefølge"), default=0)
-
-    title = translated("title")
-    description = translated("description")
-
-    class Meta:
-        ordering = ["position", "code"]
-        verbose_name = _("hovedudfordring")
-        verbose_name_plural = _("hovedudfordringer")
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.title}"
-
-
-class OgpValue(models.Model):
-    """One of OGP's four values; `code` matches the analysis tag codes."""
+class TaxonomyTerm(models.Model):
+    """A fixed term of OGP's taxonomy with Danish and English title and description."""
 
     code = models.CharField(_("kode"), max_length=40, unique=True)
     title_da = models.CharField(_("titel (dansk)"), max_length=200)
@@ -43,7 +21,27 @@ class OgpValue(models.Model):
     description = translated("description")
 
     class Meta:
+        abstract = True
         ordering = ["position", "code"]
+
+
+class GrandChallenge(TaxonomyTerm):
+    """One of OGP's five grand challenges of 2012 (codes GC1…GC5)."""
+
+    code = models.CharField(_("kode"), max_length=8, unique=True)
+
+    class Meta(TaxonomyTerm.Meta):
+        verbose_name = _("hovedudfordring")
+        verbose_name_plural = _("hovedudfordringer")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class OgpValue(TaxonomyTerm):
+    """One of OGP's four values; `code` matches the analysis tag codes."""
+
+    class Meta(TaxonomyTerm.Meta):
         verbose_name = _("OGP-værdi")
         verbose_name_plural = _("OGP-værdier")
 
