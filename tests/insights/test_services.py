@@ -353,3 +353,30 @@ def test_staff_decisions_follow_the_proposals_when_engine_ids_shift(small, analy
     assert idea.label == "Lobbyregister"
     assert set(idea.proposals.values_list("pk", flat=True)) == members
     assert Position.objects.get(idea=idea).commitment_ref == "Forpligtelse 5"
+
+
+def test_new_responses_are_analysed_in_one_pass(small):
+    consultation = small["consultation"]
+    services.consultation_analyse(consultation=consultation)
+    new = [Response.objects.get(pk=receive(consultation, text=text).response_id) for text in (
+        "Goddag\n" + small["campaign_text"],
+        "Vi foreslår et offentligt lobbyregister over møder mellem lobbyister og ministre.")]
+    assert services.consultation_analyse_pending(consultation=consultation,
+                                                 enqueue=False) == 2
+    run = AnalysisRun.objects.filter(consultation=consultation).first()
+    assert run.kind == "incremental" and run.summary["responses"] == 2
+    assert run.summary["grouped"] == 1
+    assert AnalysedResponse.objects.filter(response__in=new, run=run).count() == 2
+    assert services.consultation_analyse_pending(consultation=consultation) == 0
+
+
+def test_a_state_ahead_of_the_database_leads_to_a_full_run(small):
+    consultation = small["consultation"]
+    services.consultation_analyse(consultation=consultation)
+    known = small["singles"][0]
+    AnalysedResponse.objects.filter(response=known).delete()  # as if a commit was lost
+    runs = AnalysisRun.objects.count()
+    run = services.response_analyse(response=known)
+    assert run.kind == "full"
+    assert AnalysisRun.objects.count() == runs + 1  # the incremental attempt left nothing
+    assert AnalysedResponse.objects.filter(response=known).exists()

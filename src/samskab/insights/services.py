@@ -483,40 +483,58 @@ def responses_pending(consultation: Consultation):
 
 
 def response_analyse(*, response: Response) -> AnalysisRun | None:
-    """Analyse one new response against the consultation's saved analyser state and store what
-    it gives; the state learns the response too. Idempotent: a response already analysed is
-    left alone (returns None). Without a saved state (or when the state already knows the
-    response but the database does not), a full run is made instead.
+    """Analyse one new response against the saved state (see ``responses_analyse``)."""
+    return responses_analyse(consultation=response.consultation, responses=[response])
+
+
+class _NeedsFullRun(Exception):
+    pass
+
+
+def responses_analyse(*, consultation: Consultation, responses: Sequence[Response]
+                      ) -> AnalysisRun | None:
+    """Analyse new responses against the consultation's saved analyser state, in one
+    load and one save of the state, and store what the engine gives; the state learns them.
+
+    Idempotent: responses already analysed are left alone (None when nothing is left).
+    Without a saved state, or when the state already knows a response the database does not
+    (a run that saved its state but did not commit), a full run is made instead. Holds the
+    lock on the consultation row while it works.
     """
-    consultation = response.consultation
     started = timezone.now()
-    with transaction.atomic():
-        Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
-        if AnalysedResponse.objects.filter(response=response).exists():
-            return None
-        analyser = _load_state(consultation)
-        if analyser is None:
-            full = True
-        else:
-            record, segments = _record(response, list(response.attachments.all()))
-            try:
-                ra = analyser.add(record)
-                full = False
-            except ValueError:
-                full = True
-        if not full:
-            _store_one(consultation, analyser, ra, record, segments)
+    try:
+        with transaction.atomic():
+            Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
+            done = set(AnalysedResponse.objects.filter(response__in=responses)
+                       .values_list("response_id", flat=True))
+            todo = [r for r in responses if r.pk not in done]
+            if not todo:
+                return None
+            analyser = _load_state(consultation)
+            if analyser is None:
+                raise _NeedsFullRun
             run = AnalysisRun.objects.create(
                 consultation=consultation, kind=RunKind.INCREMENTAL, started_at=started,
-                params={"response": response.reference},
-                summary={"responses": 1, "group": ra.group, "proposals": len(ra.proposals),
-                         "tags": len(ra.tags)})
-            AnalysedResponse.objects.create(response=response, run=run,
-                                            language=ra.language or "")
+                params={"responses": [r.reference for r in todo[:100]]})
+            grouped = proposals = 0
+            for response in todo:
+                record, segments = _record(response, list(response.attachments.all()))
+                try:
+                    ra = analyser.add(record)
+                except ValueError:
+                    raise _NeedsFullRun from None
+                _store_one(consultation, analyser, ra, record, segments)
+                AnalysedResponse.objects.create(response=response, run=run,
+                                                language=ra.language or "")
+                grouped += ra.group is not None
+                proposals += len(ra.proposals)
             _save_state(analyser, consultation)
+            run.summary = {"responses": len(todo), "grouped": grouped, "proposals": proposals}
             run.finished_at = timezone.now()
-            run.save(update_fields=["finished_at"])
+            run.save(update_fields=["summary", "finished_at"])
             return run
+    except _NeedsFullRun:
+        pass  # the transaction above rolled back: nothing half-stored
     return consultation_analyse(consultation=consultation)
 
 
@@ -581,17 +599,18 @@ def _store_one(consultation: Consultation, analyser: engine.Analyser,
 
 
 def consultation_analyse_pending(*, consultation: Consultation, enqueue: bool = True) -> int:
-    """Analyse the responses the engine has not seen yet, one at a time: queue a
-    ``response_analyse_task`` each (after commit), or run them here. Returns how many."""
+    """Analyse the responses the engine has not seen yet against the saved state: queue one
+    ``consultation_analyse_new_task`` (after commit), or do it here. Returns how many."""
     from samskab.insights import tasks
 
     pending = list(responses_pending(consultation).values_list("pk", flat=True))
-    if enqueue:
-        for pk in pending:
-            transaction.on_commit(lambda pk=pk: tasks.response_analyse_task.enqueue(pk))
-    else:
-        for response in Response.objects.filter(pk__in=pending).select_related("consultation"):
-            response_analyse(response=response)
+    if pending and enqueue:
+        transaction.on_commit(
+            lambda: tasks.consultation_analyse_new_task.enqueue(consultation.pk))
+    elif pending:
+        responses_analyse(consultation=consultation,
+                          responses=list(Response.objects.filter(pk__in=pending)
+                                         .order_by("received_at", "id")))
     return len(pending)
 
 

@@ -37,6 +37,18 @@ def response_analyse_task(response_id: int) -> int | None:
 
 
 @task()
+def consultation_analyse_new_task(consultation_id: int) -> int:
+    """Analyse every response not analysed yet against the saved state, in one pass."""
+    from samskab.insights.services import responses_analyse, responses_pending
+
+    consultation = Consultation.objects.get(pk=consultation_id)
+    pending = list(responses_pending(consultation))
+    if pending:
+        responses_analyse(consultation=consultation, responses=pending)
+    return len(pending)
+
+
+@task()
 def tag_feedback_task(consultation_id: int) -> int:
     """Teach the saved analyser the staff's tag decisions it has not learnt yet."""
     from samskab.insights.services import tag_feedback_apply
