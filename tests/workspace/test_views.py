@@ -56,7 +56,7 @@ def test_inbox_query_count_does_not_grow_with_rows(as_moderator, closed_consulta
     url = reverse("staff:inbox", args=[closed_consultation.slug])
     _many(closed_consultation, respond, 4)
     as_moderator.get(url)
-    with django_assert_num_queries(8) as small:
+    with django_assert_num_queries(9) as small:
         as_moderator.get(url + "?q=data&attachment=yes&kind=citizen")
     _many(closed_consultation, respond, 40, start=4)
     with django_assert_num_queries(len(small.captured_queries)):
@@ -72,6 +72,8 @@ def test_inbox_filters_search_sort_and_pages(as_moderator, closed_consultation, 
     html = as_moderator.get(url).content.decode()
     assert "61 høringssvar" in html
     assert 'aria-current="page"' in html and "side=2" in html
+    assert re.findall(r'<option value="(\w+)"', html.split('id="id_language"')[1].split(
+        "</select>")[0]) == ["da", "en"]
     assert "61 høringssvar" in as_moderator.get(url + "?status=received").content.decode()
     assert "0 høringssvar" in as_moderator.get(url + "?status=published").content.decode()
     assert "1 høringssvar" in as_moderator.get(url + "?late=yes").content.decode()
@@ -86,6 +88,8 @@ def test_inbox_filters_search_sort_and_pages(as_moderator, closed_consultation, 
     assert oldest.index("OGP-2012-0001") < oldest.index("OGP-2012-0002")
     second = as_moderator.get(url + "?sort=received&side=2").content.decode()
     assert "OGP-2012-0051" in second and "OGP-2012-0001<" not in second
+    references = re.findall(r">(OGP-2012-\d{4})</a></th>", second)
+    assert references == [f"OGP-2012-{n:04d}" for n in range(51, 62)]
     assert "sort=received&amp;side=1" in second
 
 

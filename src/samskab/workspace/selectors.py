@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -108,11 +109,25 @@ def _has_attachment(qs: QuerySet, value: str) -> QuerySet:
     return qs
 
 
-def _languages(consultation: Consultation) -> list[tuple[str, Any]]:
-    codes = (
-        Response.objects.filter(consultation=consultation).exclude(language="")
-        .order_by("language").values_list("language", flat=True).distinct()
+# The distinct languages by hopping through the (consultation_id, language) index: one index
+# seek per language instead of reading every response (a "loose index scan"; both databases).
+_LANGUAGES_SQL = """
+    WITH RECURSIVE langs(code) AS (
+        SELECT MIN(language) FROM consultations_response
+        WHERE consultation_id = %s AND language > ''
+        UNION ALL
+        SELECT (SELECT MIN(language) FROM consultations_response
+                WHERE consultation_id = %s AND language > langs.code)
+        FROM langs WHERE langs.code IS NOT NULL
     )
+    SELECT code FROM langs WHERE code IS NOT NULL
+"""
+
+
+def _languages(consultation: Consultation) -> list[tuple[str, Any]]:
+    with connection.cursor() as cursor:
+        cursor.execute(_LANGUAGES_SQL, [consultation.pk, consultation.pk])
+        codes = [row[0] for row in cursor.fetchall()]
     names = {"da": _("Dansk"), "en": _("Engelsk"), "de": _("Tysk"), "sv": _("Svensk"),
              "no": _("Norsk")}
     return [(code, names.get(code, code)) for code in codes]
@@ -158,23 +173,27 @@ INBOX_SORT_LABELS = {
 def inbox(consultation: Consultation, *, filters: dict[str, str], query: str = "",
           sort: str = "-received") -> QuerySet[Response]:
     """The consultation's responses narrowed by `filters` (name -> value, unknown names and
-    values ignored) and the full-text `query`, sorted; with what an inbox row shows."""
+    values ignored) and the full-text `query`, sorted. Page it with `inbox_rows` as loader."""
     qs = Response.objects.filter(consultation=consultation)
     for inbox_filter in INBOX_FILTERS:
         value = filters.get(inbox_filter.name, "")
         if value:
             qs = inbox_filter.apply(qs, value)
     qs = qs.filter(search.matching(query))
+    return qs.order_by(*INBOX_SORTS.get(sort, INBOX_SORTS["-received"]))
+
+
+def inbox_rows(keys: list[int]) -> QuerySet[Response]:
+    """The inbox rows for these primary keys, with what a row shows (3 queries at most)."""
     return (
-        qs.select_related("respondent")
+        Response.objects.filter(pk__in=keys)
+        .select_related("respondent")
         .only("pk", "reference", "received_at", "status", "late", "channel", "language",
-              "text", "consultation_id", "respondent__kind", "respondent__organisation",
-              "respondent__name")
+              "text", "consultation_id", "respondent__kind", "respondent__organisation")
         .prefetch_related(Prefetch(
             "attachments", queryset=Attachment.objects.only("pk", "response_id",
                                                             "original_name"),
         ))
-        .order_by(*INBOX_SORTS.get(sort, INBOX_SORTS["-received"]))
     )
 
 

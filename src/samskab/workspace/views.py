@@ -30,6 +30,7 @@ from samskab.workspace.forms import (
     RedactionDecisionForm,
 )
 from samskab.workspace.models import InvitedPartyMatch, Redaction
+from samskab.workspace.paging import DeferredJoinPaginator
 
 PAGE_SIZE = 50
 
@@ -82,7 +83,7 @@ def inbox(request, slug: str):
         query=values["q"],
         sort=values["sort"] or "-received",
     )
-    paginator = Paginator(responses, PAGE_SIZE)
+    paginator = DeferredJoinPaginator(responses, PAGE_SIZE, load=selectors.inbox_rows)
     page = paginator.get_page(request.GET.get("side"))
     query = urlencode({k: v for k, v in values.items() if v})
     return render(request, "workspace/inbox.html", {
