@@ -127,3 +127,13 @@ def test_reindex_rebuilds_a_broken_index(corpus, capsys):
     call_command("reindex")
     assert "reindexed 4 responses" in capsys.readouterr().out
     assert _found(consultation, "grunddata") == {refs["aal"]}
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_truncating_responses_empties_the_index(closed_consultation, respond):
+    respond(closed_consultation, "Et svar om havvind.")
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE consultations_response CASCADE")
+        cursor.execute("SELECT count(*) FROM workspace_searchdocument")
+        assert cursor.fetchone()[0] == 0

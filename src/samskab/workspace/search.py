@@ -75,6 +75,19 @@ SQLITE_REBUILD = [
         FROM consultations_response r""",
 ]
 
+# TRUNCATE fires no row triggers (Django's test flush truncates): empty the index with it.
+PG_TRUNCATE_INSTALL = [
+    """CREATE OR REPLACE FUNCTION workspace_searchdocument_truncate_trg()
+        RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            TRUNCATE workspace_searchdocument;
+            RETURN NULL;
+        END $$""",
+    "DROP TRIGGER IF EXISTS workspace_searchdocument_truncate ON consultations_response",
+    """CREATE TRIGGER workspace_searchdocument_truncate
+        AFTER TRUNCATE ON consultations_response
+        FOR EACH STATEMENT EXECUTE FUNCTION workspace_searchdocument_truncate_trg()""",
+]
 PG_INSTALL = [
     """CREATE TABLE IF NOT EXISTS workspace_searchdocument (
         response_id bigint PRIMARY KEY, document tsvector NOT NULL)""",
@@ -120,8 +133,11 @@ PG_INSTALL = [
     """CREATE TRIGGER workspace_searchdocument_attachment
         AFTER INSERT OR DELETE OR UPDATE OF extracted_text ON consultations_attachment
         FOR EACH ROW EXECUTE FUNCTION workspace_searchdocument_attachment_trg()""",
+    *PG_TRUNCATE_INSTALL,
 ]
 PG_UNINSTALL = [
+    "DROP TRIGGER IF EXISTS workspace_searchdocument_truncate ON consultations_response",
+    "DROP FUNCTION IF EXISTS workspace_searchdocument_truncate_trg()",
     "DROP TRIGGER IF EXISTS workspace_searchdocument_response ON consultations_response",
     "DROP TRIGGER IF EXISTS workspace_searchdocument_attachment ON consultations_attachment",
     "DROP FUNCTION IF EXISTS workspace_searchdocument_response_trg()",
@@ -155,6 +171,13 @@ def install(schema_editor) -> None:
         schema_editor.execute(sql)
     for sql in _statements(vendor, sqlite=SQLITE_REBUILD, postgresql=PG_REBUILD):
         schema_editor.execute(sql)
+
+
+def install_truncate_trigger(schema_editor) -> None:
+    """Migration 0004: PostgreSQL only (SQLite has no TRUNCATE; its DELETE fires the triggers)."""
+    if schema_editor.connection.vendor == "postgresql":
+        for sql in PG_TRUNCATE_INSTALL:
+            schema_editor.execute(sql)
 
 
 def uninstall(schema_editor) -> None:
