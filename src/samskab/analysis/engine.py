@@ -210,10 +210,16 @@ class Analyser:
             t0 = time.perf_counter()
             flat: list[Proposal] = []
             stems, forms = [], []
+            seen: dict[tuple[str, str | None], _Tokens] = {}  # repeated paragraphs: once
             for i, ps in enumerate(props):
                 whole = _Tokens([], {}, [])
                 for p in ps:
-                    tok = self._word_cache.tokens(self.texts[i], languages[i], p.start, p.end)
+                    key = (p.text, languages[i])
+                    tok = seen.get(key)
+                    if tok is None:
+                        tok = self._word_cache.tokens(p.text, languages[i])
+                        if len(seen) < 500_000:
+                            seen[key] = tok
                     flat.append(p)
                     stems.append(tok.stems)
                     forms.append(tok.forms)
@@ -254,7 +260,7 @@ class Analyser:
             if r.language:
                 out.append(r.language)
                 continue
-            head = r.text[:600]
+            head = r.text[:400]
             lang = cache.get(head)
             if lang is None:
                 lang = tx.detect_language(head)

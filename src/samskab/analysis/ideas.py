@@ -33,13 +33,13 @@ _DANISH = frozenset("æøå")
 class IdeaParams:
     threshold: float = 0.45
     top_terms: int = 3
-    max_candidates: int = 12
+    max_candidates: int = 10
     keywords: int = 5
 
 
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     common = a.keys() & b.keys()
-    return sum(a[t] * b[t] for t in common) if common else 0.0
+    return sum([a[t] * b[t] for t in common]) if common else 0.0
 
 
 @dataclass

@@ -118,7 +118,7 @@ def _stop_mask(word: str) -> int:
     return mask
 
 
-def detect_language(text: str, max_words: int = 80) -> str:
+def detect_language(text: str, max_words: int = 50) -> str:
     """``"da"``, ``"en"`` or ``"other"``.
 
     Stop-word shares over the first ``max_words`` words decide when there are enough words;
