@@ -12,13 +12,16 @@ _SALT = "samskab.receipt"
 
 
 def receipt_token(reference: str) -> str:
-    """An unguessable token for the receipt page, so references cannot be enumerated."""
-    return signing.dumps(reference, salt=_SALT, compress=True)
+    """An unguessable token for the receipt page, so references cannot be enumerated.
+
+    Deterministic (no timestamp): the same response always has the same receipt address, so
+    a double submit lands on the same page."""
+    return signing.Signer(salt=_SALT).sign(reference)
 
 
 def reference_from_token(token: str) -> str | None:
     try:
-        return signing.loads(token, salt=_SALT)
+        return signing.Signer(salt=_SALT).unsign(token)
     except signing.BadSignature:
         return None
 

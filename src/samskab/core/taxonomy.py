@@ -42,3 +42,33 @@ OGP_VALUES = [
      "Teknologi, der fremmer en af de tre andre værdier.",
      "Technology used to advance one of the other three values."),
 ]
+
+
+def install(grand_challenge_model, ogp_value_model, group_model) -> None:
+    """Create or refresh the taxonomy rows and the staff role groups. Idempotent; takes the
+    model classes so the data migration can pass its historical models."""
+    from samskab.core import roles
+
+    for position, (code, da, en, desc_da, desc_en) in enumerate(GRAND_CHALLENGES):
+        grand_challenge_model.objects.update_or_create(
+            code=code,
+            defaults={"title_da": da, "title_en": en, "description_da": desc_da,
+                      "description_en": desc_en, "position": position},
+        )
+    for position, (code, da, en, desc_da, desc_en) in enumerate(OGP_VALUES):
+        ogp_value_model.objects.update_or_create(
+            code=code,
+            defaults={"title_da": da, "title_en": en, "description_da": desc_da,
+                      "description_en": desc_en, "position": position},
+        )
+    for role in roles.STAFF_ROLES:
+        group_model.objects.get_or_create(name=role)
+
+
+def ensure() -> None:
+    """The reference data with the current models (after a flush, in a fresh database)."""
+    from django.contrib.auth.models import Group
+
+    from samskab.core.models import GrandChallenge, OgpValue
+
+    install(GrandChallenge, OgpValue, Group)

@@ -18,7 +18,7 @@ from samskab.consultations.models import (
     Response,
     Theme,
 )
-from samskab.core import roles
+from samskab.core import roles, taxonomy
 from samskab.core.models import GrandChallenge, OgpValue
 from samskab.demo import content
 from samskab.demo.responses import CLOSES, CPH, OPENS, demo_responses
@@ -147,6 +147,7 @@ def _staff_login() -> tuple[str, str]:
 
 def demo_load() -> DemoSummary:
     """Install or refresh the demo. Idempotent: a second run creates no new responses."""
+    taxonomy.ensure()
     with transaction.atomic():
         ogp = _ogp_2012()
         _open_now()
