@@ -234,6 +234,10 @@ T = {
     "Forslaget er afvist.": "The proposal has been rejected.",
     "Brevet er registreret som %(reference)s.": "The letter has been registered as %(reference)s.",
     "Medarbejdere": "Staff",
+    "Svaret står kun i bilagene.": "The response is in its attachments only.",
+    "Hvor": "Where",
+    "Svaret": "The response",
+    "bilag": "attachment",
 }
 
 P = {

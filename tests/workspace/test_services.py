@@ -333,3 +333,59 @@ def test_analyst_may_not_register_letters(analyst, closed_consultation):
     with pytest.raises(PermissionDenied):
         services.letter_register(actor=analyst, consultation=closed_consultation,
                                  scan_name="brev.png", scan_data=_png(), kind="citizen")
+
+
+# --- Attachments' extracted text -------------------------------------------------------------
+
+def _with_scan(consultation, respond, extracted, text="Se det vedhæftede brev."):
+    from samskab.consultations.services import IncomingFile
+
+    response = respond(consultation, text,
+                       attachments=[IncomingFile("brev.txt", b"x", "text/plain")])
+    response.attachments.update(extracted_text=extracted)
+    return response
+
+
+def test_attachment_text_is_scanned_and_published_masked(moderator, closed_consultation,
+                                                          respond):
+    response = _with_scan(closed_consultation, respond,
+                          "Kære ministerium. CPR 010203-1234, mail karen@mail.example.")
+    created = services.redaction_propose(actor=moderator, response=response)
+    assert {(r.kind, r.attachment_id is not None) for r in created} == {
+        ("cpr", True), ("email", True)}
+    _decide_all(moderator, response)
+    version = services.response_publish(actor=moderator, response=response)
+    assert version.text == (
+        "Se det vedhæftede brev.\n\n[Bilag 1]\n"
+        "Kære ministerium. CPR [CPR-nr. fjernet], mail [e-mail fjernet]."
+    )
+
+
+def test_letter_without_typed_text_publishes_its_ocr_text(moderator, closed_consultation,
+                                                          respond):
+    response = _with_scan(closed_consultation, respond, "Vi ønsker åbne data.", text="")
+    version = services.response_publish(actor=moderator, response=response)
+    assert version.text == "[Bilag 1]\nVi ønsker åbne data."
+
+
+def test_redactions_of_re_extracted_text_are_replaced(moderator, closed_consultation, respond):
+    response = _with_scan(closed_consultation, respond, "Skriv til a@b.dk.")
+    services.redaction_propose(actor=moderator, response=response)
+    old = Redaction.objects.get(response=response)
+    response.attachments.update(extracted_text="Nyt udtræk: skriv til ny@b.dk i dag.")
+    with pytest.raises(services.WorkspaceError):
+        services.response_publish(actor=moderator, response=response)  # new, undecided
+    fresh = Redaction.objects.get(response=response)
+    assert fresh.pk != old.pk and fresh.found_text == "ny@b.dk"
+    event = AuditEvent.objects.filter(action="redaction.propose").order_by("id").last()
+    assert event.before["removed_stale"][0]["start"] == old.start
+
+
+def test_manual_redaction_reaches_attachments(moderator, closed_consultation, respond):
+    response = _with_scan(closed_consultation, respond, "Naboen Ib på Ågade 3.",
+                          text="Om naboen på Ågade 3.")
+    created = services.redaction_add(actor=moderator, response=response, phrase="Ågade 3",
+                                     reason="Adresse")
+    assert sorted(r.attachment_id is not None for r in created) == [False, True]
+    version = services.response_publish(actor=moderator, response=response)
+    assert "Ågade 3" not in version.text

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from samskab.consultations.models import InvitedParty, Response
+from samskab.consultations.models import Attachment, InvitedParty, Response
 
 
 class RedactionKind(models.TextChoices):
@@ -36,15 +36,22 @@ REDACTION_MASKS = {
 
 
 class Redaction(models.Model):
-    """One span of a response's original text proposed for masking, and the decision on it.
+    """One span of a response's original text, or of one attachment's extracted text, proposed
+    for masking, and the decision on it.
 
-    `start`/`end` are character offsets into `Response.text`, which never changes after receipt.
+    `start`/`end` are character offsets into `Response.text` (which never changes after
+    receipt) or, with `attachment`, into that attachment's `extracted_text`; `found_text` is
+    what was there, so a span gone stale (text extracted again) is recognised.
     CPR numbers are accepted automatically and cannot be rejected.
     """
 
     response = models.ForeignKey(
         Response, on_delete=models.CASCADE, related_name="redactions",
         verbose_name=_("høringssvar"),
+    )
+    attachment = models.ForeignKey(
+        Attachment, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="redactions", verbose_name=_("bilag"),
     )
     kind = models.CharField(_("type"), max_length=10, choices=RedactionKind.choices)
     start = models.PositiveIntegerField(_("start"))
@@ -64,10 +71,16 @@ class Redaction(models.Model):
     decided_at = models.DateTimeField(_("afgjort"), null=True, blank=True)
 
     class Meta:
-        ordering = ["response", "start", "id"]
+        ordering = ["response", "attachment", "start", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["response", "start", "end"], name="redaction_unique_span",
+                fields=["response", "start", "end"], condition=models.Q(attachment=None),
+                name="redaction_unique_text_span",
+            ),
+            models.UniqueConstraint(
+                fields=["attachment", "start", "end"],
+                condition=models.Q(attachment__isnull=False),
+                name="redaction_unique_attachment_span",
             ),
             models.CheckConstraint(
                 condition=models.Q(end__gt=models.F("start")), name="redaction_nonempty_span",

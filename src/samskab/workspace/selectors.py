@@ -209,8 +209,9 @@ def response_detail(reference: str) -> Response:
         )
         .prefetch_related(
             "attachments",
-            Prefetch("redactions", queryset=Redaction.objects.select_related("decided_by")
-                     .order_by("start", "id")),
+            Prefetch("redactions", queryset=Redaction.objects.select_related(
+                "decided_by", "attachment").defer("attachment__extracted_text")
+                .order_by("attachment", "start", "id")),
             Prefetch("party_matches", queryset=InvitedPartyMatch.objects.select_related("party")),
         )
         .get(reference=reference)

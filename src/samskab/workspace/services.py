@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samskab.consultations import services as consultation_services
 from samskab.consultations.models import (
+    Attachment,
     Channel,
     Consultation,
     InvitedParty,
@@ -68,53 +69,90 @@ def _lock(response: Response) -> Response:
 
 # --- Redaction --------------------------------------------------------------------------------
 
+# Heading of an attachment's text in the published version (the public page is Danish-first).
+ATTACHMENT_HEADING = "[Bilag %(n)s]"
+
+
 def _redaction_state(redaction: Redaction) -> dict[str, Any]:
-    return {"kind": redaction.kind, "start": redaction.start, "end": redaction.end,
-            "state": redaction.state, "reason": redaction.reason}
+    return {"kind": redaction.kind, "attachment": redaction.attachment_id,
+            "start": redaction.start, "end": redaction.end, "state": redaction.state,
+            "reason": redaction.reason}
 
 
-def _scan(response: Response) -> list[Redaction]:
-    """Store a Redaction for every span found that has none yet. CPR numbers are accepted at
-    once (they are never published); the rest are proposals. Idempotent."""
+def _sources(response: Response) -> list[tuple[Attachment | None, str]]:
+    """What is published: the response's text, then each attachment's extracted text."""
+    attachments = [a for a in response.attachments.order_by("id") if a.extracted_text]
+    return [(None, response.text), *[(a, a.extracted_text) for a in attachments]]
+
+
+def _source_text(redaction: Redaction, sources: list[tuple[Attachment | None, str]]) -> str:
+    for attachment, text in sources:
+        if (attachment.pk if attachment else None) == redaction.attachment_id:
+            return text
+    return ""
+
+
+def _covered(existing: list[Redaction], attachment: Attachment | None, start: int, end: int
+             ) -> bool:
+    key = attachment.pk if attachment else None
+    return any(r.attachment_id == key and start < r.end and r.start < end for r in existing)
+
+
+def _scan(response: Response) -> tuple[list[Redaction], list[Redaction]]:
+    """Store a Redaction for every span found that has none yet, in the text and in every
+    attachment's extracted text. CPR numbers are accepted at once (they are never published);
+    the rest are proposals. Redactions whose text is no longer where they point (an attachment
+    extracted again) are removed first. Idempotent. Returns (created, removed)."""
     respondent = response.respondent
     name_consented = (
         response.consent_publish_name and respondent.kind == RespondentKind.CITIZEN
     )
-    spans = finder.find_redactions(
-        response.text, respondent_name=respondent.name, name_consented=name_consented,
-    )
-    existing = list(response.redactions.all())
+    sources = _sources(response)
+    existing, stale = [], []
+    for redaction in response.redactions.all():
+        text = _source_text(redaction, sources)
+        if text[redaction.start:redaction.end][:300] == redaction.found_text:
+            existing.append(redaction)
+        else:
+            stale.append(redaction)
+    if stale:
+        Redaction.objects.filter(pk__in=[r.pk for r in stale]).delete()
     now = timezone.now()
     created = []
-    for span in spans:
-        if any(span.start < r.end and r.start < span.end for r in existing):
-            continue
-        cpr = span.kind == RedactionKind.CPR
-        redaction = Redaction(
-            response=response, kind=span.kind, start=span.start, end=span.end,
-            found_text=span.text[:300],
-            state=RedactionState.ACCEPTED if cpr else RedactionState.PROPOSED,
-            automatic=cpr,
-            reason=str(_("CPR-numre offentliggøres aldrig.")) if cpr else "",
-            decided_at=now if cpr else None,
+    for attachment, text in sources:
+        spans = finder.find_redactions(
+            text, respondent_name=respondent.name, name_consented=name_consented,
         )
-        existing.append(redaction)
-        created.append(redaction)
+        for span in spans:
+            if _covered(existing, attachment, span.start, span.end):
+                continue
+            cpr = span.kind == RedactionKind.CPR
+            redaction = Redaction(
+                response=response, attachment=attachment, kind=span.kind, start=span.start,
+                end=span.end, found_text=span.text[:300],
+                state=RedactionState.ACCEPTED if cpr else RedactionState.PROPOSED,
+                automatic=cpr,
+                reason=str(_("CPR-numre offentliggøres aldrig.")) if cpr else "",
+                decided_at=now if cpr else None,
+            )
+            existing.append(redaction)
+            created.append(redaction)
     Redaction.objects.bulk_create(created)
-    return created
+    return created, stale
 
 
 @transaction.atomic
 def redaction_propose(*, actor: Any, response: Response) -> list[Redaction]:
-    """Find personal data in the response's text and store proposals for masking.
-
-    Idempotent: spans already proposed or decided are left as they are. Returns the new ones."""
+    """Find personal data in the response's text and its attachments' extracted text, and
+    store proposals for masking. Idempotent: spans already proposed or decided are left as
+    they are. Returns the new ones."""
     _require(actor, "workspace.moderate_response", response)
     response = _lock(response)
-    created = _scan(response)
-    if created:
+    created, stale = _scan(response)
+    if created or stale:
         audit_record(
             actor=actor, action="redaction.propose", obj=response,
+            before={"removed_stale": [_redaction_state(r) for r in stale]} if stale else None,
             after={"proposed": [_redaction_state(r) for r in created]},
         )
     return created
@@ -154,7 +192,8 @@ def redaction_reject(*, actor: Any, redaction: Redaction, reason: str = "") -> R
 
 @transaction.atomic
 def redaction_add(*, actor: Any, response: Response, phrase: str, reason: str) -> list[Redaction]:
-    """Mask every occurrence of `phrase` (exact, case-sensitive) that no redaction covers yet.
+    """Mask every occurrence of `phrase` (exact, case-sensitive), in the text and the
+    attachments' extracted text, that no redaction covers yet.
 
     For what the finders miss: a neighbour's name, an address, a health detail."""
     _require(actor, "workspace.moderate_response", response)
@@ -165,18 +204,20 @@ def redaction_add(*, actor: Any, response: Response, phrase: str, reason: str) -
     existing = list(response.redactions.all())
     now = timezone.now()
     created = []
-    start = response.text.find(phrase)
-    while start >= 0:
-        end = start + len(phrase)
-        if not any(start < r.end and r.start < end for r in existing):
-            redaction = Redaction(
-                response=response, kind=RedactionKind.MANUAL, start=start, end=end,
-                found_text=phrase[:300], state=RedactionState.ACCEPTED, reason=reason.strip(),
-                decided_by=actor, decided_at=now,
-            )
-            existing.append(redaction)
-            created.append(redaction)
-        start = response.text.find(phrase, end)
+    for attachment, text in _sources(response):
+        start = text.find(phrase)
+        while start >= 0:
+            end = start + len(phrase)
+            if not _covered(existing, attachment, start, end):
+                redaction = Redaction(
+                    response=response, attachment=attachment, kind=RedactionKind.MANUAL,
+                    start=start, end=end, found_text=phrase[:300],
+                    state=RedactionState.ACCEPTED, reason=reason.strip(), decided_by=actor,
+                    decided_at=now,
+                )
+                existing.append(redaction)
+                created.append(redaction)
+            start = text.find(phrase, end)
     if not created:
         raise WorkspaceError(
             "phrase_not_found", _("Teksten findes ikke (umaskeret) i høringssvaret."),
@@ -190,11 +231,22 @@ def redaction_add(*, actor: Any, response: Response, phrase: str, reason: str) -
 
 
 def published_text(response: Response, redactions: Iterable[Redaction]) -> str:
-    """The response's text with every accepted redaction replaced by its mask."""
-    return finder.apply_masks(response.text, [
-        (r.start, r.end, REDACTION_MASKS[RedactionKind(r.kind)])
-        for r in redactions if r.state == RedactionState.ACCEPTED
-    ])
+    """The response's text, then each attachment's extracted text under »[Bilag n]«, with
+    every accepted redaction replaced by its mask."""
+    accepted = [r for r in redactions if r.state == RedactionState.ACCEPTED]
+    parts = []
+    for number, (attachment, text) in enumerate(_sources(response)):
+        key = attachment.pk if attachment else None
+        masked = finder.apply_masks(text, [
+            (r.start, r.end, REDACTION_MASKS[RedactionKind(r.kind)])
+            for r in accepted if r.attachment_id == key
+        ])
+        if attachment is None:
+            if masked:
+                parts.append(masked)
+        else:
+            parts.append(f"{ATTACHMENT_HEADING % {'n': number}}\n{masked}")
+    return "\n\n".join(parts)
 
 
 # --- Moderation and publication ---------------------------------------------------------------
@@ -276,13 +328,22 @@ def _publish(*, actor: Any, response: Response, now: datetime) -> PublishedVersi
 
 
 def _scan_needed(response: Response, redactions: list[Redaction]) -> bool:
-    """True when the finders see a CPR number no accepted redaction covers (a safety net)."""
-    for span in finder.find_redactions(response.text):
-        if span.kind == RedactionKind.CPR and not any(
-            r.state == RedactionState.ACCEPTED and r.start <= span.start and span.end <= r.end
-            for r in redactions
-        ):
+    """True when the finders see a CPR number no accepted redaction covers, or a redaction
+    no longer points at its text (a safety net for changes since the scan)."""
+    sources = _sources(response)
+    for redaction in redactions:
+        text = _source_text(redaction, sources)
+        if text[redaction.start:redaction.end][:300] != redaction.found_text:
             return True
+    for attachment, text in sources:
+        key = attachment.pk if attachment else None
+        for span in finder.find_redactions(text):
+            if span.kind == RedactionKind.CPR and not any(
+                r.attachment_id == key and r.state == RedactionState.ACCEPTED
+                and r.start <= span.start and span.end <= r.end
+                for r in redactions
+            ):
+                return True
     return False
 
 
