@@ -139,3 +139,14 @@ def test_threads_give_the_same_signatures_as_one_thread():
     one, _ = hashing.signatures(texts)
     two, _ = hashing.signatures(texts, workers=2)
     assert (one == two).all()
+
+
+def test_review_queue_offers_the_least_certain_suggestions_first(campaign_records):
+    analyser = Analyser(stages=["tags"])
+    result = analyser.fit(campaign_records)
+    queue = analyser.review_queue(result.responses, limit=5)
+    assert len(queue) == 5
+    distances = [abs(score - 0.5) for _, _, score in queue]
+    assert distances == sorted(distances)
+    everything = [abs(t.score - 0.5) for r in result.responses for t in r.tags]
+    assert distances[0] == min(everything)

@@ -22,7 +22,7 @@ from . import hashing
 from . import proposals as pr
 from . import text as tx
 from .ideas import IdeaIndex, IdeaParams
-from .tags import TagModel, Theme
+from .tags import TagModel, Theme, review_order
 from .types import (
     STAGES,
     AnalysisResult,
@@ -453,6 +453,13 @@ class Analyser:
         lang = language or tx.detect_language(text[:600])
         tok = self._word_cache.tokens(text, lang)
         return self.tag_model.update(tok.stems, tok.long_words, code, accepted)
+
+    def review_queue(self, responses: Iterable[ResponseAnalysis], limit: int | None = None
+                     ) -> list[tuple[str, str, float]]:
+        """Tag suggestions ``(response id, code, score)`` to show staff, least certain first
+        (see :func:`samskab.analysis.tags.review_order`)."""
+        queue = review_order((r.id, t.code, t.score) for r in responses for t in r.tags)
+        return queue[:limit] if limit is not None else queue
 
     # --- summary ------------------------------------------------------------------------
     def _summary(self, responses: list[ResponseAnalysis], seconds: dict[str, float]) -> dict:

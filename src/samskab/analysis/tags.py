@@ -232,7 +232,9 @@ _NO_FEATURES = np.zeros(0, dtype=np.int64)
 
 
 def hashed_features(stems: Iterable[str]) -> np.ndarray:
-    """Sorted unique feature indices of the stems (unigrams), for the learnt part."""
+    """Sorted unique feature indices of the stems, for the learnt part. (Character 4-grams of
+    long stems were tried for compounds: on the benchmark's labelled sentences they cost
+    precision after learning, 0.85 → 0.80, so compounds are left to the lexicon matcher.)"""
     idx = {_feature(s) for s in stems}
     return np.fromiter(sorted(idx), dtype=np.int64, count=len(idx))
 
