@@ -23,7 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -196,7 +196,8 @@ def _store_groups(consultation: Consultation, groups: Sequence[engine.Group]) ->
                 to_update.append(mem)
     ResponseGroup.objects.bulk_update(changed_groups, ["engine_key", "template", "label",
                                                        "canonical"], batch_size=BATCH)
-    GroupMembership.objects.bulk_create(to_create, batch_size=BATCH)
+    _fast_insert(GroupMembership, ["response", "group", "additions", "state"],
+                 [(m.response_id, m.group_id, m.additions, m.state) for m in to_create])
     GroupMembership.objects.bulk_update(to_update, ["group", "additions"], batch_size=BATCH)
     stale = [m.pk for r, m in memberships.items()
              if r not in seen and not m.is_staff_decision and m.pk]
@@ -318,28 +319,37 @@ def _store_ideas_and_proposals(consultation: Consultation, result: engine.Analys
         ideas[i.pk] = i
     placed = {key: _final(i, ideas) for key, i in assigned.items()}
 
-    by_engine_id: dict[str, Proposal] = {}
-    to_create, to_update = [], []
+    key_of: dict[str, tuple] = {}
+    to_create: list[tuple] = []
+    to_update: list[Proposal] = []
+    moves: dict[int | None, list[int]] = defaultdict(list)
     for key, p, text, k in located:
         rid, attachment_id, start, end = key
         idea = placed.get(p.idea) if p.idea else None
+        idea_id = idea.pk if idea else None
         row = existing.get(key)
         if row is None:
-            row = Proposal(response_id=rid, attachment_id=attachment_id, start=start,
-                           end=end, text=text, position=k, engine_key=p.id, idea=idea)
-            to_create.append(row)
+            to_create.append((rid, attachment_id, start, end, text, k, p.id, idea_id))
         else:
-            idea_id = row.idea_id if row.idea_by_id is not None else (
-                idea.pk if idea else None)
-            if (row.text, row.position, row.engine_key, row.idea_id) != (
-                    text, k, p.id, idea_id):
+            if (row.text, row.position, row.engine_key) != (text, k, p.id):
                 row.text, row.position, row.engine_key = text, k, p.id
-                row.idea_id = idea_id
                 to_update.append(row)
-        by_engine_id[p.id] = row
-    Proposal.objects.bulk_create(to_create, batch_size=BATCH)
-    Proposal.objects.bulk_update(to_update, ["text", "position", "engine_key", "idea"],
+            if row.idea_by_id is None and row.idea_id != idea_id:
+                moves[idea_id].append(row.pk)
+        key_of[p.id] = key
+    _fast_insert(Proposal, ["response", "attachment", "start", "end", "text", "position",
+                            "engine_key", "idea"], to_create)
+    Proposal.objects.bulk_update(to_update, ["text", "position", "engine_key"],
                                  batch_size=BATCH)
+    for idea_id in sorted(moves, key=lambda i: (i is None, i or 0)):
+        pks = moves[idea_id]
+        for i in range(0, len(pks), BATCH):
+            Proposal.objects.filter(pk__in=pks[i:i + BATCH]).update(idea_id=idea_id)
+    if to_create:
+        existing = {(p.response_id, p.attachment_id, p.start, p.end): p for p in
+                    Proposal.objects.filter(response__consultation=consultation)
+                    .only("pk", "response_id", "attachment_id", "start", "end", "idea_by_id")}
+    by_engine_id = {pid: existing[key] for pid, key in key_of.items()}
     gone = [p.pk for key, p in existing.items() if key not in seen and p.idea_by_id is None]
     positioned = set(Position.objects.filter(proposal_id__in=gone)
                      .values_list("proposal_id", flat=True))
@@ -372,33 +382,59 @@ def _segment_text(segments: Sequence[_Segment], record_text: str, attachment_id:
     return record_text[seg.start + start:seg.start + end]
 
 
+def _fast_insert(model, fields: Sequence[str], rows: Sequence[tuple]) -> None:
+    """Insert plain rows with the DB-API's executemany. For hundreds of thousands of rows the
+    ORM's per-value SQL compilation costs many times what the database does; these models'
+    other columns are nullable. Identifiers come from the model, values are parameters."""
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(model._meta.get_field(f).column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), BATCH * 5):
+            cursor.executemany(sql, rows[i:i + BATCH * 5])
+
+
+def _delete_pks(model, pks: Sequence[int]) -> None:
+    for i in range(0, len(pks), BATCH):
+        model.objects.filter(pk__in=pks[i:i + BATCH]).delete()
+
+
 def _store_tags(consultation: Consultation, result: engine.AnalysisResult,
                 only_responses: set[int] | None = None) -> None:
+    """Undecided suggestions are engine output: changed or vanished ones are replaced.
+    Decided ones keep their state; only their current score is refreshed."""
     qs = TagSuggestion.objects.filter(response__consultation=consultation)
     if only_responses is not None:
         qs = qs.filter(response_id__in=only_responses)
-    existing = {(s.response_id, s.code): s for s in
-                qs.only("pk", "response_id", "code", "score", "state")}
+    existing = {(rid, code): (pk, score, state) for pk, rid, code, score, state in
+                qs.values_list("pk", "response_id", "code", "score", "state")}
     seen = set()
-    to_create, to_update = [], []
+    to_insert, to_delete, decided = [], [], []
     for ra in result.responses:
         rid = int(ra.id)
         for t in ra.tags:
             key = (rid, t.code)
+            if key in seen:
+                continue
             seen.add(key)
             score = min(1.0, max(0.0, float(t.score)))
             row = existing.get(key)
             if row is None:
-                to_create.append(TagSuggestion(response_id=rid, code=t.code, score=score))
-            elif row.score != score:
-                row.score = score
-                to_update.append(row)
-    TagSuggestion.objects.bulk_create(to_create, batch_size=BATCH)
-    TagSuggestion.objects.bulk_update(to_update, ["score"], batch_size=BATCH)
-    gone = [s.pk for key, s in existing.items()
-            if key not in seen and s.state == TagState.SUGGESTED]
-    for i in range(0, len(gone), BATCH):
-        TagSuggestion.objects.filter(pk__in=gone[i:i + BATCH]).delete()
+                to_insert.append((rid, t.code, score, TagState.SUGGESTED, False))
+            elif row[1] != score:
+                if row[2] == TagState.SUGGESTED:
+                    to_delete.append(row[0])
+                    to_insert.append((rid, t.code, score, TagState.SUGGESTED, False))
+                else:
+                    decided.append(TagSuggestion(pk=row[0], score=score))
+    to_delete += [pk for key, (pk, _score, state) in existing.items()
+                  if key not in seen and state == TagState.SUGGESTED]
+    _delete_pks(TagSuggestion, to_delete)
+    _fast_insert(TagSuggestion, ["response", "code", "score", "state", "fed_back"], to_insert)
+    TagSuggestion.objects.bulk_update(decided, ["score"], batch_size=BATCH)
 
 
 def _save_state(analyser: engine.Analyser, consultation: Consultation) -> None:
@@ -466,9 +502,8 @@ def consultation_analyse(*, consultation: Consultation, actor: Any | None = None
             summary=result.summary,
         )
         AnalysedResponse.objects.filter(response__consultation=consultation).delete()
-        AnalysedResponse.objects.bulk_create(
-            [AnalysedResponse(response_id=int(ra.id), run=run, language=ra.language or "")
-             for ra in result.responses], batch_size=BATCH)
+        _fast_insert(AnalysedResponse, ["response", "run", "language"],
+                     [(int(ra.id), run.pk, ra.language or "") for ra in result.responses])
         _save_state(analyser, consultation)
         run.summary = {**result.summary, "total_seconds": round(time.perf_counter() - t0, 3)}
         run.finished_at = timezone.now()
