@@ -221,15 +221,12 @@ T = {
     "Høringssvaret er offentliggjort.": "The response has been published.",
     "Høringssvaret er tilbageholdt.": "The response has been withheld.",
     "Høringssvaret er afvist.": "The response has been rejected.",
-    "%(n)s nye forslag til maskering.": "%(n)s new proposed redactions.",
     "Teksten maskeres.": "The text will be masked.",
     "Maskeres.": "Will be masked.",
     "Maskeres ikke.": "Will not be masked.",
     "Høringsparten er tilføjet.": "The invited party has been added.",
     "Høringsparten er rettet.": "The invited party has been updated.",
     "Høringsparten er fjernet fra listen.": "The invited party has been removed from the list.",
-    "%(n)s nye forslag til svar fra høringsparter.":
-        "%(n)s new proposed replies from invited parties.",
     "Svaret er knyttet til høringsparten.": "The response is linked to the invited party.",
     "Forslaget er afvist.": "The proposal has been rejected.",
     "Brevet er registreret som %(reference)s.": "The letter has been registered as %(reference)s.",
@@ -241,6 +238,12 @@ T = {
 }
 
 P = {
+    ("%(n)s nyt forslag til maskering.", "%(n)s nye forslag til maskering."):
+        ("%(n)s new proposed redaction.", "%(n)s new proposed redactions."),
+    ("%(n)s nyt forslag til svar fra høringsparter.",
+     "%(n)s nye forslag til svar fra høringsparter."):
+        ("%(n)s new proposed reply from invited parties.",
+         "%(n)s new proposed replies from invited parties."),
     ("%(n)s indgående element kunne ikke knyttes til en høring.",
      "%(n)s indgående elementer kunne ikke knyttes til en høring."):
         ("%(n)s inbound item could not be assigned to a consultation.",

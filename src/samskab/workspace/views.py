@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from samskab.consultations.models import Attachment, Consultation, InvitedParty, Response
@@ -182,7 +183,9 @@ def response_reject(request, reference: str):
 def redaction_propose(request, reference: str):
     response = _response(reference)
     created = services.redaction_propose(actor=request.user, response=response)
-    messages.info(request, _("%(n)s nye forslag til maskering.") % {"n": len(created)})
+    messages.info(request, ngettext("%(n)s nyt forslag til maskering.",
+                                    "%(n)s nye forslag til maskering.", len(created))
+                  % {"n": len(created)})
     return redirect(_detail_url(response) + "#maskering")
 
 
@@ -296,7 +299,9 @@ def invited_party_remove(request, pk: int):
 def invited_party_match_propose(request, slug: str):
     consultation = _consultation(slug)
     count = services.invited_party_match_propose(actor=request.user, consultation=consultation)
-    messages.info(request, _("%(n)s nye forslag til svar fra høringsparter.") % {"n": count})
+    messages.info(request, ngettext("%(n)s nyt forslag til svar fra høringsparter.",
+                                    "%(n)s nye forslag til svar fra høringsparter.", count)
+                  % {"n": count})
     return redirect(_parties_url(consultation))
 
 
