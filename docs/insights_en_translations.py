@@ -242,4 +242,6 @@ T = {
     'Et forslag': 'A proposal',
     'Flyt til en anden idé': 'Move to another idea',
     'Bruges, når forslaget skal have sit eget svar, uafhængigt af idéen.': 'Used when the proposal needs its own answer, apart from the idea.',
+    'Svaret er bekræftet som medlem af gruppen.': 'The response has been confirmed as a member of the group.',
+    'Sæt tilbage i gruppen': 'Put back in the group',
 }

@@ -380,3 +380,16 @@ def test_a_state_ahead_of_the_database_leads_to_a_full_run(small):
     assert run.kind == "full"
     assert AnalysisRun.objects.count() == runs + 1  # the incremental attempt left nothing
     assert AnalysedResponse.objects.filter(response=known).exists()
+
+
+def test_a_split_member_can_be_confirmed_back(small, analyst):
+    services.consultation_analyse(consultation=small["consultation"])
+    member = GroupMembership.objects.get(response=small["campaign"][2])
+    services.group_split_member(membership=member, actor=analyst)
+    member = services.group_confirm_member(membership=member, actor=analyst)
+    assert member.state == MembershipState.CONFIRMED and member.confirmed_by == analyst
+    assert member.group.size == 8
+    assert [e.action for e in AuditEvent.objects.for_object(member).order_by("id")] == [
+        "group.split_member", "group.confirm_member"]
+    services.consultation_analyse(consultation=small["consultation"])
+    assert GroupMembership.objects.get(pk=member.pk).state == MembershipState.CONFIRMED

@@ -40,6 +40,7 @@ MATRIX = {
     "group": ("get", "group", ANALYSIS),
     "group_merge": ("get", "group", CHANGE),
     "group_split": ("post", "membership", CHANGE),
+    "group_confirm": ("post", "membership", CHANGE),
     "tag_decide": ("post", "tag", CHANGE),
     "idea": ("get", "idea", IDEAS),
     "idea_rename": ("post", "idea", CHANGE),

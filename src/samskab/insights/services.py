@@ -736,6 +736,26 @@ def group_split_member(*, membership: GroupMembership, actor: Any) -> GroupMembe
     return row
 
 
+def group_confirm_member(*, membership: GroupMembership, actor: Any) -> GroupMembership:
+    """Confirm that a response belongs in its group (also to undo a split): later runs keep
+    it there."""
+    with transaction.atomic():
+        row = GroupMembership.objects.select_for_update().select_related(
+            "group", "response").get(pk=membership.pk)
+        if row.state == MembershipState.CONFIRMED:
+            return row
+        before = {"state": row.state, "group": row.group_id}
+        row.state = MembershipState.CONFIRMED
+        row.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+        row.decided_at = timezone.now()
+        row.save(update_fields=["state", "decided_by", "decided_at"])
+        audit_record(actor=actor, action="group.confirm_member", obj=row, before=before,
+                     after={"state": row.state, "group": row.group_id,
+                            "response": row.response.reference})
+        group_sizes_refresh(consultation=row.group.consultation, groups=[row.group])
+    return row
+
+
 @dataclass
 class GroupMergePlan:
     """What ``group_merge`` does (or would do): members moved, sizes before and after."""

@@ -17,6 +17,7 @@ urlpatterns = [
     path("grupper/<int:pk>/", views.group_detail, name="group"),
     path("grupper/<int:pk>/flet/", views.group_merge, name="group_merge"),
     path("medlemmer/<int:pk>/udskil/", views.group_split, name="group_split"),
+    path("medlemmer/<int:pk>/bekraeft/", views.group_confirm, name="group_confirm"),
     path("emner/<int:pk>/beslut/", views.tag_decide, name="tag_decide"),
     path("ideer/<int:pk>/", views.idea_detail, name="idea"),
     path("ideer/<int:pk>/omdoeb/", views.idea_rename, name="idea_rename"),

@@ -141,6 +141,15 @@ def group_split(request, pk: int):
     return redirect("insights:group", pk=membership.group_id)
 
 
+@require_POST
+@staff_view(CHANGE)
+def group_confirm(request, pk: int):
+    membership = get_object_or_404(GroupMembership.objects.select_related("group"), pk=pk)
+    services.group_confirm_member(membership=membership, actor=request.user)
+    messages.success(request, _("Svaret er bekræftet som medlem af gruppen."))
+    return redirect("insights:group", pk=membership.group_id)
+
+
 @require_http_methods(["GET", "POST"])
 @staff_view(CHANGE)
 def group_merge(request, pk: int):
