@@ -504,6 +504,7 @@ class Analyser:
                         "template": g.template.text,
                         "sentence_keys": sorted(list(k) for k in g.template.sentence_keys),
                         "vocabulary": sorted(g.template.vocabulary),
+                        "sentence_norms": sorted(g.template.sentence_norms),
                         "additions": {str(k): v for k, v in g.additions.items()}}
                        for g in self.groups],
             "speller": self.speller.to_json(),
@@ -537,7 +538,8 @@ class Analyser:
         for g in state["groups"]:
             template = gr.Template(text=g["template"],
                                    sentence_keys={tuple(k) for k in g["sentence_keys"]},
-                                   vocabulary=set(g["vocabulary"]))
+                                   vocabulary=set(g["vocabulary"]),
+                                   sentence_norms=set(g["sentence_norms"]))
             a.groups.append(_GroupState(id=g["id"], members=list(g["members"]),
                                         canonical=int(g["canonical"]), template=template,
                                         additions={int(k): v for k, v in

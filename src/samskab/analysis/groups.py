@@ -21,7 +21,7 @@ Pipeline (all numpy, see :mod:`samskab.analysis.hashing` for the signatures):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -222,6 +222,7 @@ class Template:
     text: str
     sentence_keys: set[tuple[str, ...]]
     vocabulary: set[str]
+    sentence_norms: set[str] = field(default_factory=set)  # lower case, spaces collapsed
 
     def is_personal(self, words: tuple[str, ...], min_words: int = 4) -> bool:
         """True when a sentence of a member is its own: long enough to be content (not a
@@ -275,21 +276,31 @@ def build_template(canonical_text: str, others: list[str]) -> Template:
     vocab: set[str] = set()
     for _, _, key in kept:
         vocab.update(key)
-    return Template(text=text, sentence_keys={k for _, _, k in kept}, vocabulary=vocab)
+    return Template(text=text, sentence_keys={k for _, _, k in kept}, vocabulary=vocab,
+                    sentence_norms={_norm(canonical_text[s:e]) for s, e, _ in kept})
+
+
+def _norm(sentence: str) -> str:
+    return " ".join(sentence.lower().split())
 
 
 def additions(text: str, template: Template) -> str:
-    """What a member added to the template: its personal sentences, joined, or ``""``."""
-    vocab = template.vocabulary
-    unknown = 0
-    for w in _WORD.findall(_fold_text(text)):
-        if w not in vocab:
-            unknown += 1
-            if unknown >= 2:
-                break
-    else:
-        return ""  # a personal sentence needs at least two words the template lacks
-    return " ".join(text[s:e] for s, e, w in sentences(text) if template.is_personal(w))
+    """What a member added to the template: its personal sentences, joined, or ``""``.
+
+    Sentences found verbatim in the template (the usual case) are passed over with string
+    operations alone; only the others are split into words and compared.
+    """
+    norms = template.sentence_norms
+    out = []
+    for m in _SENTENCE.finditer(text):
+        raw = m.group()
+        norm = " ".join(raw.lower().split())
+        if norm in norms or norm.count(" ") < 3:  # in the template, or too short to be content
+            continue
+        words = tuple(_WORD.findall(_fold_text(raw)))
+        if template.is_personal(words):
+            out.append(raw.strip())
+    return " ".join(out)
 
 
 def medoid(sig: np.ndarray, members: np.ndarray, sample: int = 64) -> int:
