@@ -150,3 +150,14 @@ def test_review_queue_offers_the_least_certain_suggestions_first(campaign_record
     assert distances == sorted(distances)
     everything = [abs(t.score - 0.5) for r in result.responses for t in r.tags]
     assert distances[0] == min(everything)
+
+
+def test_adding_a_response_gives_what_a_batch_would_give_it(campaign_records):
+    analyser = Analyser()
+    batch = analyser.fit(campaign_records[:-1])
+    del batch
+    added = analyser.add(campaign_records[-1])
+    again = analyse(campaign_records).responses[-1]
+    assert added.tags == again.tags
+    assert [(p.start, p.end) for p in added.proposals] == [(p.start, p.end)
+                                                           for p in again.proposals]

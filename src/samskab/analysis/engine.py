@@ -422,17 +422,20 @@ class Analyser:
             self.words = np.concatenate([self.words, words])
             self.label = np.append(self.label, -1)
             result.group = self._group_add(i)
+        whole: _Tokens | None = None
         if "proposals" in self.stages:
             for k, s in enumerate(pr.split(record.text)):
                 p = Proposal(f"{record.id}:p{k + 1}", record.id, s.start, s.end,
                              record.text[s.start:s.end])
                 if "ideas" in self.stages:
-                    tok = self._word_cache.tokens(record.text, lang, s.start, s.end)
+                    tok = self._word_cache.tokens(p.text, lang)
                     idea = self.ideas.assign(p.id, tok.stems, tok.forms)
                     p.idea = _idea_id(idea) if idea >= 0 else None
+                    whole = whole or _Tokens([], {}, [])
+                    whole.extend(tok)  # tags read the proposals, as in a batch
                 result.proposals.append(p)
         if "tags" in self.stages:
-            result.tags = self._tags(self._word_cache.tokens(record.text, lang))
+            result.tags = self._tags(whole or self._word_cache.tokens(record.text, lang))
         return result
 
     def group(self, group_id: str) -> Group | None:
