@@ -487,12 +487,21 @@ def consultation_analyse(*, consultation: Consultation, actor: Any | None = None
     for s in decided:
         if s.response_id in inputs.texts:
             analyser.feedback(inputs.texts[s.response_id], s.code, s.state == TagState.CONFIRMED)
+    prepared = time.perf_counter()
     result = analyser.fit(inputs.records)
+    fitted = time.perf_counter()
+    store: dict[str, float] = {}
     with transaction.atomic():
         Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
+        t = time.perf_counter()
         _store_groups(consultation, result.groups)
+        store["groups"] = time.perf_counter() - t
+        t = time.perf_counter()
         idea_map = _store_ideas_and_proposals(consultation, result, inputs)
+        store["ideas_and_proposals"] = time.perf_counter() - t
+        t = time.perf_counter()
         _store_tags(consultation, result)
+        store["tags"] = time.perf_counter() - t
         TagSuggestion.objects.filter(pk__in=[s.pk for s in decided]).update(fed_back=True)
         run = AnalysisRun.objects.create(
             consultation=consultation, kind=RunKind.FULL, started_at=started,
@@ -504,8 +513,14 @@ def consultation_analyse(*, consultation: Consultation, actor: Any | None = None
         AnalysedResponse.objects.filter(response__consultation=consultation).delete()
         _fast_insert(AnalysedResponse, ["response", "run", "language"],
                      [(int(ra.id), run.pk, ra.language or "") for ra in result.responses])
+        t = time.perf_counter()
         _save_state(analyser, consultation)
-        run.summary = {**result.summary, "total_seconds": round(time.perf_counter() - t0, 3)}
+        store["state"] = time.perf_counter() - t
+        run.summary = {**result.summary,
+                       "read_seconds": round(prepared - t0, 3),
+                       "engine_seconds": round(fitted - prepared, 3),
+                       "store_seconds": {k: round(v, 3) for k, v in store.items()},
+                       "total_seconds": round(time.perf_counter() - t0, 3)}
         run.finished_at = timezone.now()
         run.save(update_fields=["summary", "finished_at"])
     return run
