@@ -578,13 +578,17 @@ def responses_analyse(*, consultation: Consultation, responses: Sequence[Respons
                 consultation=consultation, kind=RunKind.INCREMENTAL, started_at=started,
                 params={"responses": [r.reference for r in todo[:100]]})
             grouped = proposals = 0
+            full_run = (AnalysisRun.objects.filter(consultation=consultation,
+                                                   kind=RunKind.FULL, finished_at__isnull=False)
+                        .order_by("-started_at", "-id").first())
+            idea_map = dict(full_run.params.get("idea_map", {})) if full_run else {}
             for response in todo:
                 record, segments = _record(response, list(response.attachments.all()))
                 try:
                     ra = analyser.add(record)
                 except ValueError:
                     raise _NeedsFullRun from None
-                _store_one(consultation, analyser, ra, record, segments)
+                _store_one(consultation, analyser, ra, record, segments, full_run, idea_map)
                 AnalysedResponse.objects.create(response=response, run=run,
                                                 language=ra.language or "")
                 grouped += ra.group is not None
@@ -601,13 +605,11 @@ def responses_analyse(*, consultation: Consultation, responses: Sequence[Respons
 
 def _store_one(consultation: Consultation, analyser: engine.Analyser,
                ra: engine.ResponseAnalysis, record: engine.Record,
-               segments: Sequence[_Segment]) -> None:
+               segments: Sequence[_Segment], full_run: AnalysisRun | None,
+               idea_map: dict[str, int]) -> None:
+    """Store what the engine said about one new response. ``idea_map`` (engine idea id →
+    stored idea, as the last full run matched them) learns new ideas, kept on ``full_run``."""
     rid = int(ra.id)
-    # Engine idea ids of the saved state → stored ideas, as the last full run matched them.
-    full_run = (AnalysisRun.objects.filter(consultation=consultation, kind=RunKind.FULL,
-                                           finished_at__isnull=False)
-                .order_by("-started_at", "-id").first())
-    idea_map: dict[str, int] = dict(full_run.params.get("idea_map", {})) if full_run else {}
     if ra.group:
         eg = analyser.group(ra.group)
         group = (ResponseGroup.objects.filter(consultation=consultation, engine_key=eg.id)
