@@ -4,6 +4,7 @@ publish it after the deadline, and find it on the public page."""
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from playwright.sync_api import expect
 
 from browser.conftest import browser, page  # noqa: F401 - Chromium fixtures, shared
 from factories import ConsultationFactory, receive
@@ -42,8 +43,14 @@ def test_moderator_redacts_and_publishes_a_response(live_server, page):  # noqa:
     page.get_by_role("link", name="Åben forvaltning 2012").click()
     page.get_by_label("Søg i svar og bilag").fill("forslag")
     page.get_by_role("button", name="Søg", exact=True).click()
-    assert page.locator("#inbox-count").inner_text().strip() == "1 høringssvar"
-    assert page.get_by_role("link", name=other.reference).count() == 0
+    # htmx swaps the results in place and puts the search in the address bar.
+    expect(page.locator("#inbox-count")).to_have_text("1 høringssvar")
+    page.wait_for_url("**/svar/?q=forslag*")
+    expect(page.get_by_role("link", name=other.reference)).to_have_count(0)
+    page.get_by_label("Kanal").select_option("web")
+    expect(page.locator("#inbox-count")).to_have_text("0 høringssvar")
+    page.get_by_label("Kanal").select_option("email")
+    expect(page.locator("#inbox-count")).to_have_text("1 høringssvar")
     page.get_by_role("link", name=receipt.reference).click()
     page.wait_for_url(f"**/medarbejder/svar/{receipt.reference}/")
 
