@@ -19,7 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -243,6 +243,15 @@ def idea_counts_refresh(*, consultation: Consultation,
         i.proposal_count, i.response_count = counts.get(i.pk, (0, 0))
 
 
+class _Row(NamedTuple):
+    pk: int
+    text: str
+    position: int
+    engine_key: str
+    idea_id: int | None
+    idea_by_id: int | None
+
+
 def _store_ideas_and_proposals(consultation: Consultation, result: engine.AnalysisResult,
                                inputs: _Input) -> dict[str, int]:
     """Store proposals and ideas; returns the engine idea id → Idea pk map of this run.
@@ -253,10 +262,11 @@ def _store_ideas_and_proposals(consultation: Consultation, result: engine.Analys
     merge thus stays with the proposals it was about."""
     ideas = {i.pk: i for i in Idea.objects.filter(consultation=consultation)}
     merge_targets = {i.merged_into_id for i in ideas.values() if i.merged_into_id}
-    existing = {(p.response_id, p.attachment_id, p.start, p.end): p for p in
+    existing = {(rid, aid, start, end): _Row(pk, text, position, key, idea_id, idea_by_id)
+                for pk, rid, aid, start, end, text, position, key, idea_id, idea_by_id in
                 Proposal.objects.filter(response__consultation=consultation)
-                .only("pk", "response_id", "attachment_id", "start", "end", "text", "position",
-                      "engine_key", "idea_id", "idea_by_id")}
+                .values_list("pk", "response_id", "attachment_id", "start", "end", "text",
+                             "position", "engine_key", "idea_id", "idea_by_id")}
     located: list[tuple[tuple, engine.Proposal, str, int]] = []
     votes: dict[str, Counter] = defaultdict(Counter)
     sizes: Counter = Counter()
@@ -317,7 +327,7 @@ def _store_ideas_and_proposals(consultation: Consultation, result: engine.Analys
 
     key_of: dict[str, tuple] = {}
     to_create: list[tuple] = []
-    to_update: list[Proposal] = []
+    to_update: list[tuple] = []
     moves: dict[int | None, list[int]] = defaultdict(list)
     for key, p, text, k in located:
         rid, attachment_id, start, end = key
@@ -328,15 +338,13 @@ def _store_ideas_and_proposals(consultation: Consultation, result: engine.Analys
             to_create.append((rid, attachment_id, start, end, text, k, p.id, idea_id))
         else:
             if (row.text, row.position, row.engine_key) != (text, k, p.id):
-                row.text, row.position, row.engine_key = text, k, p.id
-                to_update.append(row)
+                to_update.append((text, k, p.id, row.pk))
             if row.idea_by_id is None and row.idea_id != idea_id:
                 moves[idea_id].append(row.pk)
         key_of[p.id] = key
     _fast_insert(Proposal, ["response", "attachment", "start", "end", "text", "position",
                             "engine_key", "idea"], to_create)
-    Proposal.objects.bulk_update(to_update, ["text", "position", "engine_key"],
-                                 batch_size=BATCH)
+    _fast_update(Proposal, ["text", "position", "engine_key"], to_update)
     for idea_id in sorted(moves, key=lambda i: (i is None, i or 0)):
         pks = moves[idea_id]
         for i in range(0, len(pks), BATCH):
