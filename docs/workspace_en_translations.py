@@ -233,6 +233,8 @@ T = {
     "Medarbejdere": "Staff",
     "Svaret står kun i bilagene.": "The response is in its attachments only.",
     "Hvor": "Where",
+    "Teksten i bilagene er ikke udtrukket endnu; prøv igen om lidt.":
+        "The attachments' text has not been extracted yet; try again shortly.",
     "Svaret": "The response",
     "bilag": "attachment",
 }

@@ -342,7 +342,7 @@ def _with_scan(consultation, respond, extracted, text="Se det vedhæftede brev."
 
     response = respond(consultation, text,
                        attachments=[IncomingFile("brev.txt", b"x", "text/plain")])
-    response.attachments.update(extracted_text=extracted)
+    response.attachments.update(extracted_text=extracted, extraction_status="ok")
     return response
 
 
@@ -389,3 +389,16 @@ def test_manual_redaction_reaches_attachments(moderator, closed_consultation, re
     assert sorted(r.attachment_id is not None for r in created) == [False, True]
     version = services.response_publish(actor=moderator, response=response)
     assert "Ågade 3" not in version.text
+
+
+def test_publish_waits_for_text_extraction(moderator, closed_consultation, respond):
+    from samskab.consultations.services import IncomingFile
+
+    response = respond(closed_consultation, "",
+                       attachments=[IncomingFile("brev.pdf", b"%PDF-1.4", "application/pdf")])
+    with pytest.raises(services.WorkspaceError) as error:
+        services.response_publish(actor=moderator, response=response)
+    assert error.value.code == "extraction_pending"
+    response.attachments.update(extraction_status="ocr", extracted_text="Brevets tekst.")
+    assert services.response_publish(actor=moderator, response=response).text == (
+        "[Bilag 1]\nBrevets tekst.")

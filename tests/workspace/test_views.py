@@ -131,6 +131,7 @@ def test_detail_shows_history(as_moderator, moderator, closed_consultation, resp
     services.redaction_accept(actor=moderator, redaction=Redaction.objects.get())
     services.response_withhold(actor=moderator, response=response, reason="Afventer")
     html = as_moderator.get(reverse("staff:response", args=[response.reference])).content.decode()
+    assert "Skriv til <mark>a@b.dk</mark>." in html  # the proposal in its context
     for action in ("redaction.propose", "redaction.accept", "response.withhold"):
         assert action in html
     assert "Afventer" in html

@@ -24,6 +24,7 @@ from samskab.consultations.models import (
     Attachment,
     Channel,
     Consultation,
+    ExtractionStatus,
     InvitedParty,
     RespondentKind,
     Response,
@@ -270,9 +271,10 @@ def response_publish(*, actor: Any, response: Response, now: datetime | None = N
     """Publish the response's text with its accepted redactions masked.
 
     Refuses when the respondent asked not to be published, before the consultation's deadline,
-    for a rejected response, and while any proposal for masking is undecided. First scans the
-    text (`redaction_propose`, its own transaction, so its proposals stay when publication is
-    refused), so CPR numbers are masked even if nobody asked for proposals.
+    for a rejected response, while an attachment's text is still being extracted, and while
+    any proposal for masking is undecided. First scans the text (`redaction_propose`, its own
+    transaction, so its proposals stay when publication is refused), so CPR numbers are masked
+    even if nobody asked for proposals. `now` is for tests; it defaults to the time now.
     The original text stays internal; the published text is stored in PublishedVersion.
     """
     _require(actor, "workspace.moderate_response", response)
@@ -294,6 +296,11 @@ def _check_publishable(response: Response, *, now: datetime) -> None:
     if response.status == ResponseStatus.REJECTED:
         raise WorkspaceError(
             "rejected", _("Et afvist høringssvar kan ikke offentliggøres."),
+        )
+    if response.attachments.filter(extraction_status=ExtractionStatus.PENDING).exists():
+        raise WorkspaceError(
+            "extraction_pending",
+            _("Teksten i bilagene er ikke udtrukket endnu; prøv igen om lidt."),
         )
 
 

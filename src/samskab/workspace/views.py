@@ -105,6 +105,7 @@ def response_detail(request, reference: str):
         "moderation": selectors.moderation_of(response),
         "history": selectors.response_history(response),
         "undecided": selectors.undecided_redactions(response),
+        "redaction_rows": selectors.redaction_rows(response),
         "can_moderate": request.user.has_perm("workspace.moderate_response", response),
         "can_see_private": request.user.has_perm("workspace.view_respondent_private", response),
         "past_deadline": response.consultation.closes_at <= timezone.now(),
