@@ -492,12 +492,13 @@ def generate(n: int, seed: int = 2012) -> Corpus:
     def add_campaign(kind: str, size: int, make, codes=()) -> None:
         cid = len(campaigns)
         campaigns.append({"id": cid, "kind": kind, "size": size})
+        shared_codes = frozenset(codes or CAMPAIGN_CODES.get(kind, ()))
         for _ in range(size):
             text, lang = make()
             texts.append(text)
             langs.append(lang)
             labels.append(cid)
-            tags.append(frozenset(codes or CAMPAIGN_CODES.get(kind, ())))
+            tags.append(shared_codes)
 
     if n >= 50:
         add_campaign("form-letter", int(n * 0.12),
@@ -521,12 +522,14 @@ def generate(n: int, seed: int = 2012) -> Corpus:
         exact = rng.random() < 0.4
         add_campaign("exact" if exact else "small", max(2, size),
                      lambda b=base, la=lang, e=exact: (b if e else _mutate(b, rng), la), codes)
+    interned: dict[frozenset[str], frozenset[str]] = {}  # a few hundred distinct code sets
     while len(texts) < n:
         text, lang, codes = _background(rng, da_pool, en_pool)
         texts.append(text)
         langs.append(lang)
         labels.append(-1)
-        tags.append(codes)
+        tags.append(interned.setdefault(codes, codes))
+    del da_pool, en_pool
     texts, langs, labels, tags = texts[:n], langs[:n], labels[:n], tags[:n]
     order = np.random.default_rng(seed).permutation(len(texts))
     kinds = ["citizen"] * 6 + ["ngo", "business", "authority_municipality", "research"]

@@ -96,3 +96,15 @@ def test_containment_accepts_a_letter_inside_a_longer_copy_and_nothing_looser():
     ok = gr.accept(np.array([0.42, 0.42, 0.30]), np.array([100, 40, 100]),
                    np.array([230, 200, 230]))
     assert ok.tolist() == [True, False, False]
+
+
+def test_a_mad_libs_template_keeps_its_sentences_and_copies_add_nothing():
+    records = [Record(f"m{i}", madlibs_text(i)) for i in range(60)]
+    records.append(Record("m-extra", madlibs_text(99) + " Min mor på 87 år har ventet et "
+                          "halvt år på aktindsigt i sin egen plejesag."))
+    group = analyse(records, stages=["groups"]).groups[0]
+    assert group.size == 61
+    assert "ministerbetjeningsreglen" in group.template
+    assert "magthaverne" in group.template
+    assert list(group.additions) == ["m-extra"]
+    assert "plejesag" in group.additions["m-extra"]
