@@ -172,3 +172,10 @@ def test_errors_are_tied_to_their_fields(client):
     html = _post(client, ConsultationFactory(), email="nope").content.decode()
     assert 'aria-describedby="id_email_error id_email_hint"' in html
     assert 'aria-invalid="true"' in html
+
+
+def test_closed_consultation_links_to_its_results(client):
+    consultation = ConsultationFactory(closed=True)
+    html = client.get(reverse("consultations:detail", args=[consultation.slug])).content.decode()
+    assert f"/hoeringer/{consultation.slug}/offentlige-svar/" in html
+    assert f"/hoeringer/{consultation.slug}/det-sagde-i/" in html
