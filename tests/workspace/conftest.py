@@ -20,7 +20,8 @@ def make_user(role: str, username: str | None = None):
         is_superuser=role == "superuser", is_staff=role == "superuser",
     )
     if role in roles.STAFF_ROLES:
-        user.groups.add(Group.objects.get(name=role))
+        # get_or_create: a transactional test before this one may have flushed the groups.
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
     return user
 
 

@@ -121,8 +121,11 @@ def test_detail_query_count_is_bounded(as_moderator, closed_consultation, respon
     response = respond(closed_consultation, "Ring 12 34 56 78 eller skriv a@b.dk.",
                        attachments=[IncomingFile("a.txt", b"x", "text/plain"),
                                     IncomingFile("b.txt", b"y", "text/plain")])
-    with django_assert_max_num_queries(14):
-        as_moderator.get(reverse("staff:response", args=[response.reference]))
+    url = reverse("staff:response", args=[response.reference])
+    with django_assert_max_num_queries(30):  # the first visit stores the proposals
+        as_moderator.get(url)
+    with django_assert_max_num_queries(15):
+        as_moderator.get(url)
 
 
 def test_detail_shows_history(as_moderator, moderator, closed_consultation, respond):

@@ -99,11 +99,13 @@ def _covered(existing: list[Redaction], attachment: Attachment | None, start: in
     return any(r.attachment_id == key and start < r.end and r.start < end for r in existing)
 
 
-def _scan(response: Response) -> tuple[list[Redaction], list[Redaction]]:
-    """Store a Redaction for every span found that has none yet, in the text and in every
-    attachment's extracted text. CPR numbers are accepted at once (they are never published);
-    the rest are proposals. Redactions whose text is no longer where they point (an attachment
-    extracted again) are removed first. Idempotent. Returns (created, removed)."""
+def _plan(response: Response) -> tuple[list[Redaction], list[Redaction]]:
+    """What a scan would change, without changing it: (new redactions, unsaved; stale ones).
+
+    New: a Redaction for every span found that none covers yet, in the text and in every
+    attachment's extracted text; CPR numbers accepted at once (they are never published), the
+    rest proposals. Stale: redactions whose text is no longer where they point (an attachment
+    extracted again)."""
     respondent = response.respondent
     name_consented = (
         response.consent_publish_name and respondent.kind == RespondentKind.CITIZEN
@@ -116,8 +118,6 @@ def _scan(response: Response) -> tuple[list[Redaction], list[Redaction]]:
             existing.append(redaction)
         else:
             stale.append(redaction)
-    if stale:
-        Redaction.objects.filter(pk__in=[r.pk for r in stale]).delete()
     now = timezone.now()
     created = []
     for attachment, text in sources:
@@ -138,18 +138,32 @@ def _scan(response: Response) -> tuple[list[Redaction], list[Redaction]]:
             )
             existing.append(redaction)
             created.append(redaction)
-    Redaction.objects.bulk_create(created)
     return created, stale
 
 
-@transaction.atomic
+def redaction_scan_due(*, response: Response) -> bool:
+    """True when `redaction_propose` would add or replace something (a read, no change)."""
+    created, stale = _plan(response)
+    return bool(created or stale)
+
+
 def redaction_propose(*, actor: Any, response: Response) -> list[Redaction]:
     """Find personal data in the response's text and its attachments' extracted text, and
     store proposals for masking. Idempotent: spans already proposed or decided are left as
-    they are. Returns the new ones."""
+    they are, and when nothing is new no transaction is opened. Returns the new ones."""
     _require(actor, "workspace.moderate_response", response)
+    if not redaction_scan_due(response=response):
+        return []
+    return _propose(actor=actor, response=response)
+
+
+@transaction.atomic
+def _propose(*, actor: Any, response: Response) -> list[Redaction]:
     response = _lock(response)
-    created, stale = _scan(response)
+    created, stale = _plan(response)
+    if stale:
+        Redaction.objects.filter(pk__in=[r.pk for r in stale]).delete()
+    Redaction.objects.bulk_create(created)
     if created or stale:
         audit_record(
             actor=actor, action="redaction.propose", obj=response,

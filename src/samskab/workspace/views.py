@@ -98,6 +98,12 @@ def inbox(request, slug: str):
 @staff_view("workspace.view_workspace")
 def response_detail(request, reference: str):
     response = _response(reference)
+    if (request.user.has_perm("workspace.moderate_response", response)
+            and services.redaction_scan_due(response=response)):
+        # Proposals are made when a moderator first opens the response (and again once an
+        # attachment's text has arrived), so the page always shows what is to be decided.
+        services.redaction_propose(actor=request.user, response=response)
+        response = _response(reference)
     return render(request, "workspace/response.html", {
         "response": response,
         "consultation": response.consultation,
