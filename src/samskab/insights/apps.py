@@ -6,3 +6,8 @@ class InsightsConfig(AppConfig):
     name = "samskab.insights"
     label = "insights"
     verbose_name = _("Analyse og begrundet svar")
+
+    def ready(self) -> None:
+        from samskab.insights import panels
+
+        panels.register()

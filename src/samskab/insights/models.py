@@ -283,6 +283,12 @@ class TagSuggestion(models.Model):
     def suggested(self) -> bool:
         return self.score >= 0.5
 
+    @property
+    def label(self) -> str:
+        from samskab.insights.tags import tag_label
+
+        return tag_label(self.code)
+
 
 class PositionKind(models.TextChoices):
     ADOPTED = "adopted", _("Taget med")
