@@ -272,3 +272,20 @@ def test_published_responses_link_to_what_became_of_their_proposals(analysed, an
     assert outcome.url.endswith(f"/det-sagde-i/#ide-{idea.pk}")
     assert outcome.label == "Idé nr. 1 fra høringen"  # the engine's name is not published
     assert [o.kind_label for o in outcomes[analysed["singles"][0].pk]][0] == "Ikke taget med"
+
+
+def test_tag_quality_counts_precision_and_recall_of_decided_tags(analysed, analyst):
+    from samskab.insights.selectors import tag_quality
+
+    consultation = analysed["consultation"]
+    high = list(TagSuggestion.objects.filter(response__consultation=consultation,
+                                             score__gte=0.5).order_by("pk")[:3])
+    low = TagSuggestion.objects.filter(response__consultation=consultation,
+                                       score__lt=0.5).order_by("pk").first()
+    for s, confirmed in zip([*high, low], [True, True, False, True], strict=True):
+        services.tag_decide(suggestion=s, confirmed=confirmed, actor=analyst)
+    q = tag_quality(consultation)
+    assert (q.decided, q.confirmed, q.rejected) == (4, 3, 1)
+    assert (q.micro.predicted, q.micro.true_positives, q.micro.support) == (3, 2, 3)
+    assert q.micro.precision == pytest.approx(2 / 3)
+    assert q.micro.recall == pytest.approx(2 / 3)

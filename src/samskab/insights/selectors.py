@@ -126,9 +126,13 @@ def review_queue(consultation: Consultation, *, code: str = "") -> QuerySet[TagS
     return qs
 
 
-def tag_codes(consultation: Consultation) -> list[str]:
-    return list(TagSuggestion.objects.filter(response__consultation=consultation)
-                .values_list("code", flat=True).distinct().order_by("code"))
+def tag_codes(consultation: Consultation) -> list[tuple[str, str]]:
+    """The codes the consultation's suggestions use, with their names."""
+    from samskab.insights.tags import tag_label
+
+    codes = (TagSuggestion.objects.filter(response__consultation=consultation)
+             .values_list("code", flat=True).distinct().order_by("code"))
+    return [(code, tag_label(code)) for code in codes]
 
 
 @dataclass
@@ -164,8 +168,13 @@ def tag_quality(consultation: Consultation) -> TagQuality:
             rejected += 1
     ids = sorted(scores)
     result = engine.evaluate([scores[i] for i in ids], [labels[i] for i in ids])
+    from samskab.insights.tags import tag_label
+
     micro = result.pop("micro")
-    return TagQuality(rows=[result[c] for c in sorted(result)], micro=micro,
+    rows = [{"label": tag_label(c), "support": r.support, "predicted": r.predicted,
+             "true_positives": r.true_positives, "precision": r.precision, "recall": r.recall}
+            for c, r in sorted(result.items())]
+    return TagQuality(rows=rows, micro=micro,
                       decided=confirmed + rejected, confirmed=confirmed, rejected=rejected,
                       responses=len(ids))
 
