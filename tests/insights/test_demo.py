@@ -53,6 +53,13 @@ def test_demo_finds_both_planted_campaigns_and_publishes_positions(client, demo)
     assert Position.objects.count() == len(DEMO_POSITIONS)
     page = client.get(reverse("insights_public:you_said_we_did", args=["ogp-2012"]))
     text = page.content.decode()
+    # No demo respondent's name or e-mail reaches the public page (organisations may).
+    from samskab.consultations.models import Respondent
+
+    for name, email, kind in Respondent.objects.values_list("name", "email", "kind"):
+        assert not email or email not in text
+        if name and kind == "citizen":
+            assert name not in text
     for words, label, kind, _justification, _ref in DEMO_POSITIONS:
         assert label in text
         position = Position.objects.select_related("idea__representative").get(
