@@ -499,6 +499,7 @@ def consultation_analyse(*, consultation: Consultation, actor: Any | None = None
     inputs = _inputs(responses)
     themes = engine_themes(consultation)
     analyser = engine.Analyser(themes=themes)
+    read_at = timezone.now()
     decided = list(TagSuggestion.objects
                    .filter(response__consultation=consultation)
                    .exclude(state=TagState.SUGGESTED)
@@ -521,7 +522,15 @@ def consultation_analyse(*, consultation: Consultation, actor: Any | None = None
         t = time.perf_counter()
         _store_tags(consultation, result)
         store["tags"] = time.perf_counter() - t
-        TagSuggestion.objects.filter(pk__in=[s.pk for s in decided]).update(fed_back=True)
+        # Decisions made while the engine ran are not in the new state: teach them next.
+        made = (TagSuggestion.objects.filter(response__consultation=consultation)
+                .exclude(state=TagState.SUGGESTED))
+        made.filter(decided_at__lt=read_at).update(fed_back=True)
+        later = made.filter(decided_at__gte=read_at).update(fed_back=False)
+        if later:
+            from samskab.insights import tasks
+
+            transaction.on_commit(lambda: tasks.tag_feedback_task.enqueue(consultation.pk))
         run = AnalysisRun.objects.create(
             consultation=consultation, kind=RunKind.FULL, started_at=started,
             started_by=actor if getattr(actor, "is_authenticated", False) else None,
