@@ -35,6 +35,7 @@ from .types import (
 )
 
 STATE_VERSION = 1
+_DANISH_LETTERS = frozenset("æøåÆØÅ")
 TAG_FLOOR = 0.1  # scores below this are left out of a response's tag list
 TEMPLATE_SAMPLE = 16
 Progress = Callable[[str], None]
@@ -311,7 +312,11 @@ class Analyser:
 
     def _new_group(self, members: np.ndarray) -> _GroupState:
         members = np.sort(np.asarray(members, dtype=np.int64))
-        canonical = gr.medoid(self.sig, members)
+        ranked = gr.medoid(self.sig, members)
+        # signatures do not tell "låst" from "laast": among the five most central members,
+        # show staff one written with the Danish letters when there is one
+        canonical = next((m for m in ranked[:5] if _DANISH_LETTERS.intersection(self.texts[m])),
+                         ranked[0])
         step = max(1, len(members) // TEMPLATE_SAMPLE)
         others = [self.texts[m] for m in members[::step][:TEMPLATE_SAMPLE] if m != canonical]
         template = gr.build_template(self.texts[canonical], others)

@@ -296,7 +296,8 @@ def build_template(canonical_text: str, others: list[str]) -> Template:
 
 
 def _norm(sentence: str) -> str:
-    return " ".join(sentence.lower().split())
+    """Sentence key for verbatim matching: folded (æ/ae, ø/oe, å/aa alike), spaces collapsed."""
+    return " ".join(_fold_text(sentence).split())
 
 
 def additions(text: str, template: Template) -> str:
@@ -306,24 +307,27 @@ def additions(text: str, template: Template) -> str:
     operations alone; only the others are split into words and compared.
     """
     norms = template.sentence_norms
+    # folding keeps every sentence boundary (., !, ?, newline), so the k-th sentence of the
+    # folded text is the k-th of the text as written
+    folded = [" ".join(f.split()) for f in _SENTENCE.findall(_fold_text(text))]
+    pending = [k for k, f in enumerate(folded) if f not in norms and f.count(" ") >= 3]
+    if not pending:
+        return ""  # the common case: every sentence of some length is the template's
+    written = _SENTENCE.findall(text)
     out = []
-    for m in _SENTENCE.finditer(text):
-        raw = m.group()
-        norm = " ".join(raw.lower().split())
-        if norm in norms or norm.count(" ") < 3:  # in the template, or too short to be content
-            continue
-        words = tuple(_WORD.findall(_fold_text(raw)))
-        if template.is_personal(words):
-            out.append(raw.strip())
+    for k in pending:
+        if template.is_personal(tuple(_WORD.findall(folded[k]))):
+            out.append(written[k].strip())
     return " ".join(out)
 
 
-def medoid(sig: np.ndarray, members: np.ndarray, sample: int = 64) -> int:
-    """The member agreeing most with the (sampled) others; ties go to the earliest."""
+def medoid(sig: np.ndarray, members: np.ndarray, sample: int = 64) -> list[int]:
+    """Sampled members, the one agreeing most with the others first (ties: the earliest)."""
     if len(members) <= 2:
-        return int(members[0])
+        return [int(m) for m in members]
     step = max(1, len(members) // sample)
     cand = members[::step][:sample]
     rows = sig[cand]
     agree = (rows[:, None, :] == rows[None, :, :]).sum(axis=(1, 2))
-    return int(cand[int(np.argmax(agree))])
+    order = np.argsort(-agree, kind="stable")
+    return [int(cand[k]) for k in order]
