@@ -161,3 +161,12 @@ def test_adding_a_response_gives_what_a_batch_would_give_it(campaign_records):
     assert added.tags == again.tags
     assert [(p.start, p.end) for p in added.proposals] == [(p.start, p.end)
                                                            for p in again.proposals]
+
+
+def test_one_group_or_idea_can_be_looked_up_by_id(campaign_records):
+    analyser = Analyser()
+    result = analyser.fit(campaign_records)
+    assert analyser.group(result.groups[0].id) == result.groups[0]
+    assert analyser.idea(result.ideas[-1].id) == result.ideas[-1]
+    assert analyser.group("g-999999") is None and analyser.idea("i-999999") is None
+    assert analyser.idea("nonsense") is None

@@ -444,10 +444,25 @@ class Analyser:
         return result
 
     def group(self, group_id: str) -> Group | None:
-        return next((g for g in self.group_results() if g.id == group_id), None)
+        """One group as it stands now (cheap: only that group is described)."""
+        g = next((g for g in self.groups if g.id == group_id and g.members), None)
+        if g is None:
+            return None
+        return Group(id=g.id, members=[self.ids[m] for m in g.members],
+                     canonical=self.ids[g.canonical], template=g.template.text,
+                     additions={self.ids[m]: a for m, a in sorted(g.additions.items())})
 
     def idea(self, idea_id: str) -> Idea | None:
-        return next((x for x in self.idea_results() if x.id == idea_id), None)
+        """One idea as it stands now (cheap: only that idea is described)."""
+        try:
+            k = int(idea_id.rsplit("-", 1)[1]) - 1
+        except (IndexError, ValueError):
+            return None
+        if not 0 <= k < len(self.ideas.ideas) or not self.ideas.ideas[k].members:
+            return None
+        return Idea(id=_idea_id(k), label=self.ideas.label(k), keywords=self.ideas.keywords(k),
+                    members=list(self.ideas.ideas[k].members),
+                    representative=self.ideas.representative(k))
 
     # --- staff decisions ----------------------------------------------------------------
     def tag_scores(self, text: str, language: str | None = None) -> list[TagScore]:
