@@ -184,6 +184,8 @@ TASKS = {
 # A mailbox the worker polls for responses (imaps://user:pass@host:993/INBOX); empty: none.
 SAMSKAB_IMAP_URL = os.environ.get("SAMSKAB_IMAP_URL", "")
 SAMSKAB_IMAP_POLL_SECONDS = env_int("SAMSKAB_IMAP_POLL_SECONDS", 60)
+# How often the worker analyses new responses of open consultations.
+SAMSKAB_ANALYSIS_POLL_SECONDS = env_int("SAMSKAB_ANALYSIS_POLL_SECONDS", 60)
 
 # Limits on what respondents send.
 SAMSKAB_MAX_RESPONSE_CHARS = env_int("SAMSKAB_MAX_RESPONSE_CHARS", 100_000)

@@ -1,14 +1,15 @@
 """Background work for consultations (run by `samskab worker`)."""
 
 import logging
-from datetime import timedelta
 
 from django.conf import settings
 from django.tasks import task
-from django.utils import timezone
 
 from samskab.consultations import receipts
 from samskab.consultations.models import Attachment, ExtractionStatus, Response
+from samskab.core import scheduling
+
+logger = logging.getLogger(__name__)
 
 
 @task()
@@ -46,23 +47,6 @@ def receipt_send(response_id: int, address: str) -> None:
     receipts.receipt_mail(response, address).send()
 
 
-logger = logging.getLogger(__name__)
-
-
-def mailbox_poll_pending() -> bool:
-    from django_tasks_db.models import DBTaskResult
-
-    return DBTaskResult.objects.filter(
-        task_path=f"{__name__}.mailbox_poll", status__in=["READY", "RUNNING"]
-    ).exists()
-
-
-def mailbox_poll_schedule(delay_seconds: int = 0) -> None:
-    """Queue the next poll of SAMSKAB_IMAP_URL unless one is already waiting."""
-    if settings.SAMSKAB_IMAP_URL and not mailbox_poll_pending():
-        when = timezone.now() + timedelta(seconds=delay_seconds)
-        mailbox_poll.using(run_after=when).enqueue()
-
 
 @task()
 def mailbox_poll() -> dict[str, int]:
@@ -84,15 +68,9 @@ def mailbox_poll() -> dict[str, int]:
         logger.warning("mailbox poll: %s", error.reason)
         counts["unavailable"] = 1
     finally:
-        mailbox_poll_schedule_after_run()
+        if settings.SAMSKAB_IMAP_URL:
+            scheduling.schedule_next(mailbox_poll, seconds=settings.SAMSKAB_IMAP_POLL_SECONDS)
     return counts
-
-
-def mailbox_poll_schedule_after_run() -> None:
-    # This run is still RUNNING while it schedules, so it cannot use mailbox_poll_schedule().
-    if settings.SAMSKAB_IMAP_URL:
-        when = timezone.now() + timedelta(seconds=settings.SAMSKAB_IMAP_POLL_SECONDS)
-        mailbox_poll.using(run_after=when).enqueue()
 
 
 @task()
@@ -103,13 +81,11 @@ def attachment_files_sweep_daily() -> int:
     try:
         return len(attachment_files_sweep(apply=True))
     finally:
-        attachment_files_sweep_daily.using(
-            run_after=timezone.now() + timedelta(days=1)).enqueue()
+        scheduling.schedule_next(attachment_files_sweep_daily, seconds=24 * 3600)
 
 
-def attachment_files_sweep_schedule() -> None:
-    from django_tasks_db.models import DBTaskResult
-
-    path = f"{__name__}.attachment_files_sweep_daily"
-    if not DBTaskResult.objects.filter(task_path=path, status__in=["READY", "RUNNING"]).exists():
-        attachment_files_sweep_daily.enqueue()
+def periodic_schedule() -> None:
+    """What `samskab worker` makes sure is queued when it starts."""
+    if settings.SAMSKAB_IMAP_URL:
+        scheduling.ensure_scheduled(mailbox_poll)
+    scheduling.ensure_scheduled(attachment_files_sweep_daily)

@@ -5,13 +5,23 @@ How analysis is triggered (docs/insights.md):
 - new responses: `samskab analyse-consultation --new [SLUG] --enqueue` (from cron or a systemd
   timer, e.g. every minute) queues `response_analyse_task` for each response the engine has not
   seen; the staff button "Analysér nye svar" does the same for one consultation;
-- staff tag decisions queue `tag_feedback_task`, which teaches the saved analyser.
+- staff tag decisions queue `tag_feedback_task`, which teaches the saved analyser;
+- `samskab worker` keeps `analysis_poll` queued: every SAMSKAB_ANALYSIS_POLL_SECONDS it
+  analyses the new responses of every consultation that is open or closed less than 120 days
+  ago (late e-mail), so no cron job is needed.
 """
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.tasks import task
+from django.utils import timezone
 
 from samskab.consultations.models import Consultation, Response
+from samskab.core import scheduling
+
+RECENTLY_CLOSED = timedelta(days=120)
 
 
 @task()
@@ -54,3 +64,24 @@ def tag_feedback_task(consultation_id: int) -> int:
     from samskab.insights.services import tag_feedback_apply
 
     return tag_feedback_apply(consultation=Consultation.objects.get(pk=consultation_id))
+
+
+@task()
+def analysis_poll() -> dict[str, int]:
+    """Analyse the responses no run has seen yet, consultation by consultation; then queue
+    the next poll (also after a failure)."""
+    from samskab.insights.services import responses_analyse, responses_pending
+
+    done: dict[str, int] = {}
+    try:
+        now = timezone.now()
+        current = Consultation.objects.filter(opens_at__lte=now,
+                                              closes_at__gt=now - RECENTLY_CLOSED)
+        for consultation in current:
+            pending = list(responses_pending(consultation))
+            if pending:
+                responses_analyse(consultation=consultation, responses=pending)
+                done[consultation.slug] = len(pending)
+    finally:
+        scheduling.schedule_next(analysis_poll, seconds=settings.SAMSKAB_ANALYSIS_POLL_SECONDS)
+    return done

@@ -10,13 +10,12 @@ class Command(BaseCommand):
                             help="run all waiting tasks, then exit")
 
     def handle(self, *args, batch, **options):
-        from samskab.consultations.tasks import (
-            attachment_files_sweep_schedule,
-            mailbox_poll_schedule,
-        )
+        from samskab.consultations.tasks import periodic_schedule
+        from samskab.core import scheduling
+        from samskab.insights.tasks import analysis_poll
 
         if not batch:
-            mailbox_poll_schedule()
-            attachment_files_sweep_schedule()
+            periodic_schedule()
+            scheduling.ensure_scheduled(analysis_poll)
         call_command("db_worker", queue_name="*", batch=batch, no_startup_delay=True,
                      reload=False, verbosity=options.get("verbosity", 1))
