@@ -5,11 +5,9 @@ sent to the login page, signed-in users without the permission get 403. Links to
 to the workspace's response page (``/medarbejder/svar/<reference>/``).
 """
 
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from samskab.consultations.models import Consultation
+from samskab.core.views import staff_view
 from samskab.insights import selectors, services
 from samskab.insights.forms import (
     GroupMergeForm,
@@ -42,20 +41,6 @@ PAGE_SIZE = 50
 VIEW_IDEAS = "insights.view_ideas"
 VIEW_ANALYSIS = "insights.view_analysis"
 CHANGE = "insights.change_analysis"
-
-
-def staff_view(perm: str):
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not request.user.has_perm(perm):
-                raise PermissionDenied(perm)
-            return view(request, *args, **kwargs)
-        wrapped.staff_permission = perm
-        return wrapped
-    return decorator
 
 
 def _consultation(slug: str) -> Consultation:

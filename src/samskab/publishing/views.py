@@ -1,27 +1,21 @@
 """Staff pages of publishing: edit and download the høringsnotat."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from samskab.consultations.models import Consultation
+from samskab.core.views import staff_view
 from samskab.publishing import notat, services
 from samskab.publishing.forms import NotatTextForm
 from samskab.publishing.models import NotatText
 
 
-def _consultation_for(request, slug: str, perm: str) -> Consultation:
-    if not request.user.has_perm(perm):
-        raise PermissionDenied
-    return get_object_or_404(Consultation, slug=slug)
-
-
-@login_required
+@staff_view("publishing.view_notat")
 def notat_edit(request, slug: str):
-    consultation = _consultation_for(request, slug, "publishing.view_notat")
+    consultation = get_object_or_404(Consultation, slug=slug)
     text = NotatText.objects.filter(consultation=consultation).first()
     initial = {name: getattr(text, name) for name in services.FIELDS} if text else {}
     form = NotatTextForm(request.POST or None, initial=initial)
@@ -40,11 +34,11 @@ def notat_edit(request, slug: str):
     })
 
 
-@login_required
+@staff_view("publishing.view_notat")
 def notat_download(request, slug: str, fmt: str):
-    consultation = _consultation_for(request, slug, "publishing.view_notat")
+    consultation = get_object_or_404(Consultation, slug=slug)
     if fmt not in notat.FORMATS:
-        raise PermissionDenied
+        raise Http404(fmt)
     output = notat.render(notat.notat_build(consultation), fmt)
     response = HttpResponse(output, content_type=notat.MIME_TYPES[fmt])
     disposition = "inline" if fmt == "html" else "attachment"
