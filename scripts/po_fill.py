@@ -2,7 +2,7 @@
 
 Used when adding many strings at once: `python scripts/po_fill.py FILE.po DICT.py`, where DICT.py
 defines T = {msgid: msgstr} and optionally PLURAL = {msgid: (singular, plural)}. Entries that
-already have a translation are left alone; fuzzy flags on filled entries are removed.
+already have a translation are left alone; makemessages' fuzzy guesses are cleared first.
 """
 
 import re
@@ -22,6 +22,12 @@ def fill(po_text: str, table: dict[str, str], plural: dict[str, tuple[str, str]]
     entries = po_text.split("\n\n")
     out = []
     for entry in entries:
+        if "#, fuzzy" in entry and "\nmsgid \"\"\nmsgstr \"\"" not in entry:
+            # makemessages' guess from a similar old message is wrong more often than not.
+            entry = entry.replace("#, fuzzy, ", "#, ").replace("#, fuzzy\n", "")
+            entry = "\n".join(line for line in entry.split("\n") if not line.startswith("#|"))
+            entry = re.sub(r'^(msgstr(\[\d\])?) "(?:[^"\\]|\\.)*"(\n"(?:[^"\\]|\\.)*")*',
+                           lambda m: f'{m.group(1)} ""', entry, flags=re.M)
         m = re.search(r'^msgid ((?:".*"\n?)+)', entry, re.M)
         if not m:
             out.append(entry)
@@ -35,8 +41,6 @@ def fill(po_text: str, table: dict[str, str], plural: dict[str, tuple[str, str]]
             translated = _quote(table[msgid])
             entry = re.sub(r'^msgstr ""(\n?)\Z',
                            lambda m, t=translated: f"msgstr {t}{m.group(1)}", entry, flags=re.M)
-        if msgid:
-            entry = entry.replace("#, fuzzy\n", "")
         out.append(entry)
     return "\n\n".join(out)
 
