@@ -20,10 +20,8 @@ class Command(BaseCommand):
             consultation = Consultation.objects.get(slug=slug)
         except Consultation.DoesNotExist:
             raise CommandError(f"no consultation with the slug {slug!r}", returncode=2) from None
-        records = (
-            exports.response_record(r, private=private)
-            for r in exports.exportable(consultation, private=private)
-        )
+        records = (exports.private_records(consultation) if private
+                   else exports.public_records(consultation))
         self.stdout.ending = ""
         stream = open(output, "w", encoding="utf-8", newline="") if output else self.stdout  # noqa: SIM115
         try:

@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from samskab.demo.load import demo_load
+from samskab.demo.publish import demo_publish
 from samskab.insights.demo import demo_analyse
 from samskab.web.management.commands.serve import gunicorn_args
 
@@ -23,9 +24,11 @@ class Command(BaseCommand):
         self.stderr.write("Extracting attachment text (OCR included) …")
         call_command("worker", batch=True, verbosity=0)
         demo_analyse()
+        published = demo_publish()
         self.stdout.write(
             f"Demo ready: {summary.consultations} consultations, {summary.responses_total} "
-            f"responses in ogp-2012 ({summary.responses_created} new).\n"
+            f"responses in ogp-2012 ({summary.responses_created} new, {published} published "
+            f"now).\n"
             f"Staff login: {summary.username} / {summary.password}  (http://127.0.0.1:{port}/login/)"
         )
         if no_serve:
