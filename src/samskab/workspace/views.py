@@ -5,12 +5,9 @@ the login page, signed-in users without the permission get 403.
 """
 
 from datetime import datetime, time
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from samskab.consultations.models import Attachment, Consultation, InvitedParty, Response
+from samskab.core.views import staff_view
 from samskab.workspace import extensions, selectors, services
 from samskab.workspace.forms import (
     InboxForm,
@@ -34,20 +32,6 @@ from samskab.workspace.models import InvitedPartyMatch, Redaction
 from samskab.workspace.paging import DeferredJoinPaginator
 
 PAGE_SIZE = 50
-
-
-def staff_view(perm: str):
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not request.user.has_perm(perm):
-                raise PermissionDenied(perm)
-            return view(request, *args, **kwargs)
-        wrapped.staff_permission = perm
-        return wrapped
-    return decorator
 
 
 def _consultation(slug: str) -> Consultation:
