@@ -50,13 +50,16 @@ def band_keys(sig: np.ndarray, params: GroupParams = GroupParams()) -> np.ndarra
         raise ValueError("bands × rows exceeds the signature length")
     keys = np.zeros((n, params.bands), dtype=U64)
     wide = sig.astype(U64)
+    empty = sig == EMPTY32
     for b in range(params.bands):
         cols = wide[:, b * params.rows:(b + 1) * params.rows]
         acc = np.full(n, (b * int(_BAND_SALT)) & 0xFFFFFFFFFFFFFFFF, dtype=U64)
         for j in range(params.rows):
             acc = fmix64(acc * _M1 + cols[:, j])
-        keys[:, b] = acc | U64(1)
-    keys[(sig == EMPTY32).all(axis=1)] = 0
+        acc |= U64(1)
+        # a band with no value of its own (all bins empty) puts nobody in a bucket
+        acc[empty[:, b * params.rows:(b + 1) * params.rows].all(axis=1)] = 0
+        keys[:, b] = acc
     return keys
 
 
