@@ -72,7 +72,11 @@ def test_no_public_page_or_export_contains_personal_data(client, settings, tmp_p
     pages = _crawl(client)
     assert "/hoeringer/ogp-2012/offentlige-svar/" in pages
     assert "/hoeringer/ogp-2012/det-sagde-i/" in pages
-    assert "OGP-2012-0" in pages["/hoeringer/ogp-2012/offentlige-svar/"]
+    published_page = pages["/hoeringer/ogp-2012/offentlige-svar/"]
+    assert "OGP-2012-0" in published_page
+    # The golden thread: a published response links to what became of its proposals.
+    assert 'href="/hoeringer/ogp-2012/det-sagde-i/#' in "".join(
+        html for url, html in pages.items() if "offentlige-svar" in url)
     exports = []
     for consultation in Consultation.objects.all():
         out = io.StringIO()
