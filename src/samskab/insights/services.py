@@ -760,45 +760,39 @@ def tag_feedback_apply(*, consultation: Consultation) -> int:
 
 
 # --- groups ----------------------------------------------------------------------------------
-def group_split_member(*, membership: GroupMembership, actor: Any) -> GroupMembership:
-    """Take a wrongly grouped response out of its group. The row stays (state ``split_out``) so
-    the next run does not put it back; the response itself is untouched and still counts on
-    its own."""
+def _membership_decide(*, membership: GroupMembership, actor: Any, state: str,
+                       action: str) -> GroupMembership:
+    """Record a staff decision on a group member (idempotent), audited, sizes refreshed."""
     with transaction.atomic():
         row = GroupMembership.objects.select_for_update().select_related(
             "group", "response").get(pk=membership.pk)
-        if row.state == MembershipState.SPLIT_OUT:
+        if row.state == state:
             return row
         before = {"state": row.state, "group": row.group_id}
-        row.state = MembershipState.SPLIT_OUT
+        row.state = state
         row.decided_by = actor if getattr(actor, "is_authenticated", False) else None
         row.decided_at = timezone.now()
         row.save(update_fields=["state", "decided_by", "decided_at"])
-        audit_record(actor=actor, action="group.split_member", obj=row, before=before,
+        audit_record(actor=actor, action=action, obj=row, before=before,
                      after={"state": row.state, "group": row.group_id,
                             "response": row.response.reference})
         group_sizes_refresh(consultation=row.group.consultation, groups=[row.group])
     return row
+
+
+def group_split_member(*, membership: GroupMembership, actor: Any) -> GroupMembership:
+    """Take a wrongly grouped response out of its group. The row stays (state ``split_out``) so
+    the next run does not put it back; the response itself is untouched and still counts on
+    its own."""
+    return _membership_decide(membership=membership, actor=actor,
+                              state=MembershipState.SPLIT_OUT, action="group.split_member")
 
 
 def group_confirm_member(*, membership: GroupMembership, actor: Any) -> GroupMembership:
     """Confirm that a response belongs in its group (also to undo a split): later runs keep
     it there."""
-    with transaction.atomic():
-        row = GroupMembership.objects.select_for_update().select_related(
-            "group", "response").get(pk=membership.pk)
-        if row.state == MembershipState.CONFIRMED:
-            return row
-        before = {"state": row.state, "group": row.group_id}
-        row.state = MembershipState.CONFIRMED
-        row.decided_by = actor if getattr(actor, "is_authenticated", False) else None
-        row.decided_at = timezone.now()
-        row.save(update_fields=["state", "decided_by", "decided_at"])
-        audit_record(actor=actor, action="group.confirm_member", obj=row, before=before,
-                     after={"state": row.state, "group": row.group_id,
-                            "response": row.response.reference})
-        group_sizes_refresh(consultation=row.group.consultation, groups=[row.group])
-    return row
+    return _membership_decide(membership=membership, actor=actor,
+                              state=MembershipState.CONFIRMED, action="group.confirm_member")
 
 
 @dataclass

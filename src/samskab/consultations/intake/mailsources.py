@@ -306,7 +306,24 @@ def _logout_quietly(connection: imaplib.IMAP4) -> None:
 
 # --------------------------------------------------------------------------- Maildir
 
-class MaildirSource:
+class _LocalSource:
+    """A source with nothing to open or close: a context manager and an iterable of its
+    `messages()`, like ImapSource."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        return None
+
+    def __iter__(self) -> Iterator[SourceMessage]:
+        return self.messages()
+
+    def messages(self) -> Iterator[SourceMessage]:
+        raise NotImplementedError
+
+
+class MaildirSource(_LocalSource):
     """The messages in a Maildir's new/ and cur/. `ack()` moves the file into the processed
     subfolder (Maildir++ ``.Samskab.Behandlet``, created if missing) by a rename, so it is
     atomic and nothing is ever copied or lost; with ``processed_folder=None`` it instead marks
@@ -318,15 +335,6 @@ class MaildirSource:
         self.processed_folder = processed_folder
         if not all((self.path / sub).is_dir() for sub in ("new", "cur", "tmp")):
             raise SourceUnavailable(f"not a Maildir (needs new/, cur/, tmp/): {self.path}")
-
-    def __enter__(self) -> MaildirSource:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        return None
-
-    def __iter__(self) -> Iterator[SourceMessage]:
-        return self.messages()
 
     def _processed_dir(self) -> Path:
         assert self.processed_folder is not None  # noqa: S101
@@ -377,22 +385,13 @@ def _maildir_flags(name: str) -> str:
 
 # --------------------------------------------------------------------------- mbox, .eml, stdin
 
-class MboxSource:
+class MboxSource(_LocalSource):
     """An mbox file, read only; `ack()` does nothing (the file is an export, not a queue)."""
 
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
         if not self.path.is_file():
             raise SourceUnavailable(f"no such mbox file: {self.path}")
-
-    def __enter__(self) -> MboxSource:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        return None
-
-    def __iter__(self) -> Iterator[SourceMessage]:
-        return self.messages()
 
     def messages(self) -> Iterator[SourceMessage]:
         try:
@@ -409,7 +408,7 @@ class MboxSource:
             box.close()
 
 
-class EmlSource:
+class EmlSource(_LocalSource):
     """One or more .eml files; every file is checked before the first is read. `ack()` does
     nothing: the files are the caller's."""
 
@@ -421,15 +420,6 @@ class EmlSource:
         if missing:
             raise SourceUnavailable("no such file: " + ", ".join(missing))
 
-    def __enter__(self) -> EmlSource:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        return None
-
-    def __iter__(self) -> Iterator[SourceMessage]:
-        return self.messages()
-
     def messages(self) -> Iterator[SourceMessage]:
         for path in self.paths:
             try:
@@ -439,21 +429,12 @@ class EmlSource:
             yield SourceMessage(raw=raw, source_id=f"eml:{path.name}", ack=_no_ack)
 
 
-class StdinSource:
+class StdinSource(_LocalSource):
     """One message on standard input, as an MTA pipe delivers it. A leading mbox ``From ``
     line (added by some MTAs) is dropped."""
 
     def __init__(self, stream: BinaryIO | None = None):
         self.stream = stream
-
-    def __enter__(self) -> StdinSource:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        return None
-
-    def __iter__(self) -> Iterator[SourceMessage]:
-        return self.messages()
 
     def messages(self) -> Iterator[SourceMessage]:
         stream = self.stream if self.stream is not None else sys.stdin.buffer
