@@ -131,14 +131,35 @@ def test_empty_and_single_inputs():
     assert one.responses[0].group is None and len(one.responses[0].proposals) == 1
 
 
-def test_threads_give_the_same_signatures_as_one_thread():
+def test_worker_processes_give_the_same_signatures_and_groups_as_one_process(monkeypatch):
+    from samskab.analysis import hashing
+    from samskab.analysis.parallel import Workers
+
+    monkeypatch.setattr(hashing, "PARALLEL_MIN_TEXTS", 100)
+    monkeypatch.setattr(hashing, "PARALLEL_CHARS", 20_000)
+    texts = [madlibs_text(i) + " " + " ".join(OTHERS[i % 4:i % 4 + 4]) for i in range(600)]
+    texts[7] += " – Łukasz ☺"  # characters outside Latin-1 in one text of a job
+    one, words_one = hashing.signatures(texts)
+    with Workers(2) as workers:
+        two, words_two = hashing.signatures(texts, workers=workers)
+        assert len(workers.peak_mb()) >= 1  # the jobs really ran in worker processes
+    assert (one == two).all() and (words_one == words_two).all()
+
+    records = [Record(f"r-{i}", t) for i, t in enumerate(texts)]
+    alone = Analyser(stages=["groups"]).fit(records)
+    together = Analyser(stages=["groups"], workers=2).fit(records)
+    assert [(g.members, g.template, g.additions) for g in alone.groups] == [
+        (g.members, g.template, g.additions) for g in together.groups]
+
+
+def test_encoding_a_chunk_with_a_few_non_latin1_texts_is_the_same_as_one_by_one():
     from samskab.analysis import hashing
 
-    texts = [madlibs_text(i) + " " + " ".join(OTHERS[i % 4:i % 4 + 4]) for i in range(4000)]
-    assert len(hashing._sub_chunks(texts)) > 1
-    one, _ = hashing.signatures(texts)
-    two, _ = hashing.signatures(texts, workers=2)
-    assert (one == two).all()
+    texts = ["Åben forvaltning", "Przemysław – “citat”", "", "ae oe aa?", "日本 og Ø", "slut"]
+    arr, starts = hashing.encode_texts(texts)
+    parts = [hashing._encode_one(t) for t in texts]
+    assert arr.tobytes() == b" ".join(parts)
+    assert starts.tolist() == [sum(len(p) + 1 for p in parts[:k]) for k in range(len(parts))]
 
 
 def test_review_queue_offers_the_least_certain_suggestions_first(campaign_records):

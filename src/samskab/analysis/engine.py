@@ -22,6 +22,7 @@ from . import hashing
 from . import proposals as pr
 from . import text as tx
 from .ideas import IdeaIndex, IdeaParams
+from .parallel import Workers, spans
 from .tags import TagModel, Theme, review_order
 from .types import (
     STAGES,
@@ -152,12 +153,23 @@ class Analyser:
         self._delta_index: list[int] = []
         self._word_cache = _Words(self.speller)
         self.link_counts: dict = {}
+        self._pool = Workers(1)
+        self.worker_peak_mb: list[float] = []
 
     # --- batch -------------------------------------------------------------------------
     def fit(self, records: Sequence[Record]) -> AnalysisResult:
         """Analyse a batch (the first, or a full rerun from an empty analyser)."""
         if self.ids:
             raise RuntimeError("fit() runs once; use add() for further responses")
+        with Workers(self.workers) as pool:
+            self._pool = pool
+            try:
+                return self._fit(records)
+            finally:
+                self.worker_peak_mb = pool.peak_mb()
+                self._pool = Workers(1)
+
+    def _fit(self, records: Sequence[Record]) -> AnalysisResult:
         seconds: dict[str, float] = {}
         ids = [r.id for r in records]
         if len(set(ids)) != len(ids):
@@ -291,27 +303,39 @@ class Analyser:
             self.sig, self.words = signatures_on_dask(self.texts, self.slots, self.dask_address)
         else:
             self.sig, self.words = hashing.signatures(self.texts, self.slots,
-                                                      workers=self.workers)
+                                                      workers=self._pool)
         steps["signatures"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         labels, info = gr.group_labels(self.sig, self.words, self.group_params)
         self.link_counts = info
         steps["links"] = time.perf_counter() - t0
         t0 = time.perf_counter()
+        self._describe_groups(labels)
+        steps["describe"] = time.perf_counter() - t0
+        return steps
+
+    def _describe_groups(self, labels: np.ndarray) -> None:
+        """Make a group of each label with two or more members: canonical member, template,
+        each member's additions (templates and additions in batches, in the workers)."""
         self.label = np.full(len(self.texts), -1, dtype=np.int64)
         roots = np.unique(labels[labels >= 0])  # root = earliest member: ids follow input order
         order = np.argsort(labels, kind="stable")
         sorted_labels = labels[order]
-        for root in roots:
-            lo = np.searchsorted(sorted_labels, root, side="left")
-            hi = np.searchsorted(sorted_labels, root, side="right")
-            members = order[lo:hi]
-            self._new_group(members)
-        steps["describe"] = time.perf_counter() - t0
-        return steps
+        lo = np.searchsorted(sorted_labels, roots, side="left")
+        hi = np.searchsorted(sorted_labels, roots, side="right")
+        member_lists = [np.sort(order[a:b]) for a, b in zip(lo, hi, strict=True)]
+        jobs = [self._template_job(members) for members in member_lists]
+        parts = spans([1 + len(job[1][1]) for job in jobs], 2_000, min_parts=4 * self._pool.n)
+        templates = [t for part in self._pool.map(
+            gr.build_templates, [([job[1] for job in jobs[a:b]],) for a, b in parts])
+            for t in part]
+        for members, (canonical, _), template in zip(member_lists, jobs, templates, strict=True):
+            self._new_group(members, canonical=canonical, template=template, describe=False)
+        if self.with_additions:
+            self._fill_additions(range(len(self.groups)))
 
-    def _new_group(self, members: np.ndarray) -> _GroupState:
-        members = np.sort(np.asarray(members, dtype=np.int64))
+    def _template_job(self, members: np.ndarray) -> tuple[int, tuple[str, list[str]]]:
+        """The canonical member of a group, and what its template is built from."""
         ranked = gr.medoid(self.sig, members)
         # signatures do not tell "låst" from "laast": among the five most central members,
         # show staff one written with the Danish letters when there is one
@@ -319,22 +343,54 @@ class Analyser:
                          ranked[0])
         step = max(1, len(members) // TEMPLATE_SAMPLE)
         others = [self.texts[m] for m in members[::step][:TEMPLATE_SAMPLE] if m != canonical]
-        template = gr.build_template(self.texts[canonical], others)
+        return canonical, (self.texts[canonical], others)
+
+    def _fill_additions(self, group_indexes: Iterable[int]) -> None:
+        """Each member's additions to its group's template; an exact copy of a text already
+        seen in the group is looked at once."""
+        which: list[int] = []
+        texts: list[str] = []
+        owners: list[list[int]] = []  # members sharing each (group, text)
+        groups = [self.groups[k] for k in group_indexes]
+        for k, g in enumerate(groups):
+            first: dict[str, int] = {}
+            for m in g.members:
+                text = self.texts[m]
+                slot = first.get(text)
+                if slot is None:
+                    first[text] = len(texts)
+                    which.append(k)
+                    texts.append(text)
+                    owners.append([m])
+                else:
+                    owners[slot].append(m)
+        parts = spans([len(t) for t in texts], hashing.PARALLEL_CHARS // 4,
+                      min_parts=4 * self._pool.n)
+        jobs = []
+        for a, b in parts:
+            used = sorted(set(which[a:b]))
+            local = {k: i for i, k in enumerate(used)}
+            jobs.append(([groups[k].template for k in used], [local[k] for k in which[a:b]],
+                         texts[a:b]))
+        found = [x for part in self._pool.map(gr.additions_batch, jobs) for x in part]
+        for k, extra, members in zip(which, found, owners, strict=True):
+            if extra:
+                for m in members:
+                    groups[k].additions[m] = extra
+
+    def _new_group(self, members: np.ndarray, *, canonical: int | None = None,
+                   template: gr.Template | None = None, describe: bool = True) -> _GroupState:
+        members = np.sort(np.asarray(members, dtype=np.int64))
+        if canonical is None or template is None:
+            canonical, (text, others) = self._template_job(members)
+            template = gr.build_template(text, others)
         g = _GroupState(id=f"g-{len(self.groups) + 1:06d}", members=members.tolist(),
                         canonical=canonical, template=template)
         index = len(self.groups)
         self.groups.append(g)
         self.label[members] = index
-        if self.with_additions:
-            seen: dict[str, str] = {}  # exact copies add the same (often nothing)
-            for m in g.members:
-                text = self.texts[m]
-                extra = seen.get(text)
-                if extra is None:
-                    extra = gr.additions(text, template)
-                    seen[text] = extra
-                if extra:
-                    g.additions[m] = extra
+        if describe and self.with_additions:
+            self._fill_additions([index])
         return g
 
     def group_results(self) -> list[Group]:
@@ -528,6 +584,7 @@ class Analyser:
                         "sentence_keys": sorted(list(k) for k in g.template.sentence_keys),
                         "vocabulary": sorted(g.template.vocabulary),
                         "sentence_norms": sorted(g.template.sentence_norms),
+                        "sentences_as_written": sorted(g.template.sentences_as_written),
                         "additions": {str(k): v for k, v in g.additions.items()}}
                        for g in self.groups],
             "speller": self.speller.to_json(),
@@ -562,7 +619,8 @@ class Analyser:
             template = gr.Template(text=g["template"],
                                    sentence_keys={tuple(k) for k in g["sentence_keys"]},
                                    vocabulary=set(g["vocabulary"]),
-                                   sentence_norms=set(g["sentence_norms"]))
+                                   sentence_norms=set(g["sentence_norms"]),
+                                   sentences_as_written=set(g.get("sentences_as_written", ())))
             a.groups.append(_GroupState(id=g["id"], members=list(g["members"]),
                                         canonical=int(g["canonical"]), template=template,
                                         additions={int(k): v for k, v in

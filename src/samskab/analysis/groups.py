@@ -22,6 +22,7 @@ Pipeline (all numpy, see :mod:`samskab.analysis.hashing` for the signatures):
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -41,25 +42,44 @@ class GroupParams:
     threshold: float = 0.5
     containment: float = 0.9
     min_words_for_containment: int = 25
+    min_jaccard_for_containment: float = 0.4
 
 
-def band_keys(sig: np.ndarray, params: GroupParams = GroupParams()) -> np.ndarray:
-    """``uint64[n, bands]`` bucket keys; row ``i`` is all-zero when response ``i`` is empty."""
+def _band_multipliers(bins: int) -> np.ndarray:
+    """Fixed odd 64-bit multipliers, one per bin (splitmix64 of the bin number)."""
+    x = (np.arange(1, bins + 1, dtype=U64) * _M1)
+    return fmix64(x) | U64(1)
+
+
+_MULTIPLIERS = _band_multipliers(512)
+
+
+def band_keys(sig: np.ndarray, params: GroupParams = GroupParams(), block: int = 1 << 16
+              ) -> np.ndarray:
+    """``uint64[n, bands]`` bucket keys; row ``i`` is all-zero when response ``i`` is empty.
+
+    A band's key is a linear form of its values with fixed odd multipliers (modulo 2**64),
+    salted per band and mixed once: two different value tuples share a key with probability
+    about 2**-63, and the work is a multiply and a sum per bin instead of a hash chain.
+    """
     n, bins = sig.shape
-    if params.bands * params.rows > bins:
+    width = params.bands * params.rows
+    if width > bins:
         raise ValueError("bands × rows exceeds the signature length")
-    keys = np.zeros((n, params.bands), dtype=U64)
-    wide = sig.astype(U64)
-    empty = sig == EMPTY32
-    for b in range(params.bands):
-        cols = wide[:, b * params.rows:(b + 1) * params.rows]
-        acc = np.full(n, (b * int(_BAND_SALT)) & 0xFFFFFFFFFFFFFFFF, dtype=U64)
-        for j in range(params.rows):
-            acc = fmix64(acc * _M1 + cols[:, j])
+    keys = np.empty((n, params.bands), dtype=U64)
+    mult = _MULTIPLIERS[:width]
+    salt = np.arange(params.bands, dtype=U64) * _BAND_SALT
+    for a in range(0, n, block):
+        part = sig[a:a + block, :width]
+        m = len(part)
+        acc = (part.astype(U64) * mult).reshape(m, params.bands, params.rows).sum(
+            axis=2, dtype=U64)
+        acc += salt
+        acc = fmix64(acc)
         acc |= U64(1)
         # a band with no value of its own (all bins empty) puts nobody in a bucket
-        acc[empty[:, b * params.rows:(b + 1) * params.rows].all(axis=1)] = 0
-        keys[:, b] = acc
+        acc[(part == EMPTY32).reshape(m, params.bands, params.rows).all(axis=2)] = 0
+        keys[a:a + m] = acc
     return keys
 
 
@@ -100,21 +120,39 @@ def candidate_links(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def low_bytes(sig: np.ndarray, bins: int | None = None) -> np.ndarray:
-    """One mixed byte per bin of the first ``bins`` bins: a compact copy for the cheap first
-    look at candidate pairs (b-bit minwise hashing, Li and König 2010)."""
+    """One mixed byte per bin of the first ``bins`` bins (a multiple of 8): a compact copy for
+    the cheap first look at candidate pairs (b-bit minwise hashing, Li and König 2010), read
+    as ``uint64[n, bins / 8]`` so that eight bins are compared in one operation."""
     part = sig[:, :bins] if bins else sig
+    if part.shape[1] % 8:
+        raise ValueError("low_bytes needs a multiple of 8 bins")
     mixed = part ^ (part >> np.uint32(8)) ^ (part >> np.uint32(16)) ^ (part >> np.uint32(24))
-    return (mixed & np.uint32(0xFF)).astype(np.uint8)
+    return np.ascontiguousarray((mixed & np.uint32(0xFF)).astype(np.uint8)).view(U64)
 
 
-def similarity(sig: np.ndarray, u: np.ndarray, v: np.ndarray, batch: int = 1 << 17,
+_LOW7 = U64(0x7F7F7F7F7F7F7F7F)
+
+
+def _equal_bytes(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Per row, how many of the bytes packed in ``a`` and ``b`` (``uint64[m, k]``) are equal:
+    a zero byte of ``a ^ b`` becomes 0x80 by the exact SWAR zero-byte test, then popcount."""
+    x = a ^ b
+    y = (x & _LOW7) + _LOW7
+    y |= x
+    y |= _LOW7
+    np.invert(y, out=y)
+    return np.bitwise_count(y).sum(axis=1, dtype=np.int32)
+
+
+def similarity(sig: np.ndarray, u: np.ndarray, v: np.ndarray, batch: int = 1 << 14,
                prefilter: float | None = None, sig8: np.ndarray | None = None) -> np.ndarray:
     """Estimated Jaccard similarity of each pair ``(u[i], v[i])``: the share of bins whose own
     minima are equal, among the bins not empty in both (one-permutation estimator).
 
     With ``prefilter``, pairs are first compared on one byte of the first 64 bins (``sig8``,
     see :func:`low_bytes`); pairs agreeing on less than that share get that rough estimate
-    and skip the full comparison (they are far below any threshold).
+    and skip the full comparison (they are far below any threshold). Pairs go in small
+    batches, and full comparisons in 4,096s, so the gathered rows stay in the cache.
     """
     out = np.empty(len(u), dtype=np.float32)
     if prefilter is not None and sig8 is None:
@@ -124,8 +162,7 @@ def similarity(sig: np.ndarray, u: np.ndarray, v: np.ndarray, batch: int = 1 << 
         if prefilter is None:
             out[a:a + batch] = _full_similarity(sig, bu, bv)
             continue
-        k = sig8.shape[1]
-        rough = (sig8[bu] == sig8[bv]).sum(axis=1, dtype=np.int32) / np.float32(k)
+        rough = _equal_bytes(sig8[bu], sig8[bv]) / np.float32(8 * sig8.shape[1])
         full = np.flatnonzero(rough >= prefilter)
         if len(full):
             rough[full] = _full_similarity(sig, bu[full], bv[full])
@@ -133,16 +170,31 @@ def similarity(sig: np.ndarray, u: np.ndarray, v: np.ndarray, batch: int = 1 << 
     return out
 
 
+_FULL_BATCH = 4096  # pairs: two gathered 2 MB blocks of 128-bin rows
+
+
+def _count_true(mask: np.ndarray) -> np.ndarray:
+    """Per row, how many entries of a C-contiguous boolean ``[m, k]`` array (k a multiple of
+    8) are true: booleans are bytes 0/1, so a popcount of each 8-byte word counts them."""
+    return np.bitwise_count(mask.view(U64)).sum(axis=1, dtype=np.int32)
+
+
 def _full_similarity(sig: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     """One-permutation estimator: equal own minima over the bins not empty in both (a
     borrowed value has its low bit set, see :func:`hashing.oph_signatures`)."""
+    if len(u) > _FULL_BATCH:
+        return np.concatenate([_full_similarity(sig, u[a:a + _FULL_BATCH], v[a:a + _FULL_BATCH])
+                               for a in range(0, len(u), _FULL_BATCH)])
     a, b = sig[u], sig[v]
     one = np.uint32(1)
-    own_a = (a & one) == 0
-    own_b = (b & one) == 0
-    equal = ((a == b) & own_a).sum(axis=1, dtype=np.int32)
-    both_empty = (~own_a & ~own_b).sum(axis=1, dtype=np.int32)
-    return (equal / np.maximum(sig.shape[1] - both_empty, 1)).astype(np.float32)
+    equal = a == b
+    equal &= (a & one) == 0
+    both_empty = (a & b & one).view(np.int32).astype(bool)
+    if sig.shape[1] % 8:
+        eq, be = equal.sum(axis=1, dtype=np.int32), both_empty.sum(axis=1, dtype=np.int32)
+    else:
+        eq, be = _count_true(equal), _count_true(both_empty)
+    return (eq / np.maximum(sig.shape[1] - be, 1)).astype(np.float32)
 
 
 def accept(jaccard: np.ndarray, words_u: np.ndarray, words_v: np.ndarray,
@@ -159,7 +211,8 @@ def accept(jaccard: np.ndarray, words_u: np.ndarray, words_v: np.ndarray,
     ratio = shorter / longer
     inter = j * (a + b) / (1.0 + j)
     contained = ((inter / shorter >= params.containment) & (j <= ratio + 0.05)
-                 & (shorter >= params.min_words_for_containment) & (j >= 0.4))
+                 & (shorter >= params.min_words_for_containment)
+                 & (j >= params.min_jaccard_for_containment))
     return (j >= params.threshold) | contained
 
 
@@ -190,11 +243,13 @@ def group_labels(sig: np.ndarray, words: np.ndarray, params: GroupParams = Group
     u, v = candidate_links(keys)
     del keys
     jac = similarity(sig, u, v, prefilter=0.3)
-    ok = accept(jac, words[u], words[v], params)
+    # accept() never takes a pair below both of these: judge only the others
+    plausible = np.flatnonzero(jac >= min(params.min_jaccard_for_containment, params.threshold))
+    ok = plausible[accept(jac[plausible], words[u[plausible]], words[v[plausible]], params)]
     label = components(len(sig), u[ok], v[ok])
     sizes = np.bincount(label, minlength=len(sig))
     out = np.where(sizes[label] >= 2, label, -1)
-    return out, {"candidate_links": int(len(u)), "verified_links": int(ok.sum())}
+    return out, {"candidate_links": int(len(u)), "verified_links": int(len(ok))}
 
 
 # --- canonical text, template and personal additions -------------------------------------
@@ -223,6 +278,13 @@ def sentences(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
     return out
 
 
+def sentence_keys(text: str) -> list[tuple[str, ...]]:
+    """The folded words of each sentence of ``text`` (as :func:`sentences`, without offsets:
+    the text is folded once, and folding keeps every sentence boundary)."""
+    findall = _WORD.findall
+    return [w for w in map(tuple, map(findall, _SENTENCE.findall(_fold_text(text)))) if w]
+
+
 @dataclass
 class Template:
     """The shared text of a group: its sentences (for matching) and vocabulary."""
@@ -231,6 +293,7 @@ class Template:
     sentence_keys: set[tuple[str, ...]]
     vocabulary: set[str]
     sentence_norms: set[str] = field(default_factory=set)  # lower case, spaces collapsed
+    sentences_as_written: set[str] = field(default_factory=set)  # stripped, as in the text
 
     def is_personal(self, words: tuple[str, ...], min_words: int = 4) -> bool:
         """True when a sentence of a member is its own: long enough to be content (not a
@@ -255,15 +318,13 @@ def build_template(canonical_text: str, others: list[str]) -> Template:
     sents = sentences(canonical_text)
     vocab: set[str] = set()
     if len(others) >= 2:
-        seen: dict[tuple[str, ...], int] = {}
-        word_count: dict[str, int] = {}
+        seen: Counter[tuple[str, ...]] = Counter()
+        word_count: Counter[str] = Counter()
         other_sets: list[list[set[str]]] = []
         for t in others:
-            keys = {w for _, _, w in sentences(t)}
-            for key in keys:
-                seen[key] = seen.get(key, 0) + 1
-            for w in {w for key in keys for w in key}:
-                word_count[w] = word_count.get(w, 0) + 1
+            keys = set(sentence_keys(t))
+            seen.update(keys)
+            word_count.update({w for key in keys for w in key})
             other_sets.append([set(k) for k in keys if len(k) >= 4])
         need = max(1, len(others) // 2)
         vocab = {w for w, c in word_count.items() if c >= max(2, len(others) // 4)}
@@ -294,8 +355,17 @@ def build_template(canonical_text: str, others: list[str]) -> Template:
         text = canonical_text.strip()
     for _, _, key in kept:
         vocab.update(key)
+    norms = {_norm(canonical_text[s:e]) for s, e, _ in kept}
+    # the kept sentences as the sample writes them too ("åben" where the canonical text has
+    # "aaben"): what most members send is then found without folding
+    as_written = {canonical_text[s:e] for s, e, _ in kept}
+    for t in others:
+        for sentence in _SENTENCE.findall(t):
+            sentence = sentence.strip()
+            if sentence not in as_written and _norm(sentence) in norms:
+                as_written.add(sentence)
     return Template(text=text, sentence_keys={k for _, _, k in kept}, vocabulary=vocab,
-                    sentence_norms={_norm(canonical_text[s:e]) for s, e, _ in kept})
+                    sentence_norms=norms, sentences_as_written=as_written)
 
 
 def _norm(sentence: str) -> str:
@@ -303,25 +373,43 @@ def _norm(sentence: str) -> str:
     return " ".join(_fold_text(sentence).split())
 
 
-def additions(text: str, template: Template) -> str:
+def additions(text: str, template: Template, seen: dict[str, bool] | None = None) -> str:
     """What a member added to the template: its personal sentences, joined, or ``""``.
 
-    Sentences found verbatim in the template (the usual case) are passed over with string
-    operations alone; only the others are split into words and compared.
+    A sentence written exactly as in the template (the usual case) costs one set lookup; the
+    others are folded and compared with the template's sentences and then its words. ``seen``
+    remembers verdicts on sentences met before in the same group (greetings, stock phrases).
     """
+    as_written = template.sentences_as_written
     norms = template.sentence_norms
-    # folding keeps every sentence boundary (., !, ?, newline), so the k-th sentence of the
-    # folded text is the k-th of the text as written
-    folded = [" ".join(f.split()) for f in _SENTENCE.findall(_fold_text(text))]
-    pending = [k for k, f in enumerate(folded) if f not in norms and f.count(" ") >= 3]
-    if not pending:
-        return ""  # the common case: every sentence of some length is the template's
-    written = _SENTENCE.findall(text)
     out = []
-    for k in pending:
-        if template.is_personal(tuple(_WORD.findall(folded[k]))):
-            out.append(written[k].strip())
+    for sentence in _SENTENCE.findall(text):
+        sentence = sentence.strip()
+        if not sentence or sentence in as_written:
+            continue
+        personal = seen.get(sentence) if seen is not None else None
+        if personal is None:
+            folded = " ".join(_fold_text(sentence).split())
+            personal = (folded not in norms and folded.count(" ") >= 3
+                        and template.is_personal(tuple(_WORD.findall(folded))))
+            if seen is not None:
+                seen[sentence] = personal
+        if personal:
+            out.append(sentence)
     return " ".join(out)
+
+
+def build_templates(jobs: list[tuple[str, list[str]]]) -> list[Template]:
+    """:func:`build_template` for each ``(canonical text, other members' texts)`` (one job of
+    :class:`samskab.analysis.parallel.Workers`)."""
+    return [build_template(canonical, others) for canonical, others in jobs]
+
+
+def additions_batch(templates: list[Template], which: list[int], texts: list[str]) -> list[str]:
+    """``additions(texts[i], templates[which[i]])`` for each ``i`` (one job of
+    :class:`samskab.analysis.parallel.Workers`)."""
+    seen: list[dict[str, bool]] = [{} for _ in templates]
+    return [additions(t, templates[k], seen[k]) for k, t in zip(which, texts, strict=True)]
 
 
 def medoid(sig: np.ndarray, members: np.ndarray, sample: int = 64) -> list[int]:

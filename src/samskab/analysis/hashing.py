@@ -27,10 +27,15 @@ All functions are deterministic: the seeds are constants of this module.
 from __future__ import annotations
 
 import unicodedata
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+from .parallel import spans
+
+if TYPE_CHECKING:
+    from .parallel import Workers
 
 U64 = np.uint64
 EMPTY32 = np.uint32(0xFFFFFFFF)
@@ -45,6 +50,9 @@ _M1 = U64(0x9E3779B97F4A7C15)
 _M2 = U64(0xBF58476D1CE4E5B9)
 _M3 = U64(0x94D049BB133111EB)
 _SALT_SHORT = U64(0x27BB2EE687B0B0FD)
+PARALLEL_MIN_TEXTS = 20_000  # below this, starting processes costs more than it saves
+PARALLEL_CHARS = 1 << 23  # characters of text per job of a worker process
+SUB_CHUNK_CHARS = 1 << 21  # characters hashed at a time (arrays that stay in the cache)
 
 
 def fmix64(x: np.ndarray) -> np.ndarray:
@@ -105,19 +113,54 @@ def _encode_one(text: str) -> bytes:
 
 
 def encode_texts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Normalised bytes of ``texts`` separated by spaces, and each text's start offset."""
+    """Normalised bytes of ``texts`` separated by spaces, and each text's start offset.
+
+    All texts are encoded in one go as Latin-1; the few texts with other characters (a
+    typographic dash, a Polish name) are found from the replacement marks and encoded one by
+    one, so one such text does not send the whole chunk down the slow path."""
+    raw, starts, normalised = encode_texts_raw(texts)
+    return np.frombuffer(raw if normalised else raw.translate(LATIN1_TABLE), np.uint8), starts
+
+
+def encode_texts_raw(texts: list[str]) -> tuple[bytes, np.ndarray, bool]:
+    """:func:`encode_texts` with the byte normalisation left to the caller when the third
+    value is false (``LATIN1_TABLE`` then maps the plain Latin-1 bytes): a worker process can
+    do that half of the work."""
     joined = "\x00".join(texts)
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    normalised = False
     try:
-        raw = joined.encode("latin-1").translate(LATIN1_TABLE)
-        lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+        raw = joined.encode("latin-1")
     except UnicodeEncodeError:
-        parts = [_encode_one(t) for t in texts]
-        raw = b" ".join(parts)
-        lengths = np.fromiter((len(p) for p in parts), dtype=np.int64, count=len(parts))
+        raw, lengths = _encode_mixed(texts, joined, lengths)
+        normalised = True
     starts = np.zeros(len(texts), dtype=np.int64)
     if len(texts) > 1:
         np.cumsum(lengths[:-1] + 1, out=starts[1:])
-    return np.frombuffer(raw, dtype=np.uint8), starts
+    return raw, starts, normalised
+
+
+def _encode_mixed(texts: list[str], joined: str, lengths: np.ndarray
+                  ) -> tuple[bytes, np.ndarray]:
+    replaced = joined.encode("latin-1", errors="replace")
+    marks = np.flatnonzero(np.frombuffer(replaced, dtype=np.uint8) == ord("?"))
+    bad = [i for i in marks.tolist() if joined[i] != "?"]
+    char_starts = np.zeros(len(texts), dtype=np.int64)
+    np.cumsum(lengths[:-1] + 1, out=char_starts[1:])
+    bad_texts = np.unique(np.searchsorted(char_starts, bad, side="right") - 1).tolist()
+    lengths = lengths.copy()
+    parts, done = [], 0
+    for k in bad_texts:
+        if k > done:  # a run of plain texts, their separators included
+            end = int(char_starts[k]) - 1
+            parts.append(replaced[int(char_starts[done]):end].translate(LATIN1_TABLE))
+        one = _encode_one(texts[k])
+        parts.append(one)
+        lengths[k] = len(one)
+        done = k + 1
+    if done < len(texts):
+        parts.append(replaced[int(char_starts[done]):].translate(LATIN1_TABLE))
+    return b" ".join(parts), lengths
 
 
 _DIGRAPHS = ((ord("a"), ord("e"), 0xE6), (ord("o"), ord("e"), 0xF8), (ord("a"), ord("a"), 0xE5))
@@ -174,11 +217,16 @@ def token_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     Words are maximal runs of letters and digits after normalisation; the same word gives the
     same hash in every text and every run.
     """
-    arr, doc_starts = encode_texts(texts)
+    return encoded_token_hashes(*encode_texts(texts))
+
+
+def encoded_token_hashes(arr: np.ndarray, doc_starts: np.ndarray
+                         ) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`token_hashes` of texts already encoded by :func:`encode_texts`."""
     arr, doc_starts = _fold_digraphs(arr, doc_starts)
     n = len(arr)
     if n == 0:
-        return np.zeros(0, dtype=U64), np.zeros(len(texts), dtype=np.int64)
+        return np.zeros(0, dtype=U64), np.zeros(len(doc_starts), dtype=np.int64)
     word = arr != 0x20
     edge = np.empty(n + 1, dtype=bool)
     edge[0] = word[0]
@@ -401,18 +449,17 @@ def _apply_pass(h: np.ndarray, same2: np.ndarray, sides: tuple[SlotSide, SlotSid
     pk = _pair_keys(h)
     left_side, right_side = sides
     left_filter, right_filter = filters
-    if only is None:
-        # every position: dense masks are cheaper than index arrays
-        cand_l = np.zeros(n, dtype=bool)
-        cand_l[2:] = left_filter.contains(pk[:-1]) & same2
-        cand_r = np.zeros(n, dtype=bool)
-        cand_r[:-2] = right_filter.contains(pk[1:]) & same2
-        left = np.flatnonzero(cand_l)
-        right = np.flatnonzero(cand_r)
-    else:
-        left, right = _context_positions(n, same2, only)
-        left = left[left_filter.contains(pk[left - 2])]
-        right = right[right_filter.contains(pk[right + 1])]
+    # dense masks over every position: later passes look near most words of a campaign
+    # letter anyway (three quarters on the benchmark), where index arrays cost more
+    cand_l = np.zeros(n, dtype=bool)
+    cand_l[2:] = left_filter.contains(pk[:-1]) & same2
+    cand_r = np.zeros(n, dtype=bool)
+    cand_r[:-2] = right_filter.contains(pk[1:]) & same2
+    if only is not None:
+        cand_l &= only
+        cand_r &= only
+    left = np.flatnonzero(cand_l)
+    right = np.flatnonzero(cand_r)
     if len(left) == 0 and len(right) == 0:
         return h, done
     out = h.copy()
@@ -533,7 +580,7 @@ def _densify(rows: np.ndarray, empty: np.ndarray) -> np.ndarray:
     return np.where(empty, mixed, rows)
 
 
-def _sub_chunks(texts: list[str], max_chars: int = 1 << 21) -> list[tuple[int, int]]:
+def _sub_chunks(texts: list[str], max_chars: int = SUB_CHUNK_CHARS) -> list[tuple[int, int]]:
     """Split ``texts`` into runs of about ``max_chars`` characters: small arrays stay in cache
     and fresh memory (slow to fault in on some machines) is rarely needed."""
     out, start, size = [], 0, 0
@@ -548,29 +595,67 @@ def _sub_chunks(texts: list[str], max_chars: int = 1 << 21) -> list[tuple[int, i
 
 
 def signatures(texts: list[str], slots: SlotTable | None = None, bins: int = SIG_BINS,
-               workers: int = 1) -> tuple[np.ndarray, np.ndarray]:
-    """Signatures of ``texts`` (``uint32[n, bins]``) and their word counts (``int64[n]``)."""
+               workers: Workers | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Signatures of ``texts`` (``uint32[n, bins]``) and their word counts (``int64[n]``),
+    in ``workers``' processes when there are several (the result is the same).
+
+    In parallel, this process encodes each job's texts (string work, cheap) and the workers
+    get bytes, which cross a pipe for the cost of a copy, not of pickling strings."""
     sig = np.empty((len(texts), bins), dtype=np.uint32)
     words = np.empty(len(texts), dtype=np.int64)
+    if workers is not None and workers.parallel and len(texts) >= PARALLEL_MIN_TEXTS:
+        parts = spans([len(t) for t in texts], PARALLEL_CHARS, min_parts=4 * workers.n)
+        arrays = slots.to_arrays() if slots is not None else {}
+        key = _slot_key(arrays)
+        jobs = ((*encode_texts_raw(texts[a:b]), key, arrays, bins) for a, b in parts)
+        for (a, b), (s, w) in zip(parts, workers.imap(encoded_signatures, jobs), strict=True):
+            sig[a:b] = s
+            words[a:b] = w
+        return sig, words
+    for a, b in _sub_chunks(texts):
+        sig[a:b], words[a:b] = _chunk_signatures(*encode_texts(texts[a:b]), slots, bins)
+    return sig, words
 
-    def run(span: tuple[int, int]) -> None:
-        a, b = span
-        h, doc_len = token_hashes(texts[a:b])
-        h = collapse_slots(h, doc_len, slots)
-        sh, counts = shingle_hashes(h, doc_len)
-        sig[a:b] = oph_signatures(sh, counts, bins)
-        words[a:b] = doc_len
 
-    spans = _sub_chunks(texts)
-    if slots is not None:
-        slots.key_sets()  # build the filters once, before the threads share them
-    if workers > 1 and len(spans) > 1:
-        # numpy releases the GIL in the heavy loops, so threads use both cores
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(run, spans))
-    else:
-        for span in spans:
-            run(span)
+def _chunk_signatures(arr: np.ndarray, doc_starts: np.ndarray, slots: SlotTable | None,
+                      bins: int) -> tuple[np.ndarray, np.ndarray]:
+    h, doc_len = encoded_token_hashes(arr, doc_starts)
+    h = collapse_slots(h, doc_len, slots)
+    sh, counts = shingle_hashes(h, doc_len)
+    return oph_signatures(sh, counts, bins), doc_len
+
+
+def _slot_key(arrays: dict[str, np.ndarray]) -> tuple:
+    """A fingerprint of a slot table's arrays (workers cache the table they last built)."""
+    return tuple((name, len(a), int(fmix64(a.astype(U64)).sum(dtype=U64)))
+                 for name, a in sorted(arrays.items()))
+
+
+_SLOT_CACHE: dict[tuple, SlotTable] = {}
+
+
+def encoded_signatures(raw: bytes, doc_starts: np.ndarray, normalised: bool,
+                       slot_key: tuple, slot_arrays: dict[str, np.ndarray],
+                       bins: int = SIG_BINS) -> tuple[np.ndarray, np.ndarray]:
+    """Signatures of texts encoded by :func:`encode_texts_raw` (one job of a worker
+    process), in cache-sized pieces; the slot table is rebuilt once per worker, not once per
+    job."""
+    arr = np.frombuffer(raw if normalised else raw.translate(LATIN1_TABLE), np.uint8)
+    slots = _SLOT_CACHE.get(slot_key)
+    if slots is None:
+        _SLOT_CACHE.clear()
+        slots = _SLOT_CACHE[slot_key] = SlotTable.from_arrays(slot_arrays)
+    n = len(doc_starts)
+    sig = np.empty((n, bins), dtype=np.uint32)
+    words = np.empty(n, dtype=np.int64)
+    bounds = np.append(doc_starts, len(arr))
+    a = 0
+    while a < n:
+        b = int(np.searchsorted(bounds, bounds[a] + SUB_CHUNK_CHARS, side="right"))
+        b = min(max(b - 1, a + 1), n)
+        lo, hi = int(bounds[a]), int(bounds[b])
+        sig[a:b], words[a:b] = _chunk_signatures(arr[lo:hi], doc_starts[a:b] - lo, slots, bins)
+        a = b
     return sig, words
 
 
