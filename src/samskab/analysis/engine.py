@@ -22,7 +22,7 @@ from . import hashing
 from . import proposals as pr
 from . import text as tx
 from .ideas import IdeaIndex, IdeaParams
-from .parallel import Workers, spans
+from .parallel import Shared, Workers, resolve, spans
 from .tags import TagModel, Theme, review_order
 from .types import (
     STAGES,
@@ -108,6 +108,113 @@ class _Words:
                        long_words=[e[2] for e in content if len(e[2]) >= 8])
 
 
+LANGUAGE_HEAD = 400  # characters a response's language is told from
+PARALLEL_MIN_RESPONSES = 5_000  # below this, the text pass stays in this process
+
+
+@dataclass
+class _TextConfig:
+    """What :func:`text_job` computes, and the learnt state it needs."""
+
+    proposals: bool
+    ideas: bool
+    tags: bool
+    speller: tx.Speller
+    tag_model: TagModel
+
+
+@dataclass
+class _TextPass:
+    """The text pass's results, in response order (stems and forms: per proposal)."""
+
+    languages: list[str] = field(default_factory=list)
+    spans: list[list[tuple[int, int]]] = field(default_factory=list)
+    stems: list[list[str]] = field(default_factory=list)
+    forms: list[dict[str, str]] = field(default_factory=list)
+    tags: list[list[tuple[str, float]]] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+_JOB_WORDS: dict[str, _Words] = {}
+
+
+def text_job(texts: list[str], given: list[str | None], config: _TextConfig | Shared,
+             words: _Words | None = None) -> tuple[list[tuple], dict[str, float]]:
+    """Language, proposals (as spans), each proposal's stems and forms, and the tag scores
+    of each text (one job of :class:`samskab.analysis.parallel.Workers`, or the whole pass
+    in one process); also the seconds each of these took.
+
+    Repeated texts and paragraphs (campaign copies) are worked on once per job.
+    """
+    if isinstance(config, Shared):
+        key = config.key
+        config = resolve(config)
+        words = _JOB_WORDS.get(key)
+        if words is None:
+            _JOB_WORDS.clear()
+            words = _JOB_WORDS[key] = _Words(config.speller)
+    elif words is None:
+        words = _Words(config.speller)
+    seconds = dict.fromkeys(("language", "proposals", "ideas", "tags"), 0.0)
+    clock = time.perf_counter
+    lang_cache: dict[str, str] = {}
+    span_cache: dict[str, list[tuple[int, int]]] = {}
+    token_cache: dict[tuple[str, str], _Tokens] = {}
+    tag_cache: dict[tuple[str, str], list[tuple[str, float]]] = {}
+    rows = []
+    for text, language in zip(texts, given, strict=True):
+        t0 = clock()
+        if not language:
+            head = text[:LANGUAGE_HEAD]
+            language = lang_cache.get(head)
+            if language is None:
+                language = lang_cache[head] = tx.detect_language(head)
+        t1 = clock()
+        seconds["language"] += t1 - t0
+        found: list[tuple[int, int]] = []
+        if config.proposals:
+            found = span_cache.get(text)
+            if found is None:
+                found = span_cache[text] = [(s.start, s.end) for s in pr.split(text)]
+        t2 = clock()
+        seconds["proposals"] += t2 - t1
+        tokens: list[tuple[list[str], dict[str, str]]] = []
+        whole: _Tokens | None = None
+        if config.ideas and found:
+            whole = _Tokens([], {}, [])  # tags read the proposals (their forms are not needed)
+            for a, b in found:
+                key = (text[a:b], language)
+                tok = token_cache.get(key)
+                if tok is None:
+                    tok = token_cache[key] = words.tokens(key[0], language)
+                tokens.append((tok.stems, tok.forms))
+                whole.stems.extend(tok.stems)
+                whole.long_words.extend(tok.long_words)
+        t3 = clock()
+        seconds["ideas"] += t3 - t2
+        tags: list[tuple[str, float]] = []
+        if config.tags:
+            key = (text, language)
+            tags = tag_cache.get(key)
+            if tags is None:
+                tok = whole or words.tokens(text, language)
+                tags = tag_cache[key] = _tag_scores(config.tag_model, tok)
+        seconds["tags"] += clock() - t3
+        rows.append((language, found, tokens, tags))
+        if len(span_cache) > 50_000:  # bounded memory on very long jobs
+            span_cache.clear()
+            token_cache.clear()
+            tag_cache.clear()
+            lang_cache.clear()
+    return rows, {k: v for k, v in seconds.items() if v}
+
+
+def _tag_scores(model: TagModel, tok: _Tokens) -> list[tuple[str, float]]:
+    scores = model.score(tok.stems, tok.long_words)
+    return [(c, round(s, 4)) for c, s in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+            if s >= TAG_FLOOR]
+
+
 class Analyser:
     """Stateful analysis engine.
 
@@ -179,10 +286,6 @@ class Analyser:
         self.position = {rid: i for i, rid in enumerate(ids)}
         n = len(records)
 
-        t0 = time.perf_counter()
-        languages = self._languages(records)
-        seconds["language"] = time.perf_counter() - t0
-
         group_of: list[str | None] = [None] * n
         if "groups" in self.stages:
             t0 = time.perf_counter()
@@ -194,71 +297,46 @@ class Analyser:
             seconds["groups"] = time.perf_counter() - t0
             self.progress(f"groups: {len(self.groups)} groups in {seconds['groups']:.1f} s")
 
-        need_text = any(s in self.stages for s in ("proposals", "ideas", "tags"))
-        if need_text:
+        if any(s in self.stages for s in ("proposals", "ideas", "tags")):
             t0 = time.perf_counter()
             step = max(1, n // 5_000)
             self.speller.learn(self.texts[::step])
             self._word_cache = _Words(self.speller)
             seconds["text"] = time.perf_counter() - t0
 
-        props: list[list[Proposal]] = [[] for _ in range(n)]
-        if "proposals" in self.stages:
-            t0 = time.perf_counter()
-            span_cache: dict[str, list[pr.Span]] = {}
-            for i, (rid, text) in enumerate(zip(ids, self.texts, strict=True)):
-                spans = span_cache.get(text)
-                if spans is None:
-                    spans = pr.split(text)
-                    if len(span_cache) < 200_000:
-                        span_cache[text] = spans
-                props[i] = [Proposal(f"{rid}:p{k + 1}", rid, s.start, s.end, text[s.start:s.end])
-                            for k, s in enumerate(spans)]
-            seconds["proposals"] = time.perf_counter() - t0
-            self.progress(f"proposals: {sum(len(p) for p in props)} in "
-                          f"{seconds['proposals']:.1f} s")
+        # language, proposals, their words and the tags: one pass over the texts, in the
+        # workers; the ideas are then clustered here (leader clustering is sequential)
+        t0 = time.perf_counter()
+        config = _TextConfig(proposals="proposals" in self.stages, ideas="ideas" in self.stages,
+                             tags="tags" in self.stages, speller=self.speller,
+                             tag_model=self.tag_model)
+        given = [r.language or None for r in records]
+        passed = self._text_pass(config, given)
+        wall = time.perf_counter() - t0
+        work = passed.seconds
+        total_work = sum(work.values()) or 1.0
+        for stage, sec in work.items():  # the pass's wall time, shared by the work each took
+            seconds[stage] = seconds.get(stage, 0.0) + wall * sec / total_work
+        languages = passed.languages
 
-        response_tokens: dict[int, _Tokens] = {}
-        if "ideas" in self.stages:
+        props: list[list[Proposal]] = [[] for _ in range(n)]
+        if config.proposals:
+            for i, (rid, text, spans) in enumerate(zip(ids, self.texts, passed.spans,
+                                                       strict=True)):
+                props[i] = [Proposal(f"{rid}:p{k + 1}", rid, a, b, text[a:b])
+                            for k, (a, b) in enumerate(spans)]
+            self.progress(f"proposals: {sum(len(p) for p in props)}")
+
+        if config.ideas:
             t0 = time.perf_counter()
-            flat: list[Proposal] = []
-            stems, forms = [], []
-            seen: dict[tuple[str, str | None], _Tokens] = {}  # repeated paragraphs: once
-            for i, ps in enumerate(props):
-                whole = _Tokens([], {}, [])
-                for p in ps:
-                    key = (p.text, languages[i])
-                    tok = seen.get(key)
-                    if tok is None:
-                        tok = self._word_cache.tokens(p.text, languages[i])
-                        if len(seen) < 500_000:
-                            seen[key] = tok
-                    flat.append(p)
-                    stems.append(tok.stems)
-                    forms.append(tok.forms)
-                    whole.extend(tok)
-                if ps:
-                    response_tokens[i] = whole
-            placed = self.ideas.cluster([p.id for p in flat], stems, forms)
+            flat = [p for ps in props for p in ps]
+            placed = self.ideas.cluster([p.id for p in flat], passed.stems, passed.forms)
             for p, idea in zip(flat, placed, strict=True):
                 p.idea = _idea_id(idea) if idea >= 0 else None
-            seconds["ideas"] = time.perf_counter() - t0
+            seconds["ideas"] = seconds.get("ideas", 0.0) + time.perf_counter() - t0
             self.progress(f"ideas: {len(self.ideas.ideas)} in {seconds['ideas']:.1f} s")
 
-        tags: list[list[TagScore]] = [[] for _ in range(n)]
-        if "tags" in self.stages:
-            t0 = time.perf_counter()
-            tag_cache: dict[str, list[TagScore]] = {}
-            for i, text in enumerate(self.texts):
-                hit = tag_cache.get(text)
-                if hit is None:
-                    tok = response_tokens.get(i) or self._word_cache.tokens(text, languages[i])
-                    hit = self._tags(tok)
-                    if len(tag_cache) < 200_000:
-                        tag_cache[text] = hit
-                tags[i] = hit
-            seconds["tags"] = time.perf_counter() - t0
-            self.progress(f"tags: {seconds['tags']:.1f} s")
+        tags: list[list[TagScore]] = [[TagScore(c, v) for c, v in hit] for hit in passed.tags]
 
         responses = [ResponseAnalysis(ids[i], languages[i], group_of[i], props[i], tags[i])
                      for i in range(n)]
@@ -266,26 +344,32 @@ class Analyser:
                               ideas=self.idea_results() if "ideas" in self.stages else [],
                               summary=self._summary(responses, seconds))
 
-    def _languages(self, records: Sequence[Record]) -> list[str | None]:
-        cache: dict[str, str] = {}
-        out: list[str | None] = []
-        for r in records:
-            if r.language:
-                out.append(r.language)
-                continue
-            head = r.text[:400]
-            lang = cache.get(head)
-            if lang is None:
-                lang = tx.detect_language(head)
-                if len(cache) < 200_000:
-                    cache[head] = lang
-            out.append(lang)
+    def _text_pass(self, config: _TextConfig, given: list[str | None]) -> _TextPass:
+        """Run :func:`text_job` over all texts, in the workers when there are several."""
+        texts = self.texts
+        out = _TextPass()
+        if self._pool.parallel and len(texts) >= PARALLEL_MIN_RESPONSES:
+            handle = self._pool.share(config)
+            parts = spans([len(t) for t in texts], hashing.PARALLEL_CHARS // 4,
+                          min_parts=4 * self._pool.n)
+            jobs = ((texts[a:b], given[a:b], handle) for a, b in parts)
+            results = self._pool.imap(text_job, jobs)
+        else:
+            results = iter([text_job(texts, given, config, self._word_cache)])
+        for rows, seconds in results:
+            for language, spans_, tokens, tags in rows:
+                out.languages.append(language)
+                out.spans.append(spans_)
+                for stems, forms in tokens:
+                    out.stems.append(stems)
+                    out.forms.append(forms)
+                out.tags.append(tags)
+            for stage, sec in seconds.items():
+                out.seconds[stage] = out.seconds.get(stage, 0.0) + sec
         return out
 
     def _tags(self, tok: _Tokens) -> list[TagScore]:
-        scores = self.tag_model.score(tok.stems, tok.long_words)
-        return [TagScore(c, round(s, 4)) for c, s in
-                sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])) if s >= TAG_FLOOR]
+        return [TagScore(c, v) for c, v in _tag_scores(self.tag_model, tok)]
 
     # --- groups -------------------------------------------------------------------------
     def _fit_groups(self) -> dict[str, float]:
@@ -474,7 +558,7 @@ class Analyser:
         self.ids.append(record.id)
         self.texts.append(record.text)
         self.position[record.id] = i
-        lang = record.language or tx.detect_language(record.text[:600])
+        lang = record.language or tx.detect_language(record.text[:LANGUAGE_HEAD])
         result = ResponseAnalysis(record.id, lang)
         if "groups" in self.stages:
             self._band_lookup()  # index what was there before this response

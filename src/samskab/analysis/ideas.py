@@ -38,8 +38,10 @@ class IdeaParams:
 
 
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    """Dot product of two unit vectors; ``fsum`` is exact, so the set's order (which differs
+    from process to process) cannot change the last bit, nor a tie."""
     common = a.keys() & b.keys()
-    return sum([a[t] * b[t] for t in common]) if common else 0.0
+    return math.fsum([a[t] * b[t] for t in common]) if common else 0.0
 
 
 @dataclass
@@ -69,24 +71,28 @@ class IdeaIndex:
                ) -> dict[str, float]:
         """Unit TF-IDF vector; ``idf`` is a cache the caller may share across calls made
         while the document frequencies stay the same."""
-        tf: dict[str, int] = {}
-        for t in stems:
-            tf[t] = tf.get(t, 0) + 1
         if idf is None:
             idf = {}
         vec = {}
-        for t, c in tf.items():
+        for t, c in Counter(stems).items():
             w = idf.get(t)
             if w is None:
                 w = idf[t] = self.idf(t)
             vec[t] = w if c == 1 else (1.0 + math.log(c)) * w
-        norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
+        norm = math.sqrt(sum([w * w for w in vec.values()])) or 1.0
         return {t: w / norm for t, w in vec.items()}
+
+    @staticmethod
+    def _top(vec: dict[str, float], k: int) -> list[str]:
+        """The ``k`` heaviest terms (ties: alphabetical)."""
+        ranked = [(-w, t) for t, w in vec.items()]
+        ranked.sort()
+        return [t for _, t in ranked[:k]]
 
     def _keys(self, vec: dict[str, float], extra: int = 0) -> list[str]:
         """Index keys: pairs of the top terms (``extra`` more terms when registering a
         leader, so a proposal whose ranking differs a little still finds it)."""
-        top = sorted(vec, key=lambda t: (-vec[t], t))[: self.params.top_terms + 1 + extra]
+        top = self._top(vec, self.params.top_terms + 1 + extra)
         if len(top) == 1:
             return [top[0]]
         return [f"{a} {b}" for a, b in combinations(sorted(top), 2)]
@@ -145,19 +151,24 @@ class IdeaIndex:
         family, placed once (its commonest type speaks for it): campaigns and repeated
         wishes cost one placement, not one per copy.
         """
-        self.observe(stems)
         types: dict[tuple[str, ...], list[int]] = {}
+        count = self.df.update
         for i, st in enumerate(stems):
             if st:
-                types.setdefault(tuple(sorted(set(st))), []).append(i)
+                distinct = set(st)
+                count(distinct)
+                types.setdefault(tuple(sorted(distinct)), []).append(i)
+        self.n_docs += len(stems)
         families: dict[tuple[str, ...], list[list[int]]] = {}
-        vectors: dict[int, dict[str, float]] = {}
         top = self.params.top_terms
-        idf: dict[str, float] = {}
+        idf = {t: self.idf(t) for t in self.df}
+        log = math.log
         for members in types.values():
-            vec = self.vector(stems[members[0]], idf)
-            vectors[members[0]] = vec
-            key = tuple(sorted(sorted(vec, key=lambda t: (-vec[t], t))[:top]))
+            # the top terms of the type's TF-IDF vector (its norm does not change the order)
+            ranked = [(-(w if c == 1 else (1.0 + log(c)) * w), t)
+                      for t, c in Counter(stems[members[0]]).items() for w in (idf[t],)]
+            ranked.sort()
+            key = tuple(sorted(t for _, t in ranked[:top]))
             families.setdefault(key, []).append(members)
         order = sorted(families.values(),
                        key=lambda fam: (-sum(len(m) for m in fam), min(m[0] for m in fam)))
@@ -165,7 +176,7 @@ class IdeaIndex:
         for fam in order:
             fam.sort(key=lambda m: (-len(m), m[0]))
             lead = fam[0][0]
-            vec = vectors[lead]
+            vec = self.vector(stems[lead], idf)
             idea = self._place(vec)
             flat = [i for members in fam for i in members]
             self._join(idea, vec, [ids[i] for i in flat], words[lead])

@@ -18,15 +18,45 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import pickle
 import resource
+import tempfile
+import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
 # modules the forkserver imports once, so each worker starts with them loaded
-_PRELOAD = ["samskab.analysis.hashing", "samskab.analysis.groups"]
+_PRELOAD = ["samskab.analysis.engine"]
+
+
+@dataclass(frozen=True)
+class Shared:
+    """A handle on an object that many jobs need (a learnt model): in parallel, the object
+    is written once to a private temporary file, and each worker reads it once."""
+
+    key: str
+    path: str | None = None
+    value: Any = None
+
+
+_RESOLVED: dict[str, Any] = {}
+
+
+def resolve(handle: Shared) -> Any:
+    """The object behind ``handle`` (read from its file at most once per process)."""
+    if handle.path is None:
+        return handle.value
+    obj = _RESOLVED.get(handle.key)
+    if obj is None:
+        _RESOLVED.clear()
+        with open(handle.path, "rb") as f:
+            # our own file, written by this run's parent process a moment ago
+            obj = _RESOLVED[handle.key] = pickle.load(f)  # noqa: S301
+    return obj
 
 
 def _traced(fn: Callable[..., Any], args: tuple) -> tuple[Any, int, float]:
@@ -45,6 +75,7 @@ class Workers:
         self.n = n
         self._pool: ProcessPoolExecutor | None = None
         self._peaks: dict[int, float] = {}
+        self._dir: tempfile.TemporaryDirectory | None = None
 
     def __enter__(self) -> Workers:
         return self
@@ -93,6 +124,18 @@ class Workers:
             for future in pending:
                 future.cancel()
 
+    def share(self, obj: Any) -> Shared:
+        """A handle on ``obj`` for jobs (see :class:`Shared`)."""
+        key = uuid.uuid4().hex
+        if not self.parallel:
+            return Shared(key, value=obj)
+        if self._dir is None:
+            self._dir = tempfile.TemporaryDirectory(prefix="samskab-workers-")
+        path = os.path.join(self._dir.name, f"{key}.pickle")
+        with open(path, "wb") as f:
+            pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
+        return Shared(key, path=path)
+
     def peak_mb(self) -> list[float]:
         """Peak resident memory of each worker process that ran a job, in MB."""
         return sorted(self._peaks.values(), reverse=True)
@@ -101,6 +144,9 @@ class Workers:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        if self._dir is not None:
+            self._dir.cleanup()
+            self._dir = None
 
 
 def spans(sizes: Sequence[int], budget: int, min_parts: int = 1) -> list[tuple[int, int]]:

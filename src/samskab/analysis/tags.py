@@ -192,17 +192,21 @@ class Lexicon:
                 ) -> dict[str, dict[str, float]]:
         """The distinct terms matched, per code: ``{code: {term: weight}}``."""
         matched: dict[tuple[str, str], float] = {}
-        for st in set(stems):
-            for code, w in self.single.get(st, ()):
+        single = self.single
+        for st in single.keys() & set(stems):
+            for code, w in single[st]:
                 matched[(code, st)] = w
+        compound = self._compound
         for w_ in set(words):
             if len(w_) >= 8:
-                for t, code, w in self._compounds(w_):
+                hits = compound.get(w_)
+                for t, code, w in (self._compounds(w_) if hits is None else hits):
                     matched[(code, t)] = w
         firsts = self._firsts
         if firsts is None:
             firsts = self._firsts = {a for a, _ in self.double} | {t[0] for t, _, _ in self.longer}
-        starts = [i for i, st in enumerate(stems) if st in firsts]
+        starts = ([i for i, st in enumerate(stems) if st in firsts]
+                  if not firsts.isdisjoint(stems) else [])
         if starts:
             for i in starts:
                 for code, w in self.double.get((stems[i], stems[i + 1]) if i + 1 < len(stems)
