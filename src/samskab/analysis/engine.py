@@ -9,11 +9,15 @@ A full run is deterministic: fixed hash seeds, fixed orders, no randomness.
 
 from __future__ import annotations
 
+import gc
 import json
+import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -215,6 +219,34 @@ def _tag_scores(model: TagModel, tok: _Tokens) -> list[tuple[str, float]]:
             if s >= TAG_FLOOR]
 
 
+class _Background:
+    """A call run in a thread (or at once, in this thread), its result and duration."""
+
+    def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
+        self.fn, self.args = fn, args
+        self.seconds = 0.0
+        self._future: Future | None = None
+        self._result: Any = None
+
+    def _run(self) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return self.fn(*self.args)
+        finally:
+            self.seconds = time.perf_counter() - t0
+
+    def start(self, in_thread: bool) -> None:
+        if in_thread:
+            pool = ThreadPoolExecutor(1, thread_name_prefix="samskab-ideas")
+            self._future = pool.submit(self._run)
+            pool.shutdown(wait=False)  # the thread finishes its one call, then ends
+        else:
+            self._result = self._run()
+
+    def result(self) -> Any:
+        return self._future.result() if self._future is not None else self._result
+
+
 class Analyser:
     """Stateful analysis engine.
 
@@ -268,6 +300,8 @@ class Analyser:
         """Analyse a batch (the first, or a full rerun from an empty analyser)."""
         if self.ids:
             raise RuntimeError("fit() runs once; use add() for further responses")
+        collecting = gc.isenabled()
+        gc.disable()  # millions of small acyclic objects: generational passes only cost time
         with Workers(self.workers) as pool:
             self._pool = pool
             try:
@@ -275,6 +309,8 @@ class Analyser:
             finally:
                 self.worker_peak_mb = pool.peak_mb()
                 self._pool = Workers(1)
+                if collecting:
+                    gc.enable()
 
     def _fit(self, records: Sequence[Record]) -> AnalysisResult:
         seconds: dict[str, float] = {}
@@ -286,17 +322,6 @@ class Analyser:
         self.position = {rid: i for i, rid in enumerate(ids)}
         n = len(records)
 
-        group_of: list[str | None] = [None] * n
-        if "groups" in self.stages:
-            t0 = time.perf_counter()
-            for step, sec in self._fit_groups().items():
-                seconds[f"groups.{step}"] = sec
-            for g in self.groups:
-                for m in g.members:
-                    group_of[m] = g.id
-            seconds["groups"] = time.perf_counter() - t0
-            self.progress(f"groups: {len(self.groups)} groups in {seconds['groups']:.1f} s")
-
         if any(s in self.stages for s in ("proposals", "ideas", "tags")):
             t0 = time.perf_counter()
             step = max(1, n // 5_000)
@@ -305,7 +330,7 @@ class Analyser:
             seconds["text"] = time.perf_counter() - t0
 
         # language, proposals, their words and the tags: one pass over the texts, in the
-        # workers; the ideas are then clustered here (leader clustering is sequential)
+        # workers when there are several
         t0 = time.perf_counter()
         config = _TextConfig(proposals="proposals" in self.stages, ideas="ideas" in self.stages,
                              tags="tags" in self.stages, speller=self.speller,
@@ -327,14 +352,29 @@ class Analyser:
                             for k, (a, b) in enumerate(spans)]
             self.progress(f"proposals: {sum(len(p) for p in props)}")
 
-        if config.ideas:
-            t0 = time.perf_counter()
-            flat = [p for ps in props for p in ps]
-            placed = self.ideas.cluster([p.id for p in flat], passed.stems, passed.forms)
+        # leader clustering is sequential Python: with workers, it runs in a thread while
+        # the groups stage (numpy here, the rest in the workers) goes on beside it
+        flat = [p for ps in props for p in ps] if config.ideas else []
+        clustering = _Background(self.ideas.cluster, [p.id for p in flat], passed.stems,
+                                 passed.forms) if config.ideas else None
+        overlap = clustering is not None and self._pool.parallel and "groups" in self.stages
+        switch = sys.getswitchinterval()
+        try:
+            if overlap:
+                # the groups stage makes many short numpy calls, each waiting for the GIL:
+                # hand it over more often than every 5 ms while the clustering thread runs
+                sys.setswitchinterval(0.0002)
+            if clustering is not None:
+                clustering.start(in_thread=overlap)
+            group_of = self._fit_groups_stage(seconds)
+            placed = clustering.result() if clustering is not None else []
+        finally:
+            sys.setswitchinterval(switch)
+        if clustering is not None:
             for p, idea in zip(flat, placed, strict=True):
                 p.idea = _idea_id(idea) if idea >= 0 else None
-            seconds["ideas"] = seconds.get("ideas", 0.0) + time.perf_counter() - t0
-            self.progress(f"ideas: {len(self.ideas.ideas)} in {seconds['ideas']:.1f} s")
+            seconds["ideas"] = seconds.get("ideas", 0.0) + clustering.seconds
+            self.progress(f"ideas: {len(self.ideas.ideas)} in {clustering.seconds:.1f} s")
 
         tags: list[list[TagScore]] = [[TagScore(c, v) for c, v in hit] for hit in passed.tags]
 
@@ -343,6 +383,20 @@ class Analyser:
         return AnalysisResult(responses=responses, groups=self.group_results(),
                               ideas=self.idea_results() if "ideas" in self.stages else [],
                               summary=self._summary(responses, seconds))
+
+    def _fit_groups_stage(self, seconds: dict[str, float]) -> list[str | None]:
+        """The groups stage, when asked for; returns each response's group id or None."""
+        group_of: list[str | None] = [None] * len(self.texts)
+        if "groups" in self.stages:
+            t0 = time.perf_counter()
+            for step, sec in self._fit_groups().items():
+                seconds[f"groups.{step}"] = sec
+            for g in self.groups:
+                for m in g.members:
+                    group_of[m] = g.id
+            seconds["groups"] = time.perf_counter() - t0
+            self.progress(f"groups: {len(self.groups)} groups in {seconds['groups']:.1f} s")
+        return group_of
 
     def _text_pass(self, config: _TextConfig, given: list[str | None]) -> _TextPass:
         """Run :func:`text_job` over all texts, in the workers when there are several."""

@@ -132,14 +132,14 @@ def detect_language(text: str, max_words: int = 50) -> str:
     n = len(tokens)
     counts = [0] * len(_LANGS)
     get = _STOP_MASKS.get
-    for t in tokens:
-        mask = get(t)
-        if mask is None:
-            mask = _stop_mask(t)
+    masks = [get(t) for t in tokens]
+    if None in masks:
+        masks = [_stop_mask(t) if m is None else m for t, m in zip(tokens, masks, strict=True)]
+    for mask, c in Counter(masks).items():  # a few distinct masks, whatever the length
         if mask:
             for k in range(len(_LANGS)):
                 if mask >> k & 1:
-                    counts[k] += 1
+                    counts[k] += c
     da, en = counts[0] / n, counts[1] / n
     other = max(counts[2:]) / n
     low = " " + text.lower() + " "
