@@ -55,21 +55,25 @@ def _run_ours(records: list[dict], truth: np.ndarray, workers: int) -> dict:
              if k.startswith("groups.")}
     labels = analyser.label.copy()
     p, r = pairwise_scores(labels, truth)
-    return {"steps": steps, "total": total, "cpu": cpu, "precision": p, "recall": r,
+    return {"steps": steps, "total": total, "cpu": cpu + analyser.worker_cpu_s,
+            "precision": p, "recall": r,
             "groups": result.summary["groups"], "links": analyser.link_counts,
-            "peak_mb": _peak_rss_mb(), "base_mb": base}
+            "peak_mb": _peak_rss_mb(), "base_mb": base, "worker_mb": analyser.worker_peak_mb}
 
 
-def _run_full(records: list[dict]) -> dict:
-    from samskab.analysis import Record, analyse
+def _run_full(records: list[dict], workers: int) -> dict:
+    from samskab.analysis import Analyser, Record
 
     recs = [Record(id=r["id"], text=r["text"]) for r in records]  # language detected
     t0, c0 = time.perf_counter(), time.process_time()
-    result = analyse(recs)
+    analyser = Analyser(workers=workers)
+    result = analyser.fit(recs)
     total, cpu = time.perf_counter() - t0, time.process_time() - c0
-    return {"total": total, "cpu": cpu, "seconds": result.summary["seconds"],
+    return {"total": total, "cpu": cpu + analyser.worker_cpu_s,
+            "seconds": result.summary["seconds"],
             "proposals": result.summary["proposals"], "ideas": result.summary["ideas"],
-            "groups": result.summary["groups"], "peak_mb": _peak_rss_mb()}
+            "groups": result.summary["groups"], "peak_mb": _peak_rss_mb(),
+            "worker_mb": analyser.worker_peak_mb}
 
 
 def _run_baseline(texts: list[str], truth: np.ndarray) -> dict:
@@ -158,15 +162,50 @@ def _child(kind: str, workers: int) -> dict:
     if kind == "ours":
         return _run_ours(records, truth, workers)
     if kind == "full":
-        return _run_full(records)
+        return _run_full(records, workers)
     return _run_baseline(texts, truth)
 
 
+def _child_main(conn, kind: str, workers: int) -> None:
+    try:
+        conn.send(("ok", _child(kind, workers)))
+    except BaseException as exc:  # noqa: BLE001 — reported by the parent
+        conn.send(("error", repr(exc)))
+    finally:
+        conn.close()
+
+
 def _in_child(kind: str, workers: int = 1) -> dict:
-    """Run one measurement in a forked process, so its peak memory is its own."""
+    """Run one measurement in a forked process, so its peak memory is its own (a plain
+    process, not a pool's daemon: the analysis may start worker processes of its own)."""
     ctx = mp.get_context("fork")
-    with ctx.Pool(1) as pool:
-        return pool.apply(_child, (kind, workers))
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_child_main, args=(send, kind, workers))
+    child.start()
+    send.close()
+    status, value = receive.recv()
+    child.join()
+    if status != "ok":
+        raise RuntimeError(f"{kind} measurement failed: {value}")
+    return value
+
+
+def _prefault(gib: float) -> None:
+    """Touch ``gib`` GiB of fresh memory once and give it back: on a virtual machine whose
+    host backs guest memory lazily, the first touch of a page costs far more than later ones
+    (3.5 s per GiB was measured on this project's VM, 0.1 s per GiB afterwards)."""
+    if gib <= 0:
+        return
+    t0 = time.perf_counter()
+    for _ in range(int(gib)):
+        block = np.empty(1 << 30, dtype=np.uint8)
+        block[::4096] = 1
+        del block
+    print(f"prefaulted {int(gib)} GiB of memory in {time.perf_counter() - t0:.1f} s")
+
+
+def _mb(values: list[float]) -> str:
+    return " + ".join(f"{v:.0f}" for v in values) if values else "none"
 
 
 def _fmt_steps(steps: dict) -> str:
@@ -183,12 +222,17 @@ def main(argv: list[str] | None = None) -> int:
                     help="largest N to run datasketch on; above it, scale linearly")
     ap.add_argument("--full", action="store_true",
                     help="also time all stages (groups, proposals, ideas, tags) for N ≤ 100k")
-    ap.add_argument("--workers", type=int, default=1, help="threads for our signature stage")
+    ap.add_argument("--workers", type=int, default=1,
+                    help="worker processes for our analysis (default 1)")
+    ap.add_argument("--prefault", type=float, default=0,
+                    help="GiB of memory to touch once before measuring (see _prefault)")
     ap.add_argument("--no-tags", action="store_true", help="skip the tag quality figures")
     args = ap.parse_args(argv)
     sizes = [int(x) for x in args.n.split(",") if x.strip()]
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} "
-          f"(other work on the machine slows wall times; CPU times are this process's own)")
+          f"(other work on the machine slows wall times); --workers {args.workers}; CPU "
+          f"times include the worker processes'")
+    _prefault(args.prefault)
     if not args.no_tags:
         tag_quality()
     baseline_ref: tuple[int, float, float] | None = None
@@ -205,8 +249,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"samskab groups : {ours['total']:.2f} s wall, {ours['cpu']:.2f} s CPU  "
               f"({_fmt_steps(ours['steps'])})")
         print(f"                 peak RSS {ours['peak_mb']:.0f} MB (corpus in memory: "
-              f"{ours['base_mb']:.0f} MB); precision {ours['precision']:.4f}, recall "
-              f"{ours['recall']:.4f}; {ours['groups']:,} groups; links {ours['links']}")
+              f"{ours['base_mb']:.0f} MB) + workers {_mb(ours['worker_mb'])} MB = "
+              f"{ours['peak_mb'] + sum(ours['worker_mb']):.0f} MB; precision "
+              f"{ours['precision']:.4f}, recall {ours['recall']:.4f}; {ours['groups']:,} "
+              f"groups; links {ours['links']}")
         if n <= args.baseline_max:
             base = _in_child("baseline")
             baseline_ref = (n, base["total"], base["cpu"])
@@ -227,11 +273,12 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print("datasketch     : not run (use --baseline-max, or include a smaller N first)")
         if args.full and n <= 100_000:
-            full = _in_child("full")
+            full = _in_child("full", args.workers)
             print(f"all stages     : {full['total']:.2f} s wall, {full['cpu']:.2f} s CPU  "
                   f"({_fmt_steps(full['seconds'])}); "
                   f"{full['groups']:,} groups, {full['proposals']:,} proposals, "
-                  f"{full['ideas']:,} ideas; peak RSS {full['peak_mb']:.0f} MB")
+                  f"{full['ideas']:,} ideas; peak RSS {full['peak_mb']:.0f} MB + workers "
+                  f"{_mb(full['worker_mb'])} MB")
         sys.stdout.flush()
     return 0
 

@@ -186,6 +186,8 @@ SAMSKAB_IMAP_URL = os.environ.get("SAMSKAB_IMAP_URL", "")
 SAMSKAB_IMAP_POLL_SECONDS = env_int("SAMSKAB_IMAP_POLL_SECONDS", 60)
 # How often the worker analyses new responses of open consultations.
 SAMSKAB_ANALYSIS_POLL_SECONDS = env_int("SAMSKAB_ANALYSIS_POLL_SECONDS", 60)
+# Worker processes a full analysis of a large consultation may start (1: none).
+SAMSKAB_ANALYSIS_WORKERS = env_int("SAMSKAB_ANALYSIS_WORKERS", 1)
 
 # Limits on what respondents send.
 SAMSKAB_MAX_RESPONSE_CHARS = env_int("SAMSKAB_MAX_RESPONSE_CHARS", 100_000)

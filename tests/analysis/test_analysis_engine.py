@@ -145,11 +145,29 @@ def test_worker_processes_give_the_same_signatures_and_groups_as_one_process(mon
         assert len(workers.peak_mb()) >= 1  # the jobs really ran in worker processes
     assert (one == two).all() and (words_one == words_two).all()
 
-    records = [Record(f"r-{i}", t) for i, t in enumerate(texts)]
-    alone = Analyser(stages=["groups"]).fit(records)
-    together = Analyser(stages=["groups"], workers=2).fit(records)
-    assert [(g.members, g.template, g.additions) for g in alone.groups] == [
-        (g.members, g.template, g.additions) for g in together.groups]
+
+
+def test_worker_processes_give_the_same_analysis_as_one_process(monkeypatch, campaign_records):
+    from samskab.analysis import engine, hashing
+
+    monkeypatch.setattr(hashing, "PARALLEL_MIN_TEXTS", 100)
+    monkeypatch.setattr(hashing, "PARALLEL_CHARS", 20_000)
+    monkeypatch.setattr(engine, "PARALLEL_MIN_RESPONSES", 100)
+    texts = [madlibs_text(i) + "\n\n" + " ".join(OTHERS[i % 4:i % 4 + 4]) for i in range(300)]
+    records = [*campaign_records, *(Record(f"r-{i}", t) for i, t in enumerate(texts))]
+
+    def outcome(result):
+        return ([(r.id, r.language, r.group, [(p.start, p.end, p.idea) for p in r.proposals],
+                  [(t.code, t.score) for t in r.tags]) for r in result.responses],
+                [(g.members, g.template, g.additions) for g in result.groups],
+                [(i.id, i.label, i.members, i.representative) for i in result.ideas])
+
+    alone = Analyser().fit(records)
+    parallel = Analyser(workers=2)
+    together = parallel.fit(records)
+    assert parallel.worker_peak_mb and parallel.worker_cpu_s > 0  # workers did the work
+    assert outcome(alone) == outcome(together)
+    assert len(alone.groups) >= 2 and len(alone.ideas) >= 2
 
 
 def test_encoding_a_chunk_with_a_few_non_latin1_texts_is_the_same_as_one_by_one():

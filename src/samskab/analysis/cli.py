@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -40,8 +41,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="compute the signature stage on this Dask scheduler")
     p.add_argument("--themes", metavar="FILE.json", default=None,
                    help='themes as [{"slug": ..., "keywords": [...]}] for theme:<slug> tags')
-    p.add_argument("--workers", type=int, default=1,
-                   help="threads for the signature stage when run locally (default 1)")
+    p.add_argument("--workers", type=int, default=None,
+                   help="worker processes for the stages that work text by text (default: "
+                        "one per CPU; large inputs only, small ones stay in one process)")
     return p
 
 
@@ -149,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     path = Path(args.file)
     if not path.is_file():
         return _usage(f"no such file: {path}")
+    if args.workers is None:
+        args.workers = os.cpu_count() or 1
     if args.workers < 1:
         return _usage("--workers must be at least 1")
     themes: list[Theme] = []

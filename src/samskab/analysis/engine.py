@@ -113,7 +113,8 @@ class _Words:
 
 
 LANGUAGE_HEAD = 400  # characters a response's language is told from
-PARALLEL_MIN_RESPONSES = 5_000  # below this, the text pass stays in this process
+PARALLEL_MIN_RESPONSES = 5_000  # below this, a step stays in this process
+_SERIAL = Workers(1)
 
 
 @dataclass
@@ -293,7 +294,8 @@ class Analyser:
         self._word_cache = _Words(self.speller)
         self.link_counts: dict = {}
         self._pool = Workers(1)
-        self.worker_peak_mb: list[float] = []
+        self.worker_peak_mb: list[float] = []  # of the last fit's worker processes
+        self.worker_cpu_s = 0.0
 
     # --- batch -------------------------------------------------------------------------
     def fit(self, records: Sequence[Record]) -> AnalysisResult:
@@ -308,6 +310,7 @@ class Analyser:
                 return self._fit(records)
             finally:
                 self.worker_peak_mb = pool.peak_mb()
+                self.worker_cpu_s = pool.cpu_seconds()
                 self._pool = Workers(1)
                 if collecting:
                     gc.enable()
@@ -401,8 +404,23 @@ class Analyser:
     def _text_pass(self, config: _TextConfig, given: list[str | None]) -> _TextPass:
         """Run :func:`text_job` over all texts, in the workers when there are several."""
         texts = self.texts
+        if config.proposals or config.ideas or config.tags:
+            return self._text_jobs(texts, given, config)
+        # languages only: detected from the head of the texts that do not give one
+        missing = [i for i, lang in enumerate(given) if not lang]
+        found = self._text_jobs([texts[i][:LANGUAGE_HEAD] for i in missing],
+                                [None] * len(missing), config)
+        out = _TextPass(languages=list(given), seconds=found.seconds)
+        for i, lang in zip(missing, found.languages, strict=True):
+            out.languages[i] = lang
+        empty: list = []
+        out.spans = out.tags = [empty] * len(texts)  # one shared list, never changed
+        return out
+
+    def _text_jobs(self, texts: list[str], given: list[str | None], config: _TextConfig
+                   ) -> _TextPass:
         out = _TextPass()
-        if self._pool.parallel and len(texts) >= PARALLEL_MIN_RESPONSES:
+        if self._pool_for(len(texts)).parallel:
             handle = self._pool.share(config)
             parts = spans([len(t) for t in texts], hashing.PARALLEL_CHARS // 4,
                           min_parts=4 * self._pool.n)
@@ -444,7 +462,8 @@ class Analyser:
                                                       workers=self._pool)
         steps["signatures"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        labels, info = gr.group_labels(self.sig, self.words, self.group_params)
+        labels, info = gr.group_labels(self.sig, self.words, self.group_params,
+                                       threads=self._pool.n)
         self.link_counts = info
         steps["links"] = time.perf_counter() - t0
         t0 = time.perf_counter()
@@ -463,14 +482,20 @@ class Analyser:
         hi = np.searchsorted(sorted_labels, roots, side="right")
         member_lists = [np.sort(order[a:b]) for a, b in zip(lo, hi, strict=True)]
         jobs = [self._template_job(members) for members in member_lists]
-        parts = spans([1 + len(job[1][1]) for job in jobs], 2_000, min_parts=4 * self._pool.n)
-        templates = [t for part in self._pool.map(
+        pool = self._pool_for(sum(len(m) for m in member_lists))
+        parts = spans([1 + len(job[1][1]) for job in jobs], 2_000, min_parts=4 * pool.n)
+        templates = [t for part in pool.map(
             gr.build_templates, [([job[1] for job in jobs[a:b]],) for a, b in parts])
             for t in part]
         for members, (canonical, _), template in zip(member_lists, jobs, templates, strict=True):
             self._new_group(members, canonical=canonical, template=template, describe=False)
         if self.with_additions:
             self._fill_additions(range(len(self.groups)))
+
+    def _pool_for(self, items: int) -> Workers:
+        """The worker processes for a step over ``items`` texts, or none for a small one
+        (starting processes and shipping texts would cost more than the step)."""
+        return self._pool if items >= PARALLEL_MIN_RESPONSES else _SERIAL
 
     def _template_job(self, members: np.ndarray) -> tuple[int, tuple[str, list[str]]]:
         """The canonical member of a group, and what its template is built from."""
@@ -502,15 +527,15 @@ class Analyser:
                     owners.append([m])
                 else:
                     owners[slot].append(m)
-        parts = spans([len(t) for t in texts], hashing.PARALLEL_CHARS // 4,
-                      min_parts=4 * self._pool.n)
+        pool = self._pool_for(len(texts))
+        parts = spans([len(t) for t in texts], hashing.PARALLEL_CHARS // 4, min_parts=4 * pool.n)
         jobs = []
         for a, b in parts:
             used = sorted(set(which[a:b]))
             local = {k: i for i, k in enumerate(used)}
             jobs.append(([groups[k].template for k in used], [local[k] for k in which[a:b]],
                          texts[a:b]))
-        found = [x for part in self._pool.map(gr.additions_batch, jobs) for x in part]
+        found = [x for part in pool.map(gr.additions_batch, jobs) for x in part]
         for k, extra, members in zip(which, found, owners, strict=True):
             if extra:
                 for m in members:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -83,16 +84,17 @@ def band_keys(sig: np.ndarray, params: GroupParams = GroupParams(), block: int =
     return keys
 
 
-def candidate_links(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Star links (leader, member) between responses sharing a bucket in any band, unique."""
+def candidate_links(keys: np.ndarray, threads: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Star links (leader, member) between responses sharing a bucket in any band, unique
+    (bands sorted in ``threads`` threads when more than one)."""
     n, bands = keys.shape
     if n < 2:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     idx_bits = max(1, int(n - 1).bit_length())
     mask = U64((1 << idx_bits) - 1)
     index = np.arange(n, dtype=U64)
-    us, vs = [], []
-    for b in range(bands):
+
+    def band(b: int) -> tuple[np.ndarray, np.ndarray] | None:
         col = keys[:, b]
         packed = np.sort((col & ~mask) | index)
         bucket = packed >> U64(idx_bits)
@@ -102,12 +104,20 @@ def candidate_links(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         same[1:] = bucket[1:] == bucket[:-1]
         same &= nonempty
         if not same.any():
-            continue
+            return None
         run_start = np.where(same, 0, np.arange(n))
         np.maximum.accumulate(run_start, out=run_start)
         leader = member[run_start]
-        us.append(leader[same].astype(np.int32))
-        vs.append(member[same].astype(np.int32))
+        return leader[same].astype(np.int32), member[same].astype(np.int32)
+
+    if threads > 1:
+        with ThreadPoolExecutor(threads) as pool:
+            found = [f for f in pool.map(band, range(bands)) if f is not None]
+    else:
+        found = [f for f in map(band, range(bands)) if f is not None]
+    us = [f[0] for f in found]
+    vs = [f[1] for f in found]
+    del found
     if not us:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     pair = np.concatenate(us).astype(U64) << U64(32)
@@ -236,13 +246,24 @@ def components(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     return label
 
 
-def group_labels(sig: np.ndarray, words: np.ndarray, params: GroupParams = GroupParams()
-                 ) -> tuple[np.ndarray, dict]:
-    """Group label per response (-1 when in no group) and counts for the summary."""
+def group_labels(sig: np.ndarray, words: np.ndarray, params: GroupParams = GroupParams(),
+                 threads: int = 1) -> tuple[np.ndarray, dict]:
+    """Group label per response (-1 when in no group) and counts for the summary.
+
+    With ``threads`` > 1, the bands are sorted and the candidates verified in that many
+    threads (numpy releases the GIL in the heavy work)."""
     keys = band_keys(sig, params)
-    u, v = candidate_links(keys)
+    u, v = candidate_links(keys, threads)
     del keys
-    jac = similarity(sig, u, v, prefilter=0.3)
+    if threads > 1 and len(u) >= 1 << 20:
+        cuts = np.linspace(0, len(u), threads + 1).astype(np.int64)
+        parts = list(zip(cuts[:-1], cuts[1:], strict=True))
+        with ThreadPoolExecutor(threads) as pool:
+            jac = np.concatenate(list(pool.map(
+                lambda ab: similarity(sig, u[ab[0]:ab[1]], v[ab[0]:ab[1]], prefilter=0.3),
+                parts)))
+    else:
+        jac = similarity(sig, u, v, prefilter=0.3)
     # accept() never takes a pair below both of these: judge only the others
     plausible = np.flatnonzero(jac >= min(params.min_jaccard_for_containment, params.threshold))
     ok = plausible[accept(jac[plausible], words[u[plausible]], words[v[plausible]], params)]

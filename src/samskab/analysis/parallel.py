@@ -66,10 +66,12 @@ def _worker_start() -> None:
     gc.disable()
 
 
-def _traced(fn: Callable[..., Any], args: tuple) -> tuple[Any, int, float]:
-    """Run ``fn(*args)`` in a worker; also report the worker's pid and peak memory (MB)."""
+def _traced(fn: Callable[..., Any], args: tuple) -> tuple[Any, int, float, float]:
+    """Run ``fn(*args)`` in a worker; also report the worker's pid, peak memory (MB) and the
+    CPU seconds it has used so far."""
     result = fn(*args)
-    return result, os.getpid(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return result, os.getpid(), usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 class Workers:
@@ -82,6 +84,7 @@ class Workers:
         self.n = n
         self._pool: ProcessPoolExecutor | None = None
         self._peaks: dict[int, float] = {}
+        self._cpu: dict[int, float] = {}
         self._dir: tempfile.TemporaryDirectory | None = None
 
     def __enter__(self) -> Workers:
@@ -122,8 +125,9 @@ class Workers:
             pending.append(pool.submit(_traced, fn, job))
         try:
             while pending:
-                result, pid, peak = pending.popleft().result()
+                result, pid, peak, cpu = pending.popleft().result()
                 self._peaks[pid] = max(peak, self._peaks.get(pid, 0.0))
+                self._cpu[pid] = max(cpu, self._cpu.get(pid, 0.0))
                 job = next(queue, None)
                 if job is not None:
                     pending.append(pool.submit(_traced, fn, job))
@@ -143,6 +147,10 @@ class Workers:
         with open(path, "wb") as f:
             pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
         return Shared(key, path=path)
+
+    def cpu_seconds(self) -> float:
+        """CPU seconds the worker processes have used (as of their last finished job)."""
+        return sum(self._cpu.values())
 
     def peak_mb(self) -> list[float]:
         """Peak resident memory of each worker process that ran a job, in MB."""

@@ -498,7 +498,7 @@ def consultation_analyse(*, consultation: Consultation, actor: Any | None = None
                      .prefetch_related("attachments"))
     inputs = _inputs(responses)
     themes = engine_themes(consultation)
-    analyser = engine.Analyser(themes=themes)
+    analyser = engine.Analyser(themes=themes, workers=settings.SAMSKAB_ANALYSIS_WORKERS)
     read_at = timezone.now()
     decided = list(TagSuggestion.objects
                    .filter(response__consultation=consultation)
