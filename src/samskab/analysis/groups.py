@@ -89,7 +89,7 @@ def candidate_links(keys: np.ndarray, threads: int = 1) -> tuple[np.ndarray, np.
     (bands sorted in ``threads`` threads when more than one)."""
     n, bands = keys.shape
     if n < 2:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)
     idx_bits = max(1, int(n - 1).bit_length())
     mask = U64((1 << idx_bits) - 1)
     index = np.arange(n, dtype=U64)
@@ -119,14 +119,15 @@ def candidate_links(keys: np.ndarray, threads: int = 1) -> tuple[np.ndarray, np.
     vs = [f[1] for f in found]
     del found
     if not us:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)
     pair = np.concatenate(us).astype(U64) << U64(32)
     pair |= np.concatenate(vs).astype(U64)
     del us, vs
     pair.sort()
     if len(pair) > 1:
         pair = pair[np.concatenate([[True], pair[1:] != pair[:-1]])]
-    return (pair >> U64(32)).astype(np.int64), (pair & U64(0xFFFFFFFF)).astype(np.int64)
+    # int32 indices: half the memory of int64 for millions of links, and as good for indexing
+    return (pair >> U64(32)).astype(np.int32), (pair & U64(0xFFFFFFFF)).astype(np.int32)
 
 
 def low_bytes(sig: np.ndarray, bins: int | None = None) -> np.ndarray:
@@ -136,8 +137,14 @@ def low_bytes(sig: np.ndarray, bins: int | None = None) -> np.ndarray:
     part = sig[:, :bins] if bins else sig
     if part.shape[1] % 8:
         raise ValueError("low_bytes needs a multiple of 8 bins")
-    mixed = part ^ (part >> np.uint32(8)) ^ (part >> np.uint32(16)) ^ (part >> np.uint32(24))
-    return np.ascontiguousarray((mixed & np.uint32(0xFF)).astype(np.uint8)).view(U64)
+    out = np.empty(part.shape, dtype=np.uint8)
+    for a in range(0, len(part), 1 << 16):  # in blocks: no full-size temporaries
+        block = part[a:a + (1 << 16)]
+        mixed = block ^ (block >> np.uint32(8))
+        mixed ^= block >> np.uint32(16)
+        mixed ^= block >> np.uint32(24)
+        out[a:a + len(block)] = mixed  # the low byte
+    return out.view(U64)
 
 
 _LOW7 = U64(0x7F7F7F7F7F7F7F7F)
@@ -255,15 +262,16 @@ def group_labels(sig: np.ndarray, words: np.ndarray, params: GroupParams = Group
     keys = band_keys(sig, params)
     u, v = candidate_links(keys, threads)
     del keys
+    sig8 = low_bytes(sig, 64)
     if threads > 1 and len(u) >= 1 << 20:
         cuts = np.linspace(0, len(u), threads + 1).astype(np.int64)
         parts = list(zip(cuts[:-1], cuts[1:], strict=True))
         with ThreadPoolExecutor(threads) as pool:
             jac = np.concatenate(list(pool.map(
-                lambda ab: similarity(sig, u[ab[0]:ab[1]], v[ab[0]:ab[1]], prefilter=0.3),
-                parts)))
+                lambda ab: similarity(sig, u[ab[0]:ab[1]], v[ab[0]:ab[1]], prefilter=0.3,
+                                      sig8=sig8), parts)))
     else:
-        jac = similarity(sig, u, v, prefilter=0.3)
+        jac = similarity(sig, u, v, prefilter=0.3, sig8=sig8)
     # accept() never takes a pair below both of these: judge only the others
     plausible = np.flatnonzero(jac >= min(params.min_jaccard_for_containment, params.threshold))
     ok = plausible[accept(jac[plausible], words[u[plausible]], words[v[plausible]], params)]
