@@ -3,6 +3,7 @@
     .venv/bin/python -m bench.analysis                 # 10k and 100k
     .venv/bin/python -m bench.analysis --n 1000000     # 1M (baseline estimated from 100k)
     .venv/bin/python -m bench.analysis --n 100000 --full   # also all stages at 100k
+    .venv/bin/python -m bench.analysis --n 10000,100000,1000000 --full --workers 2   # the README's
 
 For each N it prints, for Samskab's grouping (slots, signatures, links, describe) and for the
 baseline (datasketch MinHash num_perm=128 over word 3-shingles shingled in Python,
