@@ -583,15 +583,7 @@ def _densify(rows: np.ndarray, empty: np.ndarray) -> np.ndarray:
 def _sub_chunks(texts: list[str], max_chars: int = SUB_CHUNK_CHARS) -> list[tuple[int, int]]:
     """Split ``texts`` into runs of about ``max_chars`` characters: small arrays stay in cache
     and fresh memory (slow to fault in on some machines) is rarely needed."""
-    out, start, size = [], 0, 0
-    for i, t in enumerate(texts):
-        size += len(t) + 1
-        if size >= max_chars:
-            out.append((start, i + 1))
-            start, size = i + 1, 0
-    if start < len(texts) or not out:
-        out.append((start, len(texts)))
-    return out
+    return spans([len(t) + 1 for t in texts], max_chars)
 
 
 def signatures(texts: list[str], slots: SlotTable | None = None, bins: int = SIG_BINS,
