@@ -141,22 +141,29 @@ def group_merge(request, pk: int):
     source = get_object_or_404(ResponseGroup.objects.select_related("consultation"), pk=pk)
     form = GroupMergeForm(request.POST or request.GET or None,
                           targets=selectors.merge_candidates(source))
+    return _merge_page(request, form, source, services.group_merge, "insights:group",
+                       "insights/group_merge.html", "group",
+                       _("Grupperne er flettet; intet svar er slettet."))
+
+
+def _merge_page(request, form, source, merge, detail: str, template: str, name: str,
+                done: str):
+    """A merge page: a valid form shows the dry run; a confirmed POST merges and goes to the
+    target, a refused merge back to the source with the reasons."""
     plan = None
     if form.is_bound and form.is_valid():
-        target = form.cleaned_data["target"]
         confirm = request.method == "POST" and form.cleaned_data["confirm"]
         try:
-            plan = services.group_merge(source=source, target=target, actor=request.user,
-                                        dry_run=not confirm)
+            plan = merge(source=source, target=form.cleaned_data["target"],
+                         actor=request.user, dry_run=not confirm)
         except ValidationError as error:
             _errors(request, error)
-            return redirect("insights:group", pk=source.pk)
+            return redirect(detail, pk=source.pk)
         if confirm:
-            messages.success(request, _("Grupperne er flettet; intet svar er slettet."))
-            return redirect("insights:group", pk=target.pk)
-    return render(request, "insights/group_merge.html",
-                  {"group": source, "consultation": source.consultation, "form": form,
-                   "plan": plan})
+            messages.success(request, done)
+            return redirect(detail, pk=plan.target.pk)
+    return render(request, template, {name: source, "consultation": source.consultation,
+                                      "form": form, "plan": plan})
 
 
 # --- tags ------------------------------------------------------------------------------------
@@ -268,21 +275,8 @@ def idea_merge(request, pk: int):
     idea = _idea(pk)
     form = IdeaMergeForm(request.POST or request.GET or None, idea=idea,
                          targets=selectors.move_targets(idea.consultation))
-    plan = None
-    if form.is_bound and form.is_valid():
-        confirm = request.method == "POST" and form.cleaned_data["confirm"]
-        try:
-            plan = services.idea_merge(source=idea, target=form.cleaned_data["target"],
-                                       actor=request.user, dry_run=not confirm)
-        except ValidationError as error:
-            _errors(request, error)
-            return redirect("insights:idea", pk=idea.pk)
-        if confirm:
-            messages.success(request, _("Idéerne er flettet."))
-            return redirect("insights:idea", pk=plan.target.pk)
-    return render(request, "insights/idea_merge.html",
-                  {"idea": idea, "consultation": idea.consultation, "form": form,
-                   "plan": plan})
+    return _merge_page(request, form, idea, services.idea_merge, "insights:idea",
+                       "insights/idea_merge.html", "idea", _("Idéerne er flettet."))
 
 
 @require_POST
