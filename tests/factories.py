@@ -56,3 +56,30 @@ def receive(consultation, text="Vi foreslår åbne data om alle kommunale budget
         services.RespondentData(kind="citizen", name="Åse Bæk", email="aase@mail.example"),
     )
     return services.response_receive(consultation=consultation, text=text, **kwargs)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "core.Organisation"
+
+    name = factory.Sequence(lambda n: f"Styrelsen for område {n}")
+    kind = "authority_state"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "auth.User"
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@digst.example")
+    password = factory.django.Password("correct horse battery staple")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        """`UserFactory(roles=["analyst"])` puts the user in those staff role groups."""
+        if create and extracted:
+            from django.contrib.auth.models import Group
+
+            for role in extracted:
+                self.groups.add(Group.objects.get_or_create(name=role)[0])

@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from samskab.core.models import AuditEvent, GrandChallenge, OgpValue
+from samskab.core.models import (
+    AuditEvent,
+    GrandChallenge,
+    Membership,
+    OgpValue,
+    Organisation,
+    OrganisationDomain,
+)
 
 
 @admin.register(GrandChallenge)
@@ -27,3 +34,22 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class OrganisationDomainInline(admin.TabularInline):
+    model = OrganisationDomain
+    extra = 1
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "cvr"]
+    list_filter = ["kind"]
+    search_fields = ["name", "short_name", "cvr", "domains__domain"]
+    inlines = [OrganisationDomainInline, MembershipInline]

@@ -93,3 +93,96 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("AuditEvent is append-only")
+
+
+class OrganisationKind(models.TextChoices):
+    """What kind of body an organisation is. The values match `RespondentKind` (less citizen),
+    so a recognised respondent's kind can be read off its organisation."""
+
+    AUTHORITY_STATE = "authority_state", _("Statslig myndighed")
+    AUTHORITY_REGION = "authority_region", _("Region")
+    AUTHORITY_MUNICIPALITY = "authority_municipality", _("Kommune")
+    NGO = "ngo", _("Organisation / NGO")
+    BUSINESS = "business", _("Virksomhed")
+    RESEARCH = "research", _("Forskning og uddannelse")
+    OTHER = "other", _("Andet")
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def authorities(self) -> "OrganisationQuerySet":
+        return self.filter(kind__in=[OrganisationKind.AUTHORITY_STATE,
+                                     OrganisationKind.AUTHORITY_REGION,
+                                     OrganisationKind.AUTHORITY_MUNICIPALITY])
+
+
+class Organisation(models.Model):
+    """An authority, association, company or institution: the consulting authority, a party on
+    the høringsliste, a recognised respondent, a commitment's lead agency. Staff users are
+    members of one or more (agency officers act for their own organisation only)."""
+
+    name = models.CharField(_("navn"), max_length=200, unique=True)
+    short_name = models.CharField(_("kort navn"), max_length=60, blank=True)
+    kind = models.CharField(_("type"), max_length=32, choices=OrganisationKind.choices,
+                            default=OrganisationKind.OTHER)
+    cvr = models.CharField(
+        _("CVR-nummer"), max_length=8, blank=True,
+        help_text=_("Det danske virksomhedsnummer (otte cifre), hvor det kendes."),
+    )
+    website = models.URLField(_("websted"), blank=True)
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="organisations",
+        verbose_name=_("medlemmer"), blank=True,
+    )
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisationer")
+        constraints = [
+            models.UniqueConstraint(fields=["cvr"], condition=~models.Q(cvr=""),
+                                    name="core_organisation_unique_cvr"),
+            models.CheckConstraint(condition=models.Q(cvr="") | models.Q(cvr__regex=r"^[0-9]{8}$"),
+                                   name="core_organisation_cvr_digits"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationDomain(models.Model):
+    """An e-mail domain that belongs to an organisation (`digst.dk`): mail from it is the
+    organisation's, and replies to a høringsliste are matched by it."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+                                     related_name="domains", verbose_name=_("organisation"))
+    domain = models.CharField(_("e-maildomæne"), max_length=253, unique=True)
+
+    class Meta:
+        ordering = ["domain"]
+        verbose_name = _("e-maildomæne")
+        verbose_name_plural = _("e-maildomæner")
+
+    def __str__(self) -> str:
+        return self.domain
+
+
+class Membership(models.Model):
+    """A staff user's membership of an organisation."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="memberships", verbose_name=_("bruger"))
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+                                     related_name="memberships", verbose_name=_("organisation"))
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("medlemskab")
+        verbose_name_plural = _("medlemskaber")
+        constraints = [models.UniqueConstraint(fields=["user", "organisation"],
+                                               name="core_membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organisation}"

@@ -14,3 +14,16 @@ is_staff_member = (
 )
 
 rules.add_perm("core.view_audit", is_administrator)
+
+
+@rules.predicate
+def is_member_of_organisation(user, organisation) -> bool:
+    """The user is a member of `organisation` (an Organisation, or None: never)."""
+    if organisation is None or not getattr(user, "is_authenticated", False):
+        return False
+    return organisation.memberships.filter(user=user).exists()
+
+
+rules.add_perm("core.view_organisation", is_staff_member)
+rules.add_perm("core.add_organisation", is_administrator)
+rules.add_perm("core.change_organisation", is_administrator)

@@ -1,10 +1,20 @@
-"""Shared services: the audit trail every staff change passes through."""
+"""Shared services: the audit trail every staff change passes through, and organisations."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext as _
 
-from samskab.core.models import AuditEvent
+from samskab.core.actions import actor_label, staff_action, user_or_none
+from samskab.core.errors import DomainError
+from samskab.core.models import (
+    AuditEvent,
+    Membership,
+    Organisation,
+    OrganisationDomain,
+    OrganisationKind,
+)
 
 
 def audit_record(
@@ -17,14 +27,117 @@ def audit_record(
 ) -> AuditEvent:
     """Append one AuditEvent. Call inside the transaction that makes the change, so the event
     and the change commit or roll back together."""
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    label = (user.get_username() if user else str(actor or "system"))[:200]
     return AuditEvent.objects.create(
-        actor=user,
-        actor_label=label,
+        actor=user_or_none(actor),
+        actor_label=actor_label(actor),
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
         before=before,
         after=after,
     )
+
+
+# --- Organisations ----------------------------------------------------------------------------
+
+def _organisation_state(org: Organisation) -> dict[str, Any]:
+    return {"name": org.name, "short_name": org.short_name, "kind": org.kind, "cvr": org.cvr,
+            "website": org.website, "domains": sorted(d.domain for d in org.domains.all())}
+
+
+def normalise_domain(domain: str) -> str:
+    domain = domain.strip().lower().lstrip("@").rstrip(".")
+    if not domain or "." not in domain or any(c.isspace() for c in domain):
+        raise DomainError("invalid_domain", _("%(domain)s er ikke et e-maildomæne.")
+                          % {"domain": domain or "–"}, "domains")
+    return domain
+
+
+def organisation_save(
+    *,
+    actor: Any,
+    name: str,
+    kind: str = OrganisationKind.OTHER,
+    short_name: str = "",
+    cvr: str = "",
+    website: str = "",
+    domains: Iterable[str] = (),
+    organisation: Organisation | None = None,
+) -> Organisation:
+    """Create an organisation, or change `organisation`; its e-mail domains are replaced by
+    `domains`. Audited. A domain already owned by another organisation is refused."""
+    name = " ".join(name.split())
+    if not name:
+        raise DomainError("name_required", _("Organisationen skal have et navn."), "name")
+    cvr = cvr.replace(" ", "")
+    if cvr and not (len(cvr) == 8 and cvr.isdigit()):
+        raise DomainError("invalid_cvr", _("Et CVR-nummer har otte cifre."), "cvr")
+    wanted = sorted({normalise_domain(d) for d in domains if d.strip()})
+    perm = "core.change_organisation" if organisation else "core.add_organisation"
+    with staff_action(actor=actor, perm=perm, obj=organisation,
+                      name="organisation.change" if organisation else "organisation.create"
+                      ) as act:
+        before = _organisation_state(organisation) if organisation else None
+        org = organisation or Organisation()
+        clash = Organisation.objects.filter(name__iexact=name).exclude(pk=org.pk).first()
+        if clash:
+            raise DomainError("name_taken", _("Der findes allerede en organisation med det navn."),
+                              "name")
+        taken = (OrganisationDomain.objects.filter(domain__in=wanted).exclude(organisation=org.pk)
+                 .values_list("domain", flat=True)) if org.pk else (
+            OrganisationDomain.objects.filter(domain__in=wanted).values_list("domain", flat=True))
+        if taken:
+            raise DomainError("domain_taken", _("Domænet %(domain)s hører til en anden "
+                                                "organisation.") % {"domain": taken[0]}, "domains")
+        org.name, org.kind, org.short_name, org.cvr, org.website = (
+            name, kind, short_name.strip(), cvr, website.strip())
+        org.save()
+        org.domains.exclude(domain__in=wanted).delete()
+        have = set(org.domains.values_list("domain", flat=True))
+        OrganisationDomain.objects.bulk_create(
+            [OrganisationDomain(organisation=org, domain=d) for d in wanted if d not in have])
+        act.audit(org, before=before, after=_organisation_state(org))
+    return org
+
+
+def membership_add(*, actor: Any, organisation: Organisation, user: Any) -> Membership:
+    """Make `user` a member of `organisation` (idempotent). Audited."""
+    with staff_action(actor=actor, perm="core.change_organisation", obj=organisation,
+                      name="organisation.member_add") as act:
+        membership, created = Membership.objects.get_or_create(user=user,
+                                                               organisation=organisation)
+        act.audit(organisation, after={"member": user.get_username(), "created": created})
+    return membership
+
+
+def membership_remove(*, actor: Any, organisation: Organisation, user: Any) -> None:
+    with staff_action(actor=actor, perm="core.change_organisation", obj=organisation,
+                      name="organisation.member_remove") as act:
+        Membership.objects.filter(user=user, organisation=organisation).delete()
+        act.audit(organisation, before={"member": user.get_username()})
+
+
+def organisation_for_email(address: str) -> Organisation | None:
+    """The organisation that owns the address's domain or a parent domain of it
+    (`jens@kbh.kk.dk` → the owner of `kk.dk`), None when none does."""
+    domain = address.rpartition("@")[2].strip().lower().rstrip(".")
+    if not domain:
+        return None
+    parts = domain.split(".")
+    candidates = [".".join(parts[i:]) for i in range(len(parts) - 1)]
+    found = {d.domain: d.organisation for d in
+             OrganisationDomain.objects.filter(domain__in=candidates).select_related(
+                 "organisation")}
+    for candidate in candidates:  # most specific first
+        if candidate in found:
+            return found[candidate]
+    return None
+
+
+def organisation_by_name(name: str) -> Organisation | None:
+    """The organisation with this name or short name, compared without case and spacing."""
+    name = " ".join(name.split())
+    if not name:
+        return None
+    return (Organisation.objects.filter(name__iexact=name).first()
+            or Organisation.objects.filter(short_name__iexact=name).first())
