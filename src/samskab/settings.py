@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "samskab.web",
     "samskab.publishing",
     "samskab.insights",
+    "samskab.plans",
     "samskab.workspace",
     "samskab.tracking",
 ]
