@@ -3,12 +3,34 @@ core's action layer."""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from samskab.core.actions import staff_action
-from samskab.tracking import ogp
-from samskab.tracking.models import ForeignCommitment
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.validators import URLValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samskab.consultations.services import IncomingFile, ReceiveError, normalise_text
+from samskab.consultations.services import _check_attachment as check_attachment
+from samskab.core.actions import actor_label, require, staff_action, user_or_none
+from samskab.core.errors import DomainError
+from samskab.plans.models import ActionPlan, Commitment, Milestone, MilestoneStatus
+from samskab.tracking import forum, irm, ogp
+from samskab.tracking.models import (
+    Assessment,
+    ForeignCommitment,
+    ForumMeeting,
+    ProgressEvidence,
+    ProgressUpdate,
+    evidence_path,
+)
 
 _FOREIGN_FIELDS = ("country", "action_plan", "number", "title", "text", "start_date",
                    "end_date", "start_text", "end_text", "lead_institution", "ogp_values",
@@ -92,3 +114,182 @@ def foreign_commitments_import(*, actor: Any, data: bytes | str, source_name: st
 
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in values.items()}
+
+
+# --- Implementation: progress, assessments, forum ---------------------------------------------
+
+MAX_LINKS = 10
+
+
+def _snapshot_update(update: ProgressUpdate) -> dict[str, Any]:
+    return {"milestone": update.milestone_id, "status": update.status,
+            "reported_on": update.reported_on.isoformat(), "note": update.note,
+            "links": update.links, "evidence": [e.original_name for e in update.evidence.all()]}
+
+
+def _clean_links(links: Sequence[str]) -> list[str]:
+    validate = URLValidator(schemes=["http", "https"])
+    cleaned = [link.strip() for link in links if link and link.strip()]
+    if len(cleaned) > MAX_LINKS:
+        raise DomainError("too_many_links",
+                          _("Højst %(n)s links pr. opdatering.") % {"n": MAX_LINKS}, "links")
+    for link in cleaned:
+        try:
+            validate(link)
+        except ValidationError:
+            raise DomainError("link_invalid",
+                              _("»%(link)s« er ikke en gyldig webadresse (http eller https).")
+                              % {"link": link[:200]}, "links") from None
+    return cleaned
+
+
+def _check_files(files: Sequence[IncomingFile]) -> None:
+    """The same checks as a response's attachments (type, size, number)."""
+    if len(files) > settings.SAMSKAB_MAX_ATTACHMENTS:
+        raise DomainError("too_many_files", _("Højst %(n)s filer pr. opdatering.")
+                          % {"n": settings.SAMSKAB_MAX_ATTACHMENTS}, "evidence")
+    for incoming in files:
+        try:
+            check_attachment(incoming)
+        except ReceiveError as error:
+            raise DomainError(error.code, error.message, "evidence") from None
+
+
+def progress_record(*, actor: Any, milestone: Milestone, status: str, reported_on: date,
+                    note: str, links: Sequence[str] = (),
+                    files: Sequence[IncomingFile] = ()) -> ProgressUpdate:
+    """Record one dated progress update on a milestone by its lead agency.
+
+    Permission `tracking.update_progress` on the milestone's commitment (agency officers only
+    for their own organisation's commitments). Append-only: the update joins the public
+    history; the milestone takes the status of its latest update (by date, then entry). Files
+    are checked like a response's attachments and stored content-addressed. Atomic: a refused
+    update leaves no row and no file behind."""
+    commitment = milestone.commitment
+    require(actor, "tracking.update_progress", commitment)
+    if status not in MilestoneStatus.values:
+        raise DomainError("status_invalid", _("Ukendt status."), "status")
+    if reported_on > timezone.localdate():
+        raise DomainError("date_in_future", _("Datoen må ikke ligge i fremtiden."),
+                          "reported_on")
+    note = normalise_text(note)
+    if not note:
+        raise DomainError("note_required", _("Skriv en note om fremdriften."), "note")
+    links = _clean_links(links)
+    _check_files(files)
+    written: list[str] = []
+    try:
+        with staff_action(actor=actor, perm=None, obj=commitment,
+                          name="progress.record") as act:
+            update = ProgressUpdate.objects.create(
+                milestone=milestone, status=status, reported_on=reported_on, note=note,
+                links=links, created_by=user_or_none(actor), author_label=actor_label(actor))
+            for incoming in files:
+                _store_evidence(update, incoming, written)
+            latest = milestone.progress_updates.order_by("-reported_on", "-id").first()
+            if latest.status != milestone.status:
+                before = {"status": milestone.status}
+                milestone.status = latest.status
+                milestone.save(update_fields=["status"])
+                act.audit(milestone, action="milestone.status", before=before,
+                          after={"status": milestone.status})
+            act.audit(update, after=_snapshot_update(update))
+    except BaseException:
+        _forget_evidence(written)
+        raise
+    return update
+
+
+def _store_evidence(update: ProgressUpdate, incoming: IncomingFile,
+                    written: list[str]) -> ProgressEvidence:
+    digest = hashlib.sha256(incoming.data).hexdigest()
+    evidence = ProgressEvidence(update=update, original_name=(incoming.name or "fil")[:300],
+                                sha256=digest, mime_type=(incoming.mime_type or "")[:120],
+                                size=len(incoming.data))
+    name = evidence_path(evidence, incoming.name)
+    if default_storage.exists(name):
+        evidence.file.name = name
+    else:
+        evidence.file.save(digest, ContentFile(incoming.data), save=False)
+        written.append(evidence.file.name)
+    evidence.save()
+    return evidence
+
+
+def _forget_evidence(names: list[str]) -> None:
+    for name in names:
+        if not ProgressEvidence.objects.filter(file=name).exists():
+            default_storage.delete(name)
+
+
+def assessment_save(*, actor: Any, commitment: Commitment, codings: dict[str, Any],
+                    framework: str | None = None, assessed_on: date | None = None,
+                    note: str = "") -> Assessment:
+    """Create or replace the IRM-style assessment of a commitment.
+
+    `framework` defaults to the era of the plan's start. Codings are checked against that
+    era's scales (DomainError naming the field); `starred`/`promising` are computed by
+    `irm.verdict`, and a `starred` among the codings is ignored. Audited with before/after."""
+    plan_start = commitment.plan.period_start
+    framework = framework or irm.framework_for(plan_start or timezone.localdate())
+    try:
+        cleaned = irm.clean(framework, codings)
+        verdict = irm.verdict(framework, cleaned, plan_start=plan_start)
+    except irm.AssessmentInvalid as error:
+        raise DomainError("assessment_invalid", error.message, error.field) from None
+    with staff_action(actor=actor, perm="tracking.assess", obj=commitment,
+                      name="assessment.save") as act:
+        assessment = Assessment.objects.filter(commitment=commitment).first()
+        before = _assessment_json(assessment) if assessment else None
+        if assessment is None:
+            assessment = Assessment(commitment=commitment)
+        assessment.framework = framework
+        for name in Assessment.CODING_FIELDS:
+            default: Any = [] if name == "relevant_values" else (
+                None if name == "verifiable" else "")
+            setattr(assessment, name, cleaned.get(name, default))
+        assessment.starred, assessment.promising = verdict.starred, verdict.promising
+        assessment.assessed_on = assessed_on
+        assessment.note = note
+        assessment.save()
+        act.audit(assessment, before=before, after=_assessment_json(assessment))
+    return assessment
+
+
+def _assessment_json(assessment: Assessment) -> dict[str, Any]:
+    return {"framework": assessment.framework, **assessment.codings(),
+            "starred": assessment.starred, "promising": assessment.promising,
+            "assessed_on": assessment.assessed_on.isoformat() if assessment.assessed_on
+            else None, "note": assessment.note}
+
+
+def forum_meeting_record(*, actor: Any, plan: ActionPlan, held_on: date,
+                         government: Sequence[str], civil_society: Sequence[str],
+                         minutes: str, decisions: str = "") -> ForumMeeting:
+    """Log a meeting of the plan's multi-stakeholder forum (public once the plan is)."""
+    if held_on > timezone.localdate():
+        raise DomainError("date_in_future", _("Datoen må ikke ligge i fremtiden."), "held_on")
+    government = [g.strip() for g in government if g.strip()]
+    civil_society = [c.strip() for c in civil_society if c.strip()]
+    if not government and not civil_society:
+        raise DomainError("no_participants", _("Angiv mindst én deltager."), "government")
+    minutes = normalise_text(minutes)
+    if not minutes:
+        raise DomainError("minutes_required", _("Skriv et referat."), "minutes")
+    with staff_action(actor=actor, perm="tracking.record_forum", obj=plan,
+                      name="forum.meeting") as act:
+        meeting = ForumMeeting.objects.create(
+            plan=plan, held_on=held_on, government=government, civil_society=civil_society,
+            minutes=minutes, decisions=normalise_text(decisions))
+        act.audit(meeting, after={"held_on": held_on.isoformat(), "government": government,
+                                  "civil_society": civil_society})
+    return meeting
+
+
+def plan_forum_cadence(plan: ActionPlan, *, today: date | None = None) -> forum.Cadence | None:
+    """The forum check for a plan with a period (None without one)."""
+    if not (plan.period_start and plan.period_end):
+        return None
+    meetings = plan.forum_meetings.values_list("held_on", "civil_society")
+    return forum.forum_cadence(((d, bool(c)) for d, c in meetings), start=plan.period_start,
+                               end=plan.period_end, today=today or timezone.localdate())
