@@ -85,3 +85,22 @@ def test_command_refuses_an_unusable_file(tmp_path):
     with pytest.raises(CommandError) as caught:
         call_command("import_ogp", str(tmp_path / "missing.csv"))
     assert caught.value.returncode == 2
+
+
+def test_our_commitments_get_their_most_similar_foreign_ones(plan_2012):
+    from samskab.tracking.models import SimilarCommitment
+    from samskab.tracking.services import similar_commitments_refresh
+
+    foreign_commitments_import(actor=SystemActor("cli"), data=FIXTURE.read_bytes(),
+                               source_name="commitments.csv")
+    c2 = plan_2012["c2"]
+    c2.description_da = "Et offentligt register over virksomheders reelle ejere."
+    c2.save(update_fields=["description_da"])
+    stored = similar_commitments_refresh(plan=plan_2012["plan"])
+    assert stored == SimilarCommitment.objects.count() > 0
+    best = SimilarCommitment.objects.filter(commitment=c2).select_related("foreign").first()
+    assert best.foreign.ogp_id == "KE0001" and best.rank == 1
+    assert "beneficial" in best.shared_words
+    # Rebuilding replaces, never duplicates.
+    assert similar_commitments_refresh(plan=plan_2012["plan"]) == stored
+    assert SimilarCommitment.objects.count() == stored

@@ -232,3 +232,25 @@ class SelfAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} {self.get_kind_display()}"
+
+
+class SimilarCommitment(models.Model):
+    """A commitment of another country that resembles one of ours (derived: rebuilt by
+    `services.similar_commitments_refresh` after an OGP import or a plan change)."""
+
+    commitment = models.ForeignKey("plans.Commitment", on_delete=models.CASCADE,
+                                   related_name="similar_abroad",
+                                   verbose_name=_("forpligtelse"))
+    foreign = models.ForeignKey(ForeignCommitment, on_delete=models.CASCADE,
+                                related_name="similar_here",
+                                verbose_name=_("forpligtelse fra et andet land"))
+    rank = models.PositiveSmallIntegerField(_("placering"))
+    score = models.FloatField(_("lighed"))
+    shared_words = models.JSONField(_("fælles ord"), default=list)
+
+    class Meta:
+        ordering = ["commitment", "rank"]
+        constraints = [models.UniqueConstraint(fields=["commitment", "foreign"],
+                                               name="tracking_similar_once")]
+        verbose_name = _("lignende forpligtelse")
+        verbose_name_plural = _("lignende forpligtelser")

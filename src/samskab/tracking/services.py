@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.validators import URLValidator
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,13 +23,14 @@ from samskab.consultations.services import _check_attachment as check_attachment
 from samskab.core.actions import actor_label, require, staff_action, user_or_none
 from samskab.core.errors import DomainError
 from samskab.plans.models import ActionPlan, Commitment, Milestone, MilestoneStatus
-from samskab.tracking import forum, irm, ogp
+from samskab.tracking import forum, irm, ogp, similarity
 from samskab.tracking.models import (
     Assessment,
     ForeignCommitment,
     ForumMeeting,
     ProgressEvidence,
     ProgressUpdate,
+    SimilarCommitment,
     evidence_path,
 )
 
@@ -293,3 +295,30 @@ def plan_forum_cadence(plan: ActionPlan, *, today: date | None = None) -> forum.
     meetings = plan.forum_meetings.values_list("held_on", "civil_society")
     return forum.forum_cadence(((d, bool(c)) for d, c in meetings), start=plan.period_start,
                                end=plan.period_end, today=today or timezone.localdate())
+
+
+def _commitment_text(commitment: Commitment) -> str:
+    return "\n".join(t for t in (commitment.title_da, commitment.problem_da,
+                                 commitment.description_da) if t)
+
+
+def similar_commitments_refresh(*, plan: ActionPlan | None = None, k: int = 5,
+                                min_score: float = 0.08) -> int:
+    """Rebuild the list of other countries' most similar commitments for each commitment
+    (of `plan`, or of every plan). Derived data, no staff decision: replaced whole in one
+    transaction. Returns the number of matches stored."""
+    foreign = list(ForeignCommitment.objects.values_list("id", "title", "text"))
+    index = similarity.SimilarityIndex((str(i), f"{title}\n{text}", None)
+                                       for i, title, text in foreign)
+    commitments = Commitment.objects.all() if plan is None else plan.commitments.all()
+    rows: list[SimilarCommitment] = []
+    for commitment in commitments.only("id", "title_da", "problem_da", "description_da"):
+        for rank, match in enumerate(index.most_similar(_commitment_text(commitment), k=k,
+                                                        min_score=min_score, language="da")):
+            rows.append(SimilarCommitment(commitment=commitment, foreign_id=int(match.id),
+                                          rank=rank + 1, score=match.score,
+                                          shared_words=list(match.shared)))
+    with transaction.atomic():
+        SimilarCommitment.objects.filter(commitment__in=commitments).delete()
+        SimilarCommitment.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
