@@ -247,6 +247,27 @@ class YouSaidWeDid:
     items: list[PublicIdea] = field(default_factory=list)
 
 
+def _commitment_refs(position_ids: list[int]) -> dict[int, str]:
+    """Position id → the commitments its input became ("DK0001 Title; …"), read through the
+    golden link's reverse relation (plans sits above this app and is not imported)."""
+    if not position_ids:
+        return {}
+    rows = (Position.objects.filter(pk__in=position_ids, commitment_sources__isnull=False)
+            .values_list("pk", "commitment_sources__commitment__identifier",
+                         "commitment_sources__commitment__title_da",
+                         "commitment_sources__commitment__title_en")
+            .order_by("pk", "commitment_sources__commitment__position"))
+    from django.utils.translation import get_language
+
+    english = (get_language() or "da")[:2] == "en"
+    out: dict[int, list[str]] = defaultdict(list)
+    for pk, identifier, title_da, title_en in rows:
+        label = f"{identifier} {title_en if english and title_en else title_da}"
+        if label not in out[pk]:
+            out[pk].append(label)
+    return {pk: "; ".join(labels) for pk, labels in out.items()}
+
+
 def public_consultation(slug: str) -> Consultation:
     return Consultation.objects.published().get(slug=slug)
 
@@ -261,8 +282,7 @@ def public_you_said_we_did(consultation: Consultation) -> YouSaidWeDid:
     from samskab.consultations.models import ResponseStatus
     from samskab.insights.models import PositionKind
 
-    position_cols = ("kind", "justification_da", "justification_en", "commitment_ref",
-                     "existing_strategy")
+    position_cols = ("pk", "kind", "justification_da", "justification_en", "existing_strategy")
     rows = list(Position.objects.filter(idea__consultation=consultation,
                                         idea__merged_into=None)
                 .values("idea_id", "idea__label", "idea__label_by", "idea__response_count",
@@ -287,6 +307,7 @@ def public_you_said_we_did(consultation: Consultation) -> YouSaidWeDid:
                          .annotate(n=Count("response_id", distinct=True))
                          .values_list("idea_id", "n"))
     labels = dict(PositionKind.choices)
+    commitments = _commitment_refs([r["pk"] for r in rows] + [s["pk"] for s in singles])
     out = YouSaidWeDid(consultation)
     for n, r in enumerate(rows, start=1):
         # The engine names an idea after its words, which can be a person's name from a
@@ -297,7 +318,7 @@ def public_you_said_we_did(consultation: Consultation) -> YouSaidWeDid:
             organisations=sorted(orgs[r["idea_id"]], key=str.casefold),
             kind=r["kind"], kind_label=str(labels[r["kind"]]),
             justification_da=r["justification_da"], justification_en=r["justification_en"],
-            commitment_ref=r["commitment_ref"], existing_strategy=r["existing_strategy"],
+            commitment_ref=commitments.get(r["pk"], ""), existing_strategy=r["existing_strategy"],
             public_responses=public_counts.get(r["idea_id"], 0),
             anchor=f"ide-{r['idea_id']}"))
     if singles:
@@ -314,7 +335,8 @@ def public_you_said_we_did(consultation: Consultation) -> YouSaidWeDid:
                 label=str(_single_label()), responses=1, organisations=[org] if org else [],
                 kind=s["kind"], kind_label=str(labels[s["kind"]]),
                 justification_da=s["justification_da"],
-                justification_en=s["justification_en"], commitment_ref=s["commitment_ref"],
+                justification_en=s["justification_en"],
+                commitment_ref=commitments.get(s["pk"], ""),
                 existing_strategy=s["existing_strategy"], single=True,
                 anchor=f"forslag-{s['proposal_id']}"))
     return out
