@@ -61,8 +61,7 @@ def plan_dashboard(plan: ActionPlan, *, today: date | None = None) -> Dashboard:
     milestones due and late; completion distribution; starred commitments."""
     today = today or timezone.localdate()
     milestones = Milestone.objects.filter(commitment__plan=plan)
-    status_cols = (_("Ikke påbegyndt"), _("Begrænset"), _("Væsentlig"), _("Gennemført"),
-                   _("Trukket tilbage"))
+    status_cols = tuple(str(s.label) for s in STATUSES)
     board = Dashboard()
 
     overall = dict(milestones.values_list("status").annotate(n=Count("id")))

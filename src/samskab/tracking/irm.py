@@ -132,6 +132,14 @@ class Verdict:
     def rule_met(self) -> bool:
         return bool(self.starred or self.promising)
 
+    @property
+    def reason_en(self) -> str:
+        return self.reason("en")
+
+    @property
+    def reason_da(self) -> str:
+        return self.reason("da")
+
     def reason(self, language: str = "en") -> str:
         """The conditions met, or (when the rule is not met) the ones that are not."""
         da = language == "da"
