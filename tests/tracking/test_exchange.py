@@ -1,11 +1,13 @@
 """Progress and assessments in `samskab plan import/export` (the contract's JSON)."""
 
+import io
 import json
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
-from samskab.cli import main
 from samskab.plans.models import ActionPlan
 from samskab.tracking.models import Assessment, ProgressUpdate
 
@@ -13,12 +15,15 @@ CLEAN = Path(__file__).parent.parent / "plans" / "files" / "clean.json"
 
 
 def run(capsys, *args):
+    # call_command, not samskab.cli.main: the CLI closes the database connection at exit,
+    # which the test's PostgreSQL transaction would not survive.
+    out, err = io.StringIO(), io.StringIO()
     try:
-        code = main(["plan", *map(str, args)])
-    except SystemExit as exit_:
-        code = exit_.code if isinstance(exit_.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
+        call_command("plan", *map(str, args), stdout=out, stderr=err)
+        code = 0
+    except CommandError as error:
+        code = error.returncode
+    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.mark.django_db

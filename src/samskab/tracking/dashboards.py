@@ -1,20 +1,20 @@
 """The numbers behind the plan and consultation dashboards, as charts (`charts.Chart`).
 
 Every figure is one aggregate query (GROUP BY in the database); Python only pivots the few
-aggregated rows into table form, never walks responses or milestones one by one. The caller
-passes the base querysets, which is how the same code serves staff (everything) and the public
-(publishing passes its public querysets: plans out of drafting, published responses only).
+aggregated rows into table form, never walks responses or milestones one by one. Staff and
+public pages share the code: publishing passes only plans the public may read and asks for the
+"public" scope of the response counts (published responses only).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +27,7 @@ from samskab.plans.models import (
     Milestone,
     MilestoneStatus,
 )
+from samskab.tracking import tallies
 from samskab.tracking.charts import Chart
 from samskab.tracking.models import Assessment, ProgressUpdate
 
@@ -167,32 +168,35 @@ def _month_get(counts: dict, month: date) -> int:
     return counts.get(month, 0) or counts.get(str(month), 0)
 
 
-def consultation_dashboard(consultation, responses: QuerySet) -> Dashboard:
+def consultation_dashboard(consultation, scope: str = "all") -> Dashboard:
     """Responses per day (deadline marked), by respondent kind and channel; campaigns and
     their sizes; ideas and their positions; how many ideas became commitments.
 
-    `responses` is the base queryset of this consultation's responses (staff: all received;
-    public: published ones)."""
+    `scope` "all" counts every received response (staff), "public" the published ones
+    (`Response.objects.public()`); the counts come from the maintained tallies
+    (`tallies.py`), refreshed first."""
     tz = ZoneInfo(settings.TIME_ZONE)
     deadline = timezone.localtime(consultation.closes_at, tz).date()
     board = Dashboard()
-    per_day = (responses.annotate(day=TruncDate("received_at", tzinfo=tz))
-               .values_list("day").annotate(
-                   before=Count("id", filter=Q(received_at__lte=consultation.closes_at)),
-                   after=Count("id", filter=Q(received_at__gt=consultation.closes_at)))
-               .order_by("day"))
-    rows = tuple((str(day) + (" ◆" if day == deadline else ""), before, after)
-                 for day, before, after in per_day)
+    counts = tallies.tallies(consultation, scope)
+    per_day: dict[date, list[int]] = {}
+    for key, n in counts.get("hour", {}).items():  # one row an hour, not a response
+        hour, _sep, late = key.rpartition("|")
+        moment = datetime.strptime(hour, "%Y-%m-%d %H").replace(tzinfo=UTC)
+        day = timezone.localtime(moment, tz).date()
+        per_day.setdefault(day, [0, 0])[1 if late == "1" else 0] += n
+    rows = tuple((str(day) + (" ◆" if day == deadline else ""), *per_day[day])
+                 for day in sorted(per_day))
     board.charts.append(Chart(
         "per-day", _("Høringssvar pr. dag"),
         (_("Dag"), _("Før fristen"), _("Efter fristen")), rows, kind="stacked",
         note=_("Høringsfristen var %(date)s (markeret ◆); svar efter fristen har deres egen "
                "farve og mønster.") % {"date": deadline.isoformat()}))
-    kinds = dict(responses.values_list("respondent__kind").annotate(n=Count("id")))
+    kinds = counts.get("kind", {})
     board.charts.append(Chart(
         "kind", _("Efter afsendertype"), (_("Afsendertype"), _("Høringssvar")),
         tuple((k.label, kinds.get(k.value, 0)) for k in RespondentKind), kind="hbar"))
-    channels = dict(responses.values_list("channel").annotate(n=Count("id")))
+    channels = counts.get("channel", {})
     board.charts.append(Chart(
         "channel", _("Efter kanal"), (_("Kanal"), _("Høringssvar")),
         tuple((c.label, channels.get(c.value, 0)) for c in Channel), kind="hbar"))
@@ -210,8 +214,9 @@ def consultation_dashboard(consultation, responses: QuerySet) -> Dashboard:
         (*((k.label, positions.get(k.value, 0)) for k in PositionKind),
          (_("Ingen stillingtagen endnu"), positions.get(None, 0))), kind="hbar"))
     became = ideas.filter(Exists(CommitmentSource.objects.filter(idea=OuterRef("pk"))))
-    totals = responses.aggregate(total=Count("id"), late=Count("id", filter=Q(late=True)))
-    board.figures = {**totals, "deadline": deadline.isoformat(),
+    late = counts.get("late", {})
+    board.figures = {"total": sum(late.values()), "late": late.get("1", 0),
+                     "deadline": deadline.isoformat(),
                      "campaigns": groups.count(), "ideas": ideas.count(),
                      "ideas_to_commitments": became.count()}
     return board

@@ -254,3 +254,32 @@ class SimilarCommitment(models.Model):
                                                name="tracking_similar_once")]
         verbose_name = _("lignende forpligtelse")
         verbose_name_plural = _("lignende forpligtelser")
+
+
+class ResponseTally(models.Model):
+    """Maintained counts of a consultation's responses for its dashboard, so that a page over
+    a million responses reads a few hundred rows: per `scope` (all received / public) and
+    `dimension` (hour in UTC with the late flag, respondent kind, channel, late), the number of
+    responses with that `key`. Kept by `tallies.tally_refresh`; never edited by hand."""
+
+    consultation = models.ForeignKey("consultations.Consultation", on_delete=models.CASCADE,
+                                     related_name="+")
+    scope = models.CharField(max_length=8)
+    dimension = models.CharField(max_length=8)
+    key = models.CharField(max_length=40)
+    n = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["consultation", "scope", "dimension", "key"], name="tracking_tally_key")]
+
+
+class ResponseTallyState(models.Model):
+    """How far the tallies of a consultation have counted: the last response id counted and
+    the last audit event seen (a staff change to responses after it means a recount)."""
+
+    consultation = models.OneToOneField("consultations.Consultation", on_delete=models.CASCADE,
+                                        related_name="+")
+    last_response_id = models.BigIntegerField(default=0)
+    last_audit_id = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)

@@ -19,3 +19,23 @@ def milestone_reminders_daily() -> int:
 def periodic_schedule() -> None:
     """What `samskab worker` makes sure is queued when it starts."""
     scheduling.ensure_scheduled(milestone_reminders_daily)
+    scheduling.ensure_scheduled(response_tallies_refresh)
+
+
+@task()
+def response_tallies_refresh() -> int:
+    """Keep the consultation dashboards' counts current (recounts after staff changes happen
+    here rather than in a page view), then run again in a minute."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from samskab.consultations.models import Consultation
+    from samskab.tracking.tallies import tally_refresh
+
+    try:
+        recent = Consultation.objects.filter(
+            closes_at__gte=timezone.now() - timedelta(days=365))
+        return sum(tally_refresh(c) != "current" for c in recent)
+    finally:
+        scheduling.schedule_next(response_tallies_refresh, seconds=60)

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samskab.consultations.models import Consultation, Response
+from samskab.consultations.models import Consultation
 from samskab.consultations.services import IncomingFile
 from samskab.core.errors import DomainError
 from samskab.core.views import staff_view
@@ -63,8 +63,7 @@ def plan_chart_csv(request, slug, chart):
 @staff_view(PERM)
 def consultation_dashboard(request, slug):
     consultation = get_object_or_404(Consultation, slug=slug)
-    board = dashboards.consultation_dashboard(consultation,
-                                              Response.objects.of(consultation))
+    board = dashboards.consultation_dashboard(consultation, "all")
     return render(request, "tracking/consultation_dashboard.html", {
         "consultation": consultation, "board": board, "charts": chart_context(board),
         "staff": True, "csv_url": "tracking:consultation_csv"})
@@ -73,7 +72,7 @@ def consultation_dashboard(request, slug):
 @staff_view(PERM)
 def consultation_chart_csv(request, slug, chart):
     consultation = get_object_or_404(Consultation, slug=slug)
-    board = dashboards.consultation_dashboard(consultation, Response.objects.of(consultation))
+    board = dashboards.consultation_dashboard(consultation, "all")
     try:
         found = board.chart(chart)
     except StopIteration:
