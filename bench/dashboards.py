@@ -16,6 +16,7 @@ of --runs more. Prints one line per page.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -215,10 +216,10 @@ def main() -> int:
             if database == "postgresql":
                 if not args.keep_pg:
                     _pg(args.pg_url, f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-                try:
+                import psycopg
+
+                with contextlib.suppress(psycopg.errors.DuplicateDatabase):  # --keep-pg
                     _pg(args.pg_url, f"CREATE DATABASE {BENCH_DB}")
-                except Exception:  # noqa: BLE001 - kept from an earlier run
-                    pass
                 env["DATABASE_URL"] = _pg_url(args.pg_url)
             else:
                 env.pop("DATABASE_URL", None)
