@@ -61,7 +61,8 @@ def plan_dashboard(plan: ActionPlan, *, today: date | None = None) -> Dashboard:
     """Progress of one plan: overall, by grand challenge, OGP value, lead agency, over time;
     milestones due and late; completion distribution; starred commitments."""
     today = today or timezone.localdate()
-    milestones = Milestone.objects.filter(commitment__plan=plan)
+    # .order_by(): no default ordering to compile (or join) into aggregate queries.
+    milestones = Milestone.objects.filter(commitment__plan=plan).order_by()
     status_cols = tuple(str(s.label) for s in STATUSES)
     board = Dashboard()
 
@@ -110,7 +111,7 @@ def plan_dashboard(plan: ActionPlan, *, today: date | None = None) -> Dashboard:
                               tuple(rows), kind="line"))
 
     # Completion distribution: each commitment's share of complete milestones, in bands.
-    per_commitment = Commitment.objects.filter(plan=plan).annotate(
+    per_commitment = Commitment.objects.filter(plan=plan).order_by().annotate(
         total=Count("milestones"),
         done=Count("milestones", filter=Q(milestones__status=MilestoneStatus.COMPLETE)),
         started=Count("milestones", filter=~Q(milestones__status=MilestoneStatus.NOT_STARTED)),
