@@ -98,12 +98,12 @@ def _commitment_text(c: dict) -> str:
     return " ".join(str(c.get(k) or "") for k in ("title", "description"))
 
 
-def _stems(text: str) -> list[str]:
+def stems(text: str) -> list[str]:
     language = detect_language(text) if text.strip() else "da"
     return content_stems(normalise(text), "en" if language == "en" else "da")
 
 
-def _vectors(docs: Sequence[list[str]]) -> list[dict[str, float]]:
+def tfidf_vectors(docs: Sequence[list[str]]) -> list[dict[str, float]]:
     df = Counter(t for d in docs for t in set(d))
     n = len(docs)
     out = []
@@ -115,7 +115,7 @@ def _vectors(docs: Sequence[list[str]]) -> list[dict[str, float]]:
     return out
 
 
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
     common = a.keys() & b.keys()
     return math.fsum(a[t] * b[t] for t in common) if common else 0.0
 
@@ -127,14 +127,14 @@ def similar_initiatives(texts: Sequence[str], initiatives: Sequence[Initiative],
     document shares ("offentlig", "digital") weigh little."""
     if not initiatives or not texts:
         return [None] * len(texts)
-    docs = [_stems(t) for t in texts] + [_stems(f"{i.title} {i.text}") for i in initiatives]
-    vecs = _vectors(docs)
+    docs = [stems(t) for t in texts] + [stems(f"{i.title} {i.text}") for i in initiatives]
+    vecs = tfidf_vectors(docs)
     own, theirs = vecs[:len(texts)], vecs[len(texts):]
     out: list[tuple[Initiative, float] | None] = []
     for v in own:
         best, score = None, 0.0
         for initiative, w in zip(initiatives, theirs, strict=True):
-            s = _cosine(v, w)
+            s = cosine(v, w)
             if s > score:
                 best, score = initiative, s
         out.append((best, score) if best is not None and score >= SIMILARITY_THRESHOLD

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from samskab.analysis.text import fold
 from samskab.consultations.models import Consultation, Response
 from samskab.consultations.services import RespondentData, response_receive
 from samskab.core.actions import staff_action, user_or_none
@@ -80,7 +81,7 @@ def _plan_state(plan: ActionPlan) -> dict[str, Any]:
 
 
 def _unique_slug(model, base: str, exclude_pk=None) -> str:
-    base = slugify(base)[:70] or "plan"
+    base = slugify(fold(base))[:70] or "plan"  # fold: "Næste" → "naeste", not "nste"
     slug, n = base, 1
     while model.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
         n += 1
@@ -508,7 +509,7 @@ def strategy_import(*, actor: Any, slug: str, title_da: str, initiatives: list[d
     with staff_action(actor=actor, perm="plans.change_strategy", obj=None,
                       name="strategy.import") as act:
         strategy, _created = Strategy.objects.update_or_create(
-            slug=slugify(slug), defaults={"title_da": title_da.strip(),
+            slug=slugify(fold(slug)), defaults={"title_da": title_da.strip(),
                                           "title_en": title_en.strip(),
                                           "period_start": period_start,
                                           "period_end": period_end, "url": url})
