@@ -145,15 +145,19 @@ def commitment_public_sources(snapshot_commitment: dict) -> list[PublicSource]:
     references = [s["response"] for s in sources
                   if s.get("response") and not s.get("proposal") and not s.get("idea")]
     public = Response.objects.public().filter(published_version__isnull=False)
-    sender = Case(
-        When(~Q(respondent__kind=RespondentKind.CITIZEN), then=F("respondent__organisation")),
-        When(consent_publish_name=True, then=F("respondent__name")),
-        default=Value(""), output_field=CharField())
+    def sender(prefix: str = ""):
+        # The organisation for non-citizens; a citizen's name only with consent.
+        return Case(
+            When(~Q(**{f"{prefix}respondent__kind": RespondentKind.CITIZEN}),
+                 then=F(f"{prefix}respondent__organisation")),
+            When(**{f"{prefix}consent_publish_name": True}, then=F(f"{prefix}respondent__name")),
+            default=Value(""), output_field=CharField())
+
     rows = (Proposal.objects.filter(Q(idea_id__in=idea_ids) | Q(pk__in=proposal_ids),
                                     attachment__isnull=True,
                                     response__in=public.filter(consultation__closes_at__lte=(
                                         _now())))
-            .annotate(sender=sender)
+            .annotate(sender=sender("response__"))
             .values("pk", "idea_id", "start", "end", "text", "response__reference",
                     "response__respondent__kind", "sender", "response__consultation__slug",
                     "response__published_version__text")
@@ -180,7 +184,7 @@ def commitment_public_sources(snapshot_commitment: dict) -> list[PublicSource]:
         out.append(PublicSource(_("Enkelte forslag"), len(by_idea[None]), by_idea[None]))
     if references:
         direct = (public.filter(reference__in=references, consultation__closes_at__lte=_now())
-                  .annotate(sender=sender)
+                  .annotate(sender=sender())
                   .values("reference", "respondent__kind", "sender", "consultation__slug"))
         items = [PublicProposal(r["reference"], r["sender"] or "",
                                 str(RespondentKind(r["respondent__kind"]).label), "",
