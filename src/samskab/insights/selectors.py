@@ -368,6 +368,7 @@ def public_outcomes(consultation: Consultation, response_ids: list[int]
                                     response__status=ResponseStatus.PUBLISHED,
                                     response__consent_publish_response=True)
             .values_list("response_id", "pk", "idea_id").order_by("response_id", "position"))
+    rows = list(rows)
     out: dict[int, list[PublicOutcome]] = defaultdict(list)
     for response_id, proposal_id, idea_id in rows:
         for anchor in (f"forslag-{proposal_id}", f"ide-{idea_id}" if idea_id else ""):
@@ -376,7 +377,49 @@ def public_outcomes(consultation: Consultation, response_ids: list[int]
                 outcome = PublicOutcome(item.label, item.kind_label, f"{base}#{anchor}")
                 if outcome not in out[response_id]:
                     out[response_id].append(outcome)
+    for response_id, outcome in _public_commitment_outcomes(rows):
+        if outcome not in out[response_id]:
+            out[response_id].append(outcome)
     return dict(out)
+
+
+def _public_commitment_outcomes(rows: list[tuple[int, int, int | None]]
+                                ) -> list[tuple[int, PublicOutcome]]:
+    """The commitments of public action plans that the responses' proposals (directly, or
+    through their idea) led to, linked to the commitment's public page. Read through the
+    golden link's reverse relations; plans sits above this app and is not imported."""
+    from django.db.models import Q
+    from django.urls import NoReverseMatch, reverse
+    from django.utils.translation import get_language, gettext
+
+    if not rows:
+        return []
+    by_proposal = {pid: rid for rid, pid, _idea in rows}
+    by_idea: dict[int, set[int]] = defaultdict(set)
+    for rid, _pid, idea_id in rows:
+        if idea_id:
+            by_idea[idea_id].add(rid)
+    from django.apps import apps
+
+    links = (apps.get_model("plans", "CommitmentSource").objects
+             .filter(Q(proposal_id__in=list(by_proposal)) | Q(idea_id__in=list(by_idea)))
+             .exclude(commitment__plan__status="drafting")
+             .values_list("proposal_id", "idea_id", "commitment__identifier",
+                          "commitment__title_da", "commitment__title_en",
+                          "commitment__plan__slug")
+             .order_by("commitment__plan__slug", "commitment__position"))
+    english = (get_language() or "da")[:2] == "en"
+    out = []
+    for proposal_id, idea_id, identifier, title_da, title_en, slug in links:
+        try:
+            url = reverse("plans_public:commitment", args=[slug, identifier])
+        except NoReverseMatch:
+            continue
+        outcome = PublicOutcome(f"{identifier} {title_en if english and title_en else title_da}",
+                                gettext("Forpligtelse i handlingsplanen"), url)
+        targets = {by_proposal[proposal_id]} if proposal_id else by_idea.get(idea_id, set())
+        out.extend((rid, outcome) for rid in sorted(targets))
+    return out
 
 
 def _unnamed_label(n: int) -> str:

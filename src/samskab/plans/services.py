@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from samskab.analysis.text import fold
 from samskab.consultations.models import Consultation, Response
 from samskab.consultations.services import RespondentData, response_receive
 from samskab.core.actions import staff_action, user_or_none
@@ -80,7 +81,7 @@ def _plan_state(plan: ActionPlan) -> dict[str, Any]:
 
 
 def _unique_slug(model, base: str, exclude_pk=None) -> str:
-    base = slugify(base)[:70] or "plan"
+    base = slugify(fold(base))[:70] or "plan"  # fold: "Næste" → "naeste", not "nste"
     slug, n = base, 1
     while model.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
         n += 1
@@ -147,6 +148,9 @@ def _next_identifier(plan: ActionPlan) -> str:
     return f"{prefix}{max(numbers, default=0) + 1:04d}"
 
 
+UNCHANGED = object()
+
+
 def _editable(plan: ActionPlan) -> None:
     if plan.status not in (PlanStatus.DRAFTING, PlanStatus.PUBLIC_COMMENT):
         raise DomainError("plan_adopted", _("Planen er vedtaget og kan ikke længere redigeres."))
@@ -156,11 +160,12 @@ def commitment_save(*, actor: Any, plan: ActionPlan, values: dict[str, Any],
                     commitment: Commitment | None = None,
                     ogp_values: list[str] | None = None,
                     grand_challenges: list[str] | None = None,
-                    lead_agency: Organisation | None = None,
-                    existing_strategy: StrategyInitiative | None = None,
+                    lead_agency: Organisation | None | object = UNCHANGED,
+                    existing_strategy: StrategyInitiative | None | object = UNCHANGED,
                     identifier: str = "") -> Commitment:
     """Create a commitment in `plan` or change one. `values` holds the template's plain fields
-    (`COMMITMENT_FIELDS`); codes name the values and grand challenges. Audited."""
+    (`COMMITMENT_FIELDS`) to set, the others are left as they are; codes name the values and
+    grand challenges (None: unchanged). Audited."""
     _editable(plan)
     unknown = set(values) - set(COMMITMENT_FIELDS)
     if unknown:
@@ -175,8 +180,10 @@ def commitment_save(*, actor: Any, plan: ActionPlan, values: dict[str, Any],
         c = commitment or Commitment(plan=plan)
         for name, value in values.items():
             setattr(c, name, value.strip() if isinstance(value, str) else value)
-        c.lead_agency = lead_agency
-        c.existing_strategy = existing_strategy
+        if lead_agency is not UNCHANGED:
+            c.lead_agency = lead_agency
+        if existing_strategy is not UNCHANGED:
+            c.existing_strategy = existing_strategy
         identifier = identifier.strip().upper()
         if identifier:
             clash = Commitment.objects.filter(plan=plan, identifier=identifier).exclude(pk=c.pk)
@@ -508,7 +515,7 @@ def strategy_import(*, actor: Any, slug: str, title_da: str, initiatives: list[d
     with staff_action(actor=actor, perm="plans.change_strategy", obj=None,
                       name="strategy.import") as act:
         strategy, _created = Strategy.objects.update_or_create(
-            slug=slugify(slug), defaults={"title_da": title_da.strip(),
+            slug=slugify(fold(slug)), defaults={"title_da": title_da.strip(),
                                           "title_en": title_en.strip(),
                                           "period_start": period_start,
                                           "period_end": period_end, "url": url})

@@ -94,7 +94,8 @@ _NUMBER_WORDS = {
         thirty fifty hundred thousand""".split()),
 }
 # Strong completion verbs: the act itself can be checked (a bill tabled, a portal launched).
-_COMPLETION = ["offentliggoer", "publicer", "lancer", "vedtag", "fremsaet", "frigiv", "udgiv",
+_COMPLETION = ["offentliggoer", "offentliggjort", "fremsat", "publicer", "lancer", "vedtag",
+               "fremsaet", "frigiv", "udgiv",
                "saette i drift", "i drift", "publish", "launch", "adopt", "enact", "releas",
                "submit", "table the", "go live", "goes live", "put into operation"]
 # A vague framing governs only where a verb stands: first in the text or after these words.
