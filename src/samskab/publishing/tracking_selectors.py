@@ -12,7 +12,7 @@ from django.utils import timezone
 from samskab.consultations.models import Consultation
 from samskab.plans.models import ActionPlan, Commitment
 from samskab.tracking import dashboards
-from samskab.tracking.models import ForumMeeting, ProgressEvidence
+from samskab.tracking.models import ForumMeeting, ProgressEvidence, SelfAssessment
 from samskab.tracking.services import plan_forum_cadence
 
 
@@ -51,3 +51,12 @@ def public_consultation_dashboard(consultation: Consultation) -> dashboards.Dash
 def public_evidence(pk: int, sha256: str) -> ProgressEvidence:
     return get_object_or_404(ProgressEvidence.objects.filter(
         update__milestone__commitment__plan__in=public_plans()), pk=pk, sha256=sha256)
+
+
+def public_self_assessments(plan: ActionPlan) -> QuerySet[SelfAssessment]:
+    return SelfAssessment.objects.filter(plan=plan).select_related("consultation")
+
+
+def public_self_assessment(pk: int) -> SelfAssessment:
+    return get_object_or_404(SelfAssessment.objects.filter(plan__in=public_plans())
+                             .select_related("plan"), pk=pk)

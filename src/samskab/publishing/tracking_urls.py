@@ -14,5 +14,7 @@ urlpatterns = [
     path("hoeringer/<slug:slug>/", views.consultation, name="consultation"),
     path("hoeringer/<slug:slug>/<slug:chart>.csv", views.consultation_csv,
          name="consultation_csv"),
+    path("selvevalueringer/<int:pk>/selvevaluering.<str:fmt>", views.self_assessment,
+         name="self_assessment"),
     path("dokumentation/<int:pk>/<str:sha256>/", views.evidence, name="evidence"),
 ]

@@ -28,7 +28,8 @@ def plan(request, slug):
     meetings, cadence = selectors.public_forum(found)
     return render(request, "publishing/tracking/plan.html", {
         "plan": found, "board": board, "charts": _charts(board), "meetings": meetings,
-        "cadence": cadence, "commitments": found.commitments.select_related("lead_agency")})
+        "cadence": cadence, "commitments": found.commitments.select_related("lead_agency"),
+        "reports": selectors.public_self_assessments(found)})
 
 
 @require_GET
@@ -75,3 +76,20 @@ def evidence(request, pk, sha256):
     return FileResponse(found.file.open("rb"), as_attachment=True,
                         filename=found.original_name,
                         content_type=found.mime_type or "application/octet-stream")
+
+
+@require_GET
+def self_assessment(request, pk, fmt):
+    from django.http import HttpResponse
+
+    from samskab.publishing.self_assessment import FORMATS, MIME_TYPES, self_assessment_document
+
+    if fmt not in FORMATS:
+        raise Http404
+    report = selectors.public_self_assessment(pk)
+    language = "en" if request.GET.get("sprog") == "en" else "da"
+    response = HttpResponse(self_assessment_document(report, fmt, language),
+                            content_type=MIME_TYPES[fmt])
+    response["Content-Disposition"] = (
+        f'attachment; filename="{report.plan.slug}-{report.kind}.{fmt}"')
+    return response

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samskab.consultations.models import Consultation
 from samskab.consultations.services import IncomingFile, ReceiveError, normalise_text
 from samskab.consultations.services import _check_attachment as check_attachment
 from samskab.core.actions import actor_label, require, staff_action, user_or_none
@@ -30,6 +31,8 @@ from samskab.tracking.models import (
     ForumMeeting,
     ProgressEvidence,
     ProgressUpdate,
+    ReportKind,
+    SelfAssessment,
     SimilarCommitment,
     evidence_path,
 )
@@ -322,3 +325,73 @@ def similar_commitments_refresh(*, plan: ActionPlan | None = None, k: int = 5,
         SimilarCommitment.objects.filter(commitment__in=commitments).delete()
         SimilarCommitment.objects.bulk_create(rows, batch_size=500)
     return len(rows)
+
+
+def self_assessment_snapshot(plan: ActionPlan, *, as_of: date) -> dict[str, Any]:
+    """What a self-assessment report states, from the data: the plan with each commitment's
+    milestones, progress and assessment (the contract's format), the forum log and its
+    cadence check, and the key figures of the plan dashboard, as of `as_of`."""
+    from samskab.plans.exports import plan_as_dict
+    from samskab.tracking.dashboards import plan_dashboard
+    from samskab.tracking.exchange import plan_tracking_export
+
+    data = plan_tracking_export(plan, plan_as_dict(plan))
+    for c in data["commitments"]:
+        c["progress"] = [p for p in c.get("progress", []) if p["date"] <= as_of.isoformat()]
+    meetings = plan.forum_meetings.filter(held_on__lte=as_of).order_by("held_on", "id")
+    cadence = plan_forum_cadence(plan, today=as_of)
+    board = plan_dashboard(plan, today=as_of)
+    return {
+        "as_of": as_of.isoformat(), "plan": data,
+        "figures": {k: v for k, v in board.figures.items() if isinstance(v, int | str)},
+        "forum": {"met": cadence.met if cadence else None,
+                  "gaps": [[g.start.isoformat(), g.end.isoformat()] for g in
+                           (cadence.gaps if cadence else [])],
+                  "meetings": [{"date": m.held_on.isoformat(), "government": m.government,
+                                "civil_society": m.civil_society, "minutes": m.minutes,
+                                "decisions": m.decisions} for m in meetings]},
+    }
+
+
+def self_assessment_create(*, actor: Any, plan: ActionPlan, kind: str, as_of: date,
+                           closes_at: datetime, opens_at: datetime | None = None
+                           ) -> SelfAssessment:
+    """Generate the plan's mid-term or end-of-term self-assessment from the data and put it
+    to public comment through a consultation of its own (two weeks is OGP's usual period).
+    One of each kind per plan; comments are responses like any other."""
+    if kind not in ReportKind.values:
+        raise DomainError("kind_invalid", _("Ukendt type selvevaluering."), "kind")
+    opens_at = opens_at or timezone.now()
+    if closes_at <= opens_at:
+        raise DomainError("closes_at", _("Fristen skal ligge efter åbningen."), "closes_at")
+    if SelfAssessment.objects.filter(plan=plan, kind=kind).exists():
+        raise DomainError("exists", _("Planen har allerede denne selvevaluering."), "kind")
+    with staff_action(actor=actor, perm="tracking.self_assess", obj=plan,
+                      name="self_assessment.create") as act:
+        label_da = {ReportKind.MID_TERM: "Midtvejsevaluering",
+                    ReportKind.END_OF_TERM: "Slutevaluering"}[kind]
+        label_en = {ReportKind.MID_TERM: "Mid-term self-assessment",
+                    ReportKind.END_OF_TERM: "End-of-term self-assessment"}[kind]
+        slug_base = f"{plan.slug}-{'midtvejs' if kind == ReportKind.MID_TERM else 'slut'}"
+        slug, n = slug_base[:80], 1
+        while Consultation.objects.filter(slug=slug).exists():
+            n += 1
+            slug = f"{slug_base[:76]}-{n}"
+        consultation = Consultation.objects.create(
+            slug=slug, title_da=f"{label_da}: {plan.title_da}",
+            title_en=f"{label_en}: {plan.title_en or plan.title_da}",
+            summary_da="Kommentér regeringens selvevaluering af handlingsplanen, før den "
+                       "sendes til OGP's uafhængige evaluering (IRM).",
+            summary_en="Comment on the government's self-assessment of the action plan before "
+                       "it goes to OGP's Independent Reporting Mechanism (IRM).",
+            authority=plan.consultation.authority if plan.consultation else "",
+            published_at=opens_at, opens_at=opens_at, closes_at=closes_at,
+            reference_prefix=f"{plan.slug[:16].upper()}-{'MT' if kind == 'mid_term' else 'ET'}")
+        report = SelfAssessment.objects.create(
+            plan=plan, kind=kind, as_of=as_of, consultation=consultation,
+            snapshot=self_assessment_snapshot(plan, as_of=as_of))
+        act.audit(report, after={"kind": kind, "as_of": as_of.isoformat(),
+                                 "consultation": consultation.slug})
+        act.audit(consultation, action="consultation.create",
+                  after={"slug": consultation.slug, "self_assessment": report.pk})
+    return report
