@@ -6,6 +6,7 @@ from datetime import timezone as dt_timezone
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from tests.factories import receive
 
 from samskab.core.actions import SystemActor
 from samskab.core.errors import DomainError
@@ -16,7 +17,6 @@ from samskab.tracking.services import (
     progress_record,
     self_assessment_create,
 )
-from tests.factories import receive
 
 CLI = SystemActor("cli")
 CLOSES = datetime(2030, 1, 1, tzinfo=dt_timezone.utc)
