@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from tests.factories import UserFactory
 
+from factories import UserFactory
 from samskab.core import roles
 from samskab.core.actions import SystemActor
 from samskab.core.errors import DomainError

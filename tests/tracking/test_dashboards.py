@@ -3,8 +3,8 @@
 from datetime import date, timedelta
 
 import pytest
-from tests.factories import ConsultationFactory, receive
 
+from factories import ConsultationFactory, receive
 from samskab.consultations.models import Response
 from samskab.core.actions import SystemActor
 from samskab.tracking import charts

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from tests.factories import UserFactory
 
+from factories import UserFactory
 from samskab.core import roles
 from samskab.core.actions import SystemActor
 from samskab.core.models import AuditEvent

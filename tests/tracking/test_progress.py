@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from tests.factories import UserFactory
 
+from factories import UserFactory
 from samskab.consultations.services import IncomingFile
 from samskab.core import roles
 from samskab.core.errors import DomainError

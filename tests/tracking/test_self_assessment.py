@@ -6,8 +6,8 @@ from datetime import timezone as dt_timezone
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from tests.factories import receive
 
+from factories import receive
 from samskab.core.actions import SystemActor
 from samskab.core.errors import DomainError
 from samskab.publishing.self_assessment import self_assessment_document, self_assessment_outline

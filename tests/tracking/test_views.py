@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from tests.factories import ConsultationFactory, UserFactory, receive
 
+from factories import ConsultationFactory, UserFactory, receive
 from samskab.core import roles
 from samskab.core.actions import SystemActor
 from samskab.plans.models import PlanStatus
