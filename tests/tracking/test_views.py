@@ -38,6 +38,12 @@ def urls(world):
         # agency officer of no agency is refused by the object rule.
         "progress_add": (reverse("tracking:progress_add", args=[milestone.pk]), "post",
                          {"plan_editor", "administrator"}),
+        "assessment": (reverse("tracking:assessment", args=[c1.pk]), "post",
+                       {"plan_editor", "administrator"}),
+        "forum_add": (reverse("tracking:forum_add", args=[plan]), "post",
+                      {"plan_editor", "administrator"}),
+        "self_assessment_add": (reverse("tracking:self_assessment_add", args=[plan]), "post",
+                                {"plan_editor", "administrator"}),
         "consultation": (reverse("tracking:consultation", args=[slug]), "get", VIEWERS),
         "consultation_csv": (reverse("tracking:consultation_csv", args=[slug, "channel"]),
                              "get", VIEWERS),
@@ -142,3 +148,35 @@ def test_public_consultation_dashboard_counts_published_responses_only(client, w
     csv = client.get(reverse("tracking_public:consultation_csv",
                              args=[world["consultation"].slug, "channel"])).content.decode()
     assert "Webformular,0" in csv or "Webformular" not in csv
+
+
+def test_plan_editor_assesses_and_the_star_is_computed(client, world):
+    client.force_login(UserFactory(roles=[roles.PLAN_EDITOR]))
+    url = reverse("tracking:assessment", args=[world["c1"].pk])
+    response = client.post(url, {
+        "a-framework": "pre2017", "a-specificity": "high",
+        "a-relevant_values": ["access_to_information"], "a-potential_impact": "moderate",
+        "a-completion": "complete", "a-starred": "off"})
+    assert response.status_code == 302
+    world["c1"].assessment.refresh_from_db()
+    assert world["c1"].assessment.starred is True
+    page = client.get(reverse("tracking:commitment", args=[world["c1"].pk]))
+    assert "★" in page.content.decode()
+    # A coding from another era is refused with the field named.
+    response = client.post(url, {"a-framework": "pre2017",
+                                 "a-potential_for_results": "substantial"})
+    assert response.status_code == 400 and "not part of the pre2017" in response.content.decode()
+
+
+def test_plan_editor_logs_a_forum_meeting_and_opens_a_self_assessment(client, world):
+    client.force_login(UserFactory(roles=[roles.PLAN_EDITOR]))
+    plan = world["plan"].slug
+    response = client.post(reverse("tracking:forum_add", args=[plan]), {
+        "f-held_on": "2012-05-01", "f-government": "Digitaliseringsstyrelsen\n",
+        "f-civil_society": "Borger.nu", "f-minutes": "Første møde."})
+    assert response.status_code == 302
+    response = client.post(reverse("tracking:self_assessment_add", args=[plan]), {
+        "r-kind": "mid_term", "r-as_of": "2012-10-01", "r-closes_on": "2031-01-01"})
+    assert response.status_code == 302
+    page = client.get(reverse("tracking:plan", args=[plan])).content.decode()
+    assert "Første møde." in page and "Midtvejsevaluering" in page

@@ -15,7 +15,12 @@ from samskab.core.views import staff_view
 from samskab.plans.models import ActionPlan, Commitment, Milestone
 from samskab.tracking import dashboards, services
 from samskab.tracking.charts import render_svg
-from samskab.tracking.forms import ProgressForm
+from samskab.tracking.forms import (
+    AssessmentForm,
+    ForumMeetingForm,
+    ProgressForm,
+    SelfAssessmentForm,
+)
 
 PERM = "tracking.view_dashboard"
 
@@ -41,13 +46,7 @@ def home(request):
 @staff_view(PERM)
 def plan_dashboard(request, slug):
     plan = get_object_or_404(ActionPlan, slug=slug)
-    board = dashboards.plan_dashboard(plan)
-    return render(request, "tracking/plan_dashboard.html", {
-        "plan": plan, "board": board, "charts": chart_context(board),
-        "cadence": services.plan_forum_cadence(plan), "staff": True,
-        "meetings": plan.forum_meetings.order_by("held_on", "id"),
-        "commitments": plan.commitments.select_related("lead_agency"),
-        "csv_url": "tracking:plan_csv"})
+    return render(request, "tracking/plan_dashboard.html", _plan_forms(request, plan))
 
 
 @staff_view(PERM)
@@ -88,7 +87,24 @@ def _commitment_context(request, commitment, forms=None):
         {"milestone": m, "form": forms.get(m.pk) or ProgressForm(
             prefix=f"m{m.pk}", initial={"status": m.status})} for m in milestones],
         "can_update": can_update, "assessment": getattr(commitment, "assessment", None),
-        "similar": commitment.similar_abroad.select_related("foreign")}
+        "similar": commitment.similar_abroad.select_related("foreign"),
+        "can_assess": request.user.has_perm("tracking.assess", commitment),
+        "assessment_form": _assessment_form(commitment)}
+
+
+def _assessment_form(commitment) -> AssessmentForm:
+    from samskab.tracking import irm
+
+    a = getattr(commitment, "assessment", None)
+    if a is None:
+        start = commitment.plan.period_start
+        return AssessmentForm(prefix="a", initial={
+            "framework": irm.framework_for(start) if start else irm.Y2021})
+    initial = {"framework": a.framework, **a.codings(), "assessed_on": a.assessed_on,
+               "note": a.note}
+    if a.verifiable is not None:
+        initial["verifiable"] = "yes" if a.verifiable else "no"
+    return AssessmentForm(prefix="a", initial=initial)
 
 
 @staff_view(PERM)
@@ -125,3 +141,99 @@ def progress_add(request, pk):
             return redirect("tracking:commitment", pk=commitment.pk)
     context = _commitment_context(request, commitment, forms={milestone.pk: form})
     return render(request, "tracking/commitment.html", context, status=400)
+
+
+def _domain_error(form, error: DomainError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, str(error.message))
+
+
+@staff_view(PERM)
+@require_POST
+def assessment_save(request, pk):
+    commitment = get_object_or_404(Commitment.objects.select_related("plan"), pk=pk)
+    if not request.user.has_perm("tracking.assess", commitment):
+        raise PermissionDenied("tracking.assess")
+    form = AssessmentForm(request.POST, prefix="a")
+    if form.is_valid():
+        try:
+            services.assessment_save(
+                actor=request.user, commitment=commitment, codings=form.codings(),
+                framework=form.cleaned_data["framework"],
+                assessed_on=form.cleaned_data["assessed_on"], note=form.cleaned_data["note"])
+        except DomainError as error:
+            _domain_error(form, error)
+        else:
+            messages.success(request, _("Vurderingen er gemt; stjernen er beregnet."))
+            return redirect("tracking:commitment", pk=commitment.pk)
+    context = _commitment_context(request, commitment)
+    context["assessment_form"] = form
+    return render(request, "tracking/commitment.html", context, status=400)
+
+
+def _plan_forms(request, plan, **forms):
+    board = dashboards.plan_dashboard(plan)
+    return {
+        "plan": plan, "board": board, "charts": chart_context(board),
+        "cadence": services.plan_forum_cadence(plan), "staff": True,
+        "meetings": plan.forum_meetings.order_by("held_on", "id"),
+        "commitments": plan.commitments.select_related("lead_agency"),
+        "csv_url": "tracking:plan_csv",
+        "can_coordinate": request.user.has_perm("tracking.record_forum", plan),
+        "forum_form": forms.get("forum_form") or ForumMeetingForm(prefix="f"),
+        "report_form": forms.get("report_form") or SelfAssessmentForm(prefix="r"),
+        "reports": plan.self_assessments.select_related("consultation"),
+    }
+
+
+@staff_view(PERM)
+@require_POST
+def forum_meeting_add(request, slug):
+    plan = get_object_or_404(ActionPlan, slug=slug)
+    if not request.user.has_perm("tracking.record_forum", plan):
+        raise PermissionDenied("tracking.record_forum")
+    form = ForumMeetingForm(request.POST, prefix="f")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.forum_meeting_record(
+                actor=request.user, plan=plan, held_on=data["held_on"],
+                government=form.lines(data["government"]),
+                civil_society=form.lines(data["civil_society"]), minutes=data["minutes"],
+                decisions=data["decisions"])
+        except DomainError as error:
+            _domain_error(form, error)
+        else:
+            messages.success(request, _("Mødet er registreret."))
+            return redirect("tracking:plan", slug=plan.slug)
+    return render(request, "tracking/plan_dashboard.html",
+                  _plan_forms(request, plan, forum_form=form), status=400)
+
+
+@staff_view(PERM)
+@require_POST
+def self_assessment_add(request, slug):
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+
+    plan = get_object_or_404(ActionPlan, slug=slug)
+    if not request.user.has_perm("tracking.self_assess", plan):
+        raise PermissionDenied("tracking.self_assess")
+    form = SelfAssessmentForm(request.POST, prefix="r")
+    if form.is_valid():
+        data = form.cleaned_data
+        closes_at = datetime.combine(data["closes_on"], time(23, 59),
+                                     tzinfo=ZoneInfo(settings.TIME_ZONE))
+        try:
+            services.self_assessment_create(actor=request.user, plan=plan, kind=data["kind"],
+                                            as_of=data["as_of"], closes_at=closes_at)
+        except DomainError as error:
+            if error.field == "closes_at":
+                error.field = "closes_on"
+            _domain_error(form, error)
+        else:
+            messages.success(request, _("Selvevalueringen er lagt ud til kommentering."))
+            return redirect("tracking:plan", slug=plan.slug)
+    return render(request, "tracking/plan_dashboard.html",
+                  _plan_forms(request, plan, report_form=form), status=400)
