@@ -13,6 +13,7 @@ urlpatterns = [
     path("medarbejder/planer/", include("samskab.plans.urls")),
     path("medarbejder/", include("samskab.workspace.urls")),
     path("handlingsplaner/", include("samskab.publishing.plan_urls")),
+    path("", include("samskab.publishing.open_urls")),
     path("", include("samskab.workspace.public_urls")),
     path("", include("samskab.insights.public_urls")),
     path("", include("samskab.consultations.urls")),
