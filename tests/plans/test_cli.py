@@ -1,12 +1,17 @@
 """`samskab plan validate|import|export` as the contract states them."""
 
+import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from factories import ConsultationFactory, receive
-from samskab.cli import main
 from samskab.plans.files import SCHEMA_PATH
 from samskab.plans.models import ActionPlan, PlanStatus
 from samskab.plans.rules_ogp import CODES
@@ -16,12 +21,37 @@ SHARED_SCHEMA = Path("/work/shared/contracts/action-plan.schema.json")
 
 
 def run(capsys, *args) -> tuple[int, str, str]:
+    """The command in this process (call_command: the test's database connection stays
+    open), with the exit code the `samskab` console script would give."""
+    out, err = io.StringIO(), io.StringIO()
     try:
-        code = main(["plan", *map(str, args)])
+        call_command("plan", *map(str, args), stdout=out, stderr=err)
+        code = 0
+    except CommandError as error:
+        err.write(str(error))
+        code = error.returncode
     except SystemExit as exit_:
         code = exit_.code if isinstance(exit_.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_the_console_script_exits_as_the_contract_says(tmp_path):
+    """The real `samskab` command in a subprocess: 0 quiet, 1 errors, 2 unreadable."""
+    env = {**os.environ, "SAMSKAB_VAR_DIR": str(tmp_path)}
+    env.pop("DATABASE_URL", None)  # a file needs no database
+    samskab = Path(sys.executable).with_name("samskab")
+
+    def code(*args):
+        return subprocess.run([str(samskab), "plan", *map(str, args)], env=env,  # noqa: S603
+                              capture_output=True, text=True, check=False)
+
+    clean = code("validate", FILES / "clean.json")
+    assert (clean.returncode, clean.stdout) == (0, "")
+    broken = code("validate", FILES / "COMMITMENT-NO-LEAD.json")
+    assert broken.returncode == 1
+    assert broken.stdout.startswith("ERROR\tCOMMITMENT-NO-LEAD\tcommitments[0]\t")
+    assert code("validate", tmp_path / "missing.json").returncode == 2
+    assert code("frobnicate").returncode == 2
 
 
 def findings(out: str) -> list[list[str]]:

@@ -172,8 +172,8 @@ class PublishForm(forms.Form):
 class StrategyImportForm(forms.Form):
     file = forms.FileField(
         label=_("Strategiens initiativer (JSON)"),
-        help_text=_("{\"slug\", \"title\", \"initiatives\": [{\"identifier\", \"title\", "
-                    "\"text\"}]}"))
+        help_text=_("En JSON-fil med slug, title og en liste initiatives (identifier, title, "
+                    "text)."))
 
 
 class CommentForm(forms.Form):
