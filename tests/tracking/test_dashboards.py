@@ -93,5 +93,9 @@ def test_tallies_add_new_responses_and_recount_after_a_staff_change():
     Response.objects.filter(pk=response.pk).update(status="published")
     AuditEvent.objects.create(actor_label="m", action="response.publish",
                               object_type="consultations.response", object_id=str(response.pk))
+    # A page view does not recount (the worker does) ...
+    assert tally_refresh(consultation, allow_recount=False) == "current"
+    assert tallies(consultation, "public").get("channel", {}) == {}
+    # ... and the worker's next run does.
     assert tally_refresh(consultation) == "recount"
     assert sum(tallies(consultation, "public")["channel"].values()) == 1

@@ -8,8 +8,9 @@ SQLite (a full scan per figure), so the counts are kept in `ResponseTally`:
 - **Recount**: a response's status (and so whether it is public) changes only through staff
   actions, and every staff action writes an AuditEvent. When an audit event about responses or
   their moderation is newer than `last_audit_id`, the consultation's tallies are recounted
-  from scratch (the worker does this every minute, `tasks.response_tallies_refresh`, so pages
-  rarely pay for it).
+  from scratch by the worker (`tasks.response_tallies_refresh`, every minute); page views
+  only add new responses, so a publication shows in the public counts within a minute and no
+  page waits for a recount (except the very first view of a consultation, which counts it).
 
 `tally_refresh` runs under a row lock on the consultation's state, so two refreshes never add
 the same responses twice. Public counts are counted from `Response.objects.public()`, the same
@@ -79,10 +80,13 @@ def _normal_key(dimension: str, key: str) -> str:
     return key
 
 
-def tally_refresh(consultation: Consultation, *, full: bool = False) -> str:
+def tally_refresh(consultation: Consultation, *, full: bool = False,
+                  allow_recount: bool = True) -> str:
     """Bring the tallies of `consultation` up to date; returns "recount", "added" or
     "current". A recount when asked (`full`), the first time, or after a staff change to
-    responses; otherwise only new responses are counted."""
+    responses; otherwise only new responses are counted. With `allow_recount=False` (page
+    views) a recount that a staff change calls for is left to the worker: new responses are
+    still added, and the staff change is counted at the worker's next run."""
     with transaction.atomic():
         state, created = ResponseTallyState.objects.get_or_create(consultation=consultation)
         state = ResponseTallyState.objects.select_for_update().get(pk=state.pk)
@@ -90,7 +94,9 @@ def tally_refresh(consultation: Consultation, *, full: bool = False) -> str:
             *[Q(object_type__startswith=w) for w in WATCHED], _connector=Q.OR)
         last_audit = AuditEvent.objects.filter(audit_q).aggregate(m=Max("id"))["m"]
         last_response = Response.objects.of(consultation).aggregate(m=Max("id"))["m"] or 0
-        recount = full or created or last_audit is not None
+        recount = full or created or (last_audit is not None and allow_recount)
+        if not recount:
+            last_audit = None  # seen later, by a refresh that may recount
         if not recount and last_response <= state.last_response_id:
             return "current"
         after = 0 if recount else state.last_response_id
@@ -124,8 +130,9 @@ def tally_refresh(consultation: Consultation, *, full: bool = False) -> str:
 
 
 def tallies(consultation: Consultation, scope: str) -> dict[str, dict[str, int]]:
-    """dimension → key → count (after a refresh)."""
-    tally_refresh(consultation)
+    """dimension → key → count, after a refresh that adds new responses (recounts after
+    staff changes are the worker's, `tasks.response_tallies_refresh`, every minute)."""
+    tally_refresh(consultation, allow_recount=False)
     out: dict[str, dict[str, int]] = {}
     for dimension, key, n in ResponseTally.objects.filter(
             consultation=consultation, scope=scope).values_list("dimension", "key", "n"):
