@@ -3,14 +3,15 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from samskab.core.actions import SystemActor
-from samskab.tracking.services import foreign_commitments_import
+from samskab.tracking.services import foreign_commitments_import, similar_commitments_refresh
 
 
 class Command(BaseCommand):
     help = (
         "Import OGP's public commitment data (CSV in OGP's column layout): "
         "`samskab import-ogp FILE [--dry-run]`. Rows it cannot read are reported with their "
-        "line and reason and skipped; the others go in (updated by OGP id when seen before). "
+        "line and reason and skipped; the others go in (updated by OGP id when seen before), "
+        "then every commitment's most similar commitments abroad are found again. "
         "Exit 0, or 3 when some rows were skipped."
     )
 
@@ -39,6 +40,9 @@ class Command(BaseCommand):
                           f"{len(report.problems) - len(report.skipped)} warnings")
         if dry_run:
             self.stdout.write("dry run: nothing was stored")
+        else:
+            matches = similar_commitments_refresh()
+            self.stdout.write(f"{matches} similar commitments found for our commitments")
         if report.skipped:
             raise CommandError(f"{len(report.skipped)} of {report.rows} rows were skipped",
                                returncode=3)
