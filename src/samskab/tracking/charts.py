@@ -113,6 +113,7 @@ def render_svg(chart: Chart) -> str:
         disable_xml_declaration=True, width=720, height=height, style=_style(),
         print_values=chart.kind in ("bar", "hbar") and n_series == 1,
         show_legend=n_series > 1, legend_at_bottom=True, truncate_label=40,
+        truncate_legend=-1,
         x_label_rotation=-40 if chart.kind in ("bar", "stacked", "line")
         and len(chart.rows) > 8 else 0,
         show_minor_x_labels=len(chart.rows) <= 31, x_labels_major_every=7

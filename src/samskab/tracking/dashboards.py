@@ -177,7 +177,8 @@ def consultation_dashboard(consultation, scope: str = "all") -> Dashboard:
     (`Response.objects.public()`); the counts come from the maintained tallies
     (`tallies.py`), refreshed first."""
     tz = ZoneInfo(settings.TIME_ZONE)
-    deadline = timezone.localtime(consultation.closes_at, tz).date()
+    # The last day one could respond (a deadline at midnight closes the day before).
+    deadline = timezone.localtime(consultation.closes_at - timedelta(microseconds=1), tz).date()
     board = Dashboard()
     counts = tallies.tallies(consultation, scope)
     per_day: dict[date, list[int]] = {}
