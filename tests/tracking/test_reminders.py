@@ -1,7 +1,8 @@
 """Reminders before and after a milestone's due date: once each, even across restarts."""
 
-from datetime import date
+from datetime import date, timedelta
 
+import pytest
 from django.core import mail
 
 from samskab.plans.models import PlanStatus
@@ -48,3 +49,24 @@ def test_done_milestones_and_plans_not_in_implementation_get_none(plan_2012,
 def test_overdue_milestones(plan_2012):
     late = overdue_milestones(today=date(2013, 1, 15))
     assert sorted(m.title_da for m in late) == ["Lovforslag fremsat", "Udgiftsdata offentliggjort"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_task_sends_once_across_restarts(run_worker, settings):
+    from samskab.tracking import tasks
+    from tracking_factories import plan_2012_world
+
+    world = plan_2012_world()
+    milestone = world["c1"].milestones.first()
+    # Due in a week from today, in a plan being implemented.
+    milestone.end = date.today() + timedelta(days=7)
+    milestone.save(update_fields=["end"])
+    tasks.milestone_reminders_daily.enqueue()
+    run_worker()  # the worker runs it (and queues tomorrow's run)
+    tasks.milestone_reminders_daily.enqueue()  # a restarted worker schedules it again
+    run_worker()
+    # One reminder each: this milestone's "due soon", and "overdue" for the plan's two
+    # milestones whose 2012–13 dates have long passed; none twice.
+    assert len(mail.outbox) == ReminderSent.objects.count() == 3
+    assert ReminderSent.objects.filter(milestone=milestone, kind="before").count() == 1
+    assert sum("forfalder snart" in m.subject for m in mail.outbox) == 1
