@@ -111,11 +111,11 @@ def plan_dashboard(plan: ActionPlan, *, today: date | None = None) -> Dashboard:
                               tuple(rows), kind="line"))
 
     # Completion distribution: each commitment's share of complete milestones, in bands.
-    per_commitment = Commitment.objects.filter(plan=plan).order_by().annotate(
+    per_commitment = list(Commitment.objects.filter(plan=plan).order_by().annotate(
         total=Count("milestones"),
         done=Count("milestones", filter=Q(milestones__status=MilestoneStatus.COMPLETE)),
         started=Count("milestones", filter=~Q(milestones__status=MilestoneStatus.NOT_STARTED)),
-    ).values_list("total", "done", "started")
+    ).values_list("total", "done", "started"))
     bands = {s.value: 0 for s in STATUSES if s != MilestoneStatus.WITHDRAWN}
     for total, done, started in per_commitment:  # one row a commitment (at most ~50)
         bands[_completion_band(total, done, started)] += 1
@@ -124,24 +124,25 @@ def plan_dashboard(plan: ActionPlan, *, today: date | None = None) -> Dashboard:
                                                                 _("Forpligtelser")),
         tuple((MilestoneStatus(k).label, v) for k, v in bands.items()), kind="bar"))
 
-    late = (milestones.filter(end__lt=today).exclude(status__in=DONE)
-            .select_related("commitment__lead_agency").order_by("end", "id"))
-    soon = (milestones.filter(end__gte=today, end__lte=today + timedelta(days=30))
-            .exclude(status__in=DONE).select_related("commitment__lead_agency")
-            .order_by("end", "id"))
+    open_ = milestones.exclude(status__in=DONE)
+    late_q = Q(end__lt=today)
+    soon_q = Q(end__gte=today, end__lte=today + timedelta(days=30))
+    counts = open_.aggregate(late=Count("id", filter=late_q), soon=Count("id", filter=soon_q))
     assessed = Assessment.objects.filter(commitment__plan=plan).aggregate(
         assessed=Count("id"), starred=Count("id", filter=Q(starred=True)),
         promising=Count("id", filter=Q(promising=True)))
     board.figures = {
-        "commitments": Commitment.objects.filter(plan=plan).count(),
+        "commitments": len(per_commitment),
         "milestones": sum(overall.values()),
         "complete": overall.get(MilestoneStatus.COMPLETE, 0),
-        "late": late.count(), "due_soon": soon.count(), **assessed,
+        "late": counts["late"], "due_soon": counts["soon"], **assessed,
     }
-    board.lists["late"] = list(late[:50])
-    board.lists["due_soon"] = list(soon[:50])
+    board.lists["late"] = list(open_.filter(late_q).select_related(
+        "commitment__lead_agency").order_by("end", "id")[:50])
+    board.lists["due_soon"] = list(open_.filter(soon_q).select_related(
+        "commitment__lead_agency").order_by("end", "id")[:50])
     board.lists["starred"] = list(Commitment.objects.filter(
-        plan=plan, assessment__starred=True).select_related("assessment").order_by(
+        plan=plan, assessment__starred=True).select_related("assessment", "plan").order_by(
         "position", "id"))
     return board
 
