@@ -1,14 +1,13 @@
 """Reads for the analysis pages, in few queries (style rules 2 and 7).
 
-``public_you_said_we_did`` is the one door out of this app: it selects only public fields
-(idea names, counts, organisation names of organisations' responses the public may see, the
-positions) and never a respondent's name, e-mail or a response's text.
+Nothing here is for the public: the public page "Det sagde I – det gør vi" reads through
+`publishing.selectors`, the one door out.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum, Value
@@ -214,157 +213,3 @@ def respondent_label(response: Response) -> str:
     if response.consent_publish_name and respondent.name:
         return respondent.name
     return str(RespondentKind(respondent.kind).label)
-
-
-# --- the public page -------------------------------------------------------------------------
-@dataclass
-class PublicIdea:
-    label: str
-    responses: int
-    organisations: list[str]
-    kind: str
-    kind_label: str
-    justification_da: str
-    justification_en: str
-    commitment_ref: str
-    existing_strategy: str
-    public_responses: int = 0
-    single: bool = False
-    anchor: str = ""
-
-    @property
-    def justification(self) -> str:
-        from django.utils.translation import get_language
-
-        if (get_language() or "da")[:2] == "en" and self.justification_en:
-            return self.justification_en
-        return self.justification_da
-
-
-@dataclass
-class YouSaidWeDid:
-    consultation: Consultation
-    items: list[PublicIdea] = field(default_factory=list)
-
-
-def public_consultation(slug: str) -> Consultation:
-    return Consultation.objects.published().get(slug=slug)
-
-
-def public_you_said_we_did(consultation: Consultation) -> YouSaidWeDid:
-    """Every idea (and single proposal) with a position: how many responses raised it, which
-    organisations (only from responses the public may see), and the position with its reasons.
-
-    Reads only these columns: idea label, counts, position fields, and for organisations the
-    respondent's kind and organisation of public responses — never a name, an e-mail or text.
-    """
-    from samskab.consultations.models import ResponseStatus
-    from samskab.insights.models import PositionKind
-
-    position_cols = ("kind", "justification_da", "justification_en", "commitment_ref",
-                     "existing_strategy")
-    rows = list(Position.objects.filter(idea__consultation=consultation,
-                                        idea__merged_into=None)
-                .values("idea_id", "idea__label", "idea__label_by", "idea__response_count",
-                        *position_cols)
-                .order_by("-idea__response_count", "idea_id"))
-    singles = list(Position.objects.filter(proposal__response__consultation=consultation)
-                   .values("proposal_id", "proposal__response_id", *position_cols)
-                   .order_by("proposal_id"))
-    public = Q(response__status=ResponseStatus.PUBLISHED,
-               response__consent_publish_response=True)
-    org_rows = (Proposal.objects.filter(public, idea_id__in=[r["idea_id"] for r in rows])
-                .exclude(response__respondent__kind=RespondentKind.CITIZEN)
-                .exclude(response__respondent__organisation="")
-                .values_list("idea_id", "response__respondent__organisation")
-                .distinct())
-    orgs: dict[int, set[str]] = defaultdict(set)
-    for idea_id, org in org_rows:
-        orgs[idea_id].add(org)
-    public_counts = dict(Proposal.objects.filter(public, idea_id__in=[r["idea_id"]
-                                                                       for r in rows])
-                         .values("idea_id")
-                         .annotate(n=Count("response_id", distinct=True))
-                         .values_list("idea_id", "n"))
-    labels = dict(PositionKind.choices)
-    out = YouSaidWeDid(consultation)
-    for n, r in enumerate(rows, start=1):
-        # The engine names an idea after its words, which can be a person's name from a
-        # signature: only a name staff gave it is published.
-        label = r["idea__label"] if r["idea__label_by"] else _unnamed_label(n)
-        out.items.append(PublicIdea(
-            label=label, responses=r["idea__response_count"],
-            organisations=sorted(orgs[r["idea_id"]], key=str.casefold),
-            kind=r["kind"], kind_label=str(labels[r["kind"]]),
-            justification_da=r["justification_da"], justification_en=r["justification_en"],
-            commitment_ref=r["commitment_ref"], existing_strategy=r["existing_strategy"],
-            public_responses=public_counts.get(r["idea_id"], 0),
-            anchor=f"ide-{r['idea_id']}"))
-    if singles:
-        single_orgs = dict(
-            Response.objects.filter(pk__in=[s["proposal__response_id"] for s in singles],
-                                    status=ResponseStatus.PUBLISHED,
-                                    consent_publish_response=True)
-            .exclude(respondent__kind=RespondentKind.CITIZEN)
-            .exclude(respondent__organisation="")
-            .values_list("pk", "respondent__organisation"))
-        for s in singles:
-            org = single_orgs.get(s["proposal__response_id"])
-            out.items.append(PublicIdea(
-                label=str(_single_label()), responses=1, organisations=[org] if org else [],
-                kind=s["kind"], kind_label=str(labels[s["kind"]]),
-                justification_da=s["justification_da"],
-                justification_en=s["justification_en"], commitment_ref=s["commitment_ref"],
-                existing_strategy=s["existing_strategy"], single=True,
-                anchor=f"forslag-{s['proposal_id']}"))
-    return out
-
-
-@dataclass(frozen=True)
-class PublicOutcome:
-    """What became of a proposal of a published response: a link into the public page."""
-
-    label: str
-    kind_label: str
-    url: str
-
-
-def public_outcomes(consultation: Consultation, response_ids: list[int]
-                    ) -> dict[int, list[PublicOutcome]]:
-    """For each response the public may see, the positions its proposals met (through their
-    idea, or on the proposal alone), linked to "Det sagde I – det gør vi" — for the pages that
-    show published responses. Same public fields as the page itself."""
-    from django.urls import reverse
-
-    from samskab.consultations.models import ResponseStatus
-
-    page = public_you_said_we_did(consultation)
-    by_anchor = {item.anchor: item for item in page.items}
-    base = reverse("insights_public:you_said_we_did", args=[consultation.slug])
-    rows = (Proposal.objects.filter(response_id__in=response_ids,
-                                    response__consultation=consultation,
-                                    response__status=ResponseStatus.PUBLISHED,
-                                    response__consent_publish_response=True)
-            .values_list("response_id", "pk", "idea_id").order_by("response_id", "position"))
-    out: dict[int, list[PublicOutcome]] = defaultdict(list)
-    for response_id, proposal_id, idea_id in rows:
-        for anchor in (f"forslag-{proposal_id}", f"ide-{idea_id}" if idea_id else ""):
-            item = by_anchor.get(anchor)
-            if item is not None:
-                outcome = PublicOutcome(item.label, item.kind_label, f"{base}#{anchor}")
-                if outcome not in out[response_id]:
-                    out[response_id].append(outcome)
-    return dict(out)
-
-
-def _unnamed_label(n: int) -> str:
-    from django.utils.translation import gettext
-
-    return gettext("Idé nr. %(n)s fra høringen") % {"n": n}
-
-
-def _single_label():
-    from django.utils.translation import gettext
-
-    return gettext("Et enkelt forslag")
-
