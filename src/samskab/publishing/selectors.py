@@ -203,22 +203,22 @@ def idea_label(label: str, label_by_id: int | None, number: int) -> str:
     return gettext("Idé nr. %(n)s fra høringen") % {"n": number}
 
 
-_NAME_LIKE = re.compile(r"^[A-ZÆØÅ][a-zæøåéü]+$")
-
-
-def checked_keywords(keywords: list[str], private_names: set[str]) -> list[str]:
-    """The engine's keywords that are safe to print: no digits, no '@', not a common Danish
-    first name, not a part of a private respondent's name (case-insensitive)."""
+def checked_keywords(keywords: list[str], private_names: set[str], published: list[str]
+                     ) -> list[str]:
+    """The engine's keywords that are safe to print. The engine finds them in the received
+    texts, where they may come from a masked e-mail address, a signature or a response that is
+    not public; so a keyword is printed only if it is a word of a published version of the
+    idea's public responses, has no digits or '@', and is neither a common Danish first name
+    nor part of a private respondent's name."""
     first_names = {n.casefold() for n in finder.COMMON_FIRST_NAMES}
+    words = {w.casefold() for text in published for w in re.findall(r"\w+", text)}
     out = []
     for keyword in keywords:
         word = str(keyword).strip()
-        folded = word.casefold()
-        if (not word or any(c.isdigit() for c in word) or "@" in word
-                or any(part in first_names or part in private_names
-                       for part in folded.split())):
-            continue
-        if _NAME_LIKE.match(word) and folded in private_names:
+        parts = word.casefold().split()
+        if (not parts or any(c.isdigit() for c in word) or "@" in word
+                or any(p in first_names or p in private_names or p not in words
+                       for p in parts)):
             continue
         out.append(word)
     return out
@@ -527,10 +527,11 @@ def notat_ideas(consultation: Consultation) -> list[NotatIdea]:
             if quote:
                 break
         position = positions.get(idea["id"])
+        texts = [published.get(p.response_id, "") for p in ordered]
         out.append(NotatIdea(
             idea_id=idea["id"],
             label=idea_label(idea["label"], idea["label_by_id"], number),
-            keywords=checked_keywords(list(idea["keywords"] or [])[:6], private_names),
+            keywords=checked_keywords(list(idea["keywords"] or [])[:6], private_names, texts),
             references=refs, quote=quote,
             position_kind=position.kind if position else "",
             position_label=str(kinds.get(position.kind, "")) if position else "",
