@@ -137,7 +137,7 @@ def positions_bulk_set(*, actor: Any, consultation: Consultation, ideas: list[Id
     count = 0
     with staff_action(actor=actor, perm="insights.change_analysis", obj=consultation,
                       name="position.bulk_set") as act:
-        locked = Idea.objects.select_for_update().filter(
+        locked = Idea.objects.select_for_update(of=("self",)).filter(
             pk__in=[i.pk for i in ideas], position__isnull=True, merged_into=None)
         for idea in locked:
             try:
