@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from samskab.demo.load import demo_load
-from samskab.demo.publish import demo_publish
+from samskab.demo.publish import demo_notat_publish, demo_publish
 from samskab.insights.demo import demo_analyse
 from samskab.web.management.commands.serve import gunicorn_args
 
@@ -25,6 +25,8 @@ class Command(BaseCommand):
         call_command("worker", batch=True, verbosity=0)
         demo_analyse()
         published = demo_publish()
+        self.stderr.write("Publishing the høringsnotat …")
+        demo_notat_publish()
         self.stdout.write(
             f"Demo ready: {summary.consultations} consultations, {summary.responses_total} "
             f"responses in ogp-2012 ({summary.responses_created} new, {published} published "
