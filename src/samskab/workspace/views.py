@@ -29,6 +29,7 @@ from samskab.workspace.forms import (
 )
 from samskab.workspace.models import InvitedPartyMatch, Redaction
 from samskab.workspace.paging import DeferredJoinPaginator
+from samskab.workspace.redaction import search_query_for
 
 PAGE_SIZE = 50
 
@@ -64,7 +65,7 @@ def inbox(request, slug: str):
     responses = selectors.inbox(
         consultation,
         filters=values,
-        query=values["q"],
+        query=search_query_for(values["q"], request.user),
         sort=values["sort"] or "-received",
     )
     paginator = DeferredJoinPaginator(responses, PAGE_SIZE, load=selectors.inbox_rows)
