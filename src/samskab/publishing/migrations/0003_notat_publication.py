@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('consultations', '0002_published_before_opening'),
-        ('publishing', '0001_initial'),
+        ('publishing', '0002_opendata'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
