@@ -35,7 +35,7 @@ from samskab.consultations.models import InvitedParty, Response, ResponseStatus
 from samskab.consultations.services import IncomingFile, RespondentData
 from samskab.core.actions import SystemActor
 from samskab.insights import services as insights
-from samskab.publishing import selectors
+from samskab.publishing import bulk, selectors
 from samskab.publishing import services as publishing
 from samskab.publishing.models import NotatPublication, NotatText
 from samskab.workspace import services as workspace
@@ -200,6 +200,7 @@ def _build(run_worker) -> Dataset:
     publishing.notat_publish(actor=analyst, consultation=closed)
     run_worker()  # render the notat's files
     assert NotatPublication.objects.get(consultation=closed).ready
+    assert [r.consultation_id for r in bulk.releases_refresh()] == [closed.pk]  # open data
     return Dataset(closed, open_now, published)
 
 
@@ -229,6 +230,10 @@ def _read_back(content_type: str, data: bytes, tmp_path) -> str:
         return "\n".join([p.text for p in document.paragraphs]
                          + [c.text for t in document.tables for r in t.rows for c in r.cells]
                          + [_xml_text(data)])
+    if "zip" in content_type:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "\n".join(archive.read(name).decode("utf-8", "replace")
+                             for name in archive.namelist())
     if "opendocument" in content_type:
         from odf import teletype
         from odf import text as odf_text
@@ -327,8 +332,13 @@ def test_no_public_output_contains_planted_personal_data(client, run_worker, tmp
     expected = {f"{base}offentlige-svar/", f"{base}det-sagde-i/", f"{base}hoeringsnotat/"}
     expected |= {f"{base}hoeringsnotat/v1/hoeringsnotat.{fmt}"
                  for fmt in ("html", "pdf", "odt", "docx")}
+    # ... and the open data: the bulk file, its tables, the catalogue, feeds and calendar.
+    expected |= {"/data/", "/data/hoeringer/laekage/seneste.zip",
+                 "/data/hoeringer/laekage/svar.csv", "/data/hoeringer/laekage/svar.json"}
     assert expected <= set(outputs), expected - set(outputs)
     assert all(outputs[url] for url in expected)
+    assert CONSENTED_NAME not in outputs["/data/hoeringer/laekage/svar.csv"]  # citizens unnamed
+    assert "Foreningen for Åbenhed" in outputs["/data/hoeringer/laekage/svar.csv"]
     outputs.update(_exports([data.closed, data.open_now]))
 
     # Controls: the test reads what is public, so a leak would show.
