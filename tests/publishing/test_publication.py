@@ -195,5 +195,6 @@ def test_nothing_is_public_before_the_deadline(users):
     consultation = ConsultationFactory(opens_at=timezone.now() - timedelta(days=2))
     receive(consultation, text="Et tidligt svar.")
     Response.objects.update(status="published")
+    assert not Response.objects.public().exists()
     assert list(selectors.published_responses(consultation)) == []
     assert list(selectors.response_records(consultation)) == []
