@@ -305,8 +305,10 @@ def you_said_we_did(consultation: Consultation) -> YouSaidWeDid:
             responses=r["idea__response_count"],
             organisations=sorted(orgs[r["idea_id"]], key=str.casefold),
             kind=r["kind"], kind_label=str(labels[r["kind"]]),
-            justification_da=r["justification_da"], justification_en=r["justification_en"],
-            commitment_ref=r["commitment_ref"], existing_strategy=r["existing_strategy"],
+            justification_da=public_text(r["justification_da"]),
+            justification_en=public_text(r["justification_en"]),
+            commitment_ref=public_text(r["commitment_ref"]),
+            existing_strategy=public_text(r["existing_strategy"]),
             public_responses=public_counts.get(r["idea_id"], 0),
             anchor=f"ide-{r['idea_id']}"))
     if singles:
@@ -325,9 +327,10 @@ def you_said_we_did(consultation: Consultation) -> YouSaidWeDid:
                 label=gettext("Et enkelt forslag"), responses=1,
                 organisations=[public_text(org.strip())] if org else [],
                 kind=s["kind"], kind_label=str(labels[s["kind"]]),
-                justification_da=s["justification_da"],
-                justification_en=s["justification_en"], commitment_ref=s["commitment_ref"],
-                existing_strategy=s["existing_strategy"], single=True,
+                justification_da=public_text(s["justification_da"]),
+                justification_en=public_text(s["justification_en"]),
+                commitment_ref=public_text(s["commitment_ref"]),
+                existing_strategy=public_text(s["existing_strategy"]), single=True,
                 anchor=f"forslag-{s['proposal_id']}"))
     return out
 
