@@ -28,3 +28,17 @@ def test_demo_publishes_its_notat_once_and_anyone_downloads_it(client, settings,
         body = b"".join(response.streaming_content) if response.streaming else response.content
         assert body.lstrip().startswith(start)
     assert "Ikke behandlet endnu" not in publication.html
+    # No respondent's e-mail address and no name of a citizen who did not consent.
+    from samskab.consultations.models import Respondent
+
+    private, shown = set(), set()
+    for respondent in Respondent.objects.select_related("response"):
+        if respondent.email:
+            private.add(respondent.email)
+        if respondent.kind == "citizen" and respondent.name:
+            (shown if respondent.response.consent_publish_name else private).add(
+                respondent.name)
+    private -= shown
+    assert private
+    leaked = sorted(value for value in private if value in publication.html)
+    assert leaked == []
