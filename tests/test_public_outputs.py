@@ -376,3 +376,60 @@ def _count_kinds(checks) -> dict[str, int]:
     for kind, _value, _pattern in checks:
         counts[kind] = counts.get(kind, 0) + 1
     return counts
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_public_output_of_the_demo_contains_personal_data(client, settings, tmp_path,
+                                                             run_worker, capsys):
+    """The same walk over the whole demo (published responses, positions, the action plan and
+    its commitments reached from a response's forward link, the published notat, open data),
+    with a CPR number, an e-mail address and a name planted in an open consultation, against
+    every respondent's e-mail address and every name of a citizen who did not consent."""
+    from samskab.consultations.models import Consultation, Respondent
+    from samskab.demo.load import demo_load
+    from samskab.demo.publish import demo_notat_publish, demo_publish
+    from samskab.insights.demo import demo_analyse
+    from samskab.plans.demo import demo_plan
+
+    settings.VAR_DIR = tmp_path
+    demo_load()
+    run_worker()
+    demo_analyse()
+    assert demo_publish() > 200
+    demo_plan()
+    assert demo_notat_publish() == 1
+    bulk.releases_refresh()
+    open_now = Consultation.objects.open().first()
+    receive(open_now, text=f"Mit cpr-nummer er {CPRS['en dash U+2013']}, skriv til "
+            f"{EMAILS[0]}", respondent=RespondentData(name="Hemmelig Borgersen",
+                                                        email=EMAILS[0]))
+    private_values = {CPRS["en dash U+2013"], EMAILS[0], "Hemmelig Borgersen"}
+    hidden_names, shown_names = set(), set()
+    for respondent in Respondent.objects.select_related("response"):
+        if respondent.email:
+            private_values.add(respondent.email)
+        if respondent.kind == "citizen" and respondent.name:  # anonymous: nothing to leak
+            consent = respondent.response.consent_publish_name
+            (shown_names if consent else hidden_names).add(respondent.name)
+    # A name shared by a citizen who consented may rightly appear.
+    private_values |= hidden_names - shown_names
+    outputs = _crawl(client, tmp_path)
+    for page in ("/hoeringer/ogp-2012/offentlige-svar/", "/hoeringer/ogp-2012/det-sagde-i/",
+                 "/hoeringer/ogp-2012/hoeringsnotat/v1/hoeringsnotat.pdf"):
+        assert outputs.get(page), page
+    assert "OGP-2012-0" in outputs["/hoeringer/ogp-2012/offentlige-svar/"]
+    # The golden thread: a published response links to what became of its proposals …
+    assert 'href="/hoeringer/ogp-2012/det-sagde-i/#' in "".join(
+        html for url, html in outputs.items() if "offentlige-svar" in url)
+    # … and on to the commitments they led to, whose pages show their published sources.
+    assert "/handlingsplaner/dk-2012-2013/DK0001/" in outputs
+    assert "Hvor kommer det fra?" in outputs["/handlingsplaner/dk-2012-2013/DK0001/"]
+    outputs.update(_exports(Consultation.objects.order_by("slug")))
+    leaks = [f"{value!r} in {where}" for where, text in outputs.items()
+             for value in private_values if value in text]
+    leaks += [f"CPR-like {f.text!r} in {where}" for where, text in outputs.items()
+              for f in redaction.find_personal_data(text) if f.kind == "cpr"]
+    with capsys.disabled():
+        print(f"\nleak test (demo): walked {len(outputs)} public outputs for "  # noqa: T201
+              f"{len(private_values)} private values")
+    assert not leaks, "\n".join(leaks[:50])

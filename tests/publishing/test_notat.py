@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from factories import ConsultationFactory, UserFactory, receive
+from factories import ConsultationFactory, UserFactory, link_to_commitment, receive
 from samskab.consultations import services
 from samskab.consultations.models import InvitedParty, Response
 from samskab.publishing import notat
@@ -170,8 +170,8 @@ def test_sections_carry_ideas_positions_and_respondents(consultation):
     idea.representative = proposals[0]
     idea.save(update_fields=["representative"])
     Position.objects.create(idea=idea, kind="adopted", decided_at=timezone.now(),
-                            justification_da="Forslaget indgår i forpligtelse 2.",
-                            commitment_ref="Forpligtelse 2: Åbne budgetter")
+                            justification_da="Forslaget indgår i forpligtelse 2.")
+    link_to_commitment(idea=idea, identifier="DK0002", title="Åbne budgetter")
     section, = notat.notat_build(consultation).sections
     assert section.number == "3.1" and section.title == "Åbne budgetdata"
     assert section.response_count == 3
@@ -180,7 +180,7 @@ def test_sections_carry_ideas_positions_and_respondents(consultation):
     # The quote is the representative's published version: the phone number is masked.
     assert section.quote == "Vi foreslår åbne budgetdata. Ring [telefonnr. fjernet]."
     assert section.position == "Taget med"
-    assert section.changes == "Forpligtelse 2: Åbne budgetter"
+    assert section.changes == "DK0002 Åbne budgetter"
     html = notat.render_html(notat.notat_build(consultation))
     assert "3.1 Åbne budgetdata" in html and "Forslaget indgår i forpligtelse 2." in html
 

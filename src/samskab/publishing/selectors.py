@@ -31,7 +31,7 @@ from django.db.models import CharField, Count, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from samskab.consultations import redaction
 from samskab.consultations.models import (
@@ -263,6 +263,25 @@ class YouSaidWeDid:
     items: list[PublicIdea] = field(default_factory=list)
 
 
+def commitment_refs(position_ids: list[int]) -> dict[int, str]:
+    """Position id → the commitments its input became ("DK0001 Title; …"), through the
+    golden link (plans.CommitmentSource), in one query."""
+    if not position_ids:
+        return {}
+    rows = (Position.objects.filter(pk__in=position_ids, commitment_sources__isnull=False)
+            .values_list("pk", "commitment_sources__commitment__identifier",
+                         "commitment_sources__commitment__title_da",
+                         "commitment_sources__commitment__title_en")
+            .order_by("pk", "commitment_sources__commitment__position"))
+    english = (get_language() or "da")[:2] == "en"
+    out: dict[int, list[str]] = defaultdict(list)
+    for pk, identifier, title_da, title_en in rows:
+        label = f"{identifier} {title_en if english and title_en else title_da}"
+        if label not in out[pk]:
+            out[pk].append(label)
+    return {pk: public_text("; ".join(labels)) for pk, labels in out.items()}
+
+
 def _public_response_q(prefix: str = "response__") -> Q:
     return Q(**{f"{prefix}status": "published", f"{prefix}consent_publish_response": True,
                 f"{prefix}published_version__isnull": False})
@@ -272,7 +291,7 @@ def you_said_we_did(consultation: Consultation) -> YouSaidWeDid:
     """Every idea (and single proposal) with a position: how many responses raised it, which
     organisations (only from responses the public may see), and the position with its reasons.
     Reads idea labels, counts, position fields and organisations of public responses only."""
-    position_cols = ("kind", "justification_da", "justification_en", "commitment_ref",
+    position_cols = ("pk", "kind", "justification_da", "justification_en",
                      "existing_strategy")
     rows = list(Position.objects.filter(idea__consultation=consultation,
                                         idea__merged_into=None)
@@ -298,6 +317,7 @@ def you_said_we_did(consultation: Consultation) -> YouSaidWeDid:
                              .values("idea_id").annotate(n=Count("response_id", distinct=True))
                              .values_list("idea_id", "n"))
     labels = dict(PositionKind.choices)
+    commitments = commitment_refs([r["pk"] for r in rows] + [s["pk"] for s in singles])
     out = YouSaidWeDid(consultation)
     for n, r in enumerate(rows, start=1):
         out.items.append(PublicIdea(
@@ -307,7 +327,7 @@ def you_said_we_did(consultation: Consultation) -> YouSaidWeDid:
             kind=r["kind"], kind_label=str(labels[r["kind"]]),
             justification_da=public_text(r["justification_da"]),
             justification_en=public_text(r["justification_en"]),
-            commitment_ref=public_text(r["commitment_ref"]),
+            commitment_ref=commitments.get(r["pk"], ""),
             existing_strategy=public_text(r["existing_strategy"]),
             public_responses=public_counts.get(r["idea_id"], 0),
             anchor=f"ide-{r['idea_id']}"))
@@ -329,7 +349,7 @@ def you_said_we_did(consultation: Consultation) -> YouSaidWeDid:
                 kind=s["kind"], kind_label=str(labels[s["kind"]]),
                 justification_da=public_text(s["justification_da"]),
                 justification_en=public_text(s["justification_en"]),
-                commitment_ref=public_text(s["commitment_ref"]),
+                commitment_ref=commitments.get(s["pk"], ""),
                 existing_strategy=public_text(s["existing_strategy"]), single=True,
                 anchor=f"forslag-{s['proposal_id']}"))
     return out
@@ -357,6 +377,7 @@ def public_outcomes(consultation: Consultation, references: list[str]
                                     response__reference__in=references)
             .values_list("response__reference", "pk", "idea_id")
             .order_by("response_id", "position"))
+    rows = list(rows)
     out: dict[str, list[PublicOutcome]] = defaultdict(list)
     for reference, proposal_id, idea_id in rows:
         for anchor in (f"forslag-{proposal_id}", f"ide-{idea_id}" if idea_id else ""):
@@ -365,7 +386,46 @@ def public_outcomes(consultation: Consultation, references: list[str]
                 outcome = PublicOutcome(item.label, item.kind_label, f"{base}#{anchor}")
                 if outcome not in out[reference]:
                     out[reference].append(outcome)
+    for reference, outcome in _commitment_outcomes(rows):
+        if outcome not in out[reference]:
+            out[reference].append(outcome)
     return dict(out)
+
+
+def _commitment_outcomes(rows: list[tuple[str, int, int | None]]
+                         ) -> list[tuple[str, PublicOutcome]]:
+    """The commitments of public action plans (not in drafting) that the responses' proposals
+    led to, directly or through their idea, linked to the commitment's public page."""
+    from django.urls import NoReverseMatch
+
+    from samskab.plans.models import CommitmentSource
+
+    if not rows:
+        return []
+    by_proposal = {pid: ref for ref, pid, _idea in rows}
+    by_idea: dict[int, set[str]] = defaultdict(set)
+    for ref, _pid, idea_id in rows:
+        if idea_id:
+            by_idea[idea_id].add(ref)
+    links = (CommitmentSource.objects
+             .filter(Q(proposal_id__in=list(by_proposal)) | Q(idea_id__in=list(by_idea)))
+             .exclude(commitment__plan__status="drafting")
+             .values_list("proposal_id", "idea_id", "commitment__identifier",
+                          "commitment__title_da", "commitment__title_en",
+                          "commitment__plan__slug")
+             .order_by("commitment__plan__slug", "commitment__position"))
+    english = (get_language() or "da")[:2] == "en"
+    out = []
+    for proposal_id, idea_id, identifier, title_da, title_en, slug in links:
+        try:
+            url = reverse("plans_public:commitment", args=[slug, identifier])
+        except NoReverseMatch:
+            continue
+        label = public_text(f"{identifier} {title_en if english and title_en else title_da}")
+        outcome = PublicOutcome(label, gettext("Forpligtelse i handlingsplanen"), url)
+        targets = {by_proposal[proposal_id]} if proposal_id else by_idea.get(idea_id, set())
+        out.extend((ref, outcome) for ref in sorted(targets))
+    return out
 
 
 # --- what the høringsnotat reads --------------------------------------------------------------
@@ -513,6 +573,7 @@ def notat_ideas(consultation: Consultation) -> list[NotatIdea]:
     published = dict(PublishedVersion.objects.filter(response_id__in=response_ids)
                      .values_list("response_id", "text"))
     private_names = private_name_parts(consultation)
+    commitments = commitment_refs([p.pk for p in positions.values()])
     kinds = dict(PositionKind.choices)
     out = []
     number = 0
@@ -539,7 +600,7 @@ def notat_ideas(consultation: Consultation) -> list[NotatIdea]:
             position_kind=position.kind if position else "",
             position_label=str(kinds.get(position.kind, "")) if position else "",
             justification=public_text(position.justification_da) if position else "",
-            changes=public_text(position.commitment_ref or position.existing_strategy)
+            changes=(commitments.get(position.pk) or public_text(position.existing_strategy))
             if position else "",
         ))
     return out

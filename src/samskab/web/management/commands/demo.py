@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from samskab.demo.load import demo_load
 from samskab.demo.publish import demo_notat_publish, demo_publish
 from samskab.insights.demo import demo_analyse
+from samskab.plans.demo import demo_plan
 from samskab.web.management.commands.serve import gunicorn_args
 
 
@@ -25,6 +26,8 @@ class Command(BaseCommand):
         call_command("worker", batch=True, verbosity=0)
         demo_analyse()
         published = demo_publish()
+        demo_plan()
+        # After the plan: the notat's positions name the commitments they became.
         self.stderr.write("Publishing the høringsnotat …")
         demo_notat_publish()
         self.stdout.write(
