@@ -34,6 +34,7 @@ from samskab.consultations import redaction
 from samskab.consultations.models import InvitedParty, Response, ResponseStatus
 from samskab.consultations.services import IncomingFile, RespondentData
 from samskab.core.actions import SystemActor
+from samskab.core.models import AuditEvent
 from samskab.insights import services as insights
 from samskab.publishing import bulk, selectors
 from samskab.publishing import services as publishing
@@ -398,6 +399,10 @@ def test_no_public_output_of_the_demo_contains_personal_data(client, settings, t
     assert demo_publish() > 200
     demo_plan()
     assert demo_notat_publish() == 1
+    assert demo_notat_publish() == 1  # idempotent: a rerun of `samskab demo` publishes nothing
+    publication = NotatPublication.objects.get(consultation__slug="ogp-2012")
+    assert publication.ready and "Ikke behandlet endnu" not in publication.html
+    assert AuditEvent.objects.filter(action="notat.publish").count() == 1
     bulk.releases_refresh()
     open_now = Consultation.objects.open().first()
     receive(open_now, text=f"Mit cpr-nummer er {CPRS['en dash U+2013']}, skriv til "
@@ -414,9 +419,12 @@ def test_no_public_output_of_the_demo_contains_personal_data(client, settings, t
     # A name shared by a citizen who consented may rightly appear.
     private_values |= hidden_names - shown_names
     outputs = _crawl(client, tmp_path)
+    # The demo's notat is downloadable by anyone in four formats.
     for page in ("/hoeringer/ogp-2012/offentlige-svar/", "/hoeringer/ogp-2012/det-sagde-i/",
-                 "/hoeringer/ogp-2012/hoeringsnotat/v1/hoeringsnotat.pdf"):
+                 *(f"/hoeringer/ogp-2012/hoeringsnotat/v1/hoeringsnotat.{fmt}"
+                   for fmt in ("html", "pdf", "odt", "docx"))):
         assert outputs.get(page), page
+    assert "Høringsnotat" in outputs["/hoeringer/ogp-2012/hoeringsnotat/v1/hoeringsnotat.pdf"]
     assert "OGP-2012-0" in outputs["/hoeringer/ogp-2012/offentlige-svar/"]
     # The golden thread: a published response links to what became of its proposals …
     assert 'href="/hoeringer/ogp-2012/det-sagde-i/#' in "".join(

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import CharField, Count, F, Q, QuerySet, Value
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -122,8 +122,6 @@ def published_responses(consultation: Consultation) -> QuerySet:
     """Published responses as value rows, oldest first, for paging; turn each into a
     PublicResponse with `public_response`. Selects the respondent's name only where the
     citizen consented (a Case in SQL), never the e-mail or the received text."""
-    from django.db.models import Case, When
-
     name = Case(
         When(Q(consent_publish_name=True, respondent__kind=RespondentKind.CITIZEN),
              then=F("respondent__name")),
@@ -190,6 +188,48 @@ def response_records(consultation: Consultation) -> Iterator[dict[str, Any]]:
                 for i, a in enumerate(attachments.get(row["id"], []), start=1)
             ],
         }
+
+
+def _sender(prefix: str = "") -> Case:
+    """The organisation for non-citizens; a citizen's name only with consent; else ""."""
+    return Case(
+        When(~Q(**{f"{prefix}respondent__kind": RespondentKind.CITIZEN}),
+             then=F(f"{prefix}respondent__organisation")),
+        When(**{f"{prefix}consent_publish_name": True}, then=F(f"{prefix}respondent__name")),
+        default=Value(""), output_field=CharField())
+
+
+def source_proposals(*, idea_ids: list[int], proposal_ids: list[int]) -> list[dict[str, Any]]:
+    """Proposals of public responses (not from attachments) in these ideas or with these ids,
+    for the public pages of what a commitment came from: the sender as the public may see
+    it, and the proposal's text only when it is unchanged in the published version (no
+    masking inside or before it), else ""."""
+    public = Response.objects.public().filter(published_version__isnull=False)
+    rows = (Proposal.objects.filter(Q(idea_id__in=idea_ids) | Q(pk__in=proposal_ids),
+                                    attachment__isnull=True, response__in=public)
+            .annotate(sender=_sender("response__"))
+            .values("pk", "idea_id", "start", "end", "text", "response__reference",
+                    "response__respondent__kind", "sender", "response__consultation__slug",
+                    "response__published_version__text")
+            .order_by("response__received_at", "position"))
+    out = []
+    for row in rows:
+        published = row.pop("response__published_version__text") or ""
+        piece = published[row["start"]:row["end"]]
+        row["text"] = public_text(piece) if piece == row["text"] else ""
+        row["sender"] = public_text((row["sender"] or "").strip())
+        out.append(row)
+    return out
+
+
+def source_responses(references: list[str]) -> list[dict[str, Any]]:
+    """Whole public responses by reference (a commitment's direct sources): reference, kind,
+    public sender and consultation, never the text."""
+    rows = (Response.objects.public().filter(published_version__isnull=False,
+                                             reference__in=references)
+            .annotate(sender=_sender())
+            .values("reference", "respondent__kind", "sender", "consultation__slug"))
+    return [{**row, "sender": public_text((row["sender"] or "").strip())} for row in rows]
 
 
 # --- ideas and positions ----------------------------------------------------------------------
