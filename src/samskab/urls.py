@@ -16,7 +16,6 @@ urlpatterns = [
     path("medarbejder/", include("samskab.workspace.urls")),
     path("handlingsplaner/", include("samskab.publishing.plan_urls")),
     path("", include("samskab.publishing.open_urls")),
-    path("", include("samskab.workspace.public_urls")),
-    path("", include("samskab.insights.public_urls")),
+    path("", include("samskab.publishing.public_urls")),
     path("", include("samskab.consultations.urls")),
 ]

@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samskab.consultations import redaction
 from samskab.consultations.models import (
     Attachment,
     Channel,
@@ -219,6 +220,7 @@ def response_receive(
     checked = _check(
         text=text, respondent=respondent, attachments=attachments, channel=channel
     )
+    checked, source = redaction.screen_intake(checked, source or {})
 
     written: list[str] = []
     try:

@@ -361,15 +361,3 @@ def proposal_position(request, pk: int):
         "who": selectors.respondent_label(proposal.response), "position": position,
         "form": form, "targets": targets},
         status=400 if form.is_bound and form.errors else 200)
-
-
-# --- public ----------------------------------------------------------------------------------
-@require_GET
-def you_said_we_did(request, slug: str):
-    try:
-        consultation = selectors.public_consultation(slug)
-    except Consultation.DoesNotExist:
-        raise Http404 from None
-    return render(request, "insights/public_you_said_we_did.html",
-                  {"consultation": consultation,
-                   "page": selectors.public_you_said_we_did(consultation)})

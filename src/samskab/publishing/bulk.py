@@ -25,10 +25,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from samskab.consultations import exports
 from samskab.consultations.models import Consultation
 from samskab.core.models import AuditEvent
-from samskab.publishing import catalogue
+from samskab.publishing import catalogue, selectors
 from samskab.publishing.models import DataRelease
 
 
@@ -67,7 +66,7 @@ def _consultation_rows(consultation: Consultation) -> Iterator[dict[str, Any]]:
 
 
 def _response_rows(consultation: Consultation) -> Iterator[dict[str, Any]]:
-    for record in exports.public_records(consultation):
+    for record in selectors.response_records(consultation):
         yield {**record, "consultation": consultation.slug}
 
 

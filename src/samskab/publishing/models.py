@@ -113,3 +113,59 @@ class DataRelease(models.Model):
 
     def __str__(self) -> str:
         return f"{self.consultation.slug} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PublicationState(models.TextChoices):
+    RENDERING = "rendering", _("Dannes")
+    READY = "ready", _("Klar")
+    FAILED = "failed", _("Fejlede")
+
+
+def notat_file_path(instance: "NotatPublication", filename: str) -> str:
+    return f"notater/{instance.consultation_id}/{filename}"
+
+
+class NotatPublication(models.Model):
+    """One published version of a consultation's høringsnotat.
+
+    `data` is the notat as it was published (publishing.notat.to_json), built from the public
+    read model at the moment of publication; the four formats are rendered from it by a task
+    (`notat_render_task`), so a large consultation's PDF never renders inside a request.
+    Publishing again makes a new version; earlier versions stay public.
+    """
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="notat_publications",
+        verbose_name=_("høring"),
+    )
+    version = models.PositiveIntegerField(_("version"))
+    published_at = models.DateTimeField(_("offentliggjort"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("offentliggjort af"),
+    )
+    data = models.JSONField(_("notatets indhold"))
+    state = models.CharField(_("status"), max_length=10, choices=PublicationState.choices,
+                             default=PublicationState.RENDERING)
+    error = models.TextField(_("fejl"), blank=True)
+    html = models.TextField(_("HTML"), blank=True)
+    pdf = models.FileField(_("PDF"), upload_to=notat_file_path, blank=True, max_length=200)
+    odt = models.FileField(_("ODT"), upload_to=notat_file_path, blank=True, max_length=200)
+    docx = models.FileField(_("DOCX"), upload_to=notat_file_path, blank=True, max_length=200)
+    rendered_at = models.DateTimeField(_("dannet"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["consultation", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["consultation", "version"],
+                                    name="notat_publication_unique_version"),
+        ]
+        verbose_name = _("offentliggjort høringsnotat")
+        verbose_name_plural = _("offentliggjorte høringsnotater")
+
+    def __str__(self) -> str:
+        return f"{self.consultation} v{self.version}"
+
+    @property
+    def ready(self) -> bool:
+        return self.state == PublicationState.READY
