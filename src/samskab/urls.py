@@ -10,6 +10,7 @@ urlpatterns = [
     path("medarbejder/opfoelgning/", include("samskab.tracking.urls")),
     path("opfoelgning/", include("samskab.publishing.tracking_urls")),
     path("medarbejder/hoeringsnotat/", include("samskab.publishing.urls")),
+    path("api/v1/read/", include("samskab.api.read_urls")),
     path("api/v1/", include("samskab.api.urls")),
     path("medarbejder/analyse/", include("samskab.insights.urls")),
     path("medarbejder/planer/", include("samskab.plans.urls")),

@@ -70,6 +70,43 @@ def _response_rows(consultation: Consultation) -> Iterator[dict[str, Any]]:
         yield {**record, "consultation": consultation.slug}
 
 
+def _idea_rows(consultation: Consultation) -> Iterator[dict[str, Any]]:
+    for idea in selectors.notat_ideas(consultation):
+        yield {"id": idea.idea_id, "consultation": consultation.slug, "label": idea.label,
+               "keywords": idea.keywords, "responses": idea.references, "quote": idea.quote,
+               "position_kind": idea.position_kind, "position": idea.justification,
+               "changes": idea.changes}
+
+
+def _position_rows(consultation: Consultation) -> Iterator[dict[str, Any]]:
+    for item in selectors.you_said_we_did(consultation).items:
+        idea = int(item.anchor.removeprefix("ide-")) if item.anchor.startswith("ide-") else None
+        yield {"id": item.anchor, "consultation": consultation.slug, "idea": idea,
+               "label": item.label, "single_proposal": item.single,
+               "responses": item.responses, "public_responses": item.public_responses,
+               "organisations": item.organisations, "kind": item.kind,
+               "justification_da": item.justification_da,
+               "justification_en": item.justification_en,
+               "existing_strategy": item.existing_strategy,
+               "commitments": item.commitment_ref}
+
+
+def _campaign_rows(consultation: Consultation) -> Iterator[dict[str, Any]]:
+    for number, campaign in enumerate(selectors.campaigns(consultation,
+                                                          excerpt_chars=100_000), start=1):
+        yield {"number": number, "consultation": consultation.slug, "label": campaign.label,
+               "size": campaign.size, "common_text": campaign.excerpt}
+
+
+def _proposal_rows(consultation: Consultation) -> Iterator[dict[str, Any]]:
+    idea_ids = [idea.idea_id for idea in selectors.notat_ideas(consultation)]
+    for row in selectors.source_proposals(idea_ids=idea_ids, proposal_ids=[]):
+        if row["response__consultation__slug"] != consultation.slug:
+            continue
+        yield {"id": row["pk"], "idea": row["idea_id"], "response": row["response__reference"],
+               "consultation": consultation.slug, "sender": row["sender"], "text": row["text"]}
+
+
 TABLES: tuple[Table, ...] = (
     Table("consultation", "Høringen", "The consultation", (
         Column("slug", "string", "Høringens korte navn (nøgle)", "The consultation's key"),
@@ -104,6 +141,62 @@ TABLES: tuple[Table, ...] = (
                "Attachments: type, sha256 and extraction status (JSON)"),
     ), _response_rows, primary_key=("id",),
         foreign_keys=(("consultation", "consultation", "slug"),)),
+    Table("ideas", "Idéer fra høringen", "Ideas raised in the consultation", (
+        Column("id", "integer", "Idéens nummer (nøgle)", "The idea's key"),
+        Column("consultation", "string", "Høringens korte navn", "The consultation's key"),
+        Column("label", "string", "Idéens navn (givet af medarbejdere, ellers et nummer)",
+               "The idea's name (given by staff, else a number)"),
+        Column("keywords", "array", "Kontrollerede nøgleord (JSON)", "Checked keywords (JSON)"),
+        Column("responses", "array", "Referencenumre på svar der rejste idéen (JSON)",
+               "References of the responses that raised it (JSON)"),
+        Column("quote", "string", "Citat fra et offentliggjort svar", "Quote from a published "
+               "response"),
+        Column("position_kind", "string", "Myndighedens stillingtagen (type)",
+               "The authority's position (kind)"),
+        Column("position", "string", "Begrundelse", "Justification"),
+        Column("changes", "string", "Hvad det førte til (forpligtelser)", "What it led to "
+               "(commitments)"),
+    ), _idea_rows, primary_key=("id",),
+        foreign_keys=(("consultation", "consultation", "slug"),)),
+    Table("positions", "Det sagde I – det gør vi", "The reasoned response", (
+        Column("id", "string", "Nøgle (ide-N eller forslag-N)", "Key (ide-N or forslag-N)"),
+        Column("consultation", "string", "Høringens korte navn", "The consultation's key"),
+        Column("idea", "integer", "Idéen (tom for enkeltforslag)", "The idea (empty for single "
+               "proposals)"),
+        Column("label", "string", "Navn", "Name"),
+        Column("single_proposal", "boolean", "Et enkelt forslag", "A single proposal"),
+        Column("responses", "integer", "Antal svar", "Number of responses"),
+        Column("public_responses", "integer", "Antal offentliggjorte svar",
+               "Number of published responses"),
+        Column("organisations", "array", "Organisationer (JSON)", "Organisations (JSON)"),
+        Column("kind", "string", "Stillingtagen", "Position"),
+        Column("justification_da", "string", "Begrundelse (dansk)", "Justification (Danish)"),
+        Column("justification_en", "string", "Begrundelse (engelsk)",
+               "Justification (English)"),
+        Column("existing_strategy", "string", "Eksisterende strategi", "Existing strategy"),
+        Column("commitments", "string", "Forpligtelser det blev til", "Commitments it became"),
+    ), _position_rows, primary_key=("id",),
+        foreign_keys=(("consultation", "consultation", "slug"),)),
+    Table("campaigns", "Kampagner", "Form-letter campaigns", (
+        Column("number", "integer", "Kampagnens nummer (nøgle)", "The campaign's key"),
+        Column("consultation", "string", "Høringens korte navn", "The consultation's key"),
+        Column("label", "string", "Navn", "Name"),
+        Column("size", "integer", "Antal svar", "Number of responses"),
+        Column("common_text", "string", "Den fælles tekst, som ét offentliggjort svar lyder",
+               "The common text, as one published response reads"),
+    ), _campaign_rows, primary_key=("number",),
+        foreign_keys=(("consultation", "consultation", "slug"),)),
+    Table("proposals", "Forslag i offentliggjorte svar", "Proposals in published responses", (
+        Column("id", "integer", "Forslagets nummer (nøgle)", "The proposal's key"),
+        Column("idea", "integer", "Idéen forslaget hører til", "The idea it belongs to"),
+        Column("response", "string", "Svarets referencenummer", "The response's reference"),
+        Column("consultation", "string", "Høringens korte navn", "The consultation's key"),
+        Column("sender", "string", "Afsender som offentliggjort", "Sender as published"),
+        Column("text", "string", "Forslagets tekst, når den står uændret i den offentliggjorte "
+               "udgave", "The proposal's text when unchanged in the published version"),
+    ), _proposal_rows, primary_key=("id",),
+        foreign_keys=(("consultation", "consultation", "slug"), ("idea", "ideas", "id"),
+                      ("response", "responses", "id"))),
 )
 
 
