@@ -17,17 +17,19 @@ import base64
 import binascii
 import json
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError
 
 from samskab.consultations.models import Consultation, RespondentKind
+from samskab.insights.models import PositionKind
+from samskab.plans.models import MilestoneStatus, PlanStatus
 from samskab.publishing import selectors
 from samskab.publishing import tracking_selectors as plans_read
 
@@ -45,6 +47,8 @@ api = NinjaAPI(
 )
 
 MAX_LIMIT = 500
+Limit = int
+DEFAULT_LIMIT = Query(100, ge=1, le=MAX_LIMIT)
 
 
 def _site(path: str) -> str:
@@ -61,6 +65,15 @@ def _iso(value: datetime | date | None) -> str | None:
     if isinstance(value, datetime):
         return timezone.localtime(value).isoformat()
     return value.isoformat()
+
+
+class ErrorOut(Schema):
+    detail: Any
+
+
+def _answers(schema: type[Schema]) -> dict[int, type[Schema]]:
+    """The answers every read operation documents: the data, and the errors with a detail."""
+    return {200: schema, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 
 # --- paging -----------------------------------------------------------------------------------
@@ -162,10 +175,11 @@ def _consultation(c: Consultation) -> dict[str, Any]:
     }
 
 
-@api.get("/consultations", response=ConsultationPage, tags=["consultations"],
+@api.get("/consultations", response=_answers(ConsultationPage), tags=["consultations"],
          summary="Published consultations, newest first")
-def consultations(request, status: str | None = None, authority: str | None = None,
-                  cursor: str | None = None, limit: int = 100):
+def consultations(request, status: Literal["open", "closed", "upcoming"] | None = None,
+                  authority: str | None = None,
+                  cursor: str | None = None, limit: Limit = DEFAULT_LIMIT):
     """`status`: open, closed or upcoming; `authority`: exact name of the authority."""
     limit = _limit(limit)
     qs = selectors.public_consultations().order_by("-published_at", "-id")
@@ -173,8 +187,6 @@ def consultations(request, status: str | None = None, authority: str | None = No
     if status is not None:
         filters = {"open": Q(opens_at__lte=now, closes_at__gt=now),
                    "closed": Q(closes_at__lte=now), "upcoming": Q(opens_at__gt=now)}
-        if status not in filters:
-            raise HttpError(400, "status must be one of open, closed, upcoming")
         qs = qs.filter(filters[status])
     if authority:
         qs = qs.filter(authority=authority)
@@ -200,7 +212,7 @@ def _found(slug: str) -> Consultation:
         raise HttpError(404, "no published consultation with this slug") from None
 
 
-@api.get("/consultations/{slug}", response=ConsultationOut, tags=["consultations"],
+@api.get("/consultations/{slug}", response=_answers(ConsultationOut), tags=["consultations"],
          summary="One published consultation")
 def consultation(request, slug: str):
     return _consultation(_found(slug))
@@ -237,10 +249,10 @@ class ResponsePage(Page):
     items: list[ResponseOut]
 
 
-@api.get("/consultations/{slug}/responses", response=ResponsePage, tags=["consultations"],
+@api.get("/consultations/{slug}/responses", response=_answers(ResponsePage), tags=["consultations"],
          summary="Published responses of a consultation, as published")
-def responses(request, slug: str, kind: str | None = None, cursor: str | None = None,
-              limit: int = 100):
+def responses(request, slug: str, kind: RespondentKind | None = None, cursor: str | None = None,
+              limit: Limit = DEFAULT_LIMIT):
     """Only published responses after the deadline, in their published version (personal data
     masked; attachments' text is inside `text`). `sender` is the organisation, or a citizen's
     name only when they consented; never an e-mail or postal address. `links.outcomes` are the
@@ -250,9 +262,7 @@ def responses(request, slug: str, kind: str | None = None, cursor: str | None = 
     found = _found(slug)
     qs = selectors.published_responses(found)
     if kind is not None:
-        if kind not in RespondentKind.values:
-            raise HttpError(400, "kind must be one of " + ", ".join(RespondentKind.values))
-        qs = qs.filter(respondent__kind=kind)
+        qs = qs.filter(respondent__kind=kind.value)
     if cursor:
         key = _decode(cursor)
         try:
@@ -300,9 +310,9 @@ class CampaignPage(Page):
     items: list[CampaignOut]
 
 
-@api.get("/consultations/{slug}/campaigns", response=CampaignPage, tags=["consultations"],
+@api.get("/consultations/{slug}/campaigns", response=_answers(CampaignPage), tags=["consultations"],
          summary="Form-letter campaigns: size and the published text of one member")
-def campaigns(request, slug: str, cursor: str | None = None, limit: int = 100):
+def campaigns(request, slug: str, cursor: str | None = None, limit: Limit = DEFAULT_LIMIT):
     found = _found(slug)
     rows = [{"number": n, "label": c.label, "size": c.size, "common_text": c.excerpt}
             for n, c in enumerate(selectors.campaigns(found, excerpt_chars=100_000), start=1)]
@@ -325,10 +335,10 @@ class IdeaPage(Page):
     items: list[IdeaOut]
 
 
-@api.get("/consultations/{slug}/ideas", response=IdeaPage, tags=["consultations"],
+@api.get("/consultations/{slug}/ideas", response=_answers(IdeaPage), tags=["consultations"],
          summary="Ideas raised in the consultation, biggest first, after the deadline")
-def ideas(request, slug: str, position_kind: str | None = None, cursor: str | None = None,
-          limit: int = 100):
+def ideas(request, slug: str, position_kind: PositionKind | None = None, cursor: str | None = None,
+          limit: Limit = DEFAULT_LIMIT):
     """`responses` are the references of every response that raised the idea (published or
     not: only the reference); `quote` is cut from a public response's published version;
     `changes` names the commitments the idea became (the golden thread)."""
@@ -343,7 +353,7 @@ def ideas(request, slug: str, position_kind: str | None = None, cursor: str | No
                  "changes": i.changes,
                  "links": {"position": _site(f"{yswd}#ide-{i.idea_id}")}}
                 for i in selectors.notat_ideas(found)
-                if position_kind is None or i.position_kind == position_kind]
+                if position_kind is None or i.position_kind == position_kind.value]
     return _list_page(request, rows, "id", cursor, limit)
 
 
@@ -366,10 +376,10 @@ class PositionPage(Page):
     items: list[PositionOut]
 
 
-@api.get("/consultations/{slug}/positions", response=PositionPage, tags=["consultations"],
+@api.get("/consultations/{slug}/positions", response=_answers(PositionPage), tags=["consultations"],
          summary="The reasoned response: the authority's position on each idea")
-def positions(request, slug: str, kind: str | None = None, cursor: str | None = None,
-              limit: int = 100):
+def positions(request, slug: str, kind: PositionKind | None = None, cursor: str | None = None,
+              limit: Limit = DEFAULT_LIMIT):
     found = _found(slug)
     base = reverse("published:you_said_we_did", args=[found.slug])
     rows = [{"anchor": i.anchor, "label": i.label, "single_proposal": i.single,
@@ -378,7 +388,8 @@ def positions(request, slug: str, kind: str | None = None, cursor: str | None = 
              "justification_da": i.justification_da, "justification_en": i.justification_en,
              "existing_strategy": i.existing_strategy, "commitments": i.commitment_ref,
              "url": _site(f"{base}#{i.anchor}")}
-            for i in selectors.you_said_we_did(found).items if kind is None or i.kind == kind]
+            for i in selectors.you_said_we_did(found).items
+            if kind is None or i.kind == kind.value]
     return _list_page(request, rows, "anchor", cursor, limit)
 
 
@@ -419,12 +430,13 @@ def _plan(p) -> dict[str, Any]:
             "url": _site(reverse("tracking_public:plan", args=[p.slug])), "links": links}
 
 
-@api.get("/plans", response=PlanPage, tags=["plans"],
+@api.get("/plans", response=_answers(PlanPage), tags=["plans"],
          summary="Action plans out of drafting, newest first")
-def plans(request, status: str | None = None, cursor: str | None = None, limit: int = 100):
+def plans(request, status: PlanStatus | None = None,
+          cursor: str | None = None, limit: Limit = DEFAULT_LIMIT):
     qs = plans_read.public_plans().select_related("consultation")
     if status:
-        qs = qs.filter(status=status)
+        qs = qs.filter(status=status.value)
     rows = [_plan(p) for p in qs]
     return _list_page(request, rows, "slug", cursor, limit)
 
@@ -438,7 +450,7 @@ def _plan_found(slug: str):
         raise HttpError(404, "no public action plan with this slug") from None
 
 
-@api.get("/plans/{slug}", response=PlanOut, tags=["plans"], summary="One action plan")
+@api.get("/plans/{slug}", response=_answers(PlanOut), tags=["plans"], summary="One action plan")
 def plan(request, slug: str):
     return _plan(_plan_found(slug))
 
@@ -526,10 +538,10 @@ def _commitment(c, sources) -> dict[str, Any]:
     }
 
 
-@api.get("/plans/{slug}/commitments", response=CommitmentPage, tags=["plans"],
+@api.get("/plans/{slug}/commitments", response=_answers(CommitmentPage), tags=["plans"],
          summary="Commitments of a plan with their public sources (the golden link)")
 def commitments(request, slug: str, theme: str | None = None, cursor: str | None = None,
-                limit: int = 100):
+                limit: Limit = DEFAULT_LIMIT):
     found = _plan_found(slug)
     rows = list(found.commitments.select_related("plan", "lead_agency").order_by("position",
                                                                                   "id"))
@@ -556,10 +568,11 @@ class MilestonePage(Page):
     items: list[MilestoneOut]
 
 
-@api.get("/plans/{slug}/milestones", response=MilestonePage, tags=["plans"],
+@api.get("/plans/{slug}/milestones", response=_answers(MilestonePage), tags=["plans"],
          summary="Milestones of a plan's commitments")
-def milestones(request, slug: str, commitment: str | None = None, status: str | None = None,
-               cursor: str | None = None, limit: int = 100):
+def milestones(request, slug: str, commitment: str | None = None,
+               status: MilestoneStatus | None = None,
+               cursor: str | None = None, limit: Limit = DEFAULT_LIMIT):
     from samskab.plans.models import Milestone
 
     found = _plan_found(slug)
@@ -568,7 +581,7 @@ def milestones(request, slug: str, commitment: str | None = None, status: str | 
     if commitment:
         qs = qs.filter(commitment__identifier=commitment)
     if status:
-        qs = qs.filter(status=status)
+        qs = qs.filter(status=status.value)
     rows = [{"id": m.pk, "commitment": m.commitment.identifier, "identifier": m.identifier,
              "title_da": _t(m.title_da), "title_en": _t(m.title_en),
              "deliverable_da": _t(m.deliverable_da), "start": _iso(m.start),
@@ -591,10 +604,10 @@ class ProgressPage(Page):
     items: list[ProgressOut]
 
 
-@api.get("/plans/{slug}/progress", response=ProgressPage, tags=["plans"],
+@api.get("/plans/{slug}/progress", response=_answers(ProgressPage), tags=["plans"],
          summary="Progress reported on a plan's milestones, oldest first")
 def progress(request, slug: str, since: date | None = None, cursor: str | None = None,
-             limit: int = 100):
+             limit: Limit = DEFAULT_LIMIT):
     """`since`: only updates reported on or after this date (YYYY-MM-DD). Who registered an
     update is not published."""
     from samskab.tracking.models import ProgressUpdate
@@ -635,9 +648,9 @@ class AssessmentPage(Page):
     items: list[AssessmentOut]
 
 
-@api.get("/plans/{slug}/assessments", response=AssessmentPage, tags=["plans"],
+@api.get("/plans/{slug}/assessments", response=_answers(AssessmentPage), tags=["plans"],
          summary="IRM-style assessments of a plan's commitments")
-def assessments(request, slug: str, cursor: str | None = None, limit: int = 100):
+def assessments(request, slug: str, cursor: str | None = None, limit: Limit = DEFAULT_LIMIT):
     from samskab.tracking.models import Assessment
 
     found = _plan_found(slug)
@@ -667,9 +680,9 @@ class MeetingPage(Page):
     items: list[MeetingOut]
 
 
-@api.get("/plans/{slug}/forum-meetings", response=MeetingPage, tags=["plans"],
+@api.get("/plans/{slug}/forum-meetings", response=_answers(MeetingPage), tags=["plans"],
          summary="The multi-stakeholder forum's meetings with minutes and decisions")
-def forum_meetings(request, slug: str, cursor: str | None = None, limit: int = 100):
+def forum_meetings(request, slug: str, cursor: str | None = None, limit: Limit = DEFAULT_LIMIT):
     found = _plan_found(slug)
     meetings, _cadence = plans_read.public_forum(found)
     rows = [{"id": m.pk, "held_on": _iso(m.held_on),

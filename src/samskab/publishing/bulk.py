@@ -268,6 +268,8 @@ def datapackage(consultation: Consultation, counts: dict[str, int]) -> dict[str,
             "title": table.title_en, "description": table.title_da,
             "schema": schema,
         })
+        if not counts.get(table.name):
+            continue  # an empty JSON array is no tabular resource; the CSV describes it
         resources.append({
             "name": f"{table.name}-json", "path": f"{table.name}.json", "format": "json",
             "mediatype": "application/json", "encoding": "utf-8",
