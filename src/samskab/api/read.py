@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError
+from ninja.renderers import JSONRenderer
 
 from samskab.consultations.models import Consultation, RespondentKind
 from samskab.insights.models import PositionKind
@@ -33,7 +34,13 @@ from samskab.plans.models import MilestoneStatus, PlanStatus
 from samskab.publishing import selectors
 from samskab.publishing import tracking_selectors as plans_read
 
+
+class _Renderer(JSONRenderer):
+    json_dumps_params = {"ensure_ascii": False}  # noqa: RUF012  (ninja's class attribute)
+
+
 api = NinjaAPI(
+    renderer=_Renderer(),
     title="Samskab read API",
     version="1",
     description=(
