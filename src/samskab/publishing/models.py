@@ -37,6 +37,7 @@ class NotatText(models.Model):
 
 class SubscriptionTopic(models.TextChoices):
     CONSULTATIONS = "consultations", _("Nye høringer")
+    PLAN_PROGRESS = "plan_progress", _("Fremdrift i en handlingsplan")
 
 
 class Subscription(models.Model):
@@ -51,6 +52,9 @@ class Subscription(models.Model):
                                  help_text=_("Tom: alle myndigheder."))
     theme = models.SlugField(_("tema"), max_length=80, blank=True,
                              help_text=_("Tom: alle temaer."))
+    plan = models.ForeignKey("plans.ActionPlan", on_delete=models.CASCADE, null=True,
+                             blank=True, related_name="+", verbose_name=_("handlingsplan"),
+                             help_text=_("Kun for abonnementer på en plans fremdrift."))
     language = models.CharField(_("sprog"), max_length=8, default="da")
     token = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
@@ -64,7 +68,11 @@ class Subscription(models.Model):
         indexes = [models.Index(fields=["topic", "confirmed_at"])]
         constraints = [
             models.UniqueConstraint(fields=["email", "topic", "authority", "theme"],
+                                    condition=models.Q(plan__isnull=True),
                                     name="publishing_subscription_unique"),
+            models.UniqueConstraint(fields=["email", "plan"],
+                                    condition=models.Q(plan__isnull=False),
+                                    name="publishing_subscription_plan_unique"),
         ]
 
     def __str__(self) -> str:

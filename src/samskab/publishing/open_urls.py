@@ -17,6 +17,8 @@ urlpatterns = [
          open_views.release_dated, name="release_dated"),
     path("feeds/hoeringer.atom", feeds.ConsultationsFeed(), name="feed_consultations"),
     path("feeds/dokumenter.atom", feeds.DocumentsFeed(), name="feed_documents"),
+    path("feeds/planer/<slug:slug>/fremdrift.atom", feeds.PlanProgressFeed(),
+         name="feed_plan_progress"),
     path("kalender/frister.ics", open_views.deadlines_ics, name="calendar"),
     path("abonnement/", open_views.subscribe, name="subscribe"),
     path("abonnement/bekraeft/<str:token>/", open_views.subscription_confirm,

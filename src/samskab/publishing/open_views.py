@@ -135,6 +135,8 @@ class SubscriptionForm(forms.Form):
 
 @require_http_methods(["GET", "POST"])
 def subscribe(request):
+    if request.method == "POST" and request.POST.get("topic") == "plan_progress":
+        return _subscribe_plan(request)
     form = SubscriptionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -147,6 +149,21 @@ def subscribe(request):
         else:
             return render(request, "publishing/opendata/subscribe_sent.html", {})
     return render(request, "publishing/opendata/subscribe.html", {"form": form})
+
+
+def _subscribe_plan(request):
+    """A subscription to a plan's progress, from the form on the plan's public page."""
+    email = request.POST.get("email", "")
+    slug = request.POST.get("plan", "")
+    try:
+        subscriptions.subscription_request(
+            email=email, topic="plan_progress", plan_slug=slug,
+            language=(get_language() or "da")[:2])
+    except DomainError as error:
+        return render(request, "publishing/opendata/subscription_done.html",
+                      {"error": error.message, "heading": _("Tilmeldingen lykkedes ikke")},
+                      status=400)
+    return render(request, "publishing/opendata/subscribe_sent.html", {})
 
 
 @require_http_methods(["GET", "POST"])

@@ -19,11 +19,12 @@ def subscription_confirmation_send(subscription_id: int) -> None:
 
 @task()
 def subscriptions_notify_periodic() -> int:
-    """Mail subscribers about newly published consultations, then run again."""
-    from samskab.publishing.subscriptions import subscriptions_notify
+    """Mail subscribers about newly published consultations and plan progress, then run
+    again."""
+    from samskab.publishing.subscriptions import plan_progress_notify, subscriptions_notify
 
     try:
-        return subscriptions_notify()
+        return subscriptions_notify() + plan_progress_notify()
     finally:
         scheduling.schedule_next(subscriptions_notify_periodic, seconds=NOTIFY_EVERY_SECONDS)
 
