@@ -100,3 +100,31 @@ def test_repository_page_lists_every_document_with_its_last_update(client, world
     world["plan"].status = PlanStatus.DRAFTING
     world["plan"].save(update_fields=["status"])
     assert client.get("/opfoelgning/planer/dk-2012/dokumenter/").status_code == 404
+
+
+def test_public_search_finds_published_text_only(client, admin_user):
+    from factories import ConsultationFactory, receive
+    from samskab.consultations import services
+    from samskab.consultations.models import Response
+    from samskab.workspace import services as workspace
+
+    consultation = ConsultationFactory(slug="soeg", reference_prefix="S", closed=True,
+                                       title_da="Høring om gennemsigtighed")
+    public = receive(consultation, text="Vi ønsker et lobbyregister for ministerierne. "
+                     "Min cpr er 070382-1235.", channel="email",
+                     respondent=services.RespondentData(kind="ngo", organisation="Foreningen"))
+    receive(consultation, text="Hemmeligt lobbyregister uden samtykke.", channel="email",
+            consent_publish_response=False)
+    response = Response.objects.get(pk=public.response_id)
+    for redaction in workspace.redaction_propose(actor=admin_user, response=response):
+        workspace.redaction_accept(actor=admin_user, redaction=redaction)
+    workspace.response_publish(actor=admin_user, response=response)
+
+    html = client.get("/soeg/", {"q": "lobbyregister"}).content.decode()
+    assert response.reference in html and "Hemmeligt" not in html
+    # A masked value is not findable: the search reads the published version.
+    html = client.get("/soeg/", {"q": "070382"}).content.decode()
+    assert response.reference not in html and "0 resultater" in html
+    assert "Høring om gennemsigtighed" in client.get("/soeg/",
+                                                     {"q": "gennemsigtighed"}).content.decode()
+    assert client.get("/soeg/").status_code == 200

@@ -6,6 +6,7 @@ app_name = "opendata"
 
 urlpatterns = [
     path("data/", open_views.open_data, name="index"),
+    path("soeg/", open_views.search, name="search"),
     path("data/katalog.ttl", open_views.catalogue_ttl, name="catalogue_ttl"),
     path("data/katalog.jsonld", open_views.catalogue_jsonld, name="catalogue_jsonld"),
     path("data/hoeringer/<slug:slug>/svar.csv", open_views.responses_csv, name="responses_csv"),

@@ -196,3 +196,14 @@ def subscription_cancel(request, token: str):
                       {"cancelled": True, "subscription": subscription})
     return render(request, "publishing/opendata/subscription_action.html",
                   {"subscription": subscription, "action": "cancel"})
+
+
+@require_GET
+def search(request):
+    """Full-text search across published responses and consultations (public read model)."""
+    from samskab.publishing import public_search
+
+    query = " ".join(request.GET.get("q", "").split())[:200]
+    hits = public_search.search(query) if query else []
+    return render(request, "publishing/opendata/search.html",
+                  {"query": query, "hits": hits, "limit": public_search.MAX_RESULTS})
