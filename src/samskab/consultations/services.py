@@ -1,5 +1,6 @@
 """Consultation use cases. `response_receive` is the one door in for every channel."""
 
+import dataclasses
 import hashlib
 import time
 import unicodedata
@@ -280,6 +281,190 @@ def response_receive(
         return _receipt(existing, created=False)
     response.consultation = consultation
     return _receipt(response, created=True)
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One response of many for `response_receive_many`: the arguments of `response_receive`
+    that vary from response to response."""
+
+    text: str
+    respondent: RespondentData = field(default_factory=RespondentData)
+    received_at: datetime | None = None
+    language: str = ""
+    consent_publish_name: bool = False
+    consent_publish_response: bool = True
+    idempotency_key: str = ""
+    attachments: Sequence[IncomingFile] = ()
+    source: dict[str, Any] | None = None
+
+
+class BatchRefused(Exception):
+    """`response_receive_many(all_or_nothing=True)` refused items; nothing was stored.
+    `errors` maps each refused item's index to its ReceiveError."""
+
+    def __init__(self, errors: dict[int, ReceiveError]):
+        super().__init__(f"{len(errors)} items refused")
+        self.errors = errors
+
+
+RECEIVE_CHUNK = 200
+
+
+def response_receive_many(
+    *,
+    consultation: Consultation,
+    channel: str,
+    items: Sequence[Incoming],
+    all_or_nothing: bool = False,
+    chunk_size: int = RECEIVE_CHUNK,
+) -> list[Receipt | ReceiveError]:
+    """`response_receive` for many responses at once (API batches, file imports): the same
+    door, the same rules, one result per item in order: its Receipt, or the ReceiveError that
+    refused it (then nothing of it is stored).
+
+    Every item is checked as `response_receive` checks it before anything is stored; with
+    `all_or_nothing`, any refusal raises BatchRefused and stores nothing.
+    Short transactions: items are stored in chunks of `chunk_size`, each one transaction that
+    takes its reference numbers in one statement and inserts with two bulk INSERTs, so the
+    write lock is held for milliseconds, never for a whole batch. A crash between chunks leaves
+    the earlier chunks stored: idempotency keys make the retry find them (same receipts,
+    `created=False`) and store only the rest, so callers give every item a key (the API and the
+    file import derive one from the batch when the sender gave none).
+    Idempotent within the batch too: a key that occurs twice gives the first item's receipt.
+    Items with attachments go through `response_receive` one by one (files are written first).
+    """
+    results: list[Receipt | ReceiveError | None] = [None] * len(items)
+    checked = _check_many(consultation=consultation, channel=channel, items=items,
+                          results=results)
+    if all_or_nothing and len(checked) < len(items):
+        raise BatchRefused({i: r for i, r in enumerate(results) if isinstance(r, ReceiveError)})
+
+    first_of_key: dict[str, int] = {}
+    plain: list[int] = []
+    for index in checked:
+        key = items[index].idempotency_key[:200]
+        if items[index].attachments:
+            continue
+        if key and key in first_of_key:
+            continue  # answered from the first item with this key, below
+        if key:
+            first_of_key[key] = index
+        plain.append(index)
+    for start in range(0, len(plain), chunk_size):
+        _store_chunk(consultation, channel, items, checked, plain[start:start + chunk_size],
+                     results)
+    for index in checked:
+        item = items[index]
+        if item.attachments:
+            results[index] = response_receive(
+                consultation=consultation, text=item.text, channel=channel,
+                respondent=item.respondent, received_at=checked[index][1],
+                language=item.language, consent_publish_name=item.consent_publish_name,
+                consent_publish_response=item.consent_publish_response,
+                idempotency_key=item.idempotency_key, attachments=item.attachments,
+                source=item.source,
+            )
+        elif results[index] is None:
+            first = results[first_of_key[items[index].idempotency_key[:200]]]
+            results[index] = dataclasses.replace(first, created=False)
+    return results  # type: ignore[return-value]
+
+
+def responses_check(
+    *, consultation: Consultation, channel: str, items: Sequence[Incoming]
+) -> dict[int, ReceiveError]:
+    """What `response_receive_many` would refuse, by item index; stores nothing."""
+    results: list = [None] * len(items)
+    _check_many(consultation=consultation, channel=channel, items=items, results=results)
+    return {i: r for i, r in enumerate(results) if isinstance(r, ReceiveError)}
+
+
+def _check_many(*, consultation: Consultation, channel: str, items: Sequence[Incoming],
+                results: list) -> dict[int, tuple[_Checked, datetime, bool]]:
+    checked: dict[int, tuple[_Checked, datetime, bool]] = {}
+    now = timezone.now()
+    for index, item in enumerate(items):
+        received_at = item.received_at or now
+        if timezone.is_naive(received_at):
+            raise ValueError("received_at must be timezone-aware")
+        status = consultation.status_at(received_at)
+        try:
+            if channel in REFUSING_CHANNELS and status != ConsultationStatus.OPEN:
+                if status == ConsultationStatus.UPCOMING:
+                    raise ReceiveError("not_open", _("Høringen er ikke åbnet endnu."))
+                raise ReceiveError(
+                    "closed",
+                    _("Høringsfristen er overskredet, og høringen modtager ikke flere svar."),
+                )
+            checked[index] = (
+                _check(text=item.text, respondent=item.respondent,
+                       attachments=item.attachments, channel=channel),
+                received_at, status == ConsultationStatus.CLOSED,
+            )
+        except ReceiveError as error:
+            results[index] = error
+    return checked
+
+
+def _store_chunk(consultation: Consultation, channel: str, items: Sequence[Incoming],
+                 checked: dict[int, tuple[_Checked, datetime, bool]], indexes: list[int],
+                 results: list) -> None:
+    keys = [items[i].idempotency_key[:200] for i in indexes if items[i].idempotency_key]
+    try:
+        with transaction.atomic():
+            # Inside the transaction: on SQLite it holds the write lock (IMMEDIATE), so no
+            # other writer can store one of these keys between this look and the insert.
+            existing = {
+                row.idempotency_key: row for row in Response.objects.filter(
+                    consultation=consultation, idempotency_key__in=keys,
+                ).exclude(idempotency_key="")
+            } if keys else {}
+            new = [i for i in indexes if items[i].idempotency_key[:200] not in existing
+                   or not items[i].idempotency_key]
+            references = _next_references(consultation, len(new)) if new else []
+            respondents = Respondent.objects.bulk_create([
+                Respondent(kind=checked[i][0].respondent.kind,
+                           name=checked[i][0].respondent.name,
+                           organisation=checked[i][0].respondent.organisation,
+                           email=checked[i][0].respondent.email)
+                for i in new
+            ])
+            rows = Response.objects.bulk_create([
+                Response(
+                    reference=reference, consultation=consultation, respondent=respondent,
+                    channel=channel, received_at=checked[i][1], text=checked[i][0].text,
+                    language=items[i].language[:8], late=checked[i][2],
+                    consent_publish_name=items[i].consent_publish_name,
+                    consent_publish_response=items[i].consent_publish_response,
+                    idempotency_key=items[i].idempotency_key[:200],
+                    content_hash=hashlib.sha256(checked[i][0].text.encode()).hexdigest(),
+                    source=items[i].source or {},
+                )
+                for i, reference, respondent in zip(new, references, respondents, strict=True)
+            ])
+    except IntegrityError:
+        if not keys:
+            raise
+        # A concurrent request stored one of these keys first: take the slow, exact path.
+        for i in indexes:
+            item = items[i]
+            results[i] = response_receive(
+                consultation=consultation, text=item.text, channel=channel,
+                respondent=item.respondent, received_at=checked[i][1], language=item.language,
+                consent_publish_name=item.consent_publish_name,
+                consent_publish_response=item.consent_publish_response,
+                idempotency_key=item.idempotency_key, source=item.source,
+            )
+        return
+    for i, row in zip(new, rows, strict=True):
+        row.consultation = consultation
+        results[i] = _receipt(row, created=True)
+    for i in indexes:
+        if results[i] is None:
+            row = existing[items[i].idempotency_key[:200]]
+            row.consultation = consultation
+            results[i] = _receipt(row, created=False)
 
 
 def _store_attachment(response: Response, incoming: IncomingFile,
