@@ -238,11 +238,6 @@ def responses_submit_batch(
         )
         for index, record in parsed.items()
     ]
-    for position, error in consultation_services.responses_check(
-        consultation=consultation, channel=Channel.API, items=items,
-    ).items():
-        errors.append(ItemError(indexes[position], error.code, str(error.message),
-                                error.field_name))
     stored_hashes = dict(
         Response.objects.filter(consultation=consultation, idempotency_key__in=keys.values())
         .exclude(idempotency_key="").values_list("idempotency_key", "content_hash")
@@ -257,6 +252,13 @@ def responses_submit_batch(
                 str(_("Samme Idempotency-Key er brugt til et andet svar.")), "idempotency_key",
             ))
     if errors:
+        # Refused anyway: list what the rules of response_receive refuse too, in one answer.
+        # (Without refusals so far, response_receive_many checks them once, below.)
+        for position, error in consultation_services.responses_check(
+            consultation=consultation, channel=Channel.API, items=items,
+        ).items():
+            errors.append(ItemError(indexes[position], error.code, str(error.message),
+                                    error.field_name))
         raise BatchRejected(sorted(errors, key=lambda e: e.index))
     try:
         return consultation_services.response_receive_many(
@@ -264,6 +266,6 @@ def responses_submit_batch(
         )
     except consultation_services.BatchRefused as refused:
         raise BatchRejected([
-            ItemError(index, error.code, str(error.message), error.field_name)
-            for index, error in sorted(refused.errors.items())
+            ItemError(indexes[position], error.code, str(error.message), error.field_name)
+            for position, error in sorted(refused.errors.items())
         ]) from None
