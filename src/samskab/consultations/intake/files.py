@@ -471,7 +471,8 @@ def responses_import(
     short transactions (RECEIVE_CHUNK rows, a few milliseconds of write lock each, so the web
     form keeps answering during an import), so a crash keeps what was committed; idempotency
     (`import_key`) makes a rerun store nothing twice, reporting such rows as duplicates.
-    Rejected rows (bad shape or refused by `response_receive`) store nothing and are reported; the rest is imported. `dry_run` runs every check, `response_receive`
+    Rejected rows (bad shape or refused by `response_receive`) store nothing and are
+    reported; the rest is imported. `dry_run` runs every check, `response_receive`'s
     included, in one transaction that is rolled back. Raises FileUnreadable before storing
     anything when the file as a whole cannot be read."""
     rows = file_rows(path)
