@@ -637,6 +637,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(json.dumps(child_verify(value)))
         return 0
+    # A SIGTERM (or `timeout`) ends the run through the `finally` that stops the server.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.client_cpu is not None:
         os.sched_setaffinity(0, {args.client_cpu})
     print(f"load average before: {os.getloadavg()}; CPUs: {os.cpu_count()}; client pinned to "
