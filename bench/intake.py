@@ -500,6 +500,10 @@ def run_scenario(server: Server, name: str, *, browsers: int, api_clients: int, 
         result["parts"][part] = {
             "acknowledged": tally.acknowledged,
             "acknowledged_per_s": round(tally.acknowledged / elapsed, 1),
+            # What the server did per second of CPU it got: on a machine shared with other
+            # work this, not the wall-clock rate, says what two free cores would do.
+            "acknowledged_per_server_cpu_s": round(tally.acknowledged / server_cpu, 1)
+            if server_cpu else None,
             "post_p50_ms": round(percentile(tally.post_ms, 0.50), 1),
             "post_p95_ms": round(percentile(tally.post_ms, 0.95), 1),
             "post_p99_ms": round(percentile(tally.post_ms, 0.99), 1),
@@ -589,7 +593,8 @@ def report(summary: dict) -> None:
     print(f"\n== {kind}: {summary['workers']} gunicorn sync workers; stored bench responses "
           f"{summary['stored_responses']}; doubled {summary['doubled']}")
     print(f"{'scenario':22}{'ack/s':>9}{'p50':>8}{'p95':>8}{'p99':>8}{'all p99':>9}"
-          f"{'errors':>8}{'503':>6}{'lost':>6}{'client CPU':>12}{'load':>7}")
+          f"{'errors':>8}{'503':>6}{'lost':>6}{'client CPU':>12}{'server CPU':>12}"
+          f"{'ack/CPU-s':>11}{'load':>7}")
     by_name = {}
     for r in summary["results"]:
         for part, f in r["parts"].items():
@@ -598,12 +603,16 @@ def report(summary: dict) -> None:
             print(f"{label:22}{f['acknowledged_per_s']:>9}{f['post_p50_ms']:>8}"
                   f"{f['post_p95_ms']:>8}{f['post_p99_ms']:>8}{f['all_p99_ms']:>9}"
                   f"{f['errors']:>8}{f['busy_503']:>6}{f.get('lost', '-'):>6}"
-                  f"{r['client_cpu_share']:>12.2f}{r['load_before'][0]:>7}")
+                  f"{r['client_cpu_share']:>12.2f}{r['server_cpu_share']:>12.2f}"
+                  f"{f['acknowledged_per_server_cpu_s'] or 0:>11}{r['load_before'][0]:>7}")
             if f["error_kinds"]:
                 print(f"{'':22}errors: {f['error_kinds']}")
     if "form" in by_name and "minimal" in by_name and by_name["minimal"]["acknowledged_per_s"]:
         ratio = by_name["form"]["acknowledged_per_s"] / by_name["minimal"]["acknowledged_per_s"]
         print(f"form / minimal form-and-insert view: {ratio:.2f} of its acknowledged/s")
+        per_cpu = [by_name[k]["acknowledged_per_server_cpu_s"] for k in ("form", "minimal")]
+        if all(per_cpu):
+            print(f"form / minimal per server CPU-second: {per_cpu[0] / per_cpu[1]:.2f}")
     if "form" in by_name and "cheapest" in by_name and by_name["cheapest"]["acknowledged_per_s"]:
         ratio = by_name["form"]["acknowledged_per_s"] / by_name["cheapest"]["acknowledged_per_s"]
         print(f"form submissions / cheapest page GETs: {ratio:.2f}")

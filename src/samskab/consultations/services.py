@@ -241,13 +241,13 @@ def response_receive(
     written: list[str] = []
     try:
         with transaction.atomic():
-            respondent_row = Respondent.objects.create(
+            respondent_row = _insert(Respondent(
                 kind=checked.respondent.kind,
                 name=checked.respondent.name,
                 organisation=checked.respondent.organisation,
                 email=checked.respondent.email,
-            )
-            response = Response.objects.create(
+            ))
+            response = _insert(Response(
                 reference=_next_reference(consultation),
                 consultation=consultation,
                 respondent=respondent_row,
@@ -261,7 +261,7 @@ def response_receive(
                 idempotency_key=idempotency_key[:200],
                 content_hash=hashlib.sha256(checked.text.encode()).hexdigest(),
                 source=source or {},
-            )
+            ))
             attachment_ids = [
                 _store_attachment(response, incoming, written).pk
                 for incoming in checked.attachments
@@ -427,6 +427,37 @@ def _insert_returning_ids(model, columns: list[str], rows: list[tuple]) -> list[
         return [row[0] for row in cursor.fetchall()]
 
 
+def _insert(instance):
+    """INSERT one new instance, every concrete field, and set its pk: what `objects.create`
+    does, without the per-field SQL compilation that was a third of a web answer's time."""
+    fields = _concrete_fields(type(instance))
+    instance.pk = _insert_returning_ids(type(instance), [f.column for f in fields], [
+        tuple(f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields)
+    ])[0]
+    instance._state.adding = False
+    instance._state.db = connection.alias
+    return instance
+
+
+def _concrete_fields(model) -> list:
+    return [f for f in model._meta.concrete_fields if not f.primary_key]
+
+
+def _insert_rows(model, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert rows given as {field name: value in database form}; every other concrete field
+    of the model gets its default (computed once: defaults in database form are immutable),
+    so a field added to the model later is filled as `objects.create` would fill it."""
+    if not rows:
+        return []
+    fields = _concrete_fields(model)
+    defaults = {f.name: f.get_db_prep_save(f.get_default(), connection)
+                for f in fields if f.name not in rows[0]}
+    return _insert_returning_ids(model, [f.column for f in fields], [
+        tuple(row[f.name] if f.name in row else defaults[f.name] for f in fields)
+        for row in rows
+    ])
+
+
 def _store_chunk(consultation: Consultation, channel: str, items: Sequence[Incoming],
                  checked: dict[int, tuple[_Checked, datetime, bool]], indexes: list[int],
                  results: list) -> None:
@@ -443,26 +474,24 @@ def _store_chunk(consultation: Consultation, channel: str, items: Sequence[Incom
             new = [i for i in indexes if items[i].idempotency_key[:200] not in existing
                    or not items[i].idempotency_key]
             references = _next_references(consultation, len(new)) if new else []
-            respondent_ids = _insert_returning_ids(Respondent, [
-                "kind", "name", "organisation", "email"
-            ], [
-                (checked[i][0].respondent.kind, checked[i][0].respondent.name,
-                 checked[i][0].respondent.organisation, checked[i][0].respondent.email)
+            respondent_ids = _insert_rows(Respondent, [
+                {"kind": checked[i][0].respondent.kind, "name": checked[i][0].respondent.name,
+                 "organisation": checked[i][0].respondent.organisation,
+                 "email": checked[i][0].respondent.email}
                 for i in new
             ])
-            fields = [Response._meta.get_field(name) for name in (
-                "reference", "consultation", "respondent", "channel", "received_at", "text",
-                "language", "status", "late", "consent_publish_name",
-                "consent_publish_response", "idempotency_key", "content_hash", "source")]
-            moment, source = fields[4], fields[13]
-            status = fields[7].default
-            ids = _insert_returning_ids(Response, [f.column for f in fields], [
-                (reference, consultation.pk, respondent_id, channel,
-                 moment.get_db_prep_save(checked[i][1], connection), checked[i][0].text,
-                 items[i].language[:8], status, checked[i][2], items[i].consent_publish_name,
-                 items[i].consent_publish_response, items[i].idempotency_key[:200],
-                 hashlib.sha256(checked[i][0].text.encode()).hexdigest(),
-                 source.get_db_prep_save(items[i].source or {}, connection))
+            moment = Response._meta.get_field("received_at")
+            source = Response._meta.get_field("source")
+            ids = _insert_rows(Response, [
+                {"reference": reference, "consultation": consultation.pk,
+                 "respondent": respondent_id, "channel": channel,
+                 "received_at": moment.get_db_prep_save(checked[i][1], connection),
+                 "text": checked[i][0].text, "language": items[i].language[:8],
+                 "late": checked[i][2], "consent_publish_name": items[i].consent_publish_name,
+                 "consent_publish_response": items[i].consent_publish_response,
+                 "idempotency_key": items[i].idempotency_key[:200],
+                 "content_hash": hashlib.sha256(checked[i][0].text.encode()).hexdigest(),
+                 "source": source.get_db_prep_save(items[i].source or {}, connection)}
                 for i, reference, respondent_id in zip(new, references, respondent_ids,
                                                        strict=True)
             ])
