@@ -8,6 +8,7 @@ from samskab.demo.load import demo_load
 from samskab.demo.publish import demo_notat_publish, demo_publish
 from samskab.insights.demo import demo_analyse
 from samskab.plans.demo import demo_plan
+from samskab.tracking.demo import demo_tracking
 from samskab.web.management.commands.serve import gunicorn_args
 
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         demo_analyse()
         published = demo_publish()
         demo_plan()
+        tracking = demo_tracking()
         # After the plan: the notat's positions name the commitments they became.
         self.stderr.write("Publishing the høringsnotat …")
         demo_notat_publish()
@@ -34,6 +36,8 @@ class Command(BaseCommand):
             f"Demo ready: {summary.consultations} consultations, {summary.responses_total} "
             f"responses in ogp-2012 ({summary.responses_created} new, {published} published "
             f"now).\n"
+            f"Action plan in implementation: {tracking.updates} progress updates, "
+            f"{tracking.foreign} commitments of other countries imported.\n"
             f"Staff login: {summary.username} / {summary.password}  (http://127.0.0.1:{port}/login/)"
         )
         if no_serve:
