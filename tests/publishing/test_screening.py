@@ -61,6 +61,19 @@ def test_intake_masks_cpr_numbers_in_every_short_field_and_keeps_the_text():
 
 
 @pytest.mark.django_db
+def test_many_at_once_screens_the_same_fields():
+    from samskab.consultations.services import Incoming, response_receive_many
+
+    consultation = ConsultationFactory(closed=True)
+    [receipt] = response_receive_many(consultation=consultation, channel="import", items=[
+        Incoming(text="Et svar.", respondent=RespondentData(
+            kind="ngo", name="Ib 080482\u20113342", organisation="Forening 2708936675"))])
+    respondent = Response.objects.get(pk=receipt.response_id).respondent
+    assert (respondent.name, respondent.organisation) == (
+        f"Ib {redaction.CPR_MASK}", f"Forening {redaction.CPR_MASK}")
+
+
+@pytest.mark.django_db
 def test_a_cpr_number_in_a_new_spelling_is_masked_in_the_published_version():
     moderator = UserFactory(roles=["moderator"])
     consultation = ConsultationFactory(closed=True)

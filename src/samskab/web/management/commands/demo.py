@@ -28,10 +28,10 @@ class Command(BaseCommand):
         demo_analyse()
         published = demo_publish()
         demo_plan()
+        tracking = demo_tracking()
         # After the plan: the notat's positions name the commitments they became.
         self.stderr.write("Publishing the høringsnotat …")
         demo_notat_publish()
-        tracking = demo_tracking()
         self.stdout.write(
             f"Demo ready: {summary.consultations} consultations, {summary.responses_total} "
             f"responses in ogp-2012 ({summary.responses_created} new, {published} published "
