@@ -127,6 +127,12 @@ def test_no_api_bulk_or_feed_output_contains_planted_personal_data(client, run_w
         archive = zipfile.ZipFile(io.BytesIO(handle.read()))
     for name in archive.namelist():
         outputs[f"zip:{name}"] = archive.read(name).decode("utf-8", "replace")
+    plan_zip = client.get("/data/planer/laekage-plan/seneste.zip")
+    assert plan_zip.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(b"".join(plan_zip.streaming_content))) as plan_archive:
+        for name in plan_archive.namelist():
+            outputs[f"plan zip:{name}"] = plan_archive.read(name).decode("utf-8", "replace")
+    assert "Godt i gang." in outputs["plan zip:progress.csv"]
     for path in ("/feeds/hoeringer.atom", "/feeds/dokumenter.atom", "/kalender/frister.ics",
                  "/data/katalog.ttl", "/data/katalog.jsonld",
                  "/feeds/planer/laekage-plan/fremdrift.atom",

@@ -128,3 +128,43 @@ def test_public_search_finds_published_text_only(client, admin_user):
     assert "Høring om gennemsigtighed" in client.get("/soeg/",
                                                      {"q": "gennemsigtighed"}).content.decode()
     assert client.get("/soeg/").status_code == 200
+
+
+def test_plan_bulk_file_validates_and_is_served(client, world, tmp_path, settings):
+    import io
+    import zipfile
+
+    import pandas
+    from frictionless import Package
+
+    from samskab.publishing import bulk
+
+    settings.VAR_DIR = tmp_path
+    release = bulk.plan_release_build(world["plan"])
+    assert release is not None and release.plan == world["plan"]
+    assert bulk.plan_release_build(world["plan"]) is None  # unchanged: no new release
+    with release.file.open("rb") as handle:
+        archive = zipfile.ZipFile(io.BytesIO(handle.read()))
+    names = set(archive.namelist())
+    for table in ("plan", "commitments", "milestones", "sources", "progress", "assessments",
+                  "forum_meetings"):
+        assert f"{table}.csv" in names and f"{table}.json" in names
+    everything = "\n".join(archive.read(n).decode() for n in names)
+    assert "Anne Embedsmand" not in everything and "dk0001@gov.example" not in everything
+    assert "20 45 67 89" not in everything
+    out = tmp_path / "plan"
+    archive.extractall(out)
+    report = Package(str(out / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    milestones = pandas.read_csv(out / "milestones.csv")
+    commitments = pandas.read_csv(out / "commitments.csv")
+    assert set(milestones["commitment"]) <= set(commitments["id"])
+    assert list(commitments["identifier"]) == ["DK0001", "DK0002"]
+    answer = client.get("/data/planer/dk-2012/seneste.zip")
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/zip"
+    assert "/data/planer/dk-2012/seneste.zip" in client.get(
+        "/opfoelgning/planer/dk-2012/dokumenter/").content.decode()
+    world["plan"].status = PlanStatus.DRAFTING
+    world["plan"].save(update_fields=["status"])
+    assert client.get("/data/planer/dk-2012/seneste.zip").status_code == 404
+    assert bulk.plan_release_build(world["plan"]) is None

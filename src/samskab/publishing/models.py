@@ -103,8 +103,12 @@ class DataRelease(models.Model):
     consultation's public data. Releases are kept: the newest is served at a stable address,
     the dated ones stay downloadable."""
 
-    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE,
-                                     related_name="data_releases", verbose_name=_("høring"))
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, null=True,
+                                     blank=True, related_name="data_releases",
+                                     verbose_name=_("høring"))
+    plan = models.ForeignKey("plans.ActionPlan", on_delete=models.CASCADE, null=True,
+                             blank=True, related_name="data_releases",
+                             verbose_name=_("handlingsplan"))
     created_at = models.DateTimeField(_("dannet"), auto_now_add=True, db_index=True)
     file = models.FileField(_("fil"), upload_to="opendata/")
     sha256 = models.CharField(max_length=64)
@@ -120,7 +124,8 @@ class DataRelease(models.Model):
         verbose_name_plural = _("dataudgivelser")
 
     def __str__(self) -> str:
-        return f"{self.consultation.slug} {self.created_at:%Y-%m-%d %H:%M}"
+        subject = self.consultation or self.plan
+        return f"{subject.slug if subject else '?'} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class PublicationState(models.TextChoices):

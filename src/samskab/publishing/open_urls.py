@@ -7,6 +7,10 @@ app_name = "opendata"
 urlpatterns = [
     path("data/", open_views.open_data, name="index"),
     path("soeg/", open_views.search, name="search"),
+    path("data/planer/<slug:slug>/seneste.zip", open_views.plan_release_latest,
+         name="plan_release_latest"),
+    path("data/planer/<slug:slug>/udgivelser/<int:release_id>.zip",
+         open_views.plan_release_dated, name="plan_release_dated"),
     path("data/katalog.ttl", open_views.catalogue_ttl, name="catalogue_ttl"),
     path("data/katalog.jsonld", open_views.catalogue_jsonld, name="catalogue_jsonld"),
     path("data/hoeringer/<slug:slug>/svar.csv", open_views.responses_csv, name="responses_csv"),

@@ -207,3 +207,34 @@ def search(request):
     hits = public_search.search(query) if query else []
     return render(request, "publishing/opendata/search.html",
                   {"query": query, "hits": hits, "limit": public_search.MAX_RESULTS})
+
+
+def _plan_release(slug: str) -> DataRelease:
+    from samskab.publishing import tracking_selectors as plans_read
+
+    plan = plans_read.public_plan(slug)
+    release = bulk.latest_plan_release(plan)
+    if release is None:
+        raise Http404
+    return release
+
+
+@require_GET
+def plan_release_latest(request, slug: str):
+    release = _plan_release(slug)
+    response = FileResponse(release.file.open("rb"), as_attachment=True,
+                            filename=f"plan-{slug}-seneste.zip", content_type="application/zip")
+    response["Last-Modified"] = http_date(release.created_at.timestamp())
+    response["ETag"] = f'"{release.sha256}"'
+    return response
+
+
+@require_GET
+def plan_release_dated(request, slug: str, release_id: int):
+    from samskab.publishing import tracking_selectors as plans_read
+
+    plan = plans_read.public_plan(slug)
+    release = get_object_or_404(DataRelease, pk=release_id, plan=plan)
+    return FileResponse(release.file.open("rb"), as_attachment=True,
+                        filename=release.file.name.rsplit("/", 1)[-1],
+                        content_type="application/zip")

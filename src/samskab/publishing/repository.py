@@ -93,6 +93,13 @@ def plan_repository(plan: ActionPlan) -> list[RepositoryItem]:
         items.append(RepositoryItem(_("Gennemførelse"), _("Fremdrift som Atom-feed"),
                                     reverse("opendata:feed_plan_progress", args=[plan.slug]),
                                     progress))
+    from samskab.publishing.bulk import latest_plan_release
+
+    release = latest_plan_release(plan)
+    if release is not None:
+        items.append(RepositoryItem(_("Åbne data"), _("Data om handlingsplanen (ZIP)"),
+                                    reverse("opendata:plan_release_latest", args=[plan.slug]),
+                                    release.created_at))
     for report in plans_read.public_self_assessments(plan).order_by("as_of", "id"):
         items.append(RepositoryItem(
             _("Selvevaluering"), f"{report.get_kind_display()} ({report.as_of:%d.%m.%Y})",
