@@ -118,7 +118,9 @@ def write_results(out: Path, result: AnalysisResult, rejected: list[dict]) -> No
         {"id": r.id, "language": r.language, "group": r.group,
          "proposals": [{"id": p.id, "start": p.start, "end": p.end, "idea": p.idea}
                        for p in r.proposals],
-         "tags": [{"code": t.code, "score": t.score} for t in r.tags]}
+         "tags": [{"code": t.code, "score": t.score} for t in r.tags],
+         "set_aside": [{"start": x.start, "end": x.end, "reason": x.reason}
+                       for x in r.set_aside]}
         for r in result.responses))
     _jsonl(out / "groups.jsonl", (
         {"id": g.id, "size": g.size, "members": g.members, "canonical": g.canonical,

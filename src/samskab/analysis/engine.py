@@ -36,10 +36,20 @@ from .types import (
     Proposal,
     Record,
     ResponseAnalysis,
+    SetAside,
     TagScore,
 )
 
 STATE_VERSION = 1
+# boilerplate learnt per consultation: a proposal (by its set of content stems) recurring in at
+# least max(RECURRING_MIN, n / RECURRING_PER) responses, whose other proposals differ (no
+# co-occurring proposal in RECURRING_RELATED of them: not copies of one letter), with no
+# proposal cue, is set aside; short points ("Åbne data.") are never boilerplate
+RECURRING_MIN = 5
+RECURRING_PER = 2_000
+RECURRING_RELATED = 0.5
+RECURRING_MIN_STEMS = 3
+RECURRING_MIN_WORDS = 6
 _DANISH_LETTERS = frozenset("æøåÆØÅ")
 TAG_FLOOR = 0.1  # scores below this are left out of a response's tag list
 TEMPLATE_SAMPLE = 16
@@ -134,6 +144,7 @@ class _TextPass:
 
     languages: list[str] = field(default_factory=list)
     spans: list[list[tuple[int, int]]] = field(default_factory=list)
+    aside: list[list[tuple[int, int, str]]] = field(default_factory=list)
     stems: list[list[str]] = field(default_factory=list)
     forms: list[dict[str, str]] = field(default_factory=list)
     tags: list[list[tuple[str, float]]] = field(default_factory=list)
@@ -163,7 +174,7 @@ def text_job(texts: list[str], given: list[str | None], config: _TextConfig | Sh
     seconds = dict.fromkeys(("language", "proposals", "ideas", "tags"), 0.0)
     clock = time.perf_counter
     lang_cache: dict[str, str] = {}
-    span_cache: dict[str, list[tuple[int, int]]] = {}
+    span_cache: dict[str, tuple[list[tuple[int, int]], list[tuple[int, int, str]]]] = {}
     token_cache: dict[tuple[str, str], _Tokens] = {}
     tag_cache: dict[tuple[str, str], list[tuple[str, float]]] = {}
     rows = []
@@ -177,10 +188,14 @@ def text_job(texts: list[str], given: list[str | None], config: _TextConfig | Sh
         t1 = clock()
         seconds["language"] += t1 - t0
         found: list[tuple[int, int]] = []
+        aside: list[tuple[int, int, str]] = []
         if config.proposals:
-            found = span_cache.get(text)
-            if found is None:
-                found = span_cache[text] = [(s.start, s.end) for s in pr.split(text)]
+            cached = span_cache.get(text)
+            if cached is None:
+                kept, set_aside = pr.split_with_set_aside(text)
+                cached = span_cache[text] = ([(s.start, s.end) for s in kept],
+                                             [(x.start, x.end, x.reason) for x in set_aside])
+            found, aside = cached
         t2 = clock()
         seconds["proposals"] += t2 - t1
         tokens: list[tuple[list[str], dict[str, str]]] = []
@@ -205,7 +220,7 @@ def text_job(texts: list[str], given: list[str | None], config: _TextConfig | Sh
                 tok = whole or words.tokens(text, language)
                 tags = tag_cache[key] = _tag_scores(config.tag_model, tok)
         seconds["tags"] += clock() - t3
-        rows.append((language, found, tokens, tags))
+        rows.append((language, found, aside, tokens, tags))
         if len(span_cache) > 50_000:  # bounded memory on very long jobs
             span_cache.clear()
             token_cache.clear()
@@ -293,6 +308,7 @@ class Analyser:
         self._delta_index: list[int] = []
         self._word_cache = _Words(self.speller)
         self.link_counts: dict = {}
+        self.recurring: set[frozenset] = set()  # boilerplate learnt at fit (content stems)
         self._pool = Workers(1)
         self.worker_peak_mb: list[float] = []  # of the last fit's worker processes
         self.worker_cpu_s = 0.0
@@ -348,12 +364,18 @@ class Analyser:
         languages = passed.languages
 
         props: list[list[Proposal]] = [[] for _ in range(n)]
+        asides: list[list[SetAside]] = [[] for _ in range(n)]
         if config.proposals:
+            t0 = time.perf_counter()
+            self._set_aside_recurring(passed, config.ideas)
+            seconds["proposals"] = seconds.get("proposals", 0.0) + time.perf_counter() - t0
             for i, (rid, text, spans) in enumerate(zip(ids, self.texts, passed.spans,
                                                        strict=True)):
                 props[i] = [Proposal(f"{rid}:p{k + 1}", rid, a, b, text[a:b])
                             for k, (a, b) in enumerate(spans)]
-            self.progress(f"proposals: {sum(len(p) for p in props)}")
+                asides[i] = [SetAside(a, b, text[a:b], why) for a, b, why in passed.aside[i]]
+            self.progress(f"proposals: {sum(len(p) for p in props)}, set aside: "
+                          f"{sum(len(x) for x in asides)}")
 
         # leader clustering is sequential Python: with workers, it runs in a thread while
         # the groups stage (numpy here, the rest in the workers) goes on beside it
@@ -381,11 +403,79 @@ class Analyser:
 
         tags: list[list[TagScore]] = [[TagScore(c, v) for c, v in hit] for hit in passed.tags]
 
-        responses = [ResponseAnalysis(ids[i], languages[i], group_of[i], props[i], tags[i])
-                     for i in range(n)]
+        responses = [ResponseAnalysis(ids[i], languages[i], group_of[i], props[i], tags[i],
+                                      asides[i]) for i in range(n)]
         return AnalysisResult(responses=responses, groups=self.group_results(),
                               ideas=self.idea_results() if "ideas" in self.stages else [],
                               summary=self._summary(responses, seconds))
+
+    def _set_aside_recurring(self, passed: _TextPass, with_stems: bool) -> None:
+        """Learn the consultation's boilerplate and move it from the proposals to the set-aside
+        segments (in ``passed``): a proposal whose set of content stems recurs in many
+        responses that otherwise share nothing, and which asks for nothing (no proposal cue).
+        Campaign copies are not boilerplate: their other proposals recur with them."""
+        texts = self.texts
+        n = len(texts)
+        keys: list[list[frozenset | None]] = []
+        holders: dict[frozenset, list[int]] = {}
+        j = 0
+        for i, spans in enumerate(passed.spans):
+            row: list[frozenset | None] = []
+            text = texts[i]
+            for a, b in spans:
+                if with_stems:
+                    stems = passed.stems[j]
+                else:
+                    tok = self._word_cache.tokens(text, None, a, b)
+                    stems = tok.stems
+                j += 1
+                key = frozenset(stems)
+                if len(key) < RECURRING_MIN_STEMS or \
+                        text.count(" ", a, b) + 1 < RECURRING_MIN_WORDS:
+                    row.append(None if len(key) < 2 else key)
+                    continue
+                row.append(key)
+                seen = holders.get(key)
+                if seen is None:
+                    holders[key] = [i]
+                elif seen[-1] != i:
+                    seen.append(i)
+            keys.append(row)
+        need = max(RECURRING_MIN, n // RECURRING_PER)
+        learnt: set[frozenset] = set()
+        for key, where in holders.items():
+            if len(where) < need:
+                continue
+            related: dict[frozenset, int] = {}
+            for i in where:
+                for other in set(keys[i]):
+                    if other is not None and other != key:
+                        related[other] = related.get(other, 0) + 1
+            if max(related.values(), default=0) < RECURRING_RELATED * len(where):
+                learnt.add(key)
+        self.recurring = learnt
+        if not learnt:
+            return
+        j = 0
+        stems_out: list[list[str]] = []
+        forms_out: list[dict[str, str]] = []
+        for i, spans in enumerate(passed.spans):
+            kept: list[tuple[int, int]] = []
+            moved: list[tuple[int, int, str]] = []
+            for k, (a, b) in enumerate(spans):
+                if keys[i][k] in learnt and not pr.has_proposal_cue(texts[i][a:b]):
+                    moved.append((a, b, pr.RECURRING))
+                else:
+                    kept.append((a, b))
+                    if with_stems:
+                        stems_out.append(passed.stems[j])
+                        forms_out.append(passed.forms[j])
+                j += 1
+            if moved:
+                passed.spans[i] = kept
+                passed.aside[i] = sorted([*passed.aside[i], *moved])
+        if with_stems:
+            passed.stems, passed.forms = stems_out, forms_out
 
     def _fit_groups_stage(self, seconds: dict[str, float]) -> list[str | None]:
         """The groups stage, when asked for; returns each response's group id or None."""
@@ -414,7 +504,7 @@ class Analyser:
         for i, lang in zip(missing, found.languages, strict=True):
             out.languages[i] = lang
         empty: list = []
-        out.spans = out.tags = [empty] * len(texts)  # one shared list, never changed
+        out.spans = out.tags = out.aside = [empty] * len(texts)  # one shared list, never changed
         return out
 
     def _text_jobs(self, texts: list[str], given: list[str | None], config: _TextConfig
@@ -429,9 +519,10 @@ class Analyser:
         else:
             results = iter([text_job(texts, given, config, self._word_cache)])
         for rows, seconds in results:
-            for language, spans_, tokens, tags in rows:
+            for language, spans_, aside, tokens, tags in rows:
                 out.languages.append(language)
                 out.spans.append(spans_)
+                out.aside.append(aside)
                 for stems, forms in tokens:
                     out.stems.append(stems)
                     out.forms.append(forms)
@@ -648,7 +739,18 @@ class Analyser:
             result.group = self._group_add(i)
         whole: _Tokens | None = None
         if "proposals" in self.stages:
-            for k, s in enumerate(pr.split(record.text)):
+            kept, aside = pr.split_with_set_aside(record.text)
+            moved = []
+            if self.recurring:
+                for s in kept:
+                    part = record.text[s.start:s.end]
+                    key = frozenset(self._word_cache.tokens(part, lang).stems)
+                    if key in self.recurring and not pr.has_proposal_cue(part):
+                        moved.append(s)
+                        aside.append(pr.Aside(s.start, s.end, pr.RECURRING))
+            result.set_aside = [SetAside(x.start, x.end, record.text[x.start:x.end], x.reason)
+                                for x in sorted(aside, key=lambda x: x.start)]
+            for k, s in enumerate(x for x in kept if x not in moved):
                 p = Proposal(f"{record.id}:p{k + 1}", record.id, s.start, s.end,
                              record.text[s.start:s.end])
                 if "ideas" in self.stages:
@@ -751,6 +853,7 @@ class Analyser:
                         "additions": {str(k): v for k, v in g.additions.items()}}
                        for g in self.groups],
             "speller": self.speller.to_json(),
+            "recurring": sorted(sorted(k) for k in self.recurring),
             "ideas": self.ideas.to_json(),
             "tags": tag_meta,
         }
@@ -791,6 +894,7 @@ class Analyser:
         a.speller = tx.Speller.from_json(state["speller"])
         a._word_cache = _Words(a.speller)
         a.ideas = IdeaIndex.from_json(state["ideas"])
+        a.recurring = {frozenset(k) for k in state.get("recurring", ())}
         a.tag_model = TagModel.from_arrays(state["tags"], arrays, themes)
         return a
 
