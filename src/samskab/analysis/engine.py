@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import json
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -25,6 +26,7 @@ from . import groups as gr
 from . import hashing
 from . import proposals as pr
 from . import text as tx
+from .concepts import Compounds, concept
 from .ideas import IdeaIndex, IdeaParams
 from .parallel import Shared, Workers, resolve, spans
 from .tags import TagModel, Theme, review_order
@@ -71,12 +73,15 @@ class _GroupState:
 
 @dataclass
 class _Tokens:
-    """Content stems of a text (or span), a written form per stem (for labels) and the
-    folded long words (for compounds in the tag lexicon)."""
+    """Content stems of a text (or span), a written form per stem, the folded long words (for
+    compounds in the tag lexicon), and the terms ideas are clustered on (compounds split,
+    Danish and English bridged: :mod:`samskab.analysis.concepts`) with their written forms."""
 
     stems: list[str]
     forms: dict[str, str]
     long_words: list[str]
+    idea_stems: list[str] = field(default_factory=list)
+    idea_forms: dict[str, str] = field(default_factory=dict)
 
     def extend(self, other: _Tokens) -> None:
         self.stems.extend(other.stems)
@@ -85,23 +90,38 @@ class _Tokens:
         self.long_words.extend(other.long_words)
 
 
+_Entry = tuple  # (stem or None, written lower-case form, folded form, ((term, written), ...))
+
+
 class _Words:
     """Per-word cache, one per language: written word → (stem or None for stop words,
-    written lower-case form after OCR repair, folded form)."""
+    written lower-case form after OCR repair, folded form, the word's idea terms)."""
 
     def __init__(self, speller: tx.Speller) -> None:
         self.speller = speller
-        self.caches: dict[str, dict[str, tuple[str | None, str, str]]] = {"da": {}, "en": {}}
+        self.caches: dict[str, dict[str, _Entry]] = {"da": {}, "en": {}}
+        self._compounds: Compounds | None = None
 
-    def _make(self, word: str, lang: str) -> tuple[str | None, str, str]:
+    def compounds(self) -> Compounds:
+        if self._compounds is None:
+            sp = self.speller
+            self._compounds = Compounds(tx.fold(w) for w, c in sp.counts.items()
+                                        if c >= sp.min_count)
+        return self._compounds
+
+    def _make(self, word: str, lang: str) -> _Entry:
         corrected = self.speller.correct(word)
         folded = tx.fold(corrected)
         if (folded in tx.stop_words(lang) or folded in tx.DOMAIN_STOP or len(folded) < 2
                 or folded.isdigit()):
-            stem = None
+            return None, corrected, folded, ()
+        stem = tx.stem(folded, lang)
+        parts = self.compounds().split(corrected) if lang == "da" else None
+        if parts is None:
+            terms: tuple = ((concept(stem, lang), corrected),)
         else:
-            stem = tx.stem(folded, lang)
-        return stem, corrected, folded
+            terms = ((concept(parts[0], lang), parts[2]), (concept(parts[1], lang), parts[3]))
+        return stem, corrected, folded, terms
 
     def tokens(self, text: str, lang: str | None, start: int = 0, end: int | None = None
                ) -> _Tokens:
@@ -117,9 +137,12 @@ class _Words:
                         cache[written[k]] = e
                     entries[k] = e
         content = [e for e in entries if e[0] is not None]
+        terms = [t for e in content for t in e[3]]
         return _Tokens(stems=[e[0] for e in content],
                        forms={e[0]: e[1] for e in reversed(content)},
-                       long_words=[e[2] for e in content if len(e[2]) >= 8])
+                       long_words=[e[2] for e in content if len(e[2]) >= 8],
+                       idea_stems=[t for t, _ in terms],
+                       idea_forms={t: w for t, w in reversed(terms)})
 
 
 LANGUAGE_HEAD = 400  # characters a response's language is told from
@@ -207,7 +230,7 @@ def text_job(texts: list[str], given: list[str | None], config: _TextConfig | Sh
                 tok = token_cache.get(key)
                 if tok is None:
                     tok = token_cache[key] = words.tokens(key[0], language)
-                tokens.append((tok.stems, tok.forms))
+                tokens.append((tok.idea_stems, tok.idea_forms))
                 whole.stems.extend(tok.stems)
                 whole.long_words.extend(tok.long_words)
         t3 = clock()
@@ -309,6 +332,7 @@ class Analyser:
         self._word_cache = _Words(self.speller)
         self.link_counts: dict = {}
         self.recurring: set[frozenset] = set()  # boilerplate learnt at fit (content stems)
+        self.consultation_language = "da"  # the commonest language of the batch
         self._pool = Workers(1)
         self.worker_peak_mb: list[float] = []  # of the last fit's worker processes
         self.worker_cpu_s = 0.0
@@ -362,6 +386,9 @@ class Analyser:
         for stage, sec in work.items():  # the pass's wall time, shared by the work each took
             seconds[stage] = seconds.get(stage, 0.0) + wall * sec / total_work
         languages = passed.languages
+        if languages:
+            en = sum(1 for lang in languages if lang == "en")
+            self.consultation_language = "en" if en > len(languages) / 2 else "da"
 
         props: list[list[Proposal]] = [[] for _ in range(n)]
         asides: list[list[SetAside]] = [[] for _ in range(n)]
@@ -381,7 +408,7 @@ class Analyser:
         # the groups stage (numpy here, the rest in the workers) goes on beside it
         flat = [p for ps in props for p in ps] if config.ideas else []
         clustering = _Background(self.ideas.cluster, [p.id for p in flat], passed.stems,
-                                 passed.forms) if config.ideas else None
+                                 passed.forms, [p.text for p in flat]) if config.ideas else None
         overlap = clustering is not None and self._pool.parallel and "groups" in self.stages
         switch = sys.getswitchinterval()
         try:
@@ -427,7 +454,7 @@ class Analyser:
                     stems = passed.stems[j]
                 else:
                     tok = self._word_cache.tokens(text, None, a, b)
-                    stems = tok.stems
+                    stems = tok.idea_stems
                 j += 1
                 key = frozenset(stems)
                 if len(key) < RECURRING_MIN_STEMS or \
@@ -714,10 +741,21 @@ class Analyser:
         for k, it in enumerate(self.ideas.ideas):
             if not it.members:
                 continue
-            out.append(Idea(id=_idea_id(k), label=self.ideas.label(k),
+            out.append(Idea(id=_idea_id(k), label=self._idea_label(k),
                             keywords=self.ideas.keywords(k), members=list(it.members),
                             representative=self.ideas.representative(k)))
         return out
+
+    def _idea_label(self, k: int) -> str:
+        """A short phrase from the idea's own words: the stretch of its representative
+        proposal (one written in Danish when the consultation is Danish and there is one)
+        that holds most of the idea's weight in few words; its keywords when it has no text."""
+        it = self.ideas.ideas[k]
+        text = it.text
+        if it.text_da and self.consultation_language != "en":
+            text = it.text_da
+        label = phrase_label(text, it.weights, self._word_cache) if text else ""
+        return label or self.ideas.label(k)
 
     # --- one more response --------------------------------------------------------------
     def add(self, record: Record) -> ResponseAnalysis:
@@ -744,7 +782,7 @@ class Analyser:
             if self.recurring:
                 for s in kept:
                     part = record.text[s.start:s.end]
-                    key = frozenset(self._word_cache.tokens(part, lang).stems)
+                    key = frozenset(self._word_cache.tokens(part, lang).idea_stems)
                     if key in self.recurring and not pr.has_proposal_cue(part):
                         moved.append(s)
                         aside.append(pr.Aside(s.start, s.end, pr.RECURRING))
@@ -755,7 +793,7 @@ class Analyser:
                              record.text[s.start:s.end])
                 if "ideas" in self.stages:
                     tok = self._word_cache.tokens(p.text, lang)
-                    idea = self.ideas.assign(p.id, tok.stems, tok.forms)
+                    idea = self.ideas.assign(p.id, tok.idea_stems, tok.idea_forms, p.text)
                     p.idea = _idea_id(idea) if idea >= 0 else None
                     whole = whole or _Tokens([], {}, [])
                     whole.extend(tok)  # tags read the proposals, as in a batch
@@ -781,7 +819,7 @@ class Analyser:
             return None
         if not 0 <= k < len(self.ideas.ideas) or not self.ideas.ideas[k].members:
             return None
-        return Idea(id=_idea_id(k), label=self.ideas.label(k), keywords=self.ideas.keywords(k),
+        return Idea(id=_idea_id(k), label=self._idea_label(k), keywords=self.ideas.keywords(k),
                     members=list(self.ideas.ideas[k].members),
                     representative=self.ideas.representative(k))
 
@@ -897,6 +935,60 @@ class Analyser:
         a.recurring = {frozenset(k) for k in state.get("recurring", ())}
         a.tag_model = TagModel.from_arrays(state["tags"], arrays, themes)
         return a
+
+
+LABEL_MAX_WORDS = 7
+LABEL_WORD_COST = 0.12  # per word of a label, against the idea weight it covers (0..1 each)
+_CLAUSE = re.compile(r"[,;:()\[\]–—\n]| - ")
+_LABEL_LEAD = tx.fold_set("""
+at og eller men så som der hvis når fordi samt herunder fx bl a the and or but so that which
+if when because
+""")
+
+
+def phrase_label(text: str, weights: dict[str, float], words: _Words) -> str:
+    """The best short phrase of ``text`` for an idea whose terms weigh ``weights``.
+
+    Inside each clause (cut at commas, colons, dashes, brackets), windows of at most
+    ``LABEL_MAX_WORDS`` words that begin and end on a content word are scored by the idea
+    weight of the distinct terms they cover (relative to the heaviest) less a cost per word;
+    the best is returned as written, its first letter upper-case.
+    """
+    if not weights:
+        return ""
+    top = max(weights.values()) or 1.0
+    lang = "en" if tx.detect_language(text[:LANGUAGE_HEAD]) == "en" else "da"
+    cache = words.caches[lang]
+    best: tuple[float, int, int] | None = None
+    pos = 0
+    bounds = [m.start() for m in _CLAUSE.finditer(text)] + [len(text)]
+    for stop in bounds:
+        found = list(tx.WORD.finditer(text, pos, stop))
+        pos = stop + 1
+        terms: list[tuple[str, ...]] = []
+        for m in found:
+            w = m.group()
+            e = cache.get(w) or words._make(w, lang)
+            terms.append(tuple(t for t, _ in e[3]) if e[0] is not None else ())
+        for a in range(len(found)):
+            if not terms[a] or tx.fold(found[a].group()) in _LABEL_LEAD:
+                continue
+            seen: set[str] = set()
+            gain = 0.0
+            for b in range(a, min(len(found), a + LABEL_MAX_WORDS)):
+                for t in terms[b]:
+                    if t not in seen:
+                        seen.add(t)
+                        gain += weights.get(t, 0.0) / top
+                if not terms[b]:
+                    continue
+                score = gain - LABEL_WORD_COST * (b - a + 1)
+                if best is None or score > best[0] + 1e-9:
+                    best = (score, found[a].start(), found[b].end())
+    if best is None:
+        return ""
+    phrase = " ".join(text[best[1]:best[2]].split())
+    return phrase[:1].upper() + phrase[1:]
 
 
 def _idea_id(index: int) -> str:

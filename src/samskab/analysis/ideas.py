@@ -50,6 +50,8 @@ class _Idea:
     members: list[str] = field(default_factory=list)
     weights: dict[str, float] = field(default_factory=dict)
     best: tuple[float, str] | None = None  # (similarity to leader, proposal id)
+    text: str = ""  # the best member's text (labels are phrases from it)
+    text_da: str = ""  # the best member written with Danish letters, when ``text`` is not
 
 
 @dataclass
@@ -125,7 +127,7 @@ class IdeaIndex:
         return new
 
     def _join(self, idea: int, vec: dict[str, float], ids: Sequence[str],
-              words: dict[str, str]) -> None:
+              words: dict[str, str], text: str = "") -> None:
         it = self.ideas[idea]
         it.members.extend(ids)
         weights = it.weights
@@ -135,6 +137,11 @@ class IdeaIndex:
         sim = _cosine(vec, it.leader)
         if it.best is None or sim > it.best[0] + 1e-12:
             it.best = (sim, ids[0])
+            if text:
+                it.text = text
+        if text and not it.text_da and _DANISH.intersection(text) and \
+                not _DANISH.intersection(it.text):
+            it.text_da = text
         surface = self.surface
         for stem, word in words.items():
             forms = surface.get(stem)
@@ -143,7 +150,8 @@ class IdeaIndex:
             forms[word] = forms.get(word, 0) + len(ids)
 
     def cluster(self, ids: Sequence[str], stems: Sequence[Sequence[str]],
-                words: Sequence[dict[str, str]]) -> list[int]:
+                words: Sequence[dict[str, str]], texts: Sequence[str] | None = None
+                ) -> list[int]:
         """Cluster a batch of proposals; returns the idea index of each (-1: no content
         words). ``words[i]`` maps the stems of proposal ``i`` to a written form (labels).
 
@@ -179,12 +187,14 @@ class IdeaIndex:
             vec = self.vector(stems[lead], idf)
             idea = self._place(vec)
             flat = [i for members in fam for i in members]
-            self._join(idea, vec, [ids[i] for i in flat], words[lead])
+            self._join(idea, vec, [ids[i] for i in flat], words[lead],
+                       texts[lead] if texts is not None else "")
             for i in flat:
                 out[i] = idea
         return out
 
-    def assign(self, proposal_id: str, stems: Sequence[str], words: dict[str, str]) -> int:
+    def assign(self, proposal_id: str, stems: Sequence[str], words: dict[str, str],
+               text: str = "") -> int:
         """Place one new proposal (incremental); returns its idea index, -1 when it has no
         content words."""
         if not stems:
@@ -192,7 +202,7 @@ class IdeaIndex:
         self.observe([stems])
         vec = self.vector(stems)
         idea = self._place(vec)
-        self._join(idea, vec, [proposal_id], words)
+        self._join(idea, vec, [proposal_id], words, text)
         return idea
 
     # --- description --------------------------------------------------------------------
@@ -220,7 +230,8 @@ class IdeaIndex:
         return {
             "params": self.params.__dict__, "df": dict(self.df), "n_docs": self.n_docs,
             "ideas": [{"leader": it.leader, "members": it.members, "weights": it.weights,
-                       "best": list(it.best) if it.best else None} for it in self.ideas],
+                       "best": list(it.best) if it.best else None, "text": it.text,
+                       "text_da": it.text_da} for it in self.ideas],
             "surface": self.surface,
         }
 
@@ -235,7 +246,8 @@ class IdeaIndex:
                                      members=list(it["members"]),
                                      weights={k: float(v) for k, v in
                                               it["weights"].items()},
-                                     best=(float(best[0]), str(best[1])) if best else None))
+                                     best=(float(best[0]), str(best[1])) if best else None,
+                                     text=it.get("text", ""), text_da=it.get("text_da", "")))
         for i, it in enumerate(index.ideas):
             for key in index._keys(it.leader, extra=1):
                 index.buckets.setdefault(key, []).append(i)

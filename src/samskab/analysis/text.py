@@ -47,6 +47,11 @@ def words(text: str) -> list[str]:
     return WORD.findall(text)
 
 
+def fold_set(text: str) -> frozenset[str]:
+    """The folded words of ``text`` (a word list written in a docstring-like block)."""
+    return _fold_set(text)
+
+
 def _fold_set(text: str) -> frozenset[str]:
     return frozenset(fold(w) for w in text.split())
 
