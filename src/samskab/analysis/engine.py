@@ -942,7 +942,7 @@ LABEL_WORD_COST = 0.12  # per word of a label, against the idea weight it covers
 _CLAUSE = re.compile(r"[,;:()\[\]–—\n]| - ")
 _LABEL_LEAD = tx.fold_set("""
 at og eller men så som der hvis når fordi samt herunder fx bl a the and or but so that which
-if when because
+if when because inden hvert hver fordel allerede dog kun blandt ca evt løbende senest
 """)
 
 
@@ -980,7 +980,7 @@ def phrase_label(text: str, weights: dict[str, float], words: _Words) -> str:
                     if t not in seen:
                         seen.add(t)
                         gain += weights.get(t, 0.0) / top
-                if not terms[b]:
+                if not terms[b] or (b > a and tx.fold(found[b].group()) in _LABEL_LEAD):
                     continue
                 score = gain - LABEL_WORD_COST * (b - a + 1)
                 if best is None or score > best[0] + 1e-9:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 _POINT = r"(?:\d{1,2}[.)]|[a-hA-H][.)]|[-*•·–—]|\(\d{1,2}\))"
 _BLOCK_BREAK = re.compile(r"\n[ \t]*\n|\n(?=[ \t]*" + _POINT + r"\s)")
 _MARKER = re.compile(r"[ \t]*" + _POINT + r"\s+")
-_SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
+_SENTENCE = re.compile(r"[^.!?…]+(?:[.!?…]+|$)")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 CUES_DA = (
