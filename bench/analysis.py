@@ -78,9 +78,8 @@ def _run_full(records: list[dict], workers: int) -> dict:
 
 
 def _run_ideas(records: list[dict], workers: int) -> dict:
-    from samskab.analysis import Analyser, Record
-
     from bench.generate import idea_scores
+    from samskab.analysis import Analyser, Record
 
     recs = [Record(id=r["id"], text=r["text"]) for r in records]
     t0 = time.perf_counter()
@@ -191,9 +190,9 @@ def idea_quality(n: int, seed: int, workers: int) -> None:
           f"{typographic:.0%} with typographic characters outside Latin-1)")
     res = _in_child("ideas", workers)
     sc = res["scores"]
-    print(f"proposals      : {sc['proposals']:,}; pleasantry proposals {sc['pleasantry_proposals']:,}"
-          f" = {sc['pleasantry_share']:.2%} (target ≤ 5 %); ideas made mostly of them: "
-          f"{sc['pleasantry_ideas']} (target 0)")
+    print(f"proposals      : {sc['proposals']:,}; pleasantry proposals "
+          f"{sc['pleasantry_proposals']:,} = {sc['pleasantry_share']:.2%} (target ≤ 5 %); "
+          f"ideas made mostly of them: {sc['pleasantry_ideas']} (target 0)")
     print(f"planted ideas  : {sc['planted']:,} planted wordings; pairwise precision "
           f"{sc['precision']:.3f} (≥ 0.9), recall {sc['recall']:.3f} (≥ 0.6); held-out "
           f"wordings alone: precision {sc['held_out_precision']:.3f}, recall "

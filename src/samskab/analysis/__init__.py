@@ -57,6 +57,6 @@ from .types import (
 
 __all__ = [
     "STAGES", "AnalysisResult", "Analyser", "Group", "GroupParams", "Idea", "IdeaParams",
-    "Proposal", "Record", "ResponseAnalysis", "SetAside", "TagModel", "TagScore", "Theme", "analyse",
-    "evaluate", "review_order",
+    "Proposal", "Record", "ResponseAnalysis", "SetAside", "TagModel", "TagScore", "Theme",
+    "analyse", "evaluate", "review_order",
 ]

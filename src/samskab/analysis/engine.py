@@ -142,7 +142,7 @@ class _Words:
                        forms={e[0]: e[1] for e in reversed(content)},
                        long_words=[e[2] for e in content if len(e[2]) >= 8],
                        idea_stems=[t for t, _ in terms],
-                       idea_forms={t: w for t, w in reversed(terms)})
+                       idea_forms=dict(reversed(terms)))
 
 
 LANGUAGE_HEAD = 400  # characters a response's language is told from
@@ -446,10 +446,10 @@ class Analyser:
         keys: list[list[frozenset | None]] = []
         holders: dict[frozenset, list[int]] = {}
         j = 0
-        for i, spans in enumerate(passed.spans):
+        for i, found in enumerate(passed.spans):
             row: list[frozenset | None] = []
             text = texts[i]
-            for a, b in spans:
+            for a, b in found:
                 if with_stems:
                     stems = passed.stems[j]
                 else:
@@ -486,10 +486,10 @@ class Analyser:
         j = 0
         stems_out: list[list[str]] = []
         forms_out: list[dict[str, str]] = []
-        for i, spans in enumerate(passed.spans):
+        for i, found in enumerate(passed.spans):
             kept: list[tuple[int, int]] = []
             moved: list[tuple[int, int, str]] = []
-            for k, (a, b) in enumerate(spans):
+            for k, (a, b) in enumerate(found):
                 if keys[i][k] in learnt and not pr.has_proposal_cue(texts[i][a:b]):
                     moved.append((a, b, pr.RECURRING))
                 else:

@@ -74,7 +74,8 @@ _COURTESY = re.compile(
     r"kontakte (?:os|mig|undertegnede)|kontakt (?:os|mig|endelig)|ved spørgsmål|"
     r"hvis (?:i|du) har spørgsmål|ser frem til|håber, at (?:vores|mine) (?:bemærkninger|"
     r"kommentarer|input)|god arbejdslyst|held og lykke|ingen (?:yderligere )?bemærkninger|"
-    r"glade for muligheden|(?:er|være) velkomne? til at|muligheden for at (?:give|komme med|afgive|bidrage|svare)|"
+    r"glade for muligheden|(?:er|være) velkomne? til at|"
+    r"muligheden for at (?:give|komme med|afgive|bidrage|svare)|"
     r"thank you|thanks for|many thanks|(?:i|we) have read|we welcome the opportunity|"
     r"grateful for the opportunity|the opportunity to (?:comment|respond|contribute)|"
     r"do not hesitate|don't hesitate|feel free to contact|happy to (?:discuss|elaborate|"
@@ -188,7 +189,7 @@ def split_with_set_aside(text: str) -> tuple[list[Span], list[Aside]]:
     blocks = _blocks(text)
     aside: list[Aside] = []
     content: list[tuple[int, int, bool]] = []
-    for k, (a, b, item) in enumerate(blocks):
+    for a, b, item in blocks:
         first_line_end = text.find("\n", a, b)
         first_line = text[a: first_line_end if first_line_end >= 0 else b]
         if _SIGNOFF.match(first_line):
