@@ -159,8 +159,9 @@ class Compounds:
                                            tx.stem(tail, "da") not in self.known_stems):
                 continue
             head_w = word[:i]
-            for hw in (head_w, head_w[:-1] if head_w[-1] in "se" and i > self.MIN_PART
-                       else None):
+            # the head without a linking letter first ("aktindsigt|s|anmodning")
+            for hw in (head_w[:-1] if head_w[-1] in "se" and i > self.MIN_PART else None,
+                       head_w):
                 if hw is None:
                     continue
                 h = fold(hw)

@@ -939,7 +939,7 @@ class Analyser:
 
 LABEL_MAX_WORDS = 7
 LABEL_WORD_COST = 0.12  # per word of a label, against the idea weight it covers (0..1 each)
-_CLAUSE = re.compile(r"[,;:()\[\]–—\n]| - ")
+_CLAUSE = re.compile(r"[,;:()\[\]–—\n!?…]| - |\.(?=\s|$)")
 _LABEL_LEAD = tx.fold_set("""
 at og eller men så som der hvis når fordi samt herunder fx bl a the and or but so that which
 if when because inden hvert hver fordel allerede dog kun blandt ca evt løbende senest

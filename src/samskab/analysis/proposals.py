@@ -62,11 +62,17 @@ _PROPOSAL_CUE = re.compile(
     r"kræv\w*|ønsker\w*|savner|mangler|indfør\w*|offentliggør\w*|should|must|ought|"
     r"propos\w*|suggest\w*|recommend\w*|urge\w*|need to|needs to|require\w*|call on|"
     r"ask (?:you|the government|that)|demand\w*)\b", re.IGNORECASE)
+# "skal hermed komme med følgende input": a formula, not a request
+_NOT_A_CUE = re.compile(r"\bskal (?:hermed|herved)\b", re.IGNORECASE)
+# An addressee line above the text ("Digitaliseringsstyrelsen", "Til Kulturministeriet")
+_ADDRESSEE = re.compile(r"^(?:(?:til|att\.?|attn\.?|to)\s+)?(?:[A-ZÆØÅ][\w.&-]*\s*){1,4}$")
 # Polite preambles and closings, Danish and English (matched anywhere in a sentence without a
 # proposal cue).
 _COURTESY = re.compile(
     r"(?:^|\b)(?:tak for|mange tak|tak fordi|på forhånd tak|vi takker|jeg takker|takker for|"
     r"(?:jeg|vi) har (?:med interesse )?(?:læst|modtaget|gennemgået)|"
+    r"har modtaget (?:høringen|høringsbrevet|jeres|udkastet)|følgende (?:input|bemærkninger|"
+    r"kommentarer|høringssvar)|"
     r"(?:vil|ville) gerne bidrage|bidrager gerne|gerne give (?:vores|mit|mine) besyv|"
     r"hermed (?:vores|mit|fremsendes|sender|afgiver)|fremsender hermed|afgiver hermed|"
     r"skal hermed|høringssvar fra|hermed høringssvar|(?:står|stå) gerne til rådighed|"
@@ -120,12 +126,12 @@ class Aside:
 
 def has_proposal_cue(sentence: str) -> bool:
     """True when the sentence asks for something (*bør, skal, foreslår, should, …*)."""
-    return _PROPOSAL_CUE.search(sentence) is not None
+    return _PROPOSAL_CUE.search(_NOT_A_CUE.sub(" ", sentence)) is not None
 
 
 def pleasantry(sentence: str) -> str | None:
     """Why ``sentence`` is a pleasantry (``COURTESY`` or ``ABOUT_RESPONDENT``), or None."""
-    if _PROPOSAL_CUE.search(sentence):
+    if has_proposal_cue(sentence):
         return None
     low = sentence.lstrip(" \t\n-–—•*\"'„“”’")
     if _ABOUT.match(low):
@@ -197,6 +203,10 @@ def split_with_set_aside(text: str) -> tuple[list[Span], list[Aside]]:
             break
         if _GREETING.match(first_line) and _n_words(text, a, b) <= 6:
             aside.append(Aside(a, b, GREETING))
+            continue
+        if not content and first_line_end < 0 and b < blocks[-1][1] and \
+                _ADDRESSEE.match(text[a:b]):
+            aside.append(Aside(a, b, GREETING))  # the addressee, alone on the first line
             continue
         if _GREETING.match(first_line) and first_line_end >= 0 and \
                 _n_words(text, a, a + len(first_line)) <= 6:
