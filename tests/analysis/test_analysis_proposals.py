@@ -112,3 +112,12 @@ def test_greeting_and_signoff_with_name_are_set_aside_not_lost():
     assert len(spans) == 1
     assert [(text[a.start:a.end], a.reason) for a in aside] == [
         ("Kære minister", "greeting"), ("Med venlig hilsen\nAnne Jensen", "signoff")]
+
+
+def test_a_signoff_on_its_own_line_inside_a_paragraph_is_set_aside():
+    text = ("Hej.\nVi foreslår åbne budgetter i alle kommuner, så borgerne kan følge med i, "
+            "hvordan skattekronerne bruges.\nMed venlig hilsen\nBo")
+    spans, aside = split_with_set_aside(text)
+    assert [text[s.start:s.end] for s in spans] == [text[5:text.index("\nMed")]]
+    assert [(text[a.start:a.end], a.reason) for a in aside] == [
+        ("Hej.", "greeting"), ("Med venlig hilsen\nBo", "signoff")]

@@ -184,6 +184,22 @@ def _is_cue(sentence: str) -> bool:
     return low.startswith(_CUES)
 
 
+def _signoff_line(text: str, a: int, b: int) -> int | None:
+    """Where a sign-off line ("Med venlig hilsen", a few words alone on a line) starts inside
+    ``text[a:b]`` after its first line, or None."""
+    pos = text.find("\n", a, b)
+    while pos >= 0:
+        start = pos + 1
+        while start < b and text[start] in " \t":
+            start += 1
+        end = text.find("\n", start, b)
+        line_end = end if end >= 0 else b
+        if _n_words(text, start, line_end) <= 6 and _SIGNOFF.match(text[start:line_end]):
+            return start
+        pos = end
+    return None
+
+
 def split(text: str) -> list[Span]:
     """The proposals of ``text`` as spans, in order; ``[]`` when it has no content."""
     return split_with_set_aside(text)[0]
@@ -214,6 +230,13 @@ def split_with_set_aside(text: str) -> tuple[list[Span], list[Aside]]:
             a, b = _trim(text, a + len(first_line), b)
             if a >= b:
                 continue
+        cut = _signoff_line(text, a, b)
+        if cut is not None:  # "Med venlig hilsen" on a line of its own inside the block
+            aside.append(Aside(cut, blocks[-1][1], SIGNOFF))
+            a, b = _trim(text, a, cut)
+            if a < b:
+                content.append((a, b, item))
+            break
         content.append((a, b, item))
     # sentences: (start, end, is_list_item, starts_block); pleasantries set aside
     sentences: list[tuple[int, int, bool, bool]] = []
