@@ -21,8 +21,10 @@ All of it is offline, deterministic, and a dictionary lookup per distinct word (
 engine's word cache), so it costs nothing measurable per response.
 
 The benchmark's planted ideas keep half of their wordings out of this list (``bench.generate``
-``IDEAS``: a word that occurs only in held-out wordings is never a word here, and a test checks
-it), so the idea figures measure how the engine generalises, not what it was told.
+``IDEAS``: no stem that occurs only in held-out wordings is a stem here, and a test checks it;
+"byråd", "frist", "hjemmeside", "lodtrækning", "online", English "open(ness)" and "protect" were
+taken out for that reason), so
+the idea figures measure how the engine generalises, not what it was told.
 """
 
 from __future__ import annotations
@@ -37,17 +39,17 @@ CONCEPTS: tuple[tuple[str, str], ...] = (
      "minister ministers ministry ministries"),
     ("kalender kalendere kalenderen", "calendar calendars"),
     ("møde møder mødes mødet mødereferat mødereferater", "meeting meetings meet meets"),
-    ("åbenhed gennemsigtighed transparens", "transparency openness transparent"),
-    ("åben åbne åbent", "open"),
+    ("åbenhed gennemsigtighed transparens", "transparency transparent"),
+    ("åben åbne åbent", ""),
     ("offentliggøre offentliggøres offentliggør offentliggørelse publicere", "publish published"),
-    ("nettet internettet online hjemmeside hjemmesiden", "online internet website"),
+    ("nettet internettet", "online internet website"),
     ("whistleblower whistleblowere whistleblowerne", "whistleblower whistleblowers"),
     ("ordning ordninger ordningen", "scheme schemes"),
-    ("beskytte beskyttelse beskyttes beskyttet", "protect protection protected"),
+    ("beskytte beskyttelse beskyttes beskyttet", ""),
     ("ansat ansatte medarbejder medarbejdere", "employee employees staff"),
     ("aktindsigt", "foi"),
     ("anmodning anmodninger", "request requests"),
-    ("svar svare besvare besvares", "answer answered reply respond"),
+    ("svar svare", "answer answered reply respond"),
     ("dag dage", "day days"),
     ("syv", "seven"),
     ("gratis gebyrfri", "charge free"),
@@ -66,17 +68,17 @@ CONCEPTS: tuple[tuple[str, str], ...] = (
     ("register registre registret", "register registry"),
     ("oplyse oplyser erklære erklæring", "declare declaration declarations"),
     ("borgerting borgerpanel borgerpaneler borgersamling", "assembly"),
-    ("lodtrukne lodtrækning lodtrukket", "lot lots"),
+    ("lodtrukne lodtrukket", "lot lots"),
     ("rådgive rådgiver rådgivning", "advise advises advice"),
     ("klima klimaet", "climate"),
     ("ombudsmand ombudsmanden", "ombudsman"),
     ("ressourcer midler", "resources"),
     ("undersøgelse undersøgelser undersøge", "investigation investigations investigate"),
-    ("byråd byrådet kommunalbestyrelse kommunalbestyrelsen", "council councils"),
-    ("transmittere transmitteres streame streames streaming", "stream streamed streaming"),
+    ("kommunalbestyrelse kommunalbestyrelsen", "council councils"),
+    ("transmittere transmitteres streame streames", "stream streamed streaming"),
     ("live direkte", "live"),
     ("korruption", "corruption"),
-    ("lobbyisme lobbyister lobbyist", "lobbying lobbyists lobbyist"),
+    ("lobbyisme", "lobbying"),
     ("lobby", "lobby"),
     ("indkøb udbud", "procurement purchasing"),
     ("kontrakt kontrakter", "contract contracts"),
@@ -90,7 +92,6 @@ CONCEPTS: tuple[tuple[str, str], ...] = (
     ("ansvarlighed ansvar", "accountability responsibility"),
     ("inddragelse inddrage", "involvement involve participation"),
     ("høring høringer", "consultation consultations"),
-    ("frist fristen frister", "deadline deadlines"),
     ("sundhed sundhedsvæsenet", "health"),
     ("skat skatter", "tax taxes"),
     ("tilskud", "subsidy subsidies grant grants"),

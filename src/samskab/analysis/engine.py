@@ -473,12 +473,17 @@ class Analyser:
         for key, where in holders.items():
             if len(where) < need:
                 continue
+            # only responses that say something else as well tell boilerplate from a short
+            # wish many people send alone
             related: dict[frozenset, int] = {}
+            saying_more = 0
             for i in where:
-                for other in set(keys[i]):
-                    if other is not None and other != key:
-                        related[other] = related.get(other, 0) + 1
-            if max(related.values(), default=0) < RECURRING_RELATED * len(where):
+                others = {other for other in keys[i] if other is not None and other != key}
+                saying_more += bool(others)
+                for other in others:
+                    related[other] = related.get(other, 0) + 1
+            if saying_more >= need and \
+                    max(related.values(), default=0) < RECURRING_RELATED * saying_more:
                 learnt.add(key)
         self.recurring = learnt
         if not learnt:
