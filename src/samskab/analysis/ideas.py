@@ -37,7 +37,7 @@ class IdeaParams:
     keywords: int = 5
     # second pass: an idea of at least ``merge_min_size`` proposals joins a larger one whose
     # centroid is at least this similar (candidates: ideas sharing one of its heaviest terms)
-    merge_threshold: float = 0.3
+    merge_threshold: float = 0.25
     merge_min_size: int = 3
     merge_terms: int = 6
     merge_candidates: int = 12
