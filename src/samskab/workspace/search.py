@@ -213,14 +213,17 @@ def identity_lookup(text: str) -> Q | None:
     """The responses a search names outright: a reference number (»OGP-2012-0127«, as the
     receipt tells people to quote it), a sender's e-mail address or an organisation's exact
     name; None when the text names none of these (then it is a full-text search). Each is one
-    indexed or small lookup, tried only when the text has that shape."""
+    lookup, tried only when the text has that shape."""
     from samskab.consultations.models import Respondent, Response
 
     if _REFERENCE.match(text) and Response.objects.filter(reference__iexact=text).exists():
         return Q(reference__iexact=text)
     if _EMAIL.match(text) and Respondent.objects.filter(_same("email", text)).exists():
         return Q(respondent__in=Respondent.objects.filter(_same("email", text)))
-    if len(text) >= 3 and Respondent.objects.filter(_same("organisation", text)).exists():
+    # an organisation's name: tried when the text looks like a name (a capital letter or more
+    # than one word), so a plain one-word search costs no extra query
+    named = len(text) >= 3 and (" " in text or any(c.isupper() for c in text))
+    if named and Respondent.objects.filter(_same("organisation", text)).exists():
         return Q(respondent__in=Respondent.objects.filter(_same("organisation", text)))
     return None
 
