@@ -567,7 +567,7 @@ def _planted_background(rng: random.Random, da_pool: list, en_pool: list
     english = rng.random() < 0.08
     lang = "en" if english else "da"
     pool = en_pool if english else da_pool
-    n = rng.randint(4, 12)
+    n = rng.randint(6, 17)  # as the plain background responses: the same length
     picked = [rng.choice(pool) for _ in range(n)]
     sentences = [p[0] for p in picked]
     codes = frozenset(c for p in picked for c in p[1])
