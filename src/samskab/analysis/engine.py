@@ -983,7 +983,8 @@ def phrase_label(text: str, weights: dict[str, float], words: _Words) -> str:
                         gain += weights.get(t, 0.0) / top
                 if not terms[b] or (b > a and tx.fold(found[b].group()) in _LABEL_LEAD):
                     continue
-                score = gain - LABEL_WORD_COST * (b - a + 1)
+                # a phrase of two content words or more beats any single word
+                score = gain - LABEL_WORD_COST * (b - a + 1) + (1.0 if len(seen) >= 2 else 0.0)
                 if best is None or score > best[0] + 1e-9:
                     best = (score, found[a].start(), found[b].end())
     if best is None:
