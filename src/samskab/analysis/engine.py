@@ -753,8 +753,9 @@ class Analyser:
         that holds most of the idea's weight in few words; its keywords when it has no text."""
         it = self.ideas.ideas[k]
         text = it.text
-        if it.text_da and self.consultation_language != "en":
-            text = it.text_da
+        if it.text_da and self.consultation_language != "en" and \
+                tx.detect_language(text[:LANGUAGE_HEAD]) == "en":
+            text = it.text_da  # an English representative in a Danish consultation
         label = phrase_label(text, it.weights, self._word_cache) if text else ""
         return label or self.ideas.label(k)
 
