@@ -88,6 +88,7 @@ _COURTESY = re.compile(
     r"provide|answer)|(?:i|we) look forward|please find|(?:i|we) am writing|i am writing|"
     r"we are writing|this response is submitted|on behalf of|no further comments)",
     re.IGNORECASE)
+_COURTESY_AT = re.compile(_COURTESY.pattern.replace("(?:^|\\b)", "", 1), re.IGNORECASE)
 # Statements about the respondent (who they are, what they discussed), not about the matter.
 _ABOUT = re.compile(
     r"^(?:som (?:borger|pensionist|forælder|mor|far|studerende|borger og|ansat|forsker|"
@@ -124,9 +125,32 @@ class Aside:
     reason: str
 
 
+_CUE_WORDS = frozenset("bør burde skal skulle savner mangler should must ought".split())
+_CUE_PREFIXES = ("foreslå", "foreslaa", "anbefal", "opfordr", "kræv", "ønsker", "indfør",
+                 "offentliggør", "propos", "suggest", "recommend", "urge", "require", "demand")
+_CUE_PHRASES = (" må gerne ", " need to ", " needs to ", " call on ", " ask you ",
+                " ask the government ", " ask that ")
+_WORDS_LOWER = re.compile(r"\w+")
+
+
 def has_proposal_cue(sentence: str) -> bool:
-    """True when the sentence asks for something (*bør, skal, foreslår, should, …*)."""
-    return _PROPOSAL_CUE.search(_NOT_A_CUE.sub(" ", sentence)) is not None
+    """True when the sentence asks for something (*bør, skal, foreslår, should, …*).
+
+    (Words and prefixes looked up in sets, not one regular expression over the sentence:
+    every sentence of every response passes here, and the expression cost 13–45 µs.)"""
+    low = sentence.lower()
+    if "skal her" in low:
+        low = _NOT_A_CUE.sub(" ", low)
+    words = _WORDS_LOWER.findall(low)
+    if not _CUE_WORDS.isdisjoint(words):
+        return True
+    for w in words:
+        if w.startswith(_CUE_PREFIXES):
+            return True
+    if " " in low:
+        padded = " " + " ".join(words) + " "
+        return any(p in padded for p in _CUE_PHRASES)
+    return False
 
 
 def pleasantry(sentence: str) -> str | None:
@@ -136,12 +160,18 @@ def pleasantry(sentence: str) -> str | None:
     low = sentence.lstrip(" \t\n-–—•*\"'„“”’")
     if _ABOUT.match(low):
         return ABOUT_RESPONDENT
-    m = _COURTESY.search(low)
     # a preamble or closing says so early ("Tak for …", "Vi står gerne til rådighed …");
     # a courtesy late in a sentence ("Vi ønsker mere åbenhed og vil gerne bidrage") is not
-    # enough to set the sentence aside
-    if m is not None and low.count(" ", 0, m.start()) < 5:
-        return COURTESY
+    # enough to set the sentence aside: tried at the first five words only
+    at = 0
+    for _ in range(5):
+        if _COURTESY_AT.match(low, at):
+            return COURTESY
+        at = low.find(" ", at) + 1
+        if at <= 0:
+            break
+        while at < len(low) and low[at] == " ":
+            at += 1
     return None
 
 
