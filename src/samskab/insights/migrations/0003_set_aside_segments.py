@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('consultations', '0002_published_before_opening'),
-        ('insights', '0001_initial'),
+        ('insights', '0002_position_commitment_to_link'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
