@@ -213,3 +213,26 @@ def respondent_label(response: Response) -> str:
     if response.consent_publish_name and respondent.name:
         return respondent.name
     return str(RespondentKind(respondent.kind).label)
+
+
+def set_aside_list(consultation: Consultation, *, reason: str = ""):
+    """What the engine set aside as not a proposal and staff have not moved back, in response
+    order (the staff page that lists it lets them move a segment back)."""
+    from samskab.insights.models import SetAsideSegment
+
+    qs = (SetAsideSegment.objects.filter(response__consultation=consultation,
+                                         moved_back_at__isnull=True)
+          .select_related("response").order_by("response_id", "start"))
+    if reason:
+        qs = qs.filter(reason=reason)
+    return qs
+
+
+def set_aside_counts(consultation: Consultation) -> dict[str, int]:
+    """Segments not moved back, per reason."""
+    from samskab.insights.models import SetAsideSegment
+
+    rows = (SetAsideSegment.objects.filter(response__consultation=consultation,
+                                           moved_back_at__isnull=True)
+            .values("reason").annotate(n=Count("id")).order_by("reason"))
+    return {r["reason"]: r["n"] for r in rows}
