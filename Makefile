@@ -45,6 +45,8 @@ demo: install
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench scripts
+	@# the layers (pyproject.toml [tool.importlinter]); every import counts, also in functions
+	$(VENV)/bin/lint-imports --no-cache
 
 test: install lint
 	@bash scripts/run-tests.sh

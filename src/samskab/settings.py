@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "samskab.publishing",
     "samskab.insights",
     "samskab.workspace",
+    "samskab.demo",
 ]
 
 MIDDLEWARE = [

@@ -7,7 +7,7 @@ from factories import receive
 from samskab import analysis as engine
 from samskab.consultations.models import Attachment, Response
 from samskab.core.models import AuditEvent
-from samskab.insights import services
+from samskab.insights import selectors, services
 from samskab.insights.models import (
     AnalysedResponse,
     AnalysisRun,
@@ -309,7 +309,7 @@ def test_a_new_response_is_analysed_against_the_saved_state(small):
     services.consultation_analyse(consultation=consultation)
     text = ("Hej\n" + small["campaign_text"] + "\nJeg er selv kommunalpolitiker og savner tallene.")
     new = Response.objects.get(pk=receive(consultation, text=text).response_id)
-    assert list(services.responses_pending(consultation)) == [new]
+    assert list(selectors.responses_pending(consultation)) == [new]
     run = services.response_analyse(response=new)
     assert run.kind == "incremental"
     membership = GroupMembership.objects.get(response=new)
@@ -317,7 +317,7 @@ def test_a_new_response_is_analysed_against_the_saved_state(small):
     assert "kommunalpolitiker" in membership.additions
     assert Proposal.objects.filter(response=new).exists()
     assert TagSuggestion.objects.filter(response=new).exists()
-    assert not services.responses_pending(consultation).exists()
+    assert not selectors.responses_pending(consultation).exists()
     assert services.response_analyse(response=new) is None  # idempotent
     # The state learnt the response: a full rerun agrees on its group.
     services.consultation_analyse(consultation=consultation)

@@ -1,12 +1,11 @@
 """Consultation use cases. `response_receive` is the one door in for every channel."""
 
 import hashlib
-import time
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from pathlib import Path, PurePath
+from datetime import datetime
+from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samskab.consultations import tasks
 from samskab.consultations.models import (
     Attachment,
     Channel,
@@ -293,34 +293,7 @@ def _forget_files(names: list[str]) -> None:
             default_storage.delete(name)
 
 
-def attachment_files_sweep(*, older_than: timedelta = timedelta(hours=1),
-                           apply: bool = False) -> list[str]:
-    """Attachment files that no Attachment row points to (left when an enclosing transaction
-    rolled back after the file was written). Deleted only with `apply=True`; files younger
-    than `older_than` are left alone, as their transaction may still be open."""
-    root = Path(settings.MEDIA_ROOT) / "attachments"
-    if not root.exists():
-        return []
-    cutoff = time.time() - older_than.total_seconds()
-    candidates = {
-        path.name: path for path in root.glob("*/*")
-        if path.is_file() and path.stat().st_mtime < cutoff
-    }
-    known: set[str] = set()
-    names = list(candidates)
-    for start in range(0, len(names), 1000):
-        known.update(Attachment.objects.filter(sha256__in=names[start:start + 1000])
-                     .values_list("sha256", flat=True))
-    orphans = [str(candidates[name]) for name in names if name not in known]
-    if apply:
-        for path in orphans:
-            Path(path).unlink(missing_ok=True)
-    return orphans
-
-
 def _after_receive(response_id: int, attachment_ids: list[int], receipt_to: str) -> None:
-    from samskab.consultations import tasks
-
     for attachment_id in attachment_ids:
         tasks.attachment_extract.enqueue(attachment_id)
     if receipt_to:

@@ -97,11 +97,9 @@ def _context(response, user) -> dict[str, Any]:
 
 
 def register() -> None:
-    """Register the panels and the inbox's tag filter with the workspace, if it is installed."""
-    from django.apps import apps
-
-    if not apps.is_installed("samskab.workspace"):
-        return
+    """Register the panels, the inbox's tag filter and the public outcomes (the golden thread
+    on the public responses page) with the workspace."""
+    from samskab.insights.selectors import public_outcomes
     from samskab.workspace import extensions, selectors
 
     for order, key in enumerate(("proposals", "tags", "group", "idea")):
@@ -110,6 +108,7 @@ def register() -> None:
             order=50 + order))
     selectors.register_inbox_filter(selectors.InboxFilter(
         "tag", _("Emnemærke"), tag_choices, tag_filter))
+    extensions.register_public_outcomes(public_outcomes)
 
 
 def tag_choices(consultation) -> list[tuple[str, str]]:

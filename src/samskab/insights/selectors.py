@@ -15,7 +15,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Abs, Coalesce
 
 from samskab import analysis as engine
-from samskab.consultations.models import Consultation, RespondentKind, Response
+from samskab.consultations.models import Consultation, RespondentKind, Response, ResponseStatus
 from samskab.insights.models import (
     AnalysisRun,
     GroupMembership,
@@ -26,6 +26,18 @@ from samskab.insights.models import (
     TagState,
     TagSuggestion,
 )
+
+
+def analysable(consultation: Consultation) -> QuerySet:
+    """The responses the engine reads: all but the rejected, oldest first."""
+    return (Response.objects.filter(consultation=consultation)
+            .exclude(status=ResponseStatus.REJECTED)
+            .order_by("received_at", "id"))
+
+
+def responses_pending(consultation: Consultation) -> QuerySet:
+    """Responses the engine has not seen yet (the sweep's work list)."""
+    return analysable(consultation).filter(analysis__isnull=True)
 
 
 def latest_run(consultation: Consultation) -> AnalysisRun | None:
@@ -55,8 +67,6 @@ class Overview:
 
 
 def overview(consultation: Consultation) -> Overview:
-    from samskab.insights.services import responses_pending
-
     groups = ResponseGroup.objects.filter(consultation=consultation, merged_into=None)
     agg = groups.aggregate(n=Count("id"), grouped=Coalesce(Sum("size"), Value(0)))
     tags = TagSuggestion.objects.filter(response__consultation=consultation).aggregate(

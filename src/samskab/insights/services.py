@@ -29,8 +29,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samskab import analysis as engine
-from samskab.consultations.models import Attachment, Consultation, Response, ResponseStatus
+from samskab.consultations.models import Attachment, Consultation, Response
 from samskab.core.services import audit_record
+from samskab.insights import selectors
 from samskab.insights.models import (
     AnalysedResponse,
     AnalysisRun,
@@ -78,12 +79,6 @@ def analyser_dir(consultation: Consultation) -> Path:
 def engine_themes(consultation: Consultation) -> list[engine.Theme]:
     return [engine.Theme(t.slug, tuple(t.keywords or ()), t.title_da)
             for t in consultation.themes.all()]
-
-
-def _analysable(consultation: Consultation):
-    return (Response.objects.filter(consultation=consultation)
-            .exclude(status=ResponseStatus.REJECTED)
-            .order_by("received_at", "id"))
 
 
 def _record(response: Response, attachments: Sequence[Attachment]
@@ -494,7 +489,7 @@ def consultation_analyse(*, consultation: Consultation, actor: Any | None = None
     """
     started = timezone.now()
     t0 = time.perf_counter()
-    responses = list(_analysable(consultation).only("pk", "text", "language")
+    responses = list(selectors.analysable(consultation).only("pk", "text", "language")
                      .prefetch_related("attachments"))
     inputs = _inputs(responses)
     themes = engine_themes(consultation)
@@ -555,11 +550,6 @@ def consultation_analyse(*, consultation: Consultation, actor: Any | None = None
 
 
 # --- one new response ------------------------------------------------------------------------
-def responses_pending(consultation: Consultation):
-    """Responses the engine has not seen yet (the sweep's work list)."""
-    return _analysable(consultation).filter(analysis__isnull=True)
-
-
 def response_analyse(*, response: Response) -> AnalysisRun | None:
     """Analyse one new response against the saved state (see ``responses_analyse``)."""
     return responses_analyse(consultation=response.consultation, responses=[response])
@@ -683,7 +673,7 @@ def consultation_analyse_pending(*, consultation: Consultation, enqueue: bool = 
     ``consultation_analyse_new_task`` (after commit), or do it here. Returns how many."""
     from samskab.insights import tasks
 
-    pending = list(responses_pending(consultation).values_list("pk", flat=True))
+    pending = list(selectors.responses_pending(consultation).values_list("pk", flat=True))
     if pending and enqueue:
         transaction.on_commit(
             lambda: tasks.consultation_analyse_new_task.enqueue(consultation.pk))

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from xml.sax.saxutils import escape
 
-from django.apps import apps
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -31,6 +30,8 @@ from samskab.consultations.models import (
     RespondentKind,
     Response,
 )
+from samskab.insights.models import Idea, Position, Proposal, ResponseGroup
+from samskab.workspace.models import InvitedPartyMatch, MatchState
 
 FORMATS = ("html", "pdf", "odt", "docx")
 MIME_TYPES = {
@@ -130,15 +131,11 @@ def _local_date(moment: datetime) -> date:
 
 def _parties(consultation: Consultation, responding_orgs: set[str]) -> tuple[list[Party], set]:
     parties = list(consultation.invited_parties.all())
-    confirmed: set[int] = set()
-    if apps.is_installed("samskab.workspace"):
-        from samskab.workspace.models import InvitedPartyMatch, MatchState
-
-        confirmed = set(
-            InvitedPartyMatch.objects.filter(
-                party__consultation=consultation, state=MatchState.CONFIRMED
-            ).values_list("party_id", flat=True)
-        )
+    confirmed = set(
+        InvitedPartyMatch.objects.filter(
+            party__consultation=consultation, state=MatchState.CONFIRMED
+        ).values_list("party_id", flat=True)
+    )
     folded_orgs = {danish_sort_key(o) for o in responding_orgs}
     rows, matched_names = [], set()
     for party in parties:
@@ -151,10 +148,6 @@ def _parties(consultation: Consultation, responding_orgs: set[str]) -> tuple[lis
 
 
 def _campaigns(consultation: Consultation) -> list[Campaign]:
-    if not apps.is_installed("samskab.insights"):
-        return []
-    from samskab.insights.models import ResponseGroup
-
     groups = ResponseGroup.objects.filter(consultation=consultation, merged_into=None)
     out = []
     for group in groups.order_by("-size", "id"):
@@ -166,10 +159,6 @@ def _campaigns(consultation: Consultation) -> list[Campaign]:
 
 
 def _sections(consultation: Consultation, labels: dict[str, str]) -> list[Section]:
-    if not apps.is_installed("samskab.insights"):
-        return []
-    from samskab.insights.models import Idea, Position, Proposal
-
     ideas = list(
         Idea.objects.filter(consultation=consultation, merged_into=None)
         .select_related("representative")

@@ -6,6 +6,13 @@
   response page, rendered from the panel's template with the context its `context(response,
   user)` returns. Call either from your AppConfig.ready(). Panels must keep the page's query
   count bounded (prefetch in `context`, never per row).
+- Public outcomes: `register_public_outcomes(provider)` lets a higher app (the analysis) show
+  what became of each published response (the golden thread) on the public responses page;
+  `provider(consultation, response_ids)` returns {response id: [items]} in a bounded number of
+  queries and selects only public fields.
+
+This is how a lower layer shows something of a higher one without importing it (the layers
+contract in pyproject.toml forbids that import).
 """
 
 from collections.abc import Callable
@@ -45,3 +52,22 @@ def response_panels(response: Any, user: Any) -> list[dict[str, Any]]:
 def missing_default_panels() -> list[str]:
     registered = {p.key for p in RESPONSE_PANELS}
     return [key for key in DEFAULT_PANEL_KEYS if key not in registered]
+
+
+PublicOutcomes = Callable[[Any, list[int]], dict[int, list]]
+PUBLIC_OUTCOME_PROVIDERS: list[PublicOutcomes] = []
+
+
+def register_public_outcomes(provider: PublicOutcomes) -> None:
+    """Add a provider of public outcomes (idempotent: registering twice keeps one)."""
+    if provider not in PUBLIC_OUTCOME_PROVIDERS:
+        PUBLIC_OUTCOME_PROVIDERS.append(provider)
+
+
+def public_outcomes(consultation: Any, response_ids: list[int]) -> dict[int, list]:
+    """Every registered provider's outcomes, merged by response id; {} when none is."""
+    merged: dict[int, list] = {}
+    for provider in PUBLIC_OUTCOME_PROVIDERS:
+        for pk, items in provider(consultation, response_ids).items():
+            merged.setdefault(pk, []).extend(items)
+    return merged

@@ -352,17 +352,14 @@ def letter_register(request, slug: str):
 
 
 def _public_outcomes(consultation: Consultation, references: list[str]) -> dict[str, list]:
-    """What became of each response's proposals (the golden thread), by reference; empty
-    when the analysis app is not installed."""
-    from django.apps import apps
-
-    if not references or not apps.is_installed("samskab.insights"):
+    """What became of each response's proposals (the golden thread), by reference, from the
+    providers registered in `extensions` (the analysis app registers one); empty without."""
+    if not references or not extensions.PUBLIC_OUTCOME_PROVIDERS:
         return {}
-    from samskab.insights.selectors import public_outcomes
-
     ids = dict(Response.objects.filter(consultation=consultation, reference__in=references)
                .values_list("pk", "reference"))
-    return {ids[pk]: items for pk, items in public_outcomes(consultation, list(ids)).items()}
+    return {ids[pk]: items
+            for pk, items in extensions.public_outcomes(consultation, list(ids)).items()}
 
 
 @require_GET

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from samskab.consultations import exports
 from samskab.consultations.models import Consultation
+from samskab.publishing import exports as public_exports
 
 
 class Command(BaseCommand):
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         except Consultation.DoesNotExist:
             raise CommandError(f"no consultation with the slug {slug!r}", returncode=2) from None
         records = (exports.private_records(consultation) if private
-                   else exports.public_records(consultation))
+                   else public_exports.public_records(consultation))
         self.stdout.ending = ""
         stream = open(output, "w", encoding="utf-8", newline="") if output else self.stdout  # noqa: SIM115
         try:
