@@ -51,6 +51,11 @@ class Consultation(models.Model):
     body_da = models.TextField(_("høringsbrev (dansk)"), blank=True)
     body_en = models.TextField(_("høringsbrev (engelsk)"), blank=True)
     authority = models.CharField(_("myndighed"), max_length=200, blank=True)
+    # The authority as an organisation (its name shown as `authority` above where typed).
+    authority_organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="consultations", verbose_name=_("myndighed (organisation)"),
+    )
     published_at = models.DateTimeField(_("offentliggjort"))
     opens_at = models.DateTimeField(_("åbner"))
     closes_at = models.DateTimeField(_("høringsfrist"))
@@ -258,6 +263,11 @@ class InvitedParty(models.Model):
     )
     email = models.EmailField(_("e-mail"), blank=True)
     email_domain = models.CharField(_("e-maildomæne"), max_length=200, blank=True)
+    # The party as an organisation: replies are matched to it by its e-mail domains and names.
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="invitations", verbose_name=_("organisation"),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -289,6 +299,12 @@ class Respondent(models.Model):
     name = models.CharField(_("navn"), max_length=300, blank=True)
     organisation = models.CharField(_("organisation"), max_length=300, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    # The organisation recognised behind the sender (by e-mail domain or name); the typed
+    # `organisation` stays as written.
+    recognised_organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="respondents", verbose_name=_("genkendt organisation"),
+    )
 
     class Meta:
         verbose_name = _("høringspart (afsender)")

@@ -29,6 +29,7 @@ from samskab.consultations.models import (
     Response,
     attachment_path,
 )
+from samskab.core.errors import DomainError
 
 # Channels where the sender is present and can be told "no"; the others store late items flagged.
 REFUSING_CHANNELS = frozenset({Channel.WEB, Channel.API})
@@ -59,14 +60,15 @@ class Receipt:
     late: bool
 
 
-class ReceiveError(Exception):
+class ReceiveError(DomainError):
     """Input that cannot become a response; `message` is translated and fit to show a person."""
 
     def __init__(self, code: str, message: Any, *, field_name: str | None = None):
-        super().__init__(str(message))
-        self.code = code
-        self.message = message
-        self.field_name = field_name
+        super().__init__(code, message, field_name)
+
+    @property
+    def field_name(self) -> str | None:
+        return self.field
 
 
 @dataclass

@@ -30,6 +30,7 @@ from samskab.consultations.models import (
     RespondentKind,
     Response,
 )
+from samskab.core.text import danish_sort_key
 from samskab.insights.models import Idea, Position, Proposal, ResponseGroup
 from samskab.workspace.models import InvitedPartyMatch, MatchState
 
@@ -40,14 +41,6 @@ MIME_TYPES = {
     "odt": "application/vnd.oasis.opendocument.text",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
-
-
-def danish_sort_key(text: str) -> str:
-    """Danish alphabetical order: æ, ø, å after z, and a leading 'Aa' counts as 'Å'."""
-    folded = text.strip().casefold()
-    if folded.startswith("aa"):
-        folded = "å" + folded[2:]
-    return folded.translate(str.maketrans({"æ": "{", "ø": "|", "å": "}", "ä": "{", "ö": "|"}))
 
 
 @dataclass
