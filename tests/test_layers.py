@@ -67,6 +67,10 @@ def test_the_tree_keeps_every_contract(tmp_path):
      "samskab.analysis is not allowed to import django"),
     ("analysis/text.py", "from samskab.core import models  # noqa\n",
      "samskab.analysis is not allowed to import samskab.core"),
+    ("extraction/__init__.py", "def _late():\n    from django.conf import settings  # noqa\n",
+     "samskab.extraction is not allowed to import django"),
+    ("extraction/__init__.py", "from samskab.consultations import models  # noqa\n",
+     "samskab.extraction is not allowed to import samskab.consultations"),
     ("workspace/selectors.py", "from samskab.workspace import services  # noqa\n",
      "samskab.workspace.selectors is not allowed to import samskab.workspace.services"),
 ])

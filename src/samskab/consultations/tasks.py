@@ -18,7 +18,7 @@ def attachment_extract(attachment_id: int) -> str:
 
     Idempotent: an attachment that already has a final status is left as it is.
     """
-    from samskab.consultations.extraction import extract_text
+    from samskab.extraction import extract_text
 
     attachment = Attachment.objects.get(pk=attachment_id)
     if attachment.extraction_status != ExtractionStatus.PENDING:
