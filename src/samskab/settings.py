@@ -137,6 +137,8 @@ LOGIN_REDIRECT_URL = "staff:home"
 
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Dansk")), ("en", _("English"))]
+# English pages show dates day-first with the 24-hour clock (samskab/web/formats/en).
+FORMAT_MODULE_PATH = ["samskab.web.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("SAMSKAB_TIME_ZONE", "Europe/Copenhagen")
 USE_I18N = True
