@@ -16,7 +16,7 @@ from samskab.consultations import services
 from samskab.consultations.models import Consultation, Respondent
 from samskab.demo.load import demo_load
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # loads the whole demo
 
 PLANTED_CPR = "241265-1236"
 PLANTED_EMAIL = "hemmelig.borger@privat.example"

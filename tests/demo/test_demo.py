@@ -8,7 +8,7 @@ from samskab.consultations.models import Attachment, Consultation, Response
 from samskab.demo.load import demo_load
 from samskab.demo.responses import demo_responses
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # loads the whole demo
 
 
 @pytest.fixture
