@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samskab.core.i18n import translated
-from samskab.core.models import GrandChallenge, OgpValue
+from samskab.core.models import Bilingual, GrandChallenge, OgpValue
 
 
 class ConsultationQuerySet(models.QuerySet):
@@ -145,7 +145,7 @@ class Consultation(models.Model):
         return (last - first).days + 1
 
 
-class Theme(models.Model):
+class Theme(Bilingual):
     """An open-set theme of a consultation (e.g. the call's example areas)."""
 
     consultation = models.ForeignKey(
@@ -153,15 +153,8 @@ class Theme(models.Model):
         verbose_name=_("høring"),
     )
     slug = models.SlugField(_("kort navn"), max_length=80)
-    title_da = models.CharField(_("titel (dansk)"), max_length=200)
-    title_en = models.CharField(_("titel (engelsk)"), max_length=200, blank=True)
-    description_da = models.TextField(_("beskrivelse (dansk)"), blank=True)
-    description_en = models.TextField(_("beskrivelse (engelsk)"), blank=True)
     keywords = models.JSONField(_("nøgleord"), default=list, blank=True)
     position = models.PositiveSmallIntegerField(_("rækkefølge"), default=0)
-
-    title = translated("title")
-    description = translated("description")
 
     class Meta:
         ordering = ["position", "slug"]
@@ -186,7 +179,7 @@ class ProcessStepKind(models.TextChoices):
     OTHER = "other", _("Andet")
 
 
-class ProcessStep(models.Model):
+class ProcessStep(Bilingual):
     """One step of the published process timeline (OGP: publish the timeline before opening)."""
 
     consultation = models.ForeignKey(
@@ -194,13 +187,7 @@ class ProcessStep(models.Model):
     )
     kind = models.CharField(_("type"), max_length=20, choices=ProcessStepKind.choices)
     date = models.DateField(_("dato"))
-    title_da = models.CharField(_("titel (dansk)"), max_length=200, blank=True)
-    title_en = models.CharField(_("titel (engelsk)"), max_length=200, blank=True)
-    description_da = models.TextField(_("beskrivelse (dansk)"), blank=True)
-    description_en = models.TextField(_("beskrivelse (engelsk)"), blank=True)
-
-    title = translated("title")
-    description = translated("description")
+    title_da = models.CharField(_("titel (dansk)"), max_length=200, blank=True)  # the kind names it
 
     class Meta:
         ordering = ["date", "id"]
@@ -328,7 +315,14 @@ class ResponseStatus(models.TextChoices):
 class ResponseQuerySet(models.QuerySet):
     def public(self) -> "ResponseQuerySet":
         """Responses the public may see: published and consented to publication."""
-        return self.filter(status=ResponseStatus.PUBLISHED, consent_publish_response=True)
+        return self.filter(self.public_condition())
+
+    @staticmethod
+    def public_condition(path: str = "") -> models.Q:
+        """The one definition of "the public may see this response", for querysets that reach
+        responses through a relation (`path`, e.g. "response__")."""
+        return models.Q(**{f"{path}status": ResponseStatus.PUBLISHED,
+                           f"{path}consent_publish_response": True})
 
     def of(self, consultation: Consultation) -> "ResponseQuerySet":
         return self.filter(consultation=consultation)

@@ -15,7 +15,14 @@ from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Abs, Coalesce
 
 from samskab import analysis as engine
-from samskab.consultations.models import Consultation, RespondentKind, Response, ResponseStatus
+from samskab.consultations.models import (
+    Consultation,
+    RespondentKind,
+    Response,
+    ResponseQuerySet,
+    ResponseStatus,
+)
+from samskab.consultations.naming import public_name
 from samskab.insights.models import (
     AnalysisRun,
     GroupMembership,
@@ -216,14 +223,12 @@ def move_targets(consultation: Consultation) -> QuerySet[Idea]:
 
 
 def respondent_label(response: Response) -> str:
-    """What staff pages show for who sent a response: the organisation, a private person's
-    name only with consent to publish it, otherwise the kind of respondent."""
+    """What the analysis pages show for who sent a response: `consultations.naming.
+    public_name`, otherwise the kind of respondent."""
     respondent = response.respondent
-    if respondent.kind != RespondentKind.CITIZEN and respondent.organisation:
-        return respondent.organisation
-    if response.consent_publish_name and respondent.name:
-        return respondent.name
-    return str(RespondentKind(respondent.kind).label)
+    return (public_name(kind=respondent.kind, organisation=respondent.organisation,
+                        name=respondent.name, consent_name=response.consent_publish_name)
+            or str(RespondentKind(respondent.kind).label))
 
 
 # --- the public page -------------------------------------------------------------------------
@@ -268,7 +273,6 @@ def public_you_said_we_did(consultation: Consultation) -> YouSaidWeDid:
     Reads only these columns: idea label, counts, position fields, and for organisations the
     respondent's kind and organisation of public responses — never a name, an e-mail or text.
     """
-    from samskab.consultations.models import ResponseStatus
     from samskab.insights.models import PositionKind
 
     position_cols = ("kind", "justification_da", "justification_en", "commitment_ref",
@@ -281,8 +285,7 @@ def public_you_said_we_did(consultation: Consultation) -> YouSaidWeDid:
     singles = list(Position.objects.filter(proposal__response__consultation=consultation)
                    .values("proposal_id", "proposal__response_id", *position_cols)
                    .order_by("proposal_id"))
-    public = Q(response__status=ResponseStatus.PUBLISHED,
-               response__consent_publish_response=True)
+    public = ResponseQuerySet.public_condition("response__")
     org_rows = (Proposal.objects.filter(public, idea_id__in=[r["idea_id"] for r in rows])
                 .exclude(response__respondent__kind=RespondentKind.CITIZEN)
                 .exclude(response__respondent__organisation="")
@@ -312,9 +315,8 @@ def public_you_said_we_did(consultation: Consultation) -> YouSaidWeDid:
             anchor=f"ide-{r['idea_id']}"))
     if singles:
         single_orgs = dict(
-            Response.objects.filter(pk__in=[s["proposal__response_id"] for s in singles],
-                                    status=ResponseStatus.PUBLISHED,
-                                    consent_publish_response=True)
+            Response.objects.public()
+            .filter(pk__in=[s["proposal__response_id"] for s in singles])
             .exclude(respondent__kind=RespondentKind.CITIZEN)
             .exclude(respondent__organisation="")
             .values_list("pk", "respondent__organisation"))
@@ -346,15 +348,13 @@ def public_outcomes(consultation: Consultation, response_ids: list[int]
     show published responses. Same public fields as the page itself."""
     from django.urls import reverse
 
-    from samskab.consultations.models import ResponseStatus
 
     page = public_you_said_we_did(consultation)
     by_anchor = {item.anchor: item for item in page.items}
     base = reverse("insights_public:you_said_we_did", args=[consultation.slug])
-    rows = (Proposal.objects.filter(response_id__in=response_ids,
-                                    response__consultation=consultation,
-                                    response__status=ResponseStatus.PUBLISHED,
-                                    response__consent_publish_response=True)
+    rows = (Proposal.objects.filter(ResponseQuerySet.public_condition("response__"),
+                                    response_id__in=response_ids,
+                                    response__consultation=consultation)
             .values_list("response_id", "pk", "idea_id").order_by("response_id", "position"))
     out: dict[int, list[PublicOutcome]] = defaultdict(list)
     for response_id, proposal_id, idea_id in rows:

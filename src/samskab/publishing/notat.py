@@ -30,6 +30,7 @@ from samskab.consultations.models import (
     RespondentKind,
     Response,
 )
+from samskab.consultations.naming import public_name
 from samskab.core.text import danish_sort_key
 from samskab.insights.models import Idea, Position, Proposal, ResponseGroup
 from samskab.workspace.models import InvitedPartyMatch, MatchState
@@ -109,13 +110,10 @@ class NotatData:
 
 def respondent_label(*, reference: str, kind: str, organisation: str, name: str,
                      consent_name: bool) -> str:
-    """How a respondent is named in public: organisations by name, private persons by name
-    only with consent, otherwise as a citizen with the response's reference."""
-    if kind != RespondentKind.CITIZEN and organisation:
-        return organisation
-    if consent_name and name:
-        return name
-    return f"Borger ({reference})"
+    """How a respondent is named in the notat: `consultations.naming.public_name`, otherwise
+    as a citizen with the response's reference."""
+    return (public_name(kind=kind, organisation=organisation, name=name,
+                        consent_name=consent_name) or f"Borger ({reference})")
 
 
 def _local_date(moment: datetime) -> date:

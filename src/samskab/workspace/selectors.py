@@ -13,17 +13,12 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import (
-    Case,
-    CharField,
     Count,
     Exists,
-    F,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Value,
-    When,
 )
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +34,7 @@ from samskab.consultations.models import (
     Response,
     ResponseStatus,
 )
+from samskab.consultations.naming import public_name_expression
 from samskab.core import audit
 from samskab.core.models import AuditEvent
 from samskab.workspace import search
@@ -340,16 +336,10 @@ def published_responses(consultation: Consultation) -> QuerySet:
     """
     if consultation.closes_at > timezone.now():
         return Response.objects.none().values()
-    sender = Case(
-        When(~Q(respondent__kind=RespondentKind.CITIZEN), then=F("respondent__organisation")),
-        When(consent_publish_name=True, then=F("respondent__name")),
-        default=Value(""),
-        output_field=CharField(),
-    )
     return (
         Response.objects.public()
         .filter(consultation=consultation, published_version__isnull=False)
-        .annotate(sender=sender)
+        .annotate(sender=public_name_expression())
         .order_by("received_at", "id")
         .values("reference", "received_at", "respondent__kind", "sender",
                 "published_version__text", "published_version__redaction_count")
