@@ -25,10 +25,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from samskab.consultations import exports
 from samskab.consultations.models import Consultation
 from samskab.core.models import AuditEvent
-from samskab.publishing import catalogue
+from samskab.publishing import catalogue, exports
 from samskab.publishing.models import DataRelease
 
 
