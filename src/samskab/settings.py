@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "samskab.web",
     "samskab.publishing",
     "samskab.insights",
+    "samskab.plans",
     "samskab.workspace",
     "samskab.demo",
 ]

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from samskab.demo.load import demo_load
 from samskab.demo.publish import demo_publish
 from samskab.insights.demo import demo_analyse
+from samskab.plans.demo import demo_plan
 from samskab.web.management.commands.serve import gunicorn_args
 
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         call_command("worker", batch=True, verbosity=0)
         demo_analyse()
         published = demo_publish()
+        demo_plan()
         self.stdout.write(
             f"Demo ready: {summary.consultations} consultations, {summary.responses_total} "
             f"responses in ogp-2012 ({summary.responses_created} new, {published} published "
