@@ -45,6 +45,10 @@ STAFF_MODELS = [
     "core.Organisation",
     "core.OrganisationDomain",
     "core.Membership",
+    "plans.ActionPlan",
+    "plans.Commitment",
+    "plans.Milestone",
+    "plans.CommitmentSource",
 ]
 
 # Writers that are not staff changes, by module and function: where they are entered, the

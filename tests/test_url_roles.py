@@ -53,6 +53,11 @@ SPECIFICATION = {
     "core.view_organisation": READ | {"plan_editor", "agency_officer"},
     "core.add_organisation": {"administrator", "superuser"},
     "core.change_organisation": {"administrator", "superuser"},
+    "plans.view_actionplan": {"plan_editor", "analyst", "agency_officer", "administrator",
+                              "superuser"},
+    "plans.change_actionplan": {"plan_editor", "administrator", "superuser"},
+    "plans.change_commitment": {"plan_editor", "administrator", "superuser"},
+    "plans.adopt_actionplan": {"plan_editor", "administrator", "superuser"},
 }
 
 # Django's and the admin's own URLs: (name → why it is not walked like ours)
@@ -90,6 +95,13 @@ PK_BY_URL = {
     "staff:match_confirm": "match", "staff:match_reject": "match",
     "staff:redaction_accept": "redaction", "staff:redaction_reject": "redaction",
     "staff:attachment": "attachment",
+    **{f"plans:{n}": "plan" for n in ("plan", "plan_edit", "export", "commitment_new",
+                                       "commitment_check", "versions", "publish", "adopt",
+                                       "advance")},
+    **{f"plans:{n}": "commitment" for n in ("commitment", "commitment_delete", "milestones",
+                                             "sources")},
+    "plans:milestone": "milestone", "plans:milestone_delete": "milestone",
+    "plans:source_unlink": "source",
 }
 # Arguments that mean something else on one URL (a literal example, or a key of `world`).
 # A public page answers an unknown token or release with 404, which the walk counts as let in:
@@ -98,6 +110,11 @@ BY_URL = {
     ("opendata:subscription_confirm", "token"): ("literal", "unknown-token"),
     ("opendata:subscription_cancel", "token"): ("literal", "unknown-token"),
     ("opendata:release_dated", "release_id"): ("literal", 1),
+    ("plans_public:plan", "slug"): ("world", "plan_slug"),
+    ("plans_public:download", "slug"): ("world", "plan_slug"),
+    ("plans_public:download", "fmt"): ("literal", "odt"),
+    ("plans_public:commitment", "slug"): ("world", "plan_slug"),
+    ("plans_public:commitment", "identifier"): ("world", "commitment_identifier"),
 }
 ARGUMENTS = (BY_ARGUMENT, PK_BY_URL, BY_URL)
 POST_DATA = {"staff:withhold": {"reason": "Grund"}, "staff:reject": {"reason": "Grund"},
@@ -180,7 +197,9 @@ def world(people, settings, tmp_path):
     services.invited_party_match_propose(actor=admin, consultation=consultation)
     services.redaction_propose(actor=admin, response=response)
     idea = Idea.objects.filter(consultation=consultation).order_by("-proposal_count").first()
+    plan_objects = _plan_objects(idea)
     return {
+        **plan_objects,
         "consultation": consultation, "slug": consultation.slug,
         "reference": response.reference, "receipt_token": receipts.receipt_token(
             response.reference), "notat_format": "html",
@@ -194,6 +213,27 @@ def world(people, settings, tmp_path):
         "proposal": Proposal.objects.filter(idea=idea).order_by("pk").first().pk,
         "system": system,
     }
+
+
+def _plan_objects(idea) -> dict:
+    """A draft action plan whose commitment answers `idea`, with a milestone (the plans app's
+    URLs point at these); none when the plans app is not there yet."""
+    try:
+        from factories import link_to_commitment
+        from samskab.plans import services as plans
+    except ImportError:
+        return {}
+    from datetime import date
+
+    source = link_to_commitment(idea=idea)
+    commitment = source.commitment
+    milestone = plans.milestone_save(
+        actor=SystemActor("test"), commitment=commitment,
+        values={"title_da": "Data offentliggøres", "deliverable_da": "Et datasæt",
+                "start": date(2012, 4, 1), "end": date(2012, 10, 1)})
+    return {"plan": commitment.plan_id, "plan_slug": commitment.plan.slug,
+            "commitment": commitment.pk, "commitment_identifier": commitment.identifier,
+            "milestone": milestone.pk, "source": source.pk}
 
 
 def _outcome(client, url: str, data: dict) -> tuple[str, int]:
