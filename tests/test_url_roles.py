@@ -102,6 +102,8 @@ PK_BY_URL = {
                                              "sources")},
     "plans:milestone": "milestone", "plans:milestone_delete": "milestone",
     "plans:source_unlink": "source",
+    "tracking:commitment": "commitment", "tracking:assessment": "commitment",
+    "tracking:progress_add": "milestone", "tracking_public:commitment": "commitment",
 }
 # Arguments that mean something else on one URL (a literal example, or a key of `world`).
 # A public page answers an unknown token or release with 404, which the walk counts as let in:
@@ -115,8 +117,26 @@ BY_URL = {
     ("plans_public:download", "fmt"): ("literal", "odt"),
     ("plans_public:commitment", "slug"): ("world", "plan_slug"),
     ("plans_public:commitment", "identifier"): ("world", "commitment_identifier"),
+    **{(f"tracking:{n}", "slug"): ("world", "plan_slug")
+       for n in ("plan", "plan_csv", "forum_add", "self_assessment_add")},
+    **{(f"tracking_public:{n}", "slug"): ("world", "plan_slug") for n in ("plan", "plan_csv")},
+    **{(f"{ns}:{n}", "chart"): ("literal", "ukendt")
+       for ns in ("tracking", "tracking_public") for n in ("plan_csv", "consultation_csv")},
+    ("tracking_public:self_assessment", "pk"): ("literal", 1),
+    ("tracking_public:self_assessment", "fmt"): ("literal", "pdf"),
+    ("tracking_public:evidence", "pk"): ("literal", 1),
+    ("tracking_public:evidence", "sha256"): ("literal", "0" * 64),
 }
 ARGUMENTS = (BY_ARGUMENT, PK_BY_URL, BY_URL)
+# Views that admit on their declared permission and then check a stricter one inside, on the
+# object (an agency officer updates only the commitments of their own agency): URL → (inner
+# permission, key of the object in `world`, or None for a permission without object).
+OBJECT_LEVEL = {
+    "tracking:assessment": ("tracking.assess", None),
+    "tracking:forum_add": ("tracking.record_forum", None),
+    "tracking:self_assessment_add": ("tracking.self_assess", None),
+    "tracking:progress_add": ("tracking.update_progress", "commitment_object"),
+}
 POST_DATA = {"staff:withhold": {"reason": "Grund"}, "staff:reject": {"reason": "Grund"},
              "staff:redaction_add": {"phrase": "data", "reason": ""}}
 
@@ -232,6 +252,7 @@ def _plan_objects(idea) -> dict:
         values={"title_da": "Data offentliggøres", "deliverable_da": "Et datasæt",
                 "start": date(2012, 4, 1), "end": date(2012, 10, 1)})
     return {"plan": commitment.plan_id, "plan_slug": commitment.plan.slug,
+            "commitment_object": commitment,
             "commitment": commitment.pk, "commitment_identifier": commitment.identifier,
             "milestone": milestone.pk, "source": source.pk}
 
@@ -298,6 +319,9 @@ def test_url_as_every_role(client, people, world, name):
             holds = people[role].has_perm(permission)
             if permission in SPECIFICATION:
                 assert holds == (role in SPECIFICATION[permission]), (permission, role)
+            if holds and name in OBJECT_LEVEL:
+                inner, key = OBJECT_LEVEL[name]
+                holds = people[role].has_perm(inner, world[key] if key else None)
             expected[role] = "in" if holds else "denied"
     assert outcome == expected
 
