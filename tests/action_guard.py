@@ -56,6 +56,7 @@ STAFF_MODELS = [
 ALLOWED_OUTSIDE_ACTIONS = {
     # the one door in: every channel ends here
     ("samskab.consultations.services", "response_receive"),
+    ("samskab.consultations.services", "response_receive_many"),  # the batch door (API)
     # e-mail intake stores the raw message and its outcome before and after receiving
     ("samskab.consultations.intake.mail", "mail_ingest"),
     ("samskab.consultations.intake.mail", "_store"),

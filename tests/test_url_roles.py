@@ -85,7 +85,8 @@ def _arguments(pattern: URLPattern) -> list[str]:
 BY_ARGUMENT = {"slug": "slug", "reference": "reference", "token": "receipt_token",
                "fmt": "notat_format"}
 PK_BY_URL = {
-    "insights:group": "group", "insights:group_merge": "group",
+    "insights:group": "group", "insights:group_merge": "group", "insights:group_members": "group",
+    "insights:set_aside_move_back": "segment",
     "insights:group_split": "membership", "insights:group_confirm": "membership",
     "insights:tag_decide": "tag",
     "insights:idea": "idea", "insights:idea_rename": "idea", "insights:idea_merge": "idea",
@@ -227,12 +228,22 @@ def world(people, settings, tmp_path):
         "match": InvitedPartyMatch.objects.get(party=party).pk,
         "redaction": Redaction.objects.filter(response=response).first().pk,
         "group": ResponseGroup.objects.filter(consultation=consultation).first().pk,
+        "segment": _set_aside_segment(),
         "membership": GroupMembership.objects.order_by("pk").first().pk,
         "tag": TagSuggestion.objects.order_by("pk").first().pk,
         "idea": idea.pk,
         "proposal": Proposal.objects.filter(idea=idea).order_by("pk").first().pk,
         "system": system,
     }
+
+
+def _set_aside_segment() -> int:
+    """A set-aside segment's id when the analysis made one, else one that does not exist (the
+    walk then checks only who is let in: a missing object is a 404 for those let in)."""
+    from samskab.insights.models import SetAsideSegment
+
+    found = SetAsideSegment.objects.order_by("pk").first()
+    return found.pk if found else 999999
 
 
 def _plan_objects(idea) -> dict:
