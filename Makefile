@@ -26,7 +26,7 @@ system-deps:
 $(STAMP): pyproject.toml requirements.lock
 	@PYBIN=$$(bash scripts/find-python.sh) || exit 1; \
 	  if [ ! -x $(PY) ]; then echo "creating $(VENV) with $$PYBIN"; "$$PYBIN" -m venv $(VENV); fi
-	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev,dask]'
 	@touch $@
 
 $(NPMSTAMP): package.json package-lock.json
@@ -45,6 +45,8 @@ demo: install
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench scripts
+	@# the layers (pyproject.toml [tool.importlinter]); every import counts, also in functions
+	$(VENV)/bin/lint-imports --no-cache
 
 test: install lint
 	@bash scripts/run-tests.sh

@@ -36,3 +36,30 @@ def pytest_collection_modifyitems(config, items):
         if item.get_closest_marker("django_db") or db_fixtures & set(item.fixturenames):
             continue
         item.add_marker(pytest.mark.nodb)
+
+
+@pytest.fixture(autouse=True)
+def _staff_writes_take_the_action_layer(request):
+    """Every test that touches the database runs under the action guard (tests/action_guard.py):
+    a staff model written outside core.actions.staff_action fails the test."""
+    if request.node.get_closest_marker("nodb") or request.node.get_closest_marker(
+            "allow_staff_writes"):
+        yield None
+        return
+    from django.db import connections
+
+    from action_guard import Guard
+
+    guard = Guard()
+    wrapped = []
+    for alias in connections:
+        connection = connections[alias]
+        connection.execute_wrappers.append(guard)
+        wrapped.append(connection)
+    try:
+        yield guard
+    finally:
+        for connection in wrapped:
+            if guard in connection.execute_wrappers:
+                connection.execute_wrappers.remove(guard)
+    assert guard.violations == [], guard.violations

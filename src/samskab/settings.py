@@ -73,7 +73,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
-    "django_htmx",
     "django_tasks_db",
     "ninja",
     "samskab.core",
@@ -85,6 +84,7 @@ INSTALLED_APPS = [
     "samskab.plans",
     "samskab.workspace",
     "samskab.tracking",
+    "samskab.demo",
 ]
 
 MIDDLEWARE = [
@@ -98,7 +98,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -166,6 +165,8 @@ LOGIN_REDIRECT_URL = "staff:home"
 
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Dansk")), ("en", _("English"))]
+# English pages show dates day-first with the 24-hour clock (samskab/web/formats/en).
+FORMAT_MODULE_PATH = ["samskab.web.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("SAMSKAB_TIME_ZONE", "Europe/Copenhagen")
 USE_I18N = True

@@ -105,3 +105,13 @@ def test_usage_errors_exit_2_with_one_line(args, responses_file, tmp_path, capsy
     assert exc_info.value.code == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("samskab analyse: error:") and "\n" not in err
+
+
+def test_dask_option_without_the_extra_says_what_to_install(responses_file, tmp_path,
+                                                            monkeypatch, capsys):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if not installed
+    assert main([str(responses_file), "--out", str(tmp_path / "out"), "--dask",
+                 "tcp://127.0.0.1:1"]) == 2
+    assert "samskab[dask]" in capsys.readouterr().err

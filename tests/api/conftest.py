@@ -6,6 +6,7 @@ import pytest
 
 from factories import ConsultationFactory
 from samskab.api import services
+from samskab.core.actions import SystemActor
 
 
 @pytest.fixture
@@ -16,7 +17,7 @@ def consultation(db):
 @pytest.fixture
 def secret(consultation):
     _token, secret = services.api_token_create(
-        consultation=consultation, name="Høringsportalen", actor="test",
+        consultation=consultation, name="Høringsportalen", actor=SystemActor("test"),
     )
     return secret
 

@@ -9,6 +9,7 @@ from factories import ConsultationFactory
 from samskab.api import views
 from samskab.consultations.intake.files import RECORD_FIELDS
 from samskab.consultations.models import RespondentKind
+from samskab.core.actions import SystemActor
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +79,8 @@ def test_every_error_code_the_views_use_is_listed(spec):
 def test_receipt_schema_matches_a_real_answer(spec, client, db):
     from samskab.api import services
     consultation = ConsultationFactory()
-    _token, secret = services.api_token_create(consultation=consultation, name="P", actor="t")
+    _token, secret = services.api_token_create(consultation=consultation, name="P",
+                                               actor=SystemActor("t"))
     answer = client.post(
         f"/api/v1/consultations/{consultation.slug}/responses",
         data=json.dumps({"text": "Åbne data, tak."}), content_type="application/json",

@@ -8,6 +8,7 @@ from django.utils import timezone
 from factories import ConsultationFactory
 from samskab.api import services
 from samskab.consultations.models import Attachment, Channel, Respondent, Response
+from samskab.core.actions import SystemActor
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +72,7 @@ def test_bearer_scheme_is_case_insensitive(post, secret):
 
 def test_revoked_token_is_401(post, consultation, secret):
     token = services.api_token_authenticate(secret=secret)
-    services.api_token_revoke(token=token, actor="test")
+    services.api_token_revoke(token=token, actor=SystemActor("test"))
     assert post(URL, _record(), secret=secret).status_code == 401
 
 
@@ -151,7 +152,7 @@ def test_same_key_with_another_text_is_409_conflict(post, secret):
 
 def test_same_key_from_two_portals_is_two_responses(post, consultation, secret):
     _token, other_secret = services.api_token_create(
-        consultation=consultation, name="Borger.dk", actor="test",
+        consultation=consultation, name="Borger.dk", actor=SystemActor("test"),
     )
     one = post(URL, _record(), secret=secret, headers={"Idempotency-Key": "1"})
     two = post(URL, _record(), secret=other_secret, headers={"Idempotency-Key": "1"})
@@ -171,7 +172,7 @@ def test_overlong_idempotency_key_is_422(post, secret):
 def test_closed_consultation_refuses_with_409_closed(post):
     consultation = ConsultationFactory(slug="ogp-2012", closed=True)
     _token, secret = services.api_token_create(
-        consultation=consultation, name="Portal", actor="test",
+        consultation=consultation, name="Portal", actor=SystemActor("test"),
     )
     answer = post(URL, _record(received_at=None), secret=secret)
     assert answer.status_code == 409
@@ -182,7 +183,7 @@ def test_closed_consultation_refuses_with_409_closed(post):
 def test_upcoming_consultation_refuses_with_not_open(post):
     consultation = ConsultationFactory(slug="ogp-2012", upcoming=True)
     _token, secret = services.api_token_create(
-        consultation=consultation, name="Portal", actor="test",
+        consultation=consultation, name="Portal", actor=SystemActor("test"),
     )
     answer = post(URL, _record(received_at=None), secret=secret)
     assert (answer.status_code, answer.json()["error"]["code"]) == (409, "not_open")
@@ -191,7 +192,7 @@ def test_upcoming_consultation_refuses_with_not_open(post):
 def test_received_at_after_the_deadline_is_refused_as_closed(post):
     consultation = ConsultationFactory(slug="ogp-2012", closed=True)
     _token, secret = services.api_token_create(
-        consultation=consultation, name="Portal", actor="test",
+        consultation=consultation, name="Portal", actor=SystemActor("test"),
     )
     after = consultation.closes_at + timedelta(hours=1)
     answer = post(URL, _record(received_at=after.isoformat()), secret=secret)
@@ -203,7 +204,7 @@ def test_portal_may_deliver_after_the_deadline_what_it_received_before(post):
     # Another portal forwards what its users sent in time: its received_at decides.
     consultation = ConsultationFactory(slug="ogp-2012", closed=True)
     _token, secret = services.api_token_create(
-        consultation=consultation, name="Portal", actor="test",
+        consultation=consultation, name="Portal", actor=SystemActor("test"),
     )
     before = consultation.closes_at - timedelta(hours=1)
     answer = post(URL, _record(received_at=before.isoformat()), secret=secret)
@@ -412,7 +413,7 @@ def test_batch_of_wrong_shape_is_422(post, secret, body):
 def test_batch_on_a_closed_consultation_stores_nothing(post):
     consultation = ConsultationFactory(slug="ogp-2012", closed=True)
     _token, secret = services.api_token_create(
-        consultation=consultation, name="Portal", actor="test",
+        consultation=consultation, name="Portal", actor=SystemActor("test"),
     )
     answer = post(BATCH_URL, _batch(2, received_at=None), secret=secret)
     assert answer.status_code == 422

@@ -11,6 +11,7 @@ from factories import ConsultationFactory
 from samskab.api import services
 from samskab.api.models import ApiToken
 from samskab.core import roles
+from samskab.core.actions import SystemActor
 from samskab.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def test_only_the_hash_of_the_secret_is_stored():
     token, secret = services.api_token_create(
-        consultation=ConsultationFactory(), name="Høringsportalen", actor="test",
+        consultation=ConsultationFactory(), name="Høringsportalen", actor=SystemActor("test"),
     )
     token.refresh_from_db()
     assert secret.startswith("smk_") and len(secret) > 40
@@ -30,7 +31,8 @@ def test_only_the_hash_of_the_secret_is_stored():
 def test_each_token_has_its_own_secret():
     consultation = ConsultationFactory()
     secrets = {
-        services.api_token_create(consultation=consultation, name=f"p{i}", actor="test")[1]
+        services.api_token_create(consultation=consultation, name=f"p{i}",
+                                  actor=SystemActor("test"))[1]
         for i in range(5)
     }
     assert len(secrets) == 5
@@ -52,22 +54,23 @@ def test_creation_and_revocation_are_audited(admin_user):
 
 def test_authenticate_knows_active_tokens_only():
     token, secret = services.api_token_create(
-        consultation=ConsultationFactory(), name="Portal", actor="test",
+        consultation=ConsultationFactory(), name="Portal", actor=SystemActor("test"),
     )
     assert services.api_token_authenticate(secret=secret) == token
     assert services.api_token_authenticate(secret=secret + "x") is None
     assert services.api_token_authenticate(secret="") is None
-    services.api_token_revoke(token=token, actor="test")
+    services.api_token_revoke(token=token, actor=SystemActor("test"))
     assert services.api_token_authenticate(secret=secret) is None
 
 
 def test_token_admits_its_own_consultation_only():
     mine, other = ConsultationFactory(), ConsultationFactory()
-    token, _secret = services.api_token_create(consultation=mine, name="P", actor="test")
+    token, _secret = services.api_token_create(consultation=mine, name="P",
+                                               actor=SystemActor("test"))
     assert rules.test_rule("api.token_may_submit", token, mine)
     assert not rules.test_rule("api.token_may_submit", token, other)
     assert not rules.test_rule("api.token_may_submit", None, mine)
-    services.api_token_revoke(token=token, actor="test")
+    services.api_token_revoke(token=token, actor=SystemActor("test"))
     token.refresh_from_db()
     assert not rules.test_rule("api.token_may_submit", token, mine)
 
@@ -102,7 +105,7 @@ def test_cli_creates_a_token_and_prints_the_secret_once():
     token = services.api_token_authenticate(secret=secret)
     assert token.consultation == consultation and token.name == "Høringsportalen"
     assert secret not in err.getvalue()
-    assert AuditEvent.objects.for_object(token).get().actor_label == "cli"
+    assert AuditEvent.objects.for_object(token).get().actor_label == "system:cli"
 
 
 def test_cli_lists_and_revokes():
@@ -147,7 +150,7 @@ def test_admin_creates_a_token_and_shows_the_secret_once(admin_client, admin_use
 
 def test_admin_revokes_with_the_action(admin_client):
     token, secret = services.api_token_create(
-        consultation=ConsultationFactory(), name="Portal", actor="test",
+        consultation=ConsultationFactory(), name="Portal", actor=SystemActor("test"),
     )
     answer = admin_client.post(
         "/admin/api/apitoken/",

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from samskab.consultations.models import Consultation, Response
 from samskab.demo.load import demo_load
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def test_from_inbox_to_published_hoeringsnotat(live_server, page, settings, tmp_path):

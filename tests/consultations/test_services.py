@@ -167,7 +167,7 @@ def test_a_consultation_is_published_before_it_opens():
 
 
 def test_files_of_a_rolled_back_response_are_swept(settings):
-    from samskab.consultations.services import attachment_files_sweep
+    from samskab.consultations.housekeeping import attachment_files_sweep
 
     consultation = ConsultationFactory()
     receive(consultation, attachments=[services.IncomingFile("beholdt.txt", b"beholdt")])

@@ -2,7 +2,8 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from samskab.consultations import tasks
+from samskab.consultations import housekeeping as tasks
+from samskab.consultations.intake.poll import mailbox_poll
 from samskab.core import scheduling
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,7 @@ def test_worker_start_schedules_the_periodic_work(settings):
     scheduling.ensure_scheduled(analysis_poll)
     assert _waiting(tasks.attachment_files_sweep_daily).count() == 1
     assert _waiting(analysis_poll).count() == 1
-    assert not _waiting(tasks.mailbox_poll).exists()
+    assert not _waiting(mailbox_poll).exists()
 
 
 def test_analysis_poll_analyses_new_responses_of_open_consultations(settings, tmp_path):

@@ -8,7 +8,7 @@ from samskab.consultations.models import Attachment, Consultation, Response
 from samskab.demo.load import demo_load
 from samskab.demo.responses import demo_responses
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # loads the whole demo
 
 
 @pytest.fixture
@@ -53,10 +53,25 @@ def test_demo_has_an_open_consultation_to_try(demo):
 
 
 def test_loading_twice_creates_nothing_new(demo, settings):
+    from samskab.core.models import AuditEvent, Organisation
+
+    organisations, events = Organisation.objects.count(), AuditEvent.objects.count()
     again = demo_load()
     assert again.responses_created == 0
     assert again.responses_total == demo.responses_total
     assert again.password == demo.password
+    assert (Organisation.objects.count(), AuditEvent.objects.count()) == (organisations, events)
+
+
+def test_demo_consultations_and_parties_point_to_organisations(demo):
+    from samskab.consultations.models import Consultation, InvitedParty
+
+    assert {c.authority_organisation.name for c in Consultation.objects.all()} == {
+        "Digitaliseringsstyrelsen"}
+    parties = InvitedParty.objects.filter(consultation__slug="ogp-2012").select_related(
+        "organisation")
+    assert parties and all(p.organisation.name == p.name for p in parties)
+    assert all(p.organisation.domains.filter(domain=p.email_domain).exists() for p in parties)
 
 
 @pytest.mark.django_db(transaction=True)

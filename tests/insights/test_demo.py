@@ -11,7 +11,7 @@ from samskab.demo.load import demo_load
 from samskab.insights.demo import DEMO_POSITIONS, demo_analyse
 from samskab.insights.models import GroupMembership, Idea, Position, ResponseGroup
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # loads the whole demo
 
 PLANTED = {"aabne-data-nu": 42, "fri-software": 26}
 

@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
+from samskab.core.actions import SystemActor
 from samskab.insights import services
 from samskab.insights.models import Proposal, TagSuggestion
 from samskab.workspace import extensions, selectors
@@ -81,7 +82,7 @@ def test_inbox_tag_filter(small):
                 .values_list("pk", flat=True))
     assert found == tagged
     rejected = TagSuggestion.objects.get(response_id=min(tagged), code="GC2")
-    services.tag_decide(suggestion=rejected, confirmed=False, actor=None)
+    services.tag_decide(suggestion=rejected, confirmed=False, actor=SystemActor("test"))
     found = set(selectors.inbox(consultation, filters={"tag": "GC2"})
                 .values_list("pk", flat=True))
     assert found == tagged - {rejected.response_id}

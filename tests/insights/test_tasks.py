@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from factories import link_to_commitment, receive
 from samskab import analysis as engine
 from samskab.consultations.models import Response
-from samskab.insights import services
+from samskab.insights import selectors, services
 from samskab.insights.models import (
     AnalysedResponse,
     AnalysisRun,
@@ -62,7 +62,7 @@ def test_command_runs_a_full_analysis_and_new_responses(small):
     out = io.StringIO()
     call_command("analyse_consultation", slug, "--new", stdout=out)
     assert out.getvalue() == f"{slug}\t1 new responses analysed\n"
-    assert not services.responses_pending(small["consultation"]).exists()
+    assert not selectors.responses_pending(small["consultation"]).exists()
     with pytest.raises(CommandError):
         call_command("analyse_consultation")
     with pytest.raises(CommandError):

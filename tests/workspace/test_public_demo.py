@@ -14,7 +14,7 @@ from samskab.demo.load import demo_load
 from samskab.workspace import services
 from samskab.workspace.models import Redaction
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # loads the whole demo
 
 PLANTED_CPR = "241265-1236"
 PLANTED_EMAIL = "hemmelig.borger@privat.example"

@@ -9,6 +9,7 @@ and reason); 2 on a usage error, with a one-line message. Progress goes to stder
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import sys
@@ -167,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
         args.workers = os.cpu_count() or 1
     if args.workers < 1:
         return _usage("--workers must be at least 1")
+    if args.dask and importlib.util.find_spec("distributed") is None:
+        return _usage("--dask needs the optional Dask packages: pip install 'samskab[dask]'")
     themes: list[Theme] = []
     if args.themes:
         try:

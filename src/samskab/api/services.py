@@ -11,15 +11,15 @@ from datetime import timedelta
 from typing import Any
 
 import rules
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samskab.api.models import ApiToken
 from samskab.consultations import services as consultation_services
-from samskab.consultations.intake.files import RecordError, record_parse
+from samskab.consultations.intake.files import record_parse
 from samskab.consultations.models import Channel, Consultation, Response
-from samskab.core.services import audit_record
+from samskab.core.actions import staff_action, user_or_none
+from samskab.core.errors import DomainError
 
 SECRET_PREFIX = "smk_"  # noqa: S105 - a marker that makes leaked secrets findable, not one
 MAX_BATCH = 1000
@@ -27,14 +27,18 @@ MAX_IDEMPOTENCY_KEY = 150
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
-class ApiError(Exception):
+MANAGE_TOKENS = "api.manage_tokens"
+
+
+class ApiError(DomainError):
     """A request the API refuses; `code` is machine-readable, `message` fit for a person."""
 
     def __init__(self, code: str, message: Any, *, field_name: str | None = None):
-        super().__init__(str(message))
-        self.code = code
-        self.message = message
-        self.field_name = field_name
+        super().__init__(code, message, field_name)
+
+    @property
+    def field_name(self) -> str | None:
+        return self.field
 
 
 @dataclass(frozen=True)
@@ -66,36 +70,33 @@ def api_token_create(
     if not name:
         raise ValueError("a token needs a name")
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
-    with transaction.atomic():
+    with staff_action(actor=actor, perm=MANAGE_TOKENS, obj=consultation,
+                      name="api_token.create") as act:
         token = ApiToken.objects.create(
             consultation=consultation,
             name=name[:200],
             description=description,
             prefix=secret[: len(SECRET_PREFIX) + 6],
             secret_hash=secret_hash(secret),
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by=user_or_none(actor),
         )
-        audit_record(
-            actor=actor, action="api_token.create", obj=token,
-            after={"consultation": consultation.slug, "name": token.name,
-                   "prefix": token.prefix},
-        )
+        act.audit(token, after={"consultation": consultation.slug, "name": token.name,
+                                "prefix": token.prefix})
     return token, secret
 
 
 def api_token_revoke(*, token: ApiToken, actor: Any) -> ApiToken:
     """Revoke a token at once; a revoked token stays listed (who had access, until when).
     Revoking twice changes nothing and writes no second event."""
-    with transaction.atomic():
+    with staff_action(actor=actor, perm=MANAGE_TOKENS, obj=token, name="api_token.revoke",
+                      audit_required=False) as act:
         token = ApiToken.objects.select_for_update().get(pk=token.pk)
         if token.revoked_at is not None:
             return token
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit_record(
-            actor=actor, action="api_token.revoke", obj=token,
-            before={"revoked_at": None}, after={"revoked_at": token.revoked_at.isoformat()},
-        )
+        act.audit(token, before={"revoked_at": None},
+                  after={"revoked_at": token.revoked_at.isoformat()})
     return token
 
 
@@ -215,8 +216,8 @@ def responses_submit_batch(
         try:
             parsed[index] = record_parse(record, require_id=False, reject_unknown_fields=True)
             _key(token, parsed[index].idempotency_key)
-        except (RecordError, ApiError) as error:
-            errors.append(ItemError(index, error.code, str(error.message), error.field_name))
+        except DomainError as error:  # RecordError, ApiError
+            errors.append(ItemError(index, error.code, str(error.message), error.field))
     batch_digest = hashlib.sha256(
         "\n".join(p.fingerprint for p in parsed.values()).encode()
     ).hexdigest()[:32]

@@ -18,8 +18,8 @@ from django.views.decorators.csrf import csrf_exempt
 
 from samskab.api import services
 from samskab.api.models import ApiToken
-from samskab.consultations.intake.files import RecordError
-from samskab.consultations.services import Receipt, ReceiveError
+from samskab.consultations.services import Receipt
+from samskab.core.errors import DomainError
 
 OPENAPI_PATH = Path(__file__).with_name("openapi.json")
 
@@ -75,8 +75,8 @@ def token_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
             )
         try:
             consultation = services.api_consultation(token=token, slug=slug)
-        except services.ApiError as error:
-            return error_response(error.code, error.message, error.field_name)
+        except DomainError as error:
+            return error_response(error.code, error.message, error.field)
         if request.content_type != "application/json":
             return error_response(
                 "unsupported_media_type", _("Indholdet skal være application/json."),
@@ -91,9 +91,12 @@ def token_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
             )
         try:
             return view(request, token=token, consultation=consultation, body=body)
-        except (services.ApiError, RecordError, ReceiveError) as error:
-            return error_response(error.code, error.message, error.field_name)
+        except DomainError as error:  # ApiError, RecordError, ReceiveError and the rest
+            return error_response(error.code, error.message, error.field)
 
+    # The view's permission declaration, read by the URL × role walk (tests/test_url_roles.py):
+    # a token admitting the consultation (rule "api.token_may_submit"), no session role.
+    wrapper.api_rule = "api.token_may_submit"
     return wrapper
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samskab.core.i18n import translated
-from samskab.core.models import GrandChallenge, OgpValue
+from samskab.core.models import Bilingual, GrandChallenge, OgpValue
 
 
 class ConsultationQuerySet(models.QuerySet):
@@ -51,6 +51,11 @@ class Consultation(models.Model):
     body_da = models.TextField(_("høringsbrev (dansk)"), blank=True)
     body_en = models.TextField(_("høringsbrev (engelsk)"), blank=True)
     authority = models.CharField(_("myndighed"), max_length=200, blank=True)
+    # The authority as an organisation (its name shown as `authority` above where typed).
+    authority_organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="consultations", verbose_name=_("myndighed (organisation)"),
+    )
     published_at = models.DateTimeField(_("offentliggjort"))
     opens_at = models.DateTimeField(_("åbner"))
     closes_at = models.DateTimeField(_("høringsfrist"))
@@ -140,7 +145,7 @@ class Consultation(models.Model):
         return (last - first).days + 1
 
 
-class Theme(models.Model):
+class Theme(Bilingual):
     """An open-set theme of a consultation (e.g. the call's example areas)."""
 
     consultation = models.ForeignKey(
@@ -148,15 +153,8 @@ class Theme(models.Model):
         verbose_name=_("høring"),
     )
     slug = models.SlugField(_("kort navn"), max_length=80)
-    title_da = models.CharField(_("titel (dansk)"), max_length=200)
-    title_en = models.CharField(_("titel (engelsk)"), max_length=200, blank=True)
-    description_da = models.TextField(_("beskrivelse (dansk)"), blank=True)
-    description_en = models.TextField(_("beskrivelse (engelsk)"), blank=True)
     keywords = models.JSONField(_("nøgleord"), default=list, blank=True)
     position = models.PositiveSmallIntegerField(_("rækkefølge"), default=0)
-
-    title = translated("title")
-    description = translated("description")
 
     class Meta:
         ordering = ["position", "slug"]
@@ -181,7 +179,7 @@ class ProcessStepKind(models.TextChoices):
     OTHER = "other", _("Andet")
 
 
-class ProcessStep(models.Model):
+class ProcessStep(Bilingual):
     """One step of the published process timeline (OGP: publish the timeline before opening)."""
 
     consultation = models.ForeignKey(
@@ -189,13 +187,7 @@ class ProcessStep(models.Model):
     )
     kind = models.CharField(_("type"), max_length=20, choices=ProcessStepKind.choices)
     date = models.DateField(_("dato"))
-    title_da = models.CharField(_("titel (dansk)"), max_length=200, blank=True)
-    title_en = models.CharField(_("titel (engelsk)"), max_length=200, blank=True)
-    description_da = models.TextField(_("beskrivelse (dansk)"), blank=True)
-    description_en = models.TextField(_("beskrivelse (engelsk)"), blank=True)
-
-    title = translated("title")
-    description = translated("description")
+    title_da = models.CharField(_("titel (dansk)"), max_length=200, blank=True)  # the kind names it
 
     class Meta:
         ordering = ["date", "id"]
@@ -258,6 +250,11 @@ class InvitedParty(models.Model):
     )
     email = models.EmailField(_("e-mail"), blank=True)
     email_domain = models.CharField(_("e-maildomæne"), max_length=200, blank=True)
+    # The party as an organisation: replies are matched to it by its e-mail domains and names.
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="invitations", verbose_name=_("organisation"),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -289,6 +286,12 @@ class Respondent(models.Model):
     name = models.CharField(_("navn"), max_length=300, blank=True)
     organisation = models.CharField(_("organisation"), max_length=300, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    # The organisation recognised behind the sender (by e-mail domain or name); the typed
+    # `organisation` stays as written.
+    recognised_organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="respondents", verbose_name=_("genkendt organisation"),
+    )
 
     class Meta:
         verbose_name = _("høringspart (afsender)")
@@ -313,8 +316,15 @@ class ResponseQuerySet(models.QuerySet):
     def public(self) -> "ResponseQuerySet":
         """Responses the public may see: published, consented to publication, and the
         consultation's deadline passed (the public read model starts here)."""
-        return self.filter(status=ResponseStatus.PUBLISHED, consent_publish_response=True,
-                           consultation__closes_at__lte=timezone.now())
+        return self.filter(self.public_condition())
+
+    @staticmethod
+    def public_condition(path: str = "") -> models.Q:
+        """The one definition of "the public may see this response", for querysets that reach
+        responses through a relation (`path`, e.g. "response__")."""
+        return models.Q(**{f"{path}status": ResponseStatus.PUBLISHED,
+                           f"{path}consent_publish_response": True,
+                           f"{path}consultation__closes_at__lte": timezone.now()})
 
     def of(self, consultation: Consultation) -> "ResponseQuerySet":
         return self.filter(consultation=consultation)

@@ -2,12 +2,11 @@
 
 import dataclasses
 import hashlib
-import time
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from pathlib import Path, PurePath
+from datetime import datetime
+from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
@@ -19,7 +18,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samskab.consultations import redaction
+from samskab.consultations import redaction, tasks
 from samskab.consultations.models import (
     Attachment,
     Channel,
@@ -30,6 +29,7 @@ from samskab.consultations.models import (
     Response,
     attachment_path,
 )
+from samskab.core.errors import DomainError
 
 # Channels where the sender is present and can be told "no"; the others store late items flagged.
 REFUSING_CHANNELS = frozenset({Channel.WEB, Channel.API})
@@ -61,14 +61,15 @@ class Receipt:
     late: bool
 
 
-class ReceiveError(Exception):
+class ReceiveError(DomainError):
     """Input that cannot become a response; `message` is translated and fit to show a person."""
 
     def __init__(self, code: str, message: Any, *, field_name: str | None = None):
-        super().__init__(str(message))
-        self.code = code
-        self.message = message
-        self.field_name = field_name
+        super().__init__(code, message, field_name)
+
+    @property
+    def field_name(self) -> str | None:
+        return self.field
 
 
 @dataclass
@@ -548,34 +549,7 @@ def _forget_files(names: list[str]) -> None:
             default_storage.delete(name)
 
 
-def attachment_files_sweep(*, older_than: timedelta = timedelta(hours=1),
-                           apply: bool = False) -> list[str]:
-    """Attachment files that no Attachment row points to (left when an enclosing transaction
-    rolled back after the file was written). Deleted only with `apply=True`; files younger
-    than `older_than` are left alone, as their transaction may still be open."""
-    root = Path(settings.MEDIA_ROOT) / "attachments"
-    if not root.exists():
-        return []
-    cutoff = time.time() - older_than.total_seconds()
-    candidates = {
-        path.name: path for path in root.glob("*/*")
-        if path.is_file() and path.stat().st_mtime < cutoff
-    }
-    known: set[str] = set()
-    names = list(candidates)
-    for start in range(0, len(names), 1000):
-        known.update(Attachment.objects.filter(sha256__in=names[start:start + 1000])
-                     .values_list("sha256", flat=True))
-    orphans = [str(candidates[name]) for name in names if name not in known]
-    if apply:
-        for path in orphans:
-            Path(path).unlink(missing_ok=True)
-    return orphans
-
-
 def _after_receive(response_id: int, attachment_ids: list[int], receipt_to: str) -> None:
-    from samskab.consultations import tasks
-
     for attachment_id in attachment_ids:
         tasks.attachment_extract.enqueue(attachment_id)
     if receipt_to:

@@ -1,13 +1,13 @@
-"""Background work for consultations (run by `samskab worker`)."""
+"""Work after a response is received (run by `samskab worker`): text extraction and the
+receipt e-mail. The mailbox poll is in `intake/poll.py`, the file sweep and the periodic
+schedule in `housekeeping.py`; this module imports no service, so `services` may enqueue."""
 
 import logging
 
-from django.conf import settings
 from django.tasks import task
 
 from samskab.consultations import receipts
 from samskab.consultations.models import Attachment, ExtractionStatus, Response
-from samskab.core import scheduling
 
 logger = logging.getLogger(__name__)
 
@@ -18,7 +18,7 @@ def attachment_extract(attachment_id: int) -> str:
 
     Idempotent: an attachment that already has a final status is left as it is.
     """
-    from samskab.consultations.extraction import extract_text
+    from samskab.extraction import extract_text
 
     attachment = Attachment.objects.get(pk=attachment_id)
     if attachment.extraction_status != ExtractionStatus.PENDING:
@@ -45,47 +45,3 @@ def receipt_send(response_id: int, address: str) -> None:
     """Send the receipt e-mail for a response to `address` (already checked not automatic)."""
     response = Response.objects.select_related("consultation").get(pk=response_id)
     receipts.receipt_mail(response, address).send()
-
-
-
-@task()
-def mailbox_poll() -> dict[str, int]:
-    """Ingest what waits in the configured IMAP folder, then schedule the next poll.
-
-    The next poll is queued even when this one fails (server down), so polling resumes.
-    """
-    from samskab.consultations.intake import mailsources
-    from samskab.consultations.intake.mail import mail_ingest
-
-    counts: dict[str, int] = {}
-    try:
-        with mailsources.open_source(imap=settings.SAMSKAB_IMAP_URL) as source:
-            for message in source:
-                result = mail_ingest(raw=message.raw, source_id=message.source_id)
-                message.ack()
-                counts[result.status] = counts.get(result.status, 0) + 1
-    except mailsources.SourceUnavailable as error:
-        logger.warning("mailbox poll: %s", error.reason)
-        counts["unavailable"] = 1
-    finally:
-        if settings.SAMSKAB_IMAP_URL:
-            scheduling.schedule_next(mailbox_poll, seconds=settings.SAMSKAB_IMAP_POLL_SECONDS)
-    return counts
-
-
-@task()
-def attachment_files_sweep_daily() -> int:
-    """Delete orphaned attachment files, then run again in a day."""
-    from samskab.consultations.services import attachment_files_sweep
-
-    try:
-        return len(attachment_files_sweep(apply=True))
-    finally:
-        scheduling.schedule_next(attachment_files_sweep_daily, seconds=24 * 3600)
-
-
-def periodic_schedule() -> None:
-    """What `samskab worker` makes sure is queued when it starts."""
-    if settings.SAMSKAB_IMAP_URL:
-        scheduling.ensure_scheduled(mailbox_poll)
-    scheduling.ensure_scheduled(attachment_files_sweep_daily)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from samskab.consultations import receipts, selectors, services
 from samskab.consultations.forms import ResponseForm
 from samskab.consultations.models import Channel, Consultation, Response
+from samskab.core.errors import DomainError
 
 
 def consultation_list(request):
@@ -105,8 +106,8 @@ def response_create(request, slug: str):
                 source={"user_agent": request.headers.get("User-Agent", "")[:300]},
                 receipt_to=data["email"],
             )
-        except services.ReceiveError as error:
-            form.add_error(error.field_name, error.message)
+        except DomainError as error:
+            form.add_error(error.field, error.message)
         else:
             token = receipts.receipt_token(receipt.reference)
             return redirect(reverse("consultations:receipt", args=[token]))

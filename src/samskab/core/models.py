@@ -7,18 +7,28 @@ from django.utils.translation import gettext_lazy as _
 from samskab.core.i18n import translated
 
 
-class TaxonomyTerm(models.Model):
-    """A fixed term of OGP's taxonomy with Danish and English title and description."""
+class Bilingual(models.Model):
+    """A title and a description in Danish and English (style rule 10: content in two languages
+    as translated fields). `title` and `description` give the active language's text, Danish
+    when there is no translation. A model whose title may be empty overrides `title_da`."""
 
-    code = models.CharField(_("kode"), max_length=40, unique=True)
     title_da = models.CharField(_("titel (dansk)"), max_length=200)
     title_en = models.CharField(_("titel (engelsk)"), max_length=200, blank=True)
     description_da = models.TextField(_("beskrivelse (dansk)"), blank=True)
     description_en = models.TextField(_("beskrivelse (engelsk)"), blank=True)
-    position = models.PositiveSmallIntegerField(_("rækkefølge"), default=0)
 
     title = translated("title")
     description = translated("description")
+
+    class Meta:
+        abstract = True
+
+
+class TaxonomyTerm(Bilingual):
+    """A fixed term of OGP's taxonomy with Danish and English title and description."""
+
+    code = models.CharField(_("kode"), max_length=40, unique=True)
+    position = models.PositiveSmallIntegerField(_("rækkefølge"), default=0)
 
     class Meta:
         abstract = True

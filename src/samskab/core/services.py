@@ -1,6 +1,7 @@
 """Shared services: the audit trail every staff change passes through, and organisations."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
@@ -15,6 +16,7 @@ from samskab.core.models import (
     OrganisationDomain,
     OrganisationKind,
 )
+from samskab.core.text import organisation_key
 
 
 def audit_record(
@@ -141,3 +143,61 @@ def organisation_by_name(name: str) -> Organisation | None:
         return None
     return (Organisation.objects.filter(name__iexact=name).first()
             or Organisation.objects.filter(short_name__iexact=name).first())
+
+
+# --- Recognising organisations -----------------------------------------------------------------
+
+@dataclass
+class OrganisationIndex:
+    """Every organisation's e-mail domains and name keys in memory, to recognise many senders
+    in one pass (a consultation's replies) with two queries. Names compare by
+    `core.text.organisation_key` (case, Danish spellings, legal forms ignored)."""
+
+    by_domain: dict[str, int] = field(default_factory=dict)
+    by_name: dict[str, int] = field(default_factory=dict)
+
+    def for_email(self, address: str) -> int | None:
+        """The id of the organisation owning the address's domain or a parent of it."""
+        domain = (address or "").rpartition("@")[2].strip().lower().rstrip(".")
+        if "@" not in (address or "") or not domain:
+            return None
+        parts = domain.split(".")
+        for i in range(len(parts) - 1):  # most specific first
+            found = self.by_domain.get(".".join(parts[i:]))
+            if found is not None:
+                return found
+        return None
+
+    def for_name(self, name: str) -> int | None:
+        key = organisation_key(name)
+        return self.by_name.get(key) if key else None
+
+
+def organisation_index() -> OrganisationIndex:
+    index = OrganisationIndex()
+    index.by_domain = dict(OrganisationDomain.objects.values_list("domain", "organisation_id"))
+    for pk, name, short_name in Organisation.objects.values_list("pk", "name", "short_name"):
+        for text in (short_name, name):  # the full name wins when both give one key
+            if organisation_key(text):
+                index.by_name[organisation_key(text)] = pk
+    return index
+
+
+def organisation_for_party(*, name: str, kind: str, domain: str = "") -> Organisation:
+    """The organisation behind a party on a høringsliste: the owner of its e-mail domain, or
+    the one of its name; created (with the domain, if no one owns it) when there is none.
+    Call inside the staff action that adds the party: the creation is part of that change."""
+    owner = organisation_for_email(f"x@{domain}") if domain else None
+    if owner is not None:
+        return owner
+    wanted = organisation_key(name)
+    organisation = organisation_by_name(name) or next(
+        (o for o in Organisation.objects.only("pk", "name", "short_name")
+         if wanted and wanted in (organisation_key(o.name), organisation_key(o.short_name))),
+        None)
+    if organisation is None:
+        kind = kind if kind in OrganisationKind.values else OrganisationKind.OTHER
+        organisation = Organisation.objects.create(name=" ".join(name.split())[:200], kind=kind)
+    if domain and not OrganisationDomain.objects.filter(domain=domain).exists():
+        OrganisationDomain.objects.create(organisation=organisation, domain=domain)
+    return organisation

@@ -24,3 +24,22 @@ def staff_view(perm: str):
         return wrapped
 
     return decorator
+
+
+def form_add_domain_error(form, error) -> None:
+    """Show a DomainError (or each error of a DomainErrors) on `form`: at its field when the
+    form has that field, above the form otherwise. This is how pages answer a refused change."""
+    from samskab.core.errors import errors_of
+
+    for single in errors_of(error):
+        form.add_error(single.field if single.field in form.fields else None, single.message)
+
+
+def messages_add_domain_error(request, error) -> None:
+    """Show a DomainError as one page message a violation (pages without a form)."""
+    from django.contrib import messages
+
+    from samskab.core.errors import errors_of
+
+    for single in errors_of(error):
+        messages.error(request, single.message)

@@ -107,6 +107,11 @@ STEPS_2012 = [
      "Action plan presented to OGP", "", ""),
 ]
 
+# The consulting authority as an organisation (its e-mail domain recognises its staff's mail).
+AUTHORITY = "Digitaliseringsstyrelsen"
+AUTHORITY_SHORT = "Digst"
+AUTHORITY_DOMAIN = "digst.example"
+
 INVITED_2012 = [
     ("Ådal Kommune", "authority_municipality", "aadal.example"),
     ("Borgernes Digitale Råd", "ngo", "borgerraad.example"),

@@ -19,7 +19,9 @@ from samskab.consultations.models import (
     Theme,
 )
 from samskab.core import roles, taxonomy
-from samskab.core.models import GrandChallenge, OgpValue
+from samskab.core.actions import SystemActor
+from samskab.core.models import GrandChallenge, OgpValue, Organisation, OrganisationKind
+from samskab.core.services import organisation_save
 from samskab.demo import content
 from samskab.demo.responses import CLOSES, CPH, OPENS, demo_responses
 
@@ -35,10 +37,26 @@ class DemoSummary:
     password: str
 
 
+def _organisations() -> dict[str, Organisation]:
+    """The demo's organisations: the consulting authority and every party on the 2012
+    høringsliste, with their e-mail domains. Created once, through the organisation service
+    (audited, as the demo); a later load leaves them as they are."""
+    wanted = [(content.AUTHORITY, OrganisationKind.AUTHORITY_STATE, content.AUTHORITY_SHORT,
+               [content.AUTHORITY_DOMAIN])]
+    wanted += [(name, kind, "", [domain]) for name, kind, domain in content.INVITED_2012]
+    found = {o.name: o for o in Organisation.objects.filter(name__in=[w[0] for w in wanted])}
+    for name, kind, short_name, domains in wanted:
+        if name not in found:
+            found[name] = organisation_save(actor=SystemActor("demo"), name=name, kind=kind,
+                                            short_name=short_name, domains=domains)
+    return found
+
+
 def _consultation(data: dict, **dates) -> Consultation:
     fields = {k: v for k, v in data.items() if k != "slug"}
+    authority = Organisation.objects.get(name=content.AUTHORITY)
     consultation, _ = Consultation.objects.update_or_create(
-        slug=data["slug"], defaults={**fields, **dates}
+        slug=data["slug"], defaults={**fields, **dates, "authority_organisation": authority}
     )
     consultation.grand_challenges.set(GrandChallenge.objects.all())
     consultation.ogp_values.set(OgpValue.objects.all())
@@ -62,10 +80,12 @@ def _ogp_2012() -> Consultation:
             defaults={"date": date.fromisoformat(day), "title_da": da, "title_en": en,
                       "description_da": desc_da, "description_en": desc_en},
         )
+    organisations = _organisations()
     for name, kind, domain in content.INVITED_2012:
         InvitedParty.objects.update_or_create(
             consultation=consultation, name=name,
-            defaults={"kind": kind, "email_domain": domain, "email": f"post@{domain}"},
+            defaults={"kind": kind, "email_domain": domain, "email": f"post@{domain}",
+                      "organisation": organisations[name]},
         )
     return consultation
 
@@ -149,6 +169,7 @@ def demo_load() -> DemoSummary:
     """Install or refresh the demo. Idempotent: a second run creates no new responses."""
     taxonomy.ensure()
     with transaction.atomic():
+        _organisations()
         ogp = _ogp_2012()
         _open_now()
         _upcoming()

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from samskab.consultations.models import Consultation
+from samskab.core.actions import SystemActor
 from samskab.insights import services
 from samskab.insights.models import AnalysisRun, Idea, Position, PositionKind
 
@@ -83,7 +84,7 @@ def demo_analyse() -> DemoAnalysis | None:
     if consultation is None:
         return None
     run = services.consultation_analyse(consultation=consultation)
-    actor = get_user_model().objects.filter(username="demo").first() or "demo"
+    actor = get_user_model().objects.filter(username="demo").first() or SystemActor("demo")
     created = 0
     with transaction.atomic():
         for words, label, kind, justification, reference in DEMO_POSITIONS:

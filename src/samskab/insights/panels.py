@@ -97,11 +97,7 @@ def _context(response, user) -> dict[str, Any]:
 
 
 def register() -> None:
-    """Register the panels and the inbox's tag filter with the workspace, if it is installed."""
-    from django.apps import apps
-
-    if not apps.is_installed("samskab.workspace"):
-        return
+    """Register the panels and the inbox's tag filter with the workspace."""
     from samskab.workspace import extensions, selectors
 
     for order, key in enumerate(("proposals", "tags", "group", "idea")):

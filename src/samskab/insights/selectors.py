@@ -14,7 +14,13 @@ from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Abs, Coalesce
 
 from samskab import analysis as engine
-from samskab.consultations.models import Consultation, RespondentKind, Response
+from samskab.consultations.models import (
+    Consultation,
+    RespondentKind,
+    Response,
+    ResponseStatus,
+)
+from samskab.consultations.naming import public_name
 from samskab.insights.models import (
     AnalysisRun,
     GroupMembership,
@@ -25,6 +31,18 @@ from samskab.insights.models import (
     TagState,
     TagSuggestion,
 )
+
+
+def analysable(consultation: Consultation) -> QuerySet:
+    """The responses the engine reads: all but the rejected, oldest first."""
+    return (Response.objects.filter(consultation=consultation)
+            .exclude(status=ResponseStatus.REJECTED)
+            .order_by("received_at", "id"))
+
+
+def responses_pending(consultation: Consultation) -> QuerySet:
+    """Responses the engine has not seen yet (the sweep's work list)."""
+    return analysable(consultation).filter(analysis__isnull=True)
 
 
 def latest_run(consultation: Consultation) -> AnalysisRun | None:
@@ -54,8 +72,6 @@ class Overview:
 
 
 def overview(consultation: Consultation) -> Overview:
-    from samskab.insights.services import responses_pending
-
     groups = ResponseGroup.objects.filter(consultation=consultation, merged_into=None)
     agg = groups.aggregate(n=Count("id"), grouped=Coalesce(Sum("size"), Value(0)))
     tags = TagSuggestion.objects.filter(response__consultation=consultation).aggregate(
@@ -205,14 +221,12 @@ def move_targets(consultation: Consultation) -> QuerySet[Idea]:
 
 
 def respondent_label(response: Response) -> str:
-    """What staff pages show for who sent a response: the organisation, a private person's
-    name only with consent to publish it, otherwise the kind of respondent."""
+    """What the analysis pages show for who sent a response: `consultations.naming.
+    public_name`, otherwise the kind of respondent."""
     respondent = response.respondent
-    if respondent.kind != RespondentKind.CITIZEN and respondent.organisation:
-        return respondent.organisation
-    if response.consent_publish_name and respondent.name:
-        return respondent.name
-    return str(RespondentKind(respondent.kind).label)
+    return (public_name(kind=respondent.kind, organisation=respondent.organisation,
+                        name=respondent.name, consent_name=response.consent_publish_name)
+            or str(RespondentKind(respondent.kind).label))
 
 
 def set_aside_list(consultation: Consultation, *, reason: str = ""):

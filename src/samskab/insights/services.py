@@ -4,8 +4,10 @@ decision about it (tags, groups, ideas, proposals, positions).
 Runs (``consultation_analyse``, ``response_analyse``) replace engine output only: a row a staff
 member decided on (a confirmed or rejected tag, a member split out of a group, a merged group or
 idea, a renamed or staff-made idea, a moved proposal, anything with a position) keeps what was
-decided. Every staff change passes through one function here, which checks nothing about roles
-(views and rules do) but writes an AuditEvent in the same transaction.
+decided. Every staff change passes through one function here, which runs it as
+``core.actions.staff_action``: the actor's permission (``insights.change_analysis``) is checked,
+the change and its AuditEvent commit together, side effects run after commit. Rule violations
+raise ``DomainError`` (``DomainErrors`` when a form has several fields at fault).
 """
 
 from __future__ import annotations
@@ -22,15 +24,16 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samskab import analysis as engine
-from samskab.consultations.models import Attachment, Consultation, Response, ResponseStatus
-from samskab.core.services import audit_record
+from samskab.consultations.models import Attachment, Consultation, Response
+from samskab.core.actions import staff_action, user_or_none
+from samskab.core.errors import DomainError, DomainErrors
+from samskab.insights import selectors
 from samskab.insights.models import (
     AnalysedResponse,
     AnalysisRun,
@@ -51,6 +54,9 @@ logger = logging.getLogger(__name__)
 # Attachments' extracted text follows the response's own text, after this mark.
 ATTACHMENT_MARK = "\n\n[Bilag]\n\n"
 BATCH = 2000
+# Every staff change below runs as core.actions.staff_action with this permission (the
+# analyst's; CLI, tasks and the demo act as a SystemActor). Engine runs are not staff changes.
+CHANGE = "insights.change_analysis"
 
 
 # --- feeding the engine ----------------------------------------------------------------------
@@ -78,12 +84,6 @@ def analyser_dir(consultation: Consultation) -> Path:
 def engine_themes(consultation: Consultation) -> list[engine.Theme]:
     return [engine.Theme(t.slug, tuple(t.keywords or ()), t.title_da)
             for t in consultation.themes.all()]
-
-
-def _analysable(consultation: Consultation):
-    return (Response.objects.filter(consultation=consultation)
-            .exclude(status=ResponseStatus.REJECTED)
-            .order_by("received_at", "id"))
 
 
 def _record(response: Response, attachments: Sequence[Attachment]
@@ -510,7 +510,7 @@ def consultation_analyse(*, consultation: Consultation, actor: Any | None = None
     """
     started = timezone.now()
     t0 = time.perf_counter()
-    responses = list(_analysable(consultation).only("pk", "text", "language")
+    responses = list(selectors.analysable(consultation).only("pk", "text", "language")
                      .prefetch_related("attachments"))
     inputs = _inputs(responses)
     themes = engine_themes(consultation)
@@ -551,7 +551,7 @@ def consultation_analyse(*, consultation: Consultation, actor: Any | None = None
             transaction.on_commit(lambda: tasks.tag_feedback_task.enqueue(consultation.pk))
         run = AnalysisRun.objects.create(
             consultation=consultation, kind=RunKind.FULL, started_at=started,
-            started_by=actor if getattr(actor, "is_authenticated", False) else None,
+            started_by=user_or_none(actor),
             params={"stages": list(analyser.stages), "themes": [t.slug for t in themes],
                     "replayed_decisions": len(decided), "idea_map": idea_map},
             summary=result.summary,
@@ -573,11 +573,6 @@ def consultation_analyse(*, consultation: Consultation, actor: Any | None = None
 
 
 # --- one new response ------------------------------------------------------------------------
-def responses_pending(consultation: Consultation):
-    """Responses the engine has not seen yet (the sweep's work list)."""
-    return _analysable(consultation).filter(analysis__isnull=True)
-
-
 def response_analyse(*, response: Response) -> AnalysisRun | None:
     """Analyse one new response against the saved state (see ``responses_analyse``)."""
     return responses_analyse(consultation=response.consultation, responses=[response])
@@ -704,7 +699,7 @@ def consultation_analyse_pending(*, consultation: Consultation, enqueue: bool = 
     ``consultation_analyse_new_task`` (after commit), or do it here. Returns how many."""
     from samskab.insights import tasks
 
-    pending = list(responses_pending(consultation).values_list("pk", flat=True))
+    pending = list(selectors.responses_pending(consultation).values_list("pk", flat=True))
     if pending and enqueue:
         transaction.on_commit(
             lambda: tasks.consultation_analyse_new_task.enqueue(consultation.pk))
@@ -720,7 +715,8 @@ def consultation_analyse_enqueue(*, consultation: Consultation, actor: Any | Non
     """Queue a full run (after commit); the staff button's and the CLI's ``--enqueue`` way."""
     from samskab.insights import tasks
 
-    user_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    user = user_or_none(actor)
+    user_id = user.pk if user is not None else None
     transaction.on_commit(
         lambda: tasks.consultation_analyse_task.enqueue(consultation.pk, user_id))
 
@@ -733,7 +729,9 @@ def tag_decide(*, suggestion: TagSuggestion, confirmed: bool, actor: Any) -> Tag
     from samskab.insights import tasks
 
     state = TagState.CONFIRMED if confirmed else TagState.REJECTED
-    with transaction.atomic():
+    with staff_action(actor=actor, perm=CHANGE, obj=suggestion,
+                      name="tag.confirm" if confirmed else "tag.reject",
+                      audit_required=False) as act:
         row = TagSuggestion.objects.select_for_update().select_related(
             "response__consultation").get(pk=suggestion.pk)
         if row.state == state:
@@ -742,16 +740,15 @@ def tag_decide(*, suggestion: TagSuggestion, confirmed: bool, actor: Any) -> Tag
         row.state = state
         if row.score_at_decision is None:
             row.score_at_decision = row.score
-        row.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+        row.decided_by = user_or_none(actor)
         row.decided_at = timezone.now()
         row.fed_back = False
         row.save(update_fields=["state", "score_at_decision", "decided_by", "decided_at",
                                 "fed_back"])
-        audit_record(actor=actor, action="tag.confirm" if confirmed else "tag.reject", obj=row,
-                     before=before, after={"state": state, "code": row.code,
-                                           "response": row.response.reference})
+        act.audit(row, before=before, after={"state": state, "code": row.code,
+                                             "response": row.response.reference})
         consultation_id = row.response.consultation_id
-        transaction.on_commit(lambda: tasks.tag_feedback_task.enqueue(consultation_id))
+        act.on_commit(lambda: tasks.tag_feedback_task.enqueue(consultation_id))
     suggestion.refresh_from_db()
     return row
 
@@ -784,18 +781,19 @@ def tag_feedback_apply(*, consultation: Consultation) -> int:
 def _membership_decide(*, membership: GroupMembership, actor: Any, state: str,
                        action: str) -> GroupMembership:
     """Record a staff decision on a group member (idempotent), audited, sizes refreshed."""
-    with transaction.atomic():
+    with staff_action(actor=actor, perm=CHANGE, obj=membership, name=action,
+                      audit_required=False) as act:
         row = GroupMembership.objects.select_for_update().select_related(
             "group", "response").get(pk=membership.pk)
         if row.state == state:
             return row
         before = {"state": row.state, "group": row.group_id}
         row.state = state
-        row.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+        row.decided_by = user_or_none(actor)
         row.decided_at = timezone.now()
         row.save(update_fields=["state", "decided_by", "decided_at"])
-        audit_record(actor=actor, action=action, obj=row, before=before,
-                     after={"state": row.state, "group": row.group_id,
+        act.audit(row, before=before,
+                  after={"state": row.state, "group": row.group_id,
                             "response": row.response.reference})
         group_sizes_refresh(consultation=row.group.consultation, groups=[row.group])
     return row
@@ -848,21 +846,20 @@ def group_merge(*, source: ResponseGroup, target: ResponseGroup, actor: Any,
                           target.size + moved, dry_run, errors)
     if dry_run or errors:
         if errors and not dry_run:
-            raise ValidationError(errors)
+            raise DomainErrors([DomainError("merge_refused", e) for e in errors])
         return plan
-    with transaction.atomic():
+    with staff_action(actor=actor, perm=CHANGE, obj=source, name="group.merge") as act:
         ResponseGroup.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).count()
         moved_ids = list(members.values_list("pk", flat=True))
         GroupMembership.objects.filter(pk__in=moved_ids).update(group=target)
         source.merged_into = target
-        source.merged_by = actor if getattr(actor, "is_authenticated", False) else None
+        source.merged_by = user_or_none(actor)
         source.merged_at = timezone.now()
         source.save(update_fields=["merged_into", "merged_by", "merged_at"])
         group_sizes_refresh(consultation=source.consultation, groups=[source, target])
-        audit_record(actor=actor, action="group.merge", obj=source,
-                     before={"size": plan.source_size, "target_size": plan.target_size},
-                     after={"merged_into": target.pk, "moved": moved,
-                            "target_size": target.size})
+        act.audit(source, before={"size": plan.source_size, "target_size": plan.target_size},
+                  after={"merged_into": target.pk, "moved": moved,
+                         "target_size": target.size})
     return plan
 
 
@@ -871,14 +868,13 @@ def idea_rename(*, idea: Idea, label: str, actor: Any) -> Idea:
     """Give an idea a staff-written name; later runs keep it."""
     label = label.strip()
     if not label:
-        raise ValidationError(_("Skriv et navn til idéen."))
-    with transaction.atomic():
+        raise DomainError("label_required", _("Skriv et navn til idéen."), "label")
+    with staff_action(actor=actor, perm=CHANGE, obj=idea, name="idea.rename") as act:
         before = {"label": idea.label}
         idea.label = label[:300]
-        idea.label_by = actor if getattr(actor, "is_authenticated", False) else None
+        idea.label_by = user_or_none(actor)
         idea.save(update_fields=["label", "label_by"])
-        audit_record(actor=actor, action="idea.rename", obj=idea, before=before,
-                     after={"label": idea.label})
+        act.audit(idea, before=before, after={"label": idea.label})
     return idea
 
 
@@ -916,9 +912,9 @@ def idea_merge(*, source: Idea, target: Idea, actor: Any, dry_run: bool = True
                          bool(source_position and not target_position), dry_run, errors)
     if dry_run or errors:
         if errors and not dry_run:
-            raise ValidationError(errors)
+            raise DomainErrors([DomainError("merge_refused", e) for e in errors])
         return plan
-    with transaction.atomic():
+    with staff_action(actor=actor, perm=CHANGE, obj=source, name="idea.merge") as act:
         Proposal.objects.filter(idea=source).update(idea=target)
         source.merged_into = target
         source.save(update_fields=["merged_into"])
@@ -926,10 +922,9 @@ def idea_merge(*, source: Idea, target: Idea, actor: Any, dry_run: bool = True
             source_position.idea = target
             source_position.save(update_fields=["idea"])
         idea_counts_refresh(consultation=source.consultation, ideas=[source, target])
-        audit_record(actor=actor, action="idea.merge", obj=source,
-                     before={"label": source.label, "proposals": plan.proposals},
-                     after={"merged_into": target.pk, "target_label": target.label,
-                            "position_moved": plan.position_moves})
+        act.audit(source, before={"label": source.label, "proposals": plan.proposals},
+                  after={"merged_into": target.pk, "target_label": target.label,
+                         "position_moved": plan.position_moves})
     return plan
 
 
@@ -937,22 +932,21 @@ def idea_split(*, idea: Idea, proposals: Sequence[Proposal], label: str, actor: 
     """Move the chosen proposals of ``idea`` to a new, staff-made idea named ``label``."""
     label = label.strip()
     if not label:
-        raise ValidationError(_("Skriv et navn til den nye idé."))
+        raise DomainError("label_required", _("Skriv et navn til den nye idé."), "label")
     ids = [p.pk for p in proposals]
     if not ids:
-        raise ValidationError(_("Vælg mindst ét forslag."))
+        raise DomainError("proposals_required", _("Vælg mindst ét forslag."), "proposals")
     if Proposal.objects.filter(pk__in=ids).exclude(idea=idea).exists():
-        raise ValidationError(_("Forslagene skal høre til idéen."))
-    with transaction.atomic():
-        user = actor if getattr(actor, "is_authenticated", False) else None
+        raise DomainError("other_idea", _("Forslagene skal høre til idéen."), "proposals")
+    with staff_action(actor=actor, perm=CHANGE, obj=idea, name="idea.split") as act:
+        user = user_or_none(actor)
         new = Idea.objects.create(consultation=idea.consultation, label=label[:300],
                                   label_by=user, created_by_engine=False, created_by=user,
                                   keywords=idea.keywords, representative_id=ids[0])
         Proposal.objects.filter(pk__in=ids).update(idea=new, idea_by=user)
         idea_counts_refresh(consultation=idea.consultation, ideas=[idea, new])
-        audit_record(actor=actor, action="idea.split", obj=new,
-                     before={"idea": idea.pk, "label": idea.label},
-                     after={"idea": new.pk, "label": new.label, "proposals": ids})
+        act.audit(new, before={"idea": idea.pk, "label": idea.label},
+                  after={"idea": new.pk, "label": new.label, "proposals": ids})
         if idea.representative_id in ids:
             idea.representative = Proposal.objects.filter(idea=idea).order_by("pk").first()
             idea.save(update_fields=["representative"])
@@ -962,19 +956,18 @@ def idea_split(*, idea: Idea, proposals: Sequence[Proposal], label: str, actor: 
 def proposal_move(*, proposal: Proposal, idea: Idea | None, actor: Any) -> Proposal:
     """Put a proposal in another idea (or in none); later runs keep it there."""
     if idea is not None and idea.consultation_id != proposal.response.consultation_id:
-        raise ValidationError(_("Idéen hører til en anden høring."))
+        raise DomainError("other_consultation", _("Idéen hører til en anden høring."), "idea")
     if idea is not None and idea.merged_into_id:
-        raise ValidationError(_("Idéen er flettet ind i en anden."))
-    with transaction.atomic():
+        raise DomainError("idea_merged", _("Idéen er flettet ind i en anden."), "idea")
+    with staff_action(actor=actor, perm=CHANGE, obj=proposal, name="proposal.move") as act:
         old = proposal.idea
         before = {"idea": proposal.idea_id}
         proposal.idea = idea
-        proposal.idea_by = actor if getattr(actor, "is_authenticated", False) else None
+        proposal.idea_by = user_or_none(actor)
         proposal.save(update_fields=["idea", "idea_by"])
         idea_counts_refresh(consultation=proposal.response.consultation,
                             ideas=[i for i in (old, idea) if i is not None])
-        audit_record(actor=actor, action="proposal.move", obj=proposal, before=before,
-                     after={"idea": idea.pk if idea else None})
+        act.audit(proposal, before=before, after={"idea": idea.pk if idea else None})
     return proposal
 
 
@@ -991,20 +984,25 @@ def position_set(*, actor: Any, kind: str, justification_da: str, idea: Idea | N
     reasons. Already covered needs the strategy that covers it. The commitment an adopted
     proposal became is not named here: linking it from the plan (`plans.CommitmentSource`)
     records it, and sets the position to adopted. Audited with before and after."""
-    errors: dict[str, str] = {}
     if (idea is None) == (proposal is None):
-        raise ValidationError(_("Tag stilling til enten en idé eller et enkelt forslag."))
+        raise DomainError("subject_required",
+                          _("Tag stilling til enten en idé eller et enkelt forslag."))
+    errors: list[DomainError] = []
     if kind not in PositionKind.values:
-        errors["kind"] = _("Vælg en stillingtagen.")
+        errors.append(DomainError("invalid_kind", _("Vælg en stillingtagen."), "kind"))
     if not justification_da.strip():
-        errors["justification_da"] = _("Skriv en begrundelse på dansk.")
+        errors.append(DomainError("justification_required",
+                                  _("Skriv en begrundelse på dansk."), "justification_da"))
     if kind == PositionKind.ALREADY_COVERED and not existing_strategy.strip():
-        errors["existing_strategy"] = _("Angiv den strategi, der allerede dækker forslaget.")
+        errors.append(DomainError("strategy_required",
+                                  _("Angiv den strategi, der allerede dækker forslaget."),
+                                  "existing_strategy"))
     if idea is not None and idea.merged_into_id:
-        errors["idea"] = _("Idéen er flettet ind i en anden.")
+        errors.append(DomainError("idea_merged", _("Idéen er flettet ind i en anden."), "idea"))
     if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
+        raise DomainErrors(errors)
+    with staff_action(actor=actor, perm=CHANGE, obj=idea or proposal,
+                      name="position.set") as act:
         lookup = {"idea": idea} if idea is not None else {"proposal": proposal}
         position = Position.objects.select_for_update().filter(**lookup).first()
         before = _position_snapshot(position) if position else None
@@ -1015,7 +1013,7 @@ def position_set(*, actor: Any, kind: str, justification_da: str, idea: Idea | N
         position.justification_en = justification_en.strip()
         position.existing_strategy = (existing_strategy.strip()
                                       if kind == PositionKind.ALREADY_COVERED else "")
-        position.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+        position.decided_by = user_or_none(actor)
         position.decided_at = timezone.now()
         if position.pk:
             position.save(update_fields=["kind", "justification_da", "justification_en",
@@ -1023,9 +1021,9 @@ def position_set(*, actor: Any, kind: str, justification_da: str, idea: Idea | N
                                          "decided_at"])
         else:
             position.save()
-        audit_record(actor=actor, action="position.set", obj=position, before=before,
-                     after={**_position_snapshot(position),
-                            "idea": position.idea_id, "proposal": position.proposal_id})
+        act.audit(position, before=before,
+                  after={**_position_snapshot(position),
+                         "idea": position.idea_id, "proposal": position.proposal_id})
     return position
 
 

@@ -49,7 +49,8 @@ def response_analyse_task(response_id: int) -> int | None:
 @task()
 def consultation_analyse_new_task(consultation_id: int) -> int:
     """Analyse every response not analysed yet against the saved state, in one pass."""
-    from samskab.insights.services import responses_analyse, responses_pending
+    from samskab.insights.selectors import responses_pending
+    from samskab.insights.services import responses_analyse
 
     consultation = Consultation.objects.get(pk=consultation_id)
     pending = list(responses_pending(consultation))
@@ -70,7 +71,8 @@ def tag_feedback_task(consultation_id: int) -> int:
 def analysis_poll() -> dict[str, int]:
     """Analyse the responses no run has seen yet, consultation by consultation; then queue
     the next poll (also after a failure)."""
-    from samskab.insights.services import responses_analyse, responses_pending
+    from samskab.insights.selectors import responses_pending
+    from samskab.insights.services import responses_analyse
 
     done: dict[str, int] = {}
     try:

@@ -7,7 +7,6 @@ to the workspace's response page (``/medarbejder/svar/<reference>/``).
 
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from samskab.consultations.models import Consultation
-from samskab.core.views import staff_view
+from samskab.core.errors import DomainError
+from samskab.core.views import form_add_domain_error, messages_add_domain_error, staff_view
 from samskab.insights import selectors, services
 from samskab.insights.forms import (
     GroupMergeForm,
@@ -51,9 +51,8 @@ def _page(request, qs):
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("side"))
 
 
-def _errors(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
+def _errors(request, error: DomainError) -> None:
+    messages_add_domain_error(request, error)
 
 
 def _perms(request) -> dict:
@@ -156,7 +155,7 @@ def _merge_page(request, form, source, merge, detail: str, template: str, name: 
         try:
             plan = merge(source=source, target=form.cleaned_data["target"],
                          actor=request.user, dry_run=not confirm)
-        except ValidationError as error:
+        except DomainError as error:
             _errors(request, error)
             return redirect(detail, pk=source.pk)
         if confirm:
@@ -304,7 +303,7 @@ def proposal_move(request, pk: int):
             services.proposal_move(proposal=proposal, idea=form.cleaned_data["idea"],
                                    actor=request.user)
             messages.success(request, _("Forslaget er flyttet."))
-        except ValidationError as error:
+        except DomainError as error:
             _errors(request, error)
     if back:
         return redirect("insights:idea", pk=back)
@@ -319,10 +318,8 @@ def position_set(request, pk: int):
     if form.is_valid():
         try:
             services.position_set(idea=idea, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            for name, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(name if name in form.fields else None, message)
+        except DomainError as error:
+            form_add_domain_error(form, error)
         else:
             messages.success(request, _("Stillingtagen er gemt."))
             return redirect("insights:idea", pk=idea.pk)
@@ -342,10 +339,8 @@ def proposal_position(request, pk: int):
             try:
                 services.position_set(proposal=proposal, actor=request.user,
                                       **form.cleaned_data)
-            except ValidationError as error:
-                for name, errors in error.message_dict.items():
-                    for message in errors:
-                        form.add_error(name if name in form.fields else None, message)
+            except DomainError as error:
+                form_add_domain_error(form, error)
             else:
                 messages.success(request, _("Stillingtagen er gemt."))
                 return redirect("insights:proposal_position", pk=proposal.pk)

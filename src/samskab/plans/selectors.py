@@ -2,15 +2,40 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import translation
 
 from samskab.insights.models import Idea
-from samskab.plans.exports import commitments_queryset
+from samskab.plans.exports import commitments_queryset, initiatives_for_rules, plan_as_dict
 from samskab.plans.models import ActionPlan, Commitment, PlanComment
-from samskab.plans.rules_ogp import Finding, cosine, stems, tfidf_vectors
-from samskab.plans.services import findings_by_commitment, plan_findings
+from samskab.plans.rules_ogp import Finding, check_plan, cosine, stems, tfidf_vectors
+
+
+# --- findings ---------------------------------------------------------------------------------
+def plan_findings(plan: ActionPlan, *, data: dict | None = None) -> list[Finding]:
+    """OGP rule findings for a plan (or for `data`, the plan's dict with unsaved edits)."""
+    return check_plan(data if data is not None else plan_as_dict(plan),
+                      initiatives=initiatives_for_rules(), translations=translation)
+
+
+_COMMITMENT_WHERE = re.compile(r"^commitments\[(\d+)\]")
+
+
+def findings_by_commitment(findings: list[Finding]) -> tuple[list[Finding], dict[int, list]]:
+    """Split findings into the plan's own and those of each commitment (by index)."""
+    plan_level: list[Finding] = []
+    per: dict[int, list[Finding]] = {}
+    for f in findings:
+        m = _COMMITMENT_WHERE.match(f.where)
+        if m:
+            per.setdefault(int(m.group(1)), []).append(f)
+        else:
+            plan_level.append(f)
+    return plan_level, per
+
 
 
 @dataclass

@@ -24,10 +24,10 @@ from samskab.core.errors import DomainError
 from samskab.core.models import GrandChallenge, OgpValue, Organisation, OrganisationKind
 from samskab.core.services import organisation_by_name, organisation_save
 from samskab.insights.models import Idea, Position, PositionKind, Proposal
+from samskab.plans import selectors
 from samskab.plans.exports import (
     COMMITMENT_TEXTS,
     MILESTONE_TEXTS,
-    initiatives_for_rules,
     plan_as_dict,
 )
 from samskab.plans.models import (
@@ -42,31 +42,11 @@ from samskab.plans.models import (
     Strategy,
     StrategyInitiative,
 )
-from samskab.plans.rules_ogp import Finding, check_plan, has_errors
+from samskab.plans.rules_ogp import Finding, has_errors
 
-# --- findings ---------------------------------------------------------------------------------
-
-
-def plan_findings(plan: ActionPlan, *, data: dict | None = None) -> list[Finding]:
-    """OGP rule findings for a plan (or for `data`, the plan's dict with unsaved edits)."""
-    return check_plan(data if data is not None else plan_as_dict(plan),
-                      initiatives=initiatives_for_rules(), translations=translation)
-
-
-_COMMITMENT_WHERE = re.compile(r"^commitments\[(\d+)\]")
-
-
-def findings_by_commitment(findings: list[Finding]) -> tuple[list[Finding], dict[int, list]]:
-    """Split findings into the plan's own and those of each commitment (by index)."""
-    plan_level: list[Finding] = []
-    per: dict[int, list[Finding]] = {}
-    for f in findings:
-        m = _COMMITMENT_WHERE.match(f.where)
-        if m:
-            per.setdefault(int(m.group(1)), []).append(f)
-        else:
-            plan_level.append(f)
-    return plan_level, per
+# --- findings (reads; they live in selectors, the names stay here for callers) --------------
+plan_findings = selectors.plan_findings
+findings_by_commitment = selectors.findings_by_commitment
 
 
 # --- plans ------------------------------------------------------------------------------------

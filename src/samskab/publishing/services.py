@@ -30,8 +30,8 @@ def notat_text_update(*, consultation: Consultation, actor: Any, published_where
                       general_remarks_da: str, other_matters_da: str) -> NotatText:
     """Save the notat's hand-written parts; audited. Raises PermissionDenied for roles that
     may not write it."""
-    with staff_action(actor=actor, perm="publishing.change_notat", name="notat_text.update"
-                      ) as act:
+    with staff_action(actor=actor, perm="publishing.change_notat", obj=consultation,
+                      name="notat_text.update") as act:
         text, _created = NotatText.objects.select_for_update().get_or_create(
             consultation=consultation)
         before = {name: getattr(text, name) for name in FIELDS}

@@ -32,6 +32,7 @@ from samskab.core import roles
 from samskab.core.actions import SystemActor
 from samskab.core.errors import DomainError
 from samskab.core.models import Membership
+from samskab.core.services import membership_add
 from samskab.plans import services as plan_services
 from samskab.plans.models import ActionPlan, Milestone, PlanStatus
 from samskab.tracking import services
@@ -108,7 +109,8 @@ def _officer(username: str, agency):
         user.set_unusable_password()
         user.save(update_fields=["password"])
         user.groups.add(Group.objects.get(name=roles.AGENCY_OFFICER))
-    Membership.objects.get_or_create(user=user, organisation=agency)
+    if not Membership.objects.filter(user=user, organisation=agency).exists():
+        membership_add(actor=ACTOR, organisation=agency, user=user)  # audited, once
     return user
 
 

@@ -6,6 +6,9 @@
   response page, rendered from the panel's template with the context its `context(response,
   user)` returns. Call either from your AppConfig.ready(). Panels must keep the page's query
   count bounded (prefetch in `context`, never per row).
+
+This is how a lower layer shows something of a higher one without importing it (the layers
+contract in pyproject.toml forbids that import).
 """
 
 from collections.abc import Callable

@@ -31,6 +31,7 @@ from samskab.consultations.models import (
     Response,
     ResponseStatus,
 )
+from samskab.core import audit
 from samskab.core.models import AuditEvent
 from samskab.workspace import search
 from samskab.workspace.models import InvitedPartyMatch, MatchState, Redaction, RedactionState
@@ -224,16 +225,21 @@ def moderation_of(response: Response):
 
 
 def response_history(response: Response) -> list[AuditEvent]:
-    """The response's AuditEvents, and those of its redactions, newest first."""
+    """The response's AuditEvents, and those of its redactions, newest first; each with
+    `action_label` and `actor_display`, the action and the actor in words."""
     redaction_ids = [str(r.pk) for r in response.redactions.all()]
     match_ids = [str(m.pk) for m in response.party_matches.all()]
-    return list(
+    events = list(
         AuditEvent.objects.filter(
             Q(object_type="consultations.response", object_id=str(response.pk))
             | Q(object_type="workspace.redaction", object_id__in=redaction_ids)
             | Q(object_type="workspace.invitedpartymatch", object_id__in=match_ids)
         ).select_related("actor").order_by("-created_at", "-id")
     )
+    for event in events:
+        event.action_label = audit.action_label(event.action)
+        event.actor_display = audit.actor_display(event.actor_label)
+    return events
 
 
 @dataclass(frozen=True)

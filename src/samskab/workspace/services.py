@@ -1,21 +1,20 @@
-"""Staff use cases of the workspace. Every change takes this one path (style rule 5):
-check the actor's permission, make the change and append an AuditEvent in one transaction.
+"""Staff use cases of the workspace. Every change takes the one path (style rule 5),
+`core.actions.staff_action`: the actor's permission, one transaction, the AuditEvent, side
+effects after commit.
 
 Services raise `PermissionDenied` when the actor may not act, and `WorkspaceError` (with a
 translated message fit to show a person) when the domain's rules forbid the change.
 """
 
 import hashlib
-import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import PurePath
 from typing import Any
 
 import filetype
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,11 +25,14 @@ from samskab.consultations.models import (
     Consultation,
     ExtractionStatus,
     InvitedParty,
+    Respondent,
     RespondentKind,
     Response,
     ResponseStatus,
 )
-from samskab.core.services import audit_record
+from samskab.core.actions import Action, require, staff_action, user_or_none
+from samskab.core.errors import DomainError
+from samskab.core.services import organisation_for_party, organisation_index
 from samskab.workspace import redaction as finder
 from samskab.workspace.models import (
     REDACTION_MASKS,
@@ -44,19 +46,13 @@ from samskab.workspace.models import (
     RedactionState,
 )
 
-
-class WorkspaceError(Exception):
-    """A change the domain's rules forbid; `message` is translated and fit to show a person."""
-
-    def __init__(self, code: str, message: Any):
-        super().__init__(str(message))
-        self.code = code
-        self.message = message
+MODERATE = "workspace.moderate_response"
+PARTIES = "workspace.manage_invited_parties"
+LETTER = "workspace.register_letter"
 
 
-def _require(actor: Any, perm: str, obj: Any = None) -> None:
-    if actor is None or not actor.has_perm(perm, obj):
-        raise PermissionDenied(perm)
+class WorkspaceError(DomainError):
+    """A change the workspace's rules forbid; `message` is translated and fit to show a person."""
 
 
 def _lock(response: Response) -> Response:
@@ -151,67 +147,64 @@ def redaction_propose(*, actor: Any, response: Response) -> list[Redaction]:
     """Find personal data in the response's text and its attachments' extracted text, and
     store proposals for masking. Idempotent: spans already proposed or decided are left as
     they are, and when nothing is new no transaction is opened. Returns the new ones."""
-    _require(actor, "workspace.moderate_response", response)
+    require(actor, MODERATE, response)
     if not redaction_scan_due(response=response):
         return []
-    return _propose(actor=actor, response=response)
-
-
-@transaction.atomic
-def _propose(*, actor: Any, response: Response) -> list[Redaction]:
-    response = _lock(response)
-    created, stale = _plan(response)
-    if stale:
-        Redaction.objects.filter(pk__in=[r.pk for r in stale]).delete()
-    Redaction.objects.bulk_create(created)
-    if created or stale:
-        audit_record(
-            actor=actor, action="redaction.propose", obj=response,
-            before={"removed_stale": [_redaction_state(r) for r in stale]} if stale else None,
-            after={"proposed": [_redaction_state(r) for r in created]},
-        )
+    with staff_action(actor=actor, perm=MODERATE, obj=response, name="redaction.propose",
+                      audit_required=False) as act:
+        response = _lock(response)
+        created, stale = _plan(response)
+        if stale:
+            Redaction.objects.filter(pk__in=[r.pk for r in stale]).delete()
+        Redaction.objects.bulk_create(created)
+        if created or stale:
+            act.audit(
+                response,
+                before={"removed_stale": [_redaction_state(r) for r in stale]} if stale else None,
+                after={"proposed": [_redaction_state(r) for r in created]},
+            )
     return created
 
 
 def _decide(*, actor: Any, redaction: Redaction, state: str, reason: str) -> Redaction:
-    _require(actor, "workspace.moderate_response", redaction.response)
-    redaction = Redaction.objects.select_for_update().get(pk=redaction.pk)
-    if redaction.kind == RedactionKind.CPR and state != RedactionState.ACCEPTED:
-        raise WorkspaceError("cpr_always_masked", _("Et CPR-nummer maskeres altid."))
-    before = _redaction_state(redaction)
-    redaction.state = state
-    redaction.reason = reason
-    redaction.decided_by = actor
-    redaction.decided_at = timezone.now()
-    redaction.save(update_fields=["state", "reason", "decided_by", "decided_at"])
-    audit_record(
-        actor=actor, action=f"redaction.{'accept' if state == 'accepted' else 'reject'}",
-        obj=redaction, before=before, after=_redaction_state(redaction),
-    )
+    name = f"redaction.{'accept' if state == RedactionState.ACCEPTED else 'reject'}"
+    with staff_action(actor=actor, perm=MODERATE, obj=redaction.response, name=name) as act:
+        redaction = Redaction.objects.select_for_update().get(pk=redaction.pk)
+        if redaction.kind == RedactionKind.CPR and state != RedactionState.ACCEPTED:
+            raise WorkspaceError("cpr_always_masked", _("Et CPR-nummer maskeres altid."))
+        before = _redaction_state(redaction)
+        redaction.state = state
+        redaction.reason = reason
+        redaction.decided_by = user_or_none(actor)
+        redaction.decided_at = timezone.now()
+        redaction.save(update_fields=["state", "reason", "decided_by", "decided_at"])
+        act.audit(redaction, before=before, after=_redaction_state(redaction))
     return redaction
 
 
-@transaction.atomic
 def redaction_accept(*, actor: Any, redaction: Redaction, reason: str = "") -> Redaction:
     """Decide that the span is masked in the published text."""
     return _decide(actor=actor, redaction=redaction, state=RedactionState.ACCEPTED,
                    reason=reason.strip())
 
 
-@transaction.atomic
 def redaction_reject(*, actor: Any, redaction: Redaction, reason: str = "") -> Redaction:
     """Decide that the span stays in the published text (e.g. a public official's name)."""
     return _decide(actor=actor, redaction=redaction, state=RedactionState.REJECTED,
                    reason=reason.strip())
 
 
-@transaction.atomic
 def redaction_add(*, actor: Any, response: Response, phrase: str, reason: str) -> list[Redaction]:
     """Mask every occurrence of `phrase` (exact, case-sensitive), in the text and the
     attachments' extracted text, that no redaction covers yet.
 
     For what the finders miss: a neighbour's name, an address, a health detail."""
-    _require(actor, "workspace.moderate_response", response)
+    with staff_action(actor=actor, perm=MODERATE, obj=response, name="redaction.add") as act:
+        return _redaction_add(act, response=response, phrase=phrase, reason=reason)
+
+
+def _redaction_add(act: Action, *, response: Response, phrase: str, reason: str
+                   ) -> list[Redaction]:
     phrase = phrase.strip()
     if len(phrase) < 2:
         raise WorkspaceError("phrase_too_short", _("Skriv den tekst, der skal maskeres."))
@@ -227,8 +220,8 @@ def redaction_add(*, actor: Any, response: Response, phrase: str, reason: str) -
                 redaction = Redaction(
                     response=response, attachment=attachment, kind=RedactionKind.MANUAL,
                     start=start, end=end, found_text=phrase[:300],
-                    state=RedactionState.ACCEPTED, reason=reason.strip(), decided_by=actor,
-                    decided_at=now,
+                    state=RedactionState.ACCEPTED, reason=reason.strip(),
+                    decided_by=user_or_none(act.actor), decided_at=now,
                 )
                 existing.append(redaction)
                 created.append(redaction)
@@ -238,10 +231,7 @@ def redaction_add(*, actor: Any, response: Response, phrase: str, reason: str) -
             "phrase_not_found", _("Teksten findes ikke (umaskeret) i høringssvaret."),
         )
     Redaction.objects.bulk_create(created)
-    audit_record(
-        actor=actor, action="redaction.add", obj=response,
-        after={"added": [_redaction_state(r) for r in created]},
-    )
+    act.audit(response, after={"added": [_redaction_state(r) for r in created]})
     return created
 
 
@@ -276,7 +266,8 @@ def _set_status(*, actor: Any, response: Response, status: str, reason: str, now
     response.save(update_fields=["status"])
     ModerationDecision.objects.update_or_create(
         response=response,
-        defaults={"status": status, "reason": reason, "decided_by": actor, "decided_at": now},
+        defaults={"status": status, "reason": reason, "decided_by": user_or_none(actor),
+                  "decided_at": now},
     )
 
 
@@ -291,7 +282,7 @@ def response_publish(*, actor: Any, response: Response, now: datetime | None = N
     even if nobody asked for proposals. `now` is for tests; it defaults to the time now.
     The original text stays internal; the published text is stored in PublishedVersion.
     """
-    _require(actor, "workspace.moderate_response", response)
+    require(actor, MODERATE, response)
     now = now or timezone.now()
     _check_publishable(response, now=now)
     redaction_propose(actor=actor, response=response)
@@ -318,8 +309,13 @@ def _check_publishable(response: Response, *, now: datetime) -> None:
         )
 
 
-@transaction.atomic
 def _publish(*, actor: Any, response: Response, now: datetime) -> PublishedVersion:
+    with staff_action(actor=actor, perm=MODERATE, obj=response, name="response.publish") as act:
+        return _publish_locked(act, response=response, now=now)
+
+
+def _publish_locked(act: Action, *, response: Response, now: datetime) -> PublishedVersion:
+    actor = act.actor
     response = _lock(response)
     _check_publishable(response, now=now)  # again, under the lock
     redactions = list(response.redactions.all())
@@ -335,13 +331,13 @@ def _publish(*, actor: Any, response: Response, now: datetime) -> PublishedVersi
     count = sum(r.state == RedactionState.ACCEPTED for r in redactions)
     version, _created = PublishedVersion.objects.update_or_create(
         response=response,
-        defaults={"text": text, "redaction_count": count, "published_by": actor,
+        defaults={"text": text, "redaction_count": count, "published_by": user_or_none(actor),
                   "published_at": now},
     )
     _set_status(actor=actor, response=response, status=ResponseStatus.PUBLISHED, reason="",
                 now=now)
-    audit_record(
-        actor=actor, action="response.publish", obj=response, before=before,
+    act.audit(
+        response, before=before,
         after={**_moderation_state(response), "redactions": count,
                "published_text_sha256": hashlib.sha256(text.encode()).hexdigest()},
     )
@@ -370,27 +366,25 @@ def _scan_needed(response: Response, redactions: list[Redaction]) -> bool:
 
 def _set_with_reason(*, actor: Any, response: Response, status: str, reason: str,
                      action: str) -> Response:
-    _require(actor, "workspace.moderate_response", response)
-    reason = reason.strip()
-    if not reason:
-        raise WorkspaceError("reason_required", _("Skriv en begrundelse."))
-    response = _lock(response)
-    before = _moderation_state(response)
-    _set_status(actor=actor, response=response, status=status, reason=reason,
-                now=timezone.now())
-    audit_record(actor=actor, action=action, obj=response, before=before,
-                 after={**_moderation_state(response), "reason": reason})
+    with staff_action(actor=actor, perm=MODERATE, obj=response, name=action) as act:
+        reason = reason.strip()
+        if not reason:
+            raise WorkspaceError("reason_required", _("Skriv en begrundelse."))
+        response = _lock(response)
+        before = _moderation_state(response)
+        _set_status(actor=actor, response=response, status=status, reason=reason,
+                    now=timezone.now())
+        act.audit(response, before=before,
+                  after={**_moderation_state(response), "reason": reason})
     return response
 
 
-@transaction.atomic
 def response_withhold(*, actor: Any, response: Response, reason: str) -> Response:
     """Keep the response from the public (also after publication), with a written reason."""
     return _set_with_reason(actor=actor, response=response, status=ResponseStatus.WITHHELD,
                             reason=reason, action="response.withhold")
 
 
-@transaction.atomic
 def response_reject(*, actor: Any, response: Response, reason: str) -> Response:
     """Reject the response (spam, abuse, not a response), with a written reason."""
     return _set_with_reason(actor=actor, response=response, status=ResponseStatus.REJECTED,
@@ -399,24 +393,13 @@ def response_reject(*, actor: Any, response: Response, reason: str) -> Response:
 
 # --- Høringsliste -----------------------------------------------------------------------------
 
-def normalise_name(name: str) -> str:
-    """An organisation name for comparison: case-folded, »aa«/»ae«/»oe« read as å/æ/ø,
-    punctuation and legal-form noise (A/S, ApS) dropped, spaces collapsed."""
-    text = unicodedata.normalize("NFKC", name or "").casefold()
-    for ascii_, danish in (("aa", "å"), ("ae", "æ"), ("oe", "ø")):
-        text = text.replace(ascii_, danish)
-    text = "".join(ch if ch.isalnum() else " " for ch in text)
-    words = [w for w in text.split() if w not in {"a", "s", "aps", "i", "amba", "the"}]
-    return " ".join(words)
-
-
 def email_domain(address: str) -> str:
     return address.rpartition("@")[2].strip().lower() if "@" in (address or "") else ""
 
 
 def _party_state(party: InvitedParty) -> dict[str, Any]:
     return {"name": party.name, "kind": party.kind, "email": party.email,
-            "email_domain": party.email_domain}
+            "email_domain": party.email_domain, "organisation": party.organisation_id}
 
 
 def _clean_party(*, name: str, kind: str, email: str, domain: str) -> dict[str, str]:
@@ -435,125 +418,149 @@ def _clean_party(*, name: str, kind: str, email: str, domain: str) -> dict[str, 
     return {"name": name[:300], "kind": kind, "email": email, "email_domain": domain[:200]}
 
 
-@transaction.atomic
 def invited_party_add(*, actor: Any, consultation: Consultation, name: str,
                       kind: str = RespondentKind.NGO, email: str = "",
                       email_domain: str = "") -> InvitedParty:
     """Put an authority or organisation on the consultation's høringsliste."""
-    _require(actor, "workspace.manage_invited_parties", consultation)
-    fields = _clean_party(name=name, kind=kind, email=email, domain=email_domain)
-    if InvitedParty.objects.filter(consultation=consultation, name=fields["name"]).exists():
-        raise WorkspaceError("duplicate", _("Høringsparten står allerede på listen."))
-    party = InvitedParty.objects.create(consultation=consultation, **fields)
-    audit_record(actor=actor, action="invited_party.add", obj=party, after=_party_state(party))
-    return party
+    with staff_action(actor=actor, perm=PARTIES, obj=consultation, name="invited_party.add") as act:
+        fields = _clean_party(name=name, kind=kind, email=email, domain=email_domain)
+        if InvitedParty.objects.filter(consultation=consultation, name=fields["name"]).exists():
+            raise WorkspaceError("duplicate", _("Høringsparten står allerede på listen."))
+        party = InvitedParty.objects.create(
+            consultation=consultation, **fields,
+            organisation=organisation_for_party(name=fields["name"], kind=fields["kind"],
+                                                domain=fields["email_domain"]))
+        act.audit(party, after=_party_state(party))
+        return party
 
 
-@transaction.atomic
 def invited_party_update(*, actor: Any, party: InvitedParty, name: str, kind: str,
                          email: str = "", email_domain: str = "") -> InvitedParty:
-    _require(actor, "workspace.manage_invited_parties", party.consultation)
-    fields = _clean_party(name=name, kind=kind, email=email, domain=email_domain)
-    party = InvitedParty.objects.select_for_update().get(pk=party.pk)
-    if InvitedParty.objects.filter(
-        consultation_id=party.consultation_id, name=fields["name"]
-    ).exclude(pk=party.pk).exists():
-        raise WorkspaceError("duplicate", _("Høringsparten står allerede på listen."))
-    before = _party_state(party)
-    for key, value in fields.items():
-        setattr(party, key, value)
-    party.save(update_fields=list(fields))
-    audit_record(actor=actor, action="invited_party.update", obj=party, before=before,
-                 after=_party_state(party))
-    return party
+    with staff_action(actor=actor, perm=PARTIES, obj=party.consultation,
+                      name="invited_party.update") as act:
+        fields = _clean_party(name=name, kind=kind, email=email, domain=email_domain)
+        party = InvitedParty.objects.select_for_update().get(pk=party.pk)
+        if InvitedParty.objects.filter(
+            consultation_id=party.consultation_id, name=fields["name"]
+        ).exclude(pk=party.pk).exists():
+            raise WorkspaceError("duplicate", _("Høringsparten står allerede på listen."))
+        before = _party_state(party)
+        for key, value in fields.items():
+            setattr(party, key, value)
+        party.organisation = organisation_for_party(name=fields["name"], kind=fields["kind"],
+                                                    domain=fields["email_domain"])
+        party.save(update_fields=[*fields, "organisation"])
+        act.audit(party, before=before,
+                  after=_party_state(party))
+        return party
 
 
-@transaction.atomic
 def invited_party_remove(*, actor: Any, party: InvitedParty) -> None:
     """Take a party off the list; its matches go with it (the AuditEvent keeps what it was)."""
-    _require(actor, "workspace.manage_invited_parties", party.consultation)
-    party = InvitedParty.objects.select_for_update().get(pk=party.pk)
-    before = {**_party_state(party),
-              "matches": list(party.matches.values_list("response__reference", flat=True))}
-    audit_record(actor=actor, action="invited_party.remove", obj=party, before=before)
-    party.delete()
+    with staff_action(actor=actor, perm=PARTIES, obj=party.consultation,
+                      name="invited_party.remove") as act:
+        party = InvitedParty.objects.select_for_update().get(pk=party.pk)
+        before = {**_party_state(party),
+                  "matches": list(party.matches.values_list("response__reference", flat=True))}
+        act.audit(party, before=before)
+        party.delete()
 
 
-@transaction.atomic
 def invited_party_match_propose(*, actor: Any, consultation: Consultation) -> int:
-    """Propose a match for every response whose organisation name (normalised) or e-mail
-    domain equals an invited party's. Idempotent; returns how many new proposals were made."""
-    _require(actor, "workspace.manage_invited_parties", consultation)
-    parties = list(consultation.invited_parties.all())
-    by_name = {normalise_name(p.name): p for p in parties}
-    by_domain = {p.email_domain or email_domain(p.email): p for p in parties}
-    by_domain.pop("", None)
-    existing = set(
-        InvitedPartyMatch.objects.filter(party__consultation=consultation)
-        .values_list("party_id", "response_id")
-    )
-    new = []
-    rows = Response.objects.filter(consultation=consultation).values_list(
-        "pk", "respondent__organisation", "respondent__email",
-    )
-    for response_id, organisation, address in rows.iterator(chunk_size=2000):
-        found: dict[int, str] = {}
-        name_key = normalise_name(organisation)
-        if name_key and name_key in by_name:
-            found[by_name[name_key].pk] = MatchMethod.ORGANISATION
-        domain = email_domain(address)
-        if domain in by_domain:
-            found.setdefault(by_domain[domain].pk, MatchMethod.EMAIL_DOMAIN)
-        for party_id, method in found.items():
-            if (party_id, response_id) not in existing:
-                new.append(InvitedPartyMatch(party_id=party_id, response_id=response_id,
-                                             method=method))
-    InvitedPartyMatch.objects.bulk_create(new, batch_size=500)
-    audit_record(actor=actor, action="invited_party.match_propose", obj=consultation,
-                 after={"proposed": len(new)})
-    return len(new)
+    """Propose a match for every response whose sender is recognised as the organisation of an
+    invited party: by the e-mail domain (or a parent domain) the organisation owns, or by its
+    name (`core.text.organisation_key`). Recognised senders are stored on the respondent
+    (`recognised_organisation`). Idempotent; returns how many new proposals were made."""
+    with staff_action(actor=actor, perm=PARTIES, obj=consultation,
+                      name="invited_party.match_propose") as act:
+        parties = list(consultation.invited_parties.all())
+        for party in parties:  # parties listed before organisations existed
+            if party.organisation_id is None:
+                party.organisation = organisation_for_party(
+                    name=party.name, kind=party.kind,
+                    domain=party.email_domain or email_domain(party.email))
+                party.save(update_fields=["organisation"])
+        by_organisation: dict[int, list[InvitedParty]] = {}
+        for party in parties:
+            by_organisation.setdefault(party.organisation_id, []).append(party)
+        index = organisation_index()
+        existing = set(
+            InvitedPartyMatch.objects.filter(party__consultation=consultation)
+            .values_list("party_id", "response_id")
+        )
+        new, recognised = [], {}
+        rows = Response.objects.filter(consultation=consultation).values_list(
+            "pk", "respondent_id", "respondent__organisation", "respondent__email",
+            "respondent__recognised_organisation",
+        )
+        for response_id, respondent_id, organisation, address, known in rows.iterator(
+                chunk_size=2000):
+            found: dict[int, str] = {}
+            by_name = index.for_name(organisation)
+            for party in by_organisation.get(by_name, []) if by_name else []:
+                found[party.pk] = MatchMethod.ORGANISATION
+            by_domain = index.for_email(address)
+            for party in by_organisation.get(by_domain, []) if by_domain else []:
+                found.setdefault(party.pk, MatchMethod.EMAIL_DOMAIN)
+            if known is None and (by_domain or by_name):
+                recognised[respondent_id] = by_domain or by_name
+            for party_id, method in found.items():
+                if (party_id, response_id) not in existing:
+                    new.append(InvitedPartyMatch(party_id=party_id, response_id=response_id,
+                                                 method=method))
+        InvitedPartyMatch.objects.bulk_create(new, batch_size=500)
+        respondents_recognise(recognised)
+        act.audit(consultation, after={"proposed": len(new), "recognised": len(recognised)})
+        return len(new)
+
+
+def respondents_recognise(recognised: dict[int, int]) -> None:
+    """Store recognised organisations ({respondent id: organisation id}), in batches."""
+    rows = [Respondent(pk=pk, recognised_organisation_id=org) for pk, org in recognised.items()]
+    Respondent.objects.bulk_update(rows, ["recognised_organisation"], batch_size=500)
 
 
 def _match_decide(*, actor: Any, match: InvitedPartyMatch, state: str) -> InvitedPartyMatch:
-    match = InvitedPartyMatch.objects.select_for_update().select_related(
-        "party__consultation").get(pk=match.pk)
-    _require(actor, "workspace.manage_invited_parties", match.party.consultation)
-    before = {"state": match.state}
-    match.state = state
-    match.confirmed_by = actor
-    match.confirmed_at = timezone.now()
-    match.save(update_fields=["state", "confirmed_by", "confirmed_at"])
-    audit_record(actor=actor, action=f"invited_party.match_{state}", obj=match, before=before,
-                 after={"state": state, "party": match.party_id,
-                        "response": match.response_id})
+    consultation = InvitedParty.objects.select_related("consultation").get(
+        pk=match.party_id).consultation
+    with staff_action(actor=actor, perm=PARTIES, obj=consultation,
+                      name=f"invited_party.match_{state}") as act:
+        match = InvitedPartyMatch.objects.select_for_update().select_related(
+            "party__consultation").get(pk=match.pk)
+        before = {"state": match.state}
+        match.state = state
+        match.confirmed_by = user_or_none(actor)
+        match.confirmed_at = timezone.now()
+        match.save(update_fields=["state", "confirmed_by", "confirmed_at"])
+        act.audit(match, before=before,
+                  after={"state": state, "party": match.party_id,
+                         "response": match.response_id})
     return match
 
 
-@transaction.atomic
 def invited_party_match_confirm(*, actor: Any, match: InvitedPartyMatch) -> InvitedPartyMatch:
     return _match_decide(actor=actor, match=match, state=MatchState.CONFIRMED)
 
 
-@transaction.atomic
 def invited_party_match_reject(*, actor: Any, match: InvitedPartyMatch) -> InvitedPartyMatch:
     return _match_decide(actor=actor, match=match, state=MatchState.REJECTED)
 
 
-@transaction.atomic
 def invited_party_match_add(*, actor: Any, party: InvitedParty, response: Response
                             ) -> InvitedPartyMatch:
     """Staff link a response to a party by hand (confirmed at once)."""
-    _require(actor, "workspace.manage_invited_parties", party.consultation)
-    if response.consultation_id != party.consultation_id:
-        raise WorkspaceError("other_consultation", _("Svaret hører til en anden høring."))
-    match, _created = InvitedPartyMatch.objects.update_or_create(
-        party=party, response=response,
-        defaults={"method": MatchMethod.MANUAL, "state": MatchState.CONFIRMED,
-                  "confirmed_by": actor, "confirmed_at": timezone.now()},
-    )
-    audit_record(actor=actor, action="invited_party.match_add", obj=match,
-                 after={"state": match.state, "party": party.pk, "response": response.pk})
-    return match
+    with staff_action(actor=actor, perm=PARTIES, obj=party.consultation,
+                      name="invited_party.match_add") as act:
+        if response.consultation_id != party.consultation_id:
+            raise WorkspaceError("other_consultation", _("Svaret hører til en anden høring."))
+        match, _created = InvitedPartyMatch.objects.update_or_create(
+            party=party, response=response,
+            defaults={"method": MatchMethod.MANUAL, "state": MatchState.CONFIRMED,
+                      "confirmed_by": user_or_none(actor), "confirmed_at": timezone.now()},
+        )
+        act.audit(match,
+                  after={"state": match.state, "party": party.pk, "response": response.pk})
+        return match
 
 
 # --- Paper letters ----------------------------------------------------------------------------
@@ -564,7 +571,6 @@ LETTER_TYPES = {
 }
 
 
-@transaction.atomic
 def letter_register(
     *,
     actor: Any,
@@ -584,35 +590,35 @@ def letter_register(
     goes in through the one door (`response_receive`, channel »letter«) as its attachment;
     the worker extracts or OCRs its text after commit. The postal address is kept with the
     response's source details (staff only). Letters after the deadline are stored as late."""
-    _require(actor, "workspace.register_letter", consultation)
-    suffix = PurePath(scan_name or "").suffix.lower()
-    guessed = filetype.guess_mime(scan_data[:8192]) if scan_data else None
-    if suffix not in LETTER_TYPES or guessed != LETTER_TYPES[suffix]:
-        raise WorkspaceError(
-            "scan_type", _("Scanningen skal være en PDF-, PNG-, JPEG- eller TIFF-fil."),
-        )
-    source: dict[str, Any] = {"registered_by": actor.get_username()}
-    if address.strip():
-        source["postal_address"] = address.strip()[:500]
-    try:
-        receipt = consultation_services.response_receive(
-            consultation=consultation,
-            text=text,
-            channel=Channel.LETTER,
-            respondent=consultation_services.RespondentData(
-                kind=kind, name=name, organisation=organisation,
-            ),
-            received_at=received_at,
-            consent_publish_name=consent_publish_name,
-            consent_publish_response=consent_publish_response,
-            attachments=[consultation_services.IncomingFile(
-                name=scan_name, data=scan_data, mime_type=LETTER_TYPES[suffix])],
-            source=source,
-        )
-    except consultation_services.ReceiveError as error:
-        raise WorkspaceError(error.code, error.message) from error
-    response = Response.objects.get(pk=receipt.response_id)
-    audit_record(actor=actor, action="response.letter_register", obj=response,
-                 after={"reference": receipt.reference, "late": receipt.late,
-                        "scan": scan_name, "kind": kind})
-    return receipt
+    with staff_action(actor=actor, perm=LETTER, obj=consultation,
+                      name="response.letter_register") as act:
+        suffix = PurePath(scan_name or "").suffix.lower()
+        guessed = filetype.guess_mime(scan_data[:8192]) if scan_data else None
+        if suffix not in LETTER_TYPES or guessed != LETTER_TYPES[suffix]:
+            raise WorkspaceError(
+                "scan_type", _("Scanningen skal være en PDF-, PNG-, JPEG- eller TIFF-fil."),
+            )
+        source: dict[str, Any] = {"registered_by": actor.get_username()}
+        if address.strip():
+            source["postal_address"] = address.strip()[:500]
+        try:
+            receipt = consultation_services.response_receive(
+                consultation=consultation,
+                text=text,
+                channel=Channel.LETTER,
+                respondent=consultation_services.RespondentData(
+                    kind=kind, name=name, organisation=organisation,
+                ),
+                received_at=received_at,
+                consent_publish_name=consent_publish_name,
+                consent_publish_response=consent_publish_response,
+                attachments=[consultation_services.IncomingFile(
+                    name=scan_name, data=scan_data, mime_type=LETTER_TYPES[suffix])],
+                source=source,
+            )
+        except consultation_services.ReceiveError as error:
+            raise WorkspaceError(error.code, error.message) from error
+        response = Response.objects.get(pk=receipt.response_id)
+        act.audit(response, after={"reference": receipt.reference, "late": receipt.late,
+                                   "scan": scan_name, "kind": kind})
+        return receipt

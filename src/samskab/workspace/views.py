@@ -17,7 +17,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from samskab.consultations.models import Attachment, Consultation, InvitedParty, Response
-from samskab.core.views import staff_view
+from samskab.core.errors import DomainError
+from samskab.core.views import form_add_domain_error, messages_add_domain_error, staff_view
 from samskab.workspace import extensions, selectors, services
 from samskab.workspace.forms import (
     InboxForm,
@@ -123,8 +124,8 @@ def attachment_download(request, pk: int):
 def _service_post(request, call, *, success: str, back: str):
     try:
         call()
-    except services.WorkspaceError as error:
-        messages.error(request, error.message)
+    except DomainError as error:
+        messages_add_domain_error(request, error)
     else:
         messages.success(request, success)
     return redirect(back)
@@ -244,8 +245,8 @@ def invited_party_add(request, slug: str):
         try:
             services.invited_party_add(actor=request.user, consultation=consultation,
                                        **form.cleaned_data)
-        except services.WorkspaceError as error:
-            form.add_error(None, error.message)
+        except DomainError as error:
+            form_add_domain_error(form, error)
         else:
             messages.success(request, _("Høringsparten er tilføjet."))
             return redirect(_parties_url(consultation))
@@ -263,8 +264,8 @@ def invited_party_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.invited_party_update(actor=request.user, party=party, **form.cleaned_data)
-        except services.WorkspaceError as error:
-            form.add_error(None, error.message)
+        except DomainError as error:
+            form_add_domain_error(form, error)
         else:
             messages.success(request, _("Høringsparten er rettet."))
             return redirect(_parties_url(party.consultation))
@@ -336,7 +337,7 @@ def letter_register(request, slug: str):
                 consent_publish_name=data["consent_publish_name"],
                 consent_publish_response=data["consent_publish_response"],
             )
-        except services.WorkspaceError as error:
+        except DomainError as error:
             form.add_error("scan" if error.code.startswith(("scan", "attachment")) else None,
                            error.message)
         else:

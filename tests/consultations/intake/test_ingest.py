@@ -208,7 +208,7 @@ def test_worker_polls_the_configured_mailbox_and_schedules_the_next_poll(
 
     from django_tasks_db.models import DBTaskResult
 
-    from samskab.consultations import tasks
+    from samskab.consultations.intake import poll
 
     client = imaplib.IMAP4(dovecot_imap.host, dovecot_imap.port)
     credentials = f"\0{dovecot_imap.user}\0{dovecot_imap.password}".encode()
@@ -216,19 +216,19 @@ def test_worker_polls_the_configured_mailbox_and_schedules_the_next_poll(
     client.append("INBOX", None, None, message("poll"))
     client.logout()
     settings.SAMSKAB_IMAP_URL = dovecot_imap.url("INBOX")
-    assert tasks.mailbox_poll.call() == {"accepted": 1}
+    assert poll.mailbox_poll.call() == {"accepted": 1}
     assert Response.objects.get().source["message_id"] == "poll@mail.example"
-    waiting = DBTaskResult.objects.get(task_path="samskab.consultations.tasks.mailbox_poll")
+    waiting = DBTaskResult.objects.get(task_path="samskab.consultations.intake.poll.mailbox_poll")
     assert waiting.status == "READY" and waiting.run_after is not None
 
 
 def test_polling_survives_an_unreachable_mailbox(settings):
     from django_tasks_db.models import DBTaskResult
 
-    from samskab.consultations import tasks
+    from samskab.consultations.intake import poll
 
     settings.SAMSKAB_IMAP_URL = "imap://nobody:secret@127.0.0.1:1/INBOX"
-    assert tasks.mailbox_poll.call() == {"unavailable": 1}
+    assert poll.mailbox_poll.call() == {"unavailable": 1}
     assert DBTaskResult.objects.filter(status="READY").count() == 1
 
 

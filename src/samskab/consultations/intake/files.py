@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samskab.consultations import services
 from samskab.consultations.models import Channel, Consultation, RespondentKind
+from samskab.core.errors import DomainError
 
 # The contract's input fields; `export responses` also writes these, which input ignores.
 RECORD_FIELDS = frozenset({
@@ -42,14 +43,15 @@ _TRUE = {"1", "true", "yes", "ja", "y", "j", "x"}
 _FALSE = {"0", "false", "no", "nej", "n", ""}
 
 
-class RecordError(Exception):
+class RecordError(DomainError):
     """A record that cannot even be offered to `response_receive`: wrong type or shape."""
 
     def __init__(self, code: str, message: Any, *, field_name: str | None = None):
-        super().__init__(str(message))
-        self.code = code
-        self.message = message
-        self.field_name = field_name
+        super().__init__(code, message, field_name)
+
+    @property
+    def field_name(self) -> str | None:
+        return self.field
 
 
 class FileUnreadable(Exception):

@@ -31,7 +31,7 @@ from samskab.consultations.models import (
     RawSubmission,
     RespondentKind,
 )
-from samskab.core.services import audit_record
+from samskab.core.actions import staff_action
 
 ACCEPTED = "accepted"
 DUPLICATE = "duplicate"
@@ -291,11 +291,12 @@ def raw_submission_retry(
         failure = ""
     except mime.UnparseableMessage as error:
         parsed, failure = None, error.reason
-    with transaction.atomic():
+    with staff_action(actor=actor, perm="consultations.retry_raw_submission", obj=submission,
+                      name="raw_submission.retry") as act:
         result = _store(raw, digest, submission.source_key, parsed, failure,
                         submission.metadata.get("source_id", ""), consultation, row=submission,
                         force=consultation is not None)
-        audit_record(actor=actor, action="raw_submission.retry", obj=submission, before=before,
-                     after={"status": submission.status, "reason": submission.reason,
-                            "consultation": consultation.slug if consultation else None})
+        act.audit(submission, before=before,
+                  after={"status": submission.status, "reason": submission.reason,
+                         "consultation": consultation.slug if consultation else None})
     return result

@@ -27,7 +27,7 @@ from email.parser import BytesParser
 from email.policy import compat32
 from email.utils import getaddresses, parsedate_to_datetime
 
-from samskab.consultations.extraction import html_to_text
+from samskab.extraction import html_to_text
 
 MAX_DEPTH = 12
 MAX_PARTS = 500

@@ -8,12 +8,12 @@ Pure functions over a `ParsedMessage` and plain candidate routes; the caller loa
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from email.utils import parseaddr
 from typing import NamedTuple
 
 from samskab.consultations.intake.mime import ParsedMessage, decode_header_value
+from samskab.core.text import fold
 
 
 class Route(NamedTuple):
@@ -22,25 +22,8 @@ class Route(NamedTuple):
     subject_tag: str | None
 
 
-# Danish letters and their two-letter spellings fold to one form, so "høring", "hoering" and
-# "horing" compare equal (both sides of a comparison are folded the same way).
-_LETTER_FOLDS = (("æ", "ae"), ("ø", "oe"), ("å", "aa"), ("ä", "ae"), ("ö", "oe"), ("ü", "ue"))
-_PAIR_FOLDS = (("aa", "a"), ("ae", "a"), ("oe", "o"), ("ue", "u"))
 # Longest suffix accepted on the tag's last word: "OGP-høringen", "OGP-høringssvar".
 _MAX_SUFFIX = 6
-
-
-def fold(text: str) -> str:
-    """Casefolded, accent-free, Danish-letter-folded text, for comparison only."""
-    text = unicodedata.normalize("NFC", text).casefold()
-    for letter, spelled in _LETTER_FOLDS:
-        text = text.replace(letter, spelled)
-    text = "".join(
-        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
-    )
-    for pair, single in _PAIR_FOLDS:
-        text = text.replace(pair, single)
-    return text
 
 
 def tag_tokens(text: str) -> list[str]:

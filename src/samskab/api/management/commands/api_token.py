@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from samskab.api import services
 from samskab.api.models import ApiToken
 from samskab.consultations.models import Consultation
+from samskab.core.actions import SystemActor
 
 
 class Command(BaseCommand):
@@ -27,7 +28,7 @@ class Command(BaseCommand):
             consultation = self._consultation(options["slug"])
             token, secret = services.api_token_create(
                 consultation=consultation, name=options["name"],
-                description=options["description"], actor="cli",
+                description=options["description"], actor=SystemActor("cli"),
             )
             self.stderr.write(f"token {token.prefix}… created for {consultation.slug}; "
                               "the secret is shown only now:")
@@ -49,7 +50,7 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"{len(matches)} tokens have the prefix {options['prefix']!r}", returncode=2
                 )
-            services.api_token_revoke(token=matches[0], actor="cli")
+            services.api_token_revoke(token=matches[0], actor=SystemActor("cli"))
             self.stdout.write(f"revoked {matches[0].prefix}")
 
     def _consultation(self, slug: str) -> Consultation:

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 
-from samskab.consultations.services import attachment_files_sweep
+from samskab.consultations.housekeeping import attachment_files_sweep
 
 
 class Command(BaseCommand):

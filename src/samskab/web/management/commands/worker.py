@@ -10,7 +10,7 @@ class Command(BaseCommand):
                             help="run all waiting tasks, then exit")
 
     def handle(self, *args, batch, **options):
-        from samskab.consultations.tasks import periodic_schedule
+        from samskab.consultations.housekeeping import periodic_schedule
         from samskab.core import scheduling
         from samskab.insights.tasks import analysis_poll
         from samskab.publishing.tasks import periodic_schedule as publishing_schedule

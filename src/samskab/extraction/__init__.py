@@ -2,7 +2,7 @@
 
 `extract_text` is the one entry point. It never raises for a bad file and never lets a hostile
 file crash or hang the caller: the parsing runs in a child process
-(`python -m samskab.consultations.extraction`) with an address-space limit, a CPU limit and a
+(`python -m samskab.extraction`) with an address-space limit, a CPU limit and a
 wall-clock timeout, and every outcome is reported as an `Extraction` with a status:
 
 ``ok``            text taken from the file's own text (text layer, document XML, plain text)
@@ -17,7 +17,9 @@ wall-clock timeout, and every outcome is reported as an `Extraction` with a stat
 ``refused_type``  the bytes are not what the name or declared type says (a program behind
                   ``.pdf``), or an executable
 
-This module imports nothing from Django, so the worker starts quickly.
+A library beside `samskab.analysis`: it imports nothing from Django and no app (the import
+contracts in pyproject.toml hold it to that), so the worker starts quickly and the child
+process loads only what parsing needs.
 """
 
 from __future__ import annotations
@@ -745,7 +747,7 @@ def extract_text(
     if os.environ.get("TESSDATA_PREFIX"):
         env["TESSDATA_PREFIX"] = os.environ["TESSDATA_PREFIX"]
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
-        [sys.executable, "-m", "samskab.consultations.extraction"],
+        [sys.executable, "-m", "samskab.extraction"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -810,7 +812,3 @@ def _worker_main() -> int:
     sys.stdout.write(json.dumps(asdict(result)))
     sys.stdout.flush()
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(_worker_main())

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from samskab.consultations.extraction import (
+from samskab.extraction import (
     STATUSES,
     Extraction,
     extract_text,

@@ -1,0 +1,38 @@
+"""How a respondent is named in public: one rule, the same in Python and in the database."""
+
+import pytest
+
+from factories import ConsultationFactory, receive
+from samskab.consultations import services
+from samskab.consultations.models import Response
+from samskab.consultations.naming import public_name, public_name_expression
+
+CASES = [
+    # kind, organisation, name, consent → public name
+    ("ngo", "Foreningen X", "Kontakt Person", True, "Foreningen X"),
+    ("ngo", "Foreningen X", "Kontakt Person", False, "Foreningen X"),
+    ("citizen", "", "Åse Bæk", True, "Åse Bæk"),
+    ("citizen", "", "Åse Bæk", False, ""),
+    ("citizen", "Arbejdsplads", "Åse Bæk", False, ""),  # a citizen's organisation: not shown
+    ("business", "", "Kontakt Person", True, ""),  # a person's name never for an organisation
+]
+
+
+@pytest.mark.parametrize(("kind", "organisation", "name", "consent", "expected"), CASES)
+def test_public_name(kind, organisation, name, consent, expected):
+    assert public_name(kind=kind, organisation=organisation, name=name,
+                       consent_name=consent) == expected
+
+
+@pytest.mark.django_db
+def test_the_database_expression_says_the_same():
+    consultation = ConsultationFactory()
+    for kind, organisation, name, consent, _expected in CASES:
+        receive(consultation, text=f"Svar fra {name} {organisation} {kind} {consent}.",
+                respondent=services.RespondentData(kind=kind, organisation=organisation,
+                                                   name=name, email="x@mail.example"),
+                consent_publish_name=consent)
+    rows = (Response.objects.annotate(sender=public_name_expression())
+            .select_related("respondent").order_by("pk"))
+    for row, case in zip(rows, CASES, strict=True):
+        assert row.sender == case[-1]
