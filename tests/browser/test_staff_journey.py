@@ -7,10 +7,10 @@ import subprocess
 import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
-from staff_login import sign_in_with_browser
 
 from samskab.consultations.models import Consultation, Response
 from samskab.demo.load import demo_load
+from staff_login import sign_in_with_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,9 +1,9 @@
 """Error pages, the fixed pages in every footer, consent and the copy on the receipt."""
 
 import pytest
-from django.core import mail
 from django.test import Client
 from django.urls import reverse
+
 from factories import ConsultationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,8 @@ def test_400_page(rf):
     from samskab.web.views import bad_request
 
     answer = bad_request(Client().get("/").wsgi_request)
-    assert answer.status_code == 400 and "Forespørgslen kunne ikke forstås" in answer.content.decode()
+    assert answer.status_code == 400
+    assert "Forespørgslen kunne ikke forstås" in answer.content.decode()
 
 
 @pytest.mark.parametrize(("language", "heading"), [("da", "Formularen er udløbet"),

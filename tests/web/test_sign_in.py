@@ -11,10 +11,10 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from factories import UserFactory
-from staff_login import current_code
 
+from factories import UserFactory
 from samskab.core import accounts
+from staff_login import current_code
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "hemmeligt-kodeord-1"
@@ -141,7 +141,8 @@ def test_password_reset_reveals_nothing_and_mails_a_working_link(staff, run_work
 
     password_reset_send.call(user_id=staff.pk, language="da")
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [staff.email]
-    link = next(line for line in mail.outbox[0].body.splitlines() if "/login/ny-adgangskode/" in line)
+    link = next(line for line in mail.outbox[0].body.splitlines()
+                if "/login/ny-adgangskode/" in line)
     path = link.split(settings.SITE_URL.rstrip("/"), 1)[1]
     form = client.get(path, follow=True)
     answer = client.post(form.redirect_chain[-1][0], {"new_password1": "helt-nyt-kodeord-77",

@@ -14,9 +14,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from factories import ConsultationFactory, receive
-from staff_login import sign_in_with_browser
 from samskab.consultations.models import Response
 from samskab.consultations.services import RespondentData
+from staff_login import sign_in_with_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,6 +9,7 @@ class CodeForm(forms.Form):
         label=_("Engangskode"), max_length=12,
         help_text=_("De 6 cifre, som godkendelsesappen viser lige nu."),
         widget=forms.TextInput(attrs={
-            "autocomplete": "one-time-code", "inputmode": "numeric", "class": "form-input input-width-xs",
+            "autocomplete": "one-time-code", "inputmode": "numeric",
+            "class": "form-input input-width-xs",
         }),
     )

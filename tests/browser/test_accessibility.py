@@ -1,0 +1,141 @@
+"""axe-core (npm, pinned) in Debian's Chromium on every public and staff page of demo-like
+data, at desktop and phone width, the answer form's error state and the error pages: no
+serious or critical violation, and no Content Security Policy violation. Plus keyboard-only
+journeys and focus on the error summary."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from factories import ConsultationFactory, receive
+from samskab.consultations.services import RespondentData
+from staff_login import sign_in_with_browser
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 740}}
+PASSWORD = "tilgaengelig-kodeord-1"
+
+
+def _violations(page) -> list[dict]:
+    # Evaluated through the DevTools protocol: the page's CSP (no inline scripts) stays on.
+    page.evaluate(AXE.read_text() + "\n;undefined")
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ['violations']});
+        return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => ({id: v.id, impact: v.impact,
+                        nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+    }""")
+    return result
+
+
+@pytest.fixture
+def data(live_server):
+    if not AXE.exists():
+        pytest.fail(f"{AXE} missing: run `make install` (npm ci)")
+    open_one = ConsultationFactory(slug="aaben", title_da="Åben forvaltning 2026")
+    closed = ConsultationFactory(slug="lukket", title_da="Åben forvaltning 2012", closed=True)
+    ConsultationFactory(slug="kommende", title_da="Kommende høring", upcoming=True)
+    for number in range(30):  # enough for the inbox's pagination
+        receive(closed, f"Forslag nummer {number}: åbne grunddata og gennemsigtighed.",
+                channel="email", received_at=closed.opens_at,
+                respondent=RespondentData(kind="citizen", name=f"Borger {number}",
+                                          email=f"borger{number}@mail.example"))
+    receipt = receive(open_one, "Et svar til den åbne høring.")
+    user = get_user_model().objects.create_user("tina", password=PASSWORD)
+    for role in ("moderator", "analyst", "administrator"):
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
+    return {"user": user, "closed": closed, "open": open_one, "receipt": receipt}
+
+
+def _check(page, url, failures, csp, label=""):
+    page.goto(url)
+    for violation in _violations(page):
+        failures.append(f"{label} {url}: {violation}")
+    failures.extend(f"{label} {url}: CSP {message}" for message in csp)
+    csp.clear()
+
+
+def test_no_serious_violations_on_public_staff_and_error_pages(browser, live_server, data):
+    from samskab.consultations.models import Response
+
+    base = live_server.url
+    reference = Response.objects.filter(consultation=data["closed"]).first().reference
+    public = ["/", "/hoeringer/aaben/", "/hoeringer/lukket/", "/hoeringer/kommende/",
+              "/hoeringer/aaben/svar/", "/hoeringer/lukket/offentlige-svar/",
+              "/hoeringer/lukket/det-sagde-i/", "/kontakt/", "/tilgaengelighed/",
+              "/privatliv/", "/login/", "/login/glemt-adgangskode/", "/findes-ikke/"]
+    staff = ["/medarbejder/", "/medarbejder/hoeringer/lukket/svar/",
+             f"/medarbejder/svar/{reference}/", "/medarbejder/hoeringer/lukket/hoeringsliste/",
+             "/medarbejder/hoeringer/lukket/brev/", "/medarbejder/analyse/",
+             "/medarbejder/analyse/hoeringer/lukket/", "/medarbejder/hoeringsnotat/lukket/"]
+    failures: list[str] = []
+    for name, size in WIDTHS.items():
+        context = browser.new_context(locale="da-DK", viewport=size)
+        page = context.new_page()
+        csp: list[str] = []
+        page.on("console", lambda message, csp=csp: csp.append(message.text)
+                if "Content Security Policy" in message.text else None)
+        for url in public:
+            _check(page, base + url, failures, csp, name)
+        # The answer form's error state (nothing filled in), and the English version.
+        page.goto(base + "/hoeringer/aaben/svar/")
+        page.get_by_role("button", name="Send høringssvar").click()
+        page.wait_for_selector("#error-summary")
+        failures.extend(f"{name} form errors: {v}" for v in _violations(page))
+        page.goto(base + "/login/")
+        sign_in_with_browser(page, data["user"], PASSWORD)
+        page.wait_for_url("**/medarbejder/")
+        for url in staff + ["/findes-ikke/"]:
+            _check(page, base + url, failures, csp, name)
+        context.close()
+    assert failures == [], "\n".join(failures)
+
+
+def test_keyboard_only_answer_and_focus_on_the_error_summary(page, live_server, data):
+    page.goto(live_server.url + "/hoeringer/aaben/svar/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent").strip() == "Gå til sidens indhold"
+    page.keyboard.press("Enter")
+    # Send the empty form with the keyboard: tab to the button, press Enter.
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent").strip() == "Send høringssvar":
+            break
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#error-summary")
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    # Fill in the text and consent with the keyboard only, then send.
+    page.keyboard.press("Tab")  # the first link in the summary leads to the field
+    page.keyboard.press("Enter")
+    page.keyboard.type("Et svar skrevet alene med tastaturet.")
+    page.locator("#id_consent_publish_response").focus()
+    page.keyboard.press("Space")
+    page.locator("#id_consent_publish_response").press("Enter")
+    page.wait_for_url("**/kvittering/**")
+    copy = page.locator("#response-copy-text").inner_text()
+    assert "Et svar skrevet alene med tastaturet." in copy
+
+
+def test_keyboard_only_staff_inbox(page, live_server, data):
+    page.goto(live_server.url + "/login/")
+    sign_in_with_browser(page, data["user"], PASSWORD)
+    page.wait_for_url("**/medarbejder/")
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent").strip() == "Åben forvaltning 2012":
+            break
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/hoeringer/lukket/svar/**")
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        href = page.evaluate("document.activeElement.getAttribute('href') || ''")
+        if href.startswith("/medarbejder/svar/"):
+            break
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/medarbejder/svar/**")
+    assert json.loads(json.dumps(page.locator("#response-status").count())) == 1
