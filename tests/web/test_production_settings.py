@@ -20,7 +20,8 @@ PRODUCTION = {
 
 def _run(args, extra, tmp_path):
     env = {key: value for key, value in os.environ.items()
-           if not key.startswith("SAMSKAB_") and key != "DJANGO_SETTINGS_MODULE"}
+           if not key.startswith("SAMSKAB_")
+           and key not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(SAMSKAB_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="samskab.settings", **extra)
     return subprocess.run([sys.executable, *args], env=env, capture_output=True, text=True,
                           timeout=120, check=False)
