@@ -60,19 +60,78 @@ def _check(page, url, failures, csp, label=""):
     csp.clear()
 
 
-def test_no_serious_violations_on_public_staff_and_error_pages(browser, live_server, data):
-    from samskab.consultations.models import Response
+def _demo_urls() -> tuple[list[str], list[str], dict[str, str]]:
+    """Every public and staff page of the demo (one of each kind of detail page), and the
+    error pages' HTML as the server renders it (served to the browser by interception)."""
+    from django.test import Client
 
+    from samskab.consultations.models import Consultation, Response
+    from samskab.consultations.receipts import receipt_token
+    from samskab.insights.models import Idea, Proposal, ResponseGroup
+
+    slugs = list(Consultation.objects.values_list("slug", flat=True))
+    response = Response.objects.filter(consultation__slug="ogp-2012").first()
+    public = ["/", "/data/", "/abonnement/", "/kontakt/", "/tilgaengelighed/", "/privatliv/",
+              "/login/", "/login/glemt-adgangskode/", "/findes-ikke/",
+              f"/kvittering/{receipt_token(response.reference)}/",
+              "/hoeringer/ogp-2012/offentlige-svar/", "/hoeringer/ogp-2012/offentlige-svar/?side=2",
+              "/hoeringer/ogp-2012/det-sagde-i/"]
+    for slug in slugs:
+        public += [f"/hoeringer/{slug}/", f"/hoeringer/{slug}/svar/"]
+    staff = ["/medarbejder/", "/medarbejder/hoeringer/ogp-2012/svar/",
+             "/medarbejder/hoeringer/ogp-2012/svar/?side=2",
+             f"/medarbejder/svar/{response.reference}/",
+             "/medarbejder/hoeringer/ogp-2012/hoeringsliste/",
+             "/medarbejder/hoeringer/ogp-2012/hoeringsliste/ny/",
+             "/medarbejder/hoeringer/ogp-2012/brev/", "/medarbejder/analyse/",
+             "/medarbejder/analyse/hoeringer/ogp-2012/",
+             "/medarbejder/analyse/hoeringer/ogp-2012/grupper/",
+             "/medarbejder/analyse/hoeringer/ogp-2012/emner/",
+             "/medarbejder/analyse/hoeringer/ogp-2012/emner/kvalitet/",
+             "/medarbejder/analyse/hoeringer/ogp-2012/ideer/",
+             "/medarbejder/hoeringsnotat/ogp-2012/", "/findes-ikke/"]
+    idea = Idea.objects.filter(consultation__slug="ogp-2012").first()
+    group = ResponseGroup.objects.filter(consultation__slug="ogp-2012").first()
+    proposal = Proposal.objects.filter(response__consultation__slug="ogp-2012").first()
+    staff += [f"/medarbejder/analyse/ideer/{idea.pk}/", f"/medarbejder/analyse/grupper/{group.pk}/",
+              f"/medarbejder/analyse/forslag/{proposal.pk}/stillingtagen/"]
+    from samskab.web import views
+
+    request = Client().get("/").wsgi_request
+    errors = {
+        "/fejl/400/": views.bad_request(request).content.decode(),
+        "/fejl/403/": views.permission_denied(request).content.decode(),
+        "/fejl/500/": views.server_error(request).content.decode(),
+        "/fejl/csrf/": views.csrf_failure(request).content.decode(),
+    }
+    return public, staff, errors
+
+
+def _serve(html: str):
+    def handler(route):
+        route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
+
+    return handler
+
+
+def test_no_serious_violations_on_the_demos_public_staff_and_error_pages(browser, live_server,
+                                                                          settings, tmp_path):
+    from samskab.demo.load import demo_load
+    from samskab.demo.publish import demo_publish
+    from samskab.insights.demo import demo_analyse
+
+    if not AXE.exists():
+        pytest.fail(f"{AXE} missing: run `make install` (npm ci)")
+    settings.VAR_DIR = tmp_path
+    summary = demo_load()
+    demo_analyse()
+    demo_publish()
+    user = get_user_model().objects.get(username=summary.username)
+    public, staff, errors = _demo_urls()
+    from samskab.consultations.models import Consultation
+
+    open_slug = Consultation.objects.open().get().slug
     base = live_server.url
-    reference = Response.objects.filter(consultation=data["closed"]).first().reference
-    public = ["/", "/hoeringer/aaben/", "/hoeringer/lukket/", "/hoeringer/kommende/",
-              "/hoeringer/aaben/svar/", "/hoeringer/lukket/offentlige-svar/",
-              "/hoeringer/lukket/det-sagde-i/", "/kontakt/", "/tilgaengelighed/",
-              "/privatliv/", "/login/", "/login/glemt-adgangskode/", "/findes-ikke/"]
-    staff = ["/medarbejder/", "/medarbejder/hoeringer/lukket/svar/",
-             f"/medarbejder/svar/{reference}/", "/medarbejder/hoeringer/lukket/hoeringsliste/",
-             "/medarbejder/hoeringer/lukket/brev/", "/medarbejder/analyse/",
-             "/medarbejder/analyse/hoeringer/lukket/", "/medarbejder/hoeringsnotat/lukket/"]
     failures: list[str] = []
     for name, size in WIDTHS.items():
         context = browser.new_context(locale="da-DK", viewport=size)
@@ -80,17 +139,19 @@ def test_no_serious_violations_on_public_staff_and_error_pages(browser, live_ser
         csp: list[str] = []
         page.on("console", lambda message, csp=csp: csp.append(message.text)
                 if "Content Security Policy" in message.text else None)
-        for url in public:
+        for path, html in errors.items():
+            page.route(base + path, _serve(html))
+        for url in public + list(errors):
             _check(page, base + url, failures, csp, name)
-        # The answer form's error state (nothing filled in), and the English version.
-        page.goto(base + "/hoeringer/aaben/svar/")
+        # The answer form's error state (nothing filled in), on the demo's open consultation.
+        page.goto(f"{base}/hoeringer/{open_slug}/svar/")
         page.get_by_role("button", name="Send høringssvar").click()
         page.wait_for_selector("#error-summary")
         failures.extend(f"{name} form errors: {v}" for v in _violations(page))
         page.goto(base + "/login/")
-        sign_in_with_browser(page, data["user"], PASSWORD)
+        sign_in_with_browser(page, user, summary.password)
         page.wait_for_url("**/medarbejder/")
-        for url in staff + ["/findes-ikke/"]:
+        for url in staff:
             _check(page, base + url, failures, csp, name)
         context.close()
     assert failures == [], "\n".join(failures)

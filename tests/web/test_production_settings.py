@@ -85,3 +85,14 @@ def test_log_lines_carry_time_level_and_request_id(tmp_path):
     line = next(line for line in result.stderr.splitlines() if "Not Found" in line)
     assert " WARNING [abc12345-proxy] samskab.test: Not Found: /findes-ikke/" in line
     assert line[:4].isdigit()  # starts with the time
+
+
+def test_static_files_are_hashed_and_compressed(tmp_path):
+    """collectstatic with production's storage (tests themselves use plain storage)."""
+    result = _run(["-m", "samskab.cli", "collectstatic", "--noinput", "-v", "0"],
+                  {**PRODUCTION, "SAMSKAB_STATIC_ROOT": str(tmp_path / "static")}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    files = {path.name for path in (tmp_path / "static" / "samskab").iterdir()}
+    hashed = [name for name in files if name.startswith("samskab.") and name.endswith(".css")
+              and name != "samskab.css"]
+    assert hashed and f"{hashed[0]}.gz" in files and f"{hashed[0]}.br" in files
