@@ -1,6 +1,7 @@
 """Benchmark: does password guessing starve the public form? (issue 10)
 
     .venv/bin/python bench/sign_in.py [--seconds 20] [--guessers 4] [--workers 2]
+                                      [--failure-limit 5]
 
 Builds a fresh SQLite installation in a temporary directory, starts gunicorn (sync workers, as
 `samskab serve`) on a free loopback port with the real password hasher, and measures how many
@@ -107,10 +108,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--guessers", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--failure-limit", type=int, default=5,
+                        help="SAMSKAB_LOGIN_FAILURE_LIMIT (a huge value: no lockout, as before)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as var:
         env = {**os.environ, "SAMSKAB_VAR_DIR": var, "SAMSKAB_INSECURE_HTTP": "true",
-               "SAMSKAB_LOG_LEVEL": "ERROR", "DJANGO_SETTINGS_MODULE": "samskab.settings"}
+               "SAMSKAB_LOG_LEVEL": "CRITICAL", "DJANGO_SETTINGS_MODULE": "samskab.settings",
+               "SAMSKAB_LOGIN_FAILURE_LIMIT": str(args.failure_limit)}
         env.pop("DATABASE_URL", None)
         subprocess.run([sys.executable, "-m", "samskab.cli", "migrate", "-v", "0"], env=env,
                        check=True)
