@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "samskab.web",
     "samskab.publishing",
     "samskab.insights",
+    "samskab.plans",
     "samskab.workspace",
 ]
 

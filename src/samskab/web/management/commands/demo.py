@@ -10,6 +10,7 @@ from samskab.core import accounts
 from samskab.demo.load import demo_load
 from samskab.demo.publish import demo_publish
 from samskab.insights.demo import demo_analyse
+from samskab.plans.demo import demo_plan
 from samskab.web.management.commands.serve import gunicorn_args
 
 
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         call_command("worker", batch=True, verbosity=0)
         demo_analyse()
         published = demo_publish()
+        demo_plan()
         device = accounts.totp_device_ensure(
             get_user_model().objects.get(username=summary.username))
         self.stdout.write(
