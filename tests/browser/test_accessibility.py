@@ -95,6 +95,21 @@ def _demo_urls() -> tuple[list[str], list[str], dict[str, str]]:
     proposal = Proposal.objects.filter(response__consultation__slug="ogp-2012").first()
     staff += [f"/medarbejder/analyse/ideer/{idea.pk}/", f"/medarbejder/analyse/grupper/{group.pk}/",
               f"/medarbejder/analyse/forslag/{proposal.pk}/stillingtagen/"]
+    from samskab.plans.models import ActionPlan, Commitment, Milestone
+
+    plan = ActionPlan.objects.first()
+    commitment = Commitment.objects.filter(plan=plan).first()
+    milestone = Milestone.objects.filter(commitment=commitment).first()
+    public += ["/handlingsplaner/", f"/handlingsplaner/{plan.slug}/",
+               f"/handlingsplaner/{plan.slug}/{commitment.identifier}/"]
+    staff += ["/medarbejder/planer/", "/medarbejder/planer/strategier/",
+              f"/medarbejder/planer/{plan.pk}/", f"/medarbejder/planer/{plan.pk}/rediger/",
+              f"/medarbejder/planer/{plan.pk}/forpligtelser/ny/",
+              f"/medarbejder/planer/{plan.pk}/versioner/",
+              f"/medarbejder/planer/forpligtelser/{commitment.pk}/",
+              f"/medarbejder/planer/forpligtelser/{commitment.pk}/milepaele/",
+              f"/medarbejder/planer/forpligtelser/{commitment.pk}/kilder/",
+              f"/medarbejder/planer/milepaele/{milestone.pk}/"]
     from samskab.web import views
 
     request = Client().get("/").wsgi_request
@@ -126,6 +141,9 @@ def test_no_serious_violations_on_the_demos_public_staff_and_error_pages(browser
     summary = demo_load()
     demo_analyse()
     demo_publish()
+    from samskab.plans.demo import demo_plan
+
+    demo_plan()
     user = get_user_model().objects.get(username=summary.username)
     public, staff, errors = _demo_urls()
     from samskab.consultations.models import Consultation
