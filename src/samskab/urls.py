@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -13,6 +14,8 @@ urlpatterns = [
     # The admin signs in through the same two-step sign-in as every staff page.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
+    path("medarbejder/opfoelgning/", include("samskab.tracking.urls")),
+    path("opfoelgning/", include("samskab.publishing.tracking_urls")),
     path("", include("samskab.web.urls")),
     path("medarbejder/hoeringsnotat/", include("samskab.publishing.urls")),
     path("api/v1/", include("samskab.api.urls")),
@@ -25,3 +28,10 @@ urlpatterns = [
     path("", include("samskab.insights.public_urls")),
     path("", include("samskab.consultations.urls")),
 ]
+
+if settings.SAMSKAB_BENCH_VIEWS:
+    # bench/intake.py's yardstick (a minimal form-and-insert view); never on in production.
+    from samskab.web import bench_views
+
+    urlpatterns.insert(0, path("bench/minimal/", bench_views.minimal_form))
+    urlpatterns.insert(1, path("bench/minimal/<int:pk>/", bench_views.minimal_receipt))

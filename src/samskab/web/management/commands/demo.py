@@ -11,6 +11,7 @@ from samskab.demo.load import demo_load
 from samskab.demo.publish import demo_publish
 from samskab.insights.demo import demo_analyse
 from samskab.plans.demo import demo_plan
+from samskab.tracking.demo import demo_tracking
 from samskab.web.management.commands.serve import gunicorn_args
 
 
@@ -30,12 +31,15 @@ class Command(BaseCommand):
         demo_analyse()
         published = demo_publish()
         demo_plan()
+        tracking = demo_tracking()
         device = accounts.totp_device_ensure(
             get_user_model().objects.get(username=summary.username))
         self.stdout.write(
             f"Demo ready: {summary.consultations} consultations, {summary.responses_total} "
             f"responses in ogp-2012 ({summary.responses_created} new, {published} published "
             f"now).\n"
+            f"Action plan in implementation: {tracking.updates} progress updates, "
+            f"{tracking.foreign} commitments of other countries imported.\n"
             f"Staff login: {summary.username} / {summary.password}  (http://127.0.0.1:{port}/login/)\n"
             f"Two-factor key for an authenticator app: {accounts.device_secret(device)}\n"
             f"  ({device.config_url})\n"
