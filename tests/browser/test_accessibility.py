@@ -110,6 +110,11 @@ def _demo_urls() -> tuple[list[str], list[str], dict[str, str]]:
               f"/medarbejder/planer/forpligtelser/{commitment.pk}/milepaele/",
               f"/medarbejder/planer/forpligtelser/{commitment.pk}/kilder/",
               f"/medarbejder/planer/milepaele/{milestone.pk}/"]
+    public += ["/opfoelgning/", f"/opfoelgning/planer/{plan.slug}/",
+               f"/opfoelgning/forpligtelser/{commitment.pk}/", "/opfoelgning/hoeringer/ogp-2012/"]
+    staff += ["/medarbejder/opfoelgning/", f"/medarbejder/opfoelgning/planer/{plan.slug}/",
+              f"/medarbejder/opfoelgning/forpligtelser/{commitment.pk}/",
+              "/medarbejder/opfoelgning/hoeringer/ogp-2012/"]
     from samskab.web import views
 
     request = Client().get("/").wsgi_request
@@ -144,11 +149,14 @@ def test_no_serious_violations_on_the_demos_public_staff_and_error_pages(browser
     from samskab.plans.demo import demo_plan
 
     demo_plan()
+    from samskab.tracking.demo import demo_tracking
+
+    demo_tracking()
     user = get_user_model().objects.get(username=summary.username)
     public, staff, errors = _demo_urls()
     from samskab.consultations.models import Consultation
 
-    open_slug = Consultation.objects.open().get().slug
+    open_slug = Consultation.objects.open().order_by("slug").first().slug
     base = live_server.url
     failures: list[str] = []
     for name, size in WIDTHS.items():
