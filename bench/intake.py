@@ -539,6 +539,7 @@ def bench_database(kind: str, args) -> dict:
     url, drop = _database(kind, args.pg_url, workdir)
     env = {**os.environ, "DATABASE_URL": url, "SAMSKAB_VAR_DIR": str(workdir),
            "SAMSKAB_BENCH_VIEWS": "true", "SAMSKAB_DEBUG": "false",
+           "SAMSKAB_INSECURE_HTTP": "true",  # plain HTTP on loopback
            "DJANGO_SETTINGS_MODULE": "samskab.settings", "SAMSKAB_LOG_LEVEL": "ERROR"}
     server = Server(env, args.workers, workdir / "server.log")
     results = []

@@ -12,7 +12,10 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "src" / "samskab" / "web" / "static" / "vendor"
 COPIES = {
     "node_modules/dkfds/dist/css/dkfds.min.css": "dkfds/css/dkfds.min.css",
+    # The source maps the minified files name: the hashed static storage resolves them.
+    "node_modules/dkfds/dist/css/dkfds.min.css.map": "dkfds/css/dkfds.min.css.map",
     "node_modules/dkfds/dist/js/dkfds.min.js": "dkfds/js/dkfds.min.js",
+    "node_modules/dkfds/dist/js/dkfds.min.js.map": "dkfds/js/dkfds.min.js.map",
     "node_modules/dkfds/dist/fonts": "dkfds/fonts",
     "node_modules/dkfds/dist/img": "dkfds/img",
     "node_modules/dkfds/dist/LICENSE.md": "dkfds/LICENSE.md",

@@ -1,6 +1,44 @@
 """Shared fixtures. Tests hit the real database (SQLite or PostgreSQL, see scripts/run-tests.sh)."""
 
 import pytest
+from django.test import Client, override_settings
+
+
+class VerifiedClient(Client):
+    """Django's test client whose `force_login` signs in as a staff member who has passed the
+    second factor: a real confirmed TOTP device, stored in the session as the sign-in does.
+    Without it StaffSessionMiddleware signs the session out (tests/web/test_sign_in.py)."""
+
+    def _login(self, user, backend=None):
+        from samskab.core import accounts
+
+        super()._login(user, backend)
+        session = self.session
+        accounts.session_mark_verified(session, accounts.totp_device_ensure(user))
+        session.save()
+
+
+@pytest.fixture
+def client():
+    return VerifiedClient()
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    client = VerifiedClient()
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http():
+    """The test client and the live server speak plain HTTP: production's HTTPS settings off
+    (tests/web/test_production_settings.py checks them in a process of their own)."""
+    with override_settings(SECURE_SSL_REDIRECT=False, SESSION_COOKIE_SECURE=False,
+                           CSRF_COOKIE_SECURE=False, LANGUAGE_COOKIE_SECURE=False,
+                           SECURE_HSTS_SECONDS=0, SECURE_PROXY_SSL_HEADER=None,
+                           SAMSKAB_PROXY_COUNT=0):
+        yield
 
 
 @pytest.fixture(autouse=True)

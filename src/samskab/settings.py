@@ -35,7 +35,11 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 def _secret_key() -> str:
-    """SAMSKAB_SECRET_KEY, else a key generated once into var/secret_key (never in the repo)."""
+    """SAMSKAB_SECRET_KEY, else a key generated once into var/secret_key (never in the repo).
+
+    The generated key serves the demo, the tests and management commands; `samskab serve` and
+    the WSGI application refuse to start with it when DEBUG is off (see SAMSKAB_SECRET_KEY_SET
+    and samskab.core.checks)."""
     key = os.environ.get("SAMSKAB_SECRET_KEY")
     if key:
         return key
@@ -53,6 +57,8 @@ def _secret_key() -> str:
 
 DEBUG = env_bool("SAMSKAB_DEBUG", False)
 SECRET_KEY = _secret_key()
+# Whether the secret key came from the environment (production) or was generated into var/.
+SAMSKAB_SECRET_KEY_SET = bool(os.environ.get("SAMSKAB_SECRET_KEY"))
 ALLOWED_HOSTS = env_list("SAMSKAB_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("SAMSKAB_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = os.environ.get("SAMSKAB_SITE_URL", "http://127.0.0.1:8000")
@@ -75,6 +81,10 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "django_tasks_db",
     "ninja",
+    # Staff sign-in: two-factor (TOTP) and throttled, locked sign-in (issue 10).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "samskab.core",
     "samskab.consultations",
     "samskab.api",
@@ -88,7 +98,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "samskab.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "samskab.web.middleware.DanishFirstLocaleMiddleware",
@@ -97,10 +109,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "samskab.core.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out client is refused before any password is hashed.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -119,6 +135,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
+                "samskab.web.context_processors.site",
             ],
         },
     },
@@ -162,6 +180,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "staff:home"
+LOGOUT_REDIRECT_URL = "consultations:list"
 
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Dansk")), ("en", _("English"))]
@@ -236,14 +255,91 @@ SAMSKAB_ALLOWED_ATTACHMENT_TYPES = env_list(
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("SAMSKAB_MAX_REQUEST_BYTES", 110 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-SESSION_COOKIE_SECURE = env_bool("SAMSKAB_SECURE_COOKIES", False)
+# ---- Production security, staff sign-in and logs (issue 10) ----------------------------------
+# Secure by default: with DEBUG off, HTTPS is assumed (HSTS, redirect, secure cookies, the
+# proxy's X-Forwarded-Proto trusted). SAMSKAB_INSECURE_HTTP=true turns all of it off for a
+# plain-HTTP setup (the demo on http://127.0.0.1:8000 sets it); each can also be set alone.
+SAMSKAB_INSECURE_HTTP = env_bool("SAMSKAB_INSECURE_HTTP", False)
+_HTTPS = not DEBUG and not SAMSKAB_INSECURE_HTTP
+SECURE_SSL_REDIRECT = env_bool("SAMSKAB_SSL_REDIRECT", _HTTPS)
+SECURE_HSTS_SECONDS = env_int("SAMSKAB_HSTS_SECONDS", 31_536_000 if _HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SAMSKAB_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SAMSKAB_HSTS_PRELOAD", True)
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("SAMSKAB_PROXY_SSL_HEADER", _HTTPS) else None
+)
+# Proxies in front of the server that append to X-Forwarded-For (0: use the peer address); the
+# sign-in lockout counts attempts per client address.
+SAMSKAB_PROXY_COUNT = env_int("SAMSKAB_PROXY_COUNT", 1 if _HTTPS else 0)
+SESSION_COOKIE_SECURE = env_bool("SAMSKAB_SECURE_COOKIES", _HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "samskab.web.views.csrf_failure"
 
+# Content Security Policy (Django's own middleware): scripts only from this site, never inline.
+# Inline styles stay allowed: templates use style attributes for white-space, and the tracking
+# charts are inline SVG with their own <style> (pygal); styles run no code. To drop it, serve
+# the charts as SVG files or give their <style> the request's CSP nonce.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+
+# Static files hashed and compressed in production (tests use plain storage, tests/conftest.py).
+STORAGES["staticfiles"] = {
+    "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+}
+
+# Staff sessions end after inactivity; StaffSessionMiddleware slides the window.
+SAMSKAB_STAFF_IDLE_MINUTES = env_int("SAMSKAB_STAFF_IDLE_MINUTES", 30)
+SESSION_COOKIE_AGE = SAMSKAB_STAFF_IDLE_MINUTES * 60
+# Sign-in: a client address is locked out after this many failed attempts, for this long,
+# before any password is hashed again (django-axes).
+AXES_FAILURE_LIMIT = env_int("SAMSKAB_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("SAMSKAB_LOGIN_LOCKOUT_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "samskab.core.accounts.client_ip"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+OTP_TOTP_ISSUER = os.environ.get("SAMSKAB_OTP_ISSUER", "Samskab")
+PASSWORD_RESET_TIMEOUT = env_int("SAMSKAB_PASSWORD_RESET_MINUTES", 60) * 60
+
+# Who answers for the site (contact page, privacy page, accessibility statement).
+SAMSKAB_AUTHORITY_NAME = os.environ.get("SAMSKAB_AUTHORITY_NAME", "Digitaliseringsstyrelsen")
+SAMSKAB_CONTACT_EMAIL = os.environ.get("SAMSKAB_CONTACT_EMAIL", "kontakt@samskab.example")
+SAMSKAB_DPO_EMAIL = os.environ.get("SAMSKAB_DPO_EMAIL", "dpo@samskab.example")
+# How long responses that were never published are kept after a consultation closes.
+SAMSKAB_RETENTION_YEARS = env_int("SAMSKAB_RETENTION_YEARS", 5)
+
+# Logs: time, level, request id (RequestIdMiddleware) and logger on every line.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "samskab.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "samskab": {
+            "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "samskab",
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("SAMSKAB_LOG_LEVEL", "WARNING")},
 }

@@ -1,15 +1,22 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
+
+# Error pages with the site's header, sign-out and a way back (samskab.web.views).
+handler400 = "samskab.web.views.bad_request"
+handler403 = "samskab.web.views.permission_denied"
+handler404 = "samskab.web.views.page_not_found"
+handler500 = "samskab.web.views.server_error"
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The admin signs in through the same two-step sign-in as every staff page.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
     path("medarbejder/opfoelgning/", include("samskab.tracking.urls")),
     path("opfoelgning/", include("samskab.publishing.tracking_urls")),
+    path("", include("samskab.web.urls")),
     path("medarbejder/hoeringsnotat/", include("samskab.publishing.urls")),
     path("api/v1/read/", include("samskab.api.read_urls")),
     path("api/v1/", include("samskab.api.urls")),

@@ -2,7 +2,12 @@
 
 import os
 
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samskab.settings")
 application = get_wsgi_application()
+
+from samskab.web.startup import refuse_insecure_start  # noqa: E402 - needs the apps loaded
+
+refuse_insecure_start(settings)

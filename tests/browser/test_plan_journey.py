@@ -12,6 +12,7 @@ from samskab.demo.publish import demo_publish
 from samskab.insights.demo import demo_analyse
 from samskab.plans.demo import PLAN_SLUG, demo_plan
 from samskab.plans.models import ActionPlan, PlanComment, PlanStatus
+from staff_login import sign_in_with_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,9 +27,7 @@ def test_plan_editor_builds_checks_publishes_revises_and_adopts(live_server, pag
     editor = UserFactory(username="planredaktoer", roles=["plan_editor"])
 
     page.goto(f"{live_server.url}/medarbejder/planer/")  # → sign in, and back
-    page.get_by_label("Brugernavn").fill(editor.username)
-    page.get_by_label("Adgangskode").fill("correct horse battery staple")
-    page.get_by_role("button", name="Log ind").click()
+    sign_in_with_browser(page, editor, "correct horse battery staple")
     page.get_by_role("link", name=plan.title_da).click()
     expect(page.locator("#c-DK0001")).to_contain_text("COMMITMENT-NOT-NEW")
     expect(page.locator("#c-DK0008")).to_contain_text("MILESTONE-NOT-VERIFIABLE")

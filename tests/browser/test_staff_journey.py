@@ -5,10 +5,12 @@ import re
 import subprocess
 
 import pytest
+from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from samskab.consultations.models import Consultation, Response
 from samskab.demo.load import demo_load
+from staff_login import sign_in_with_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -23,9 +25,8 @@ def test_from_inbox_to_published_hoeringsnotat(live_server, page, settings, tmp_
 
     # Sign in and find a response about basic data in the inbox.
     page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Brugernavn").fill(summary.username)
-    page.get_by_label("Adgangskode").fill(summary.password)
-    page.get_by_role("button", name="Log ind").click()
+    sign_in_with_browser(page, get_user_model().objects.get(username=summary.username),
+                         summary.password)
     page.get_by_role("link", name=consultation.title_da).first.click()
     page.get_by_label("Søg", exact=False).first.fill("grunddata")
     with page.expect_navigation():

@@ -112,7 +112,9 @@ def _exchange(port, method, path, body=None, cookie=""):
 def test_sigkill_mid_run_loses_nothing_and_doubles_nothing(server_database, tmp_path):
     url, query = server_database
     env = {**os.environ, "DATABASE_URL": url, "SAMSKAB_VAR_DIR": str(tmp_path),
-           "DJANGO_SETTINGS_MODULE": "samskab.settings", "SAMSKAB_DEBUG": "false"}
+           "DJANGO_SETTINGS_MODULE": "samskab.settings", "SAMSKAB_DEBUG": "false",
+           # Plain HTTP on loopback, with the generated secret key (see settings).
+           "SAMSKAB_INSECURE_HTTP": "true"}
     _samskab(env, "migrate", "--verbosity", "0")
     _samskab(env, "shell", "--command", SETUP)
     port = _free_port()

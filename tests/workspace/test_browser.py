@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group
 from factories import ConsultationFactory, receive
 from samskab.consultations.models import Response
 from samskab.consultations.services import RespondentData
+from staff_login import sign_in_with_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -77,9 +78,7 @@ def test_moderator_redacts_and_publishes_a_response(live_server):
 
         page.goto(f"{live_server.url}/")
         page.get_by_role("link", name="Log ind (medarbejdere)").click()
-        page.get_by_label("Brugernavn").fill("mona")
-        page.get_by_label("Adgangskode").fill("moderatorens-kodeord-1")
-        page.get_by_role("button", name="Log ind").click()
+        sign_in_with_browser(page, user, "moderatorens-kodeord-1")
         page.wait_for_url("**/medarbejder/")
         expect(page.get_by_role("link", name="Medarbejdere")).to_be_visible()
 

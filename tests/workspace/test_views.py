@@ -299,8 +299,11 @@ def test_public_page_of_unpublished_consultation_is_404(client):
 
 
 def test_staff_link_in_header_and_login_lands_in_workspace(client, moderator):
-    login = client.post(reverse("login"), {"username": moderator.username,
-                                           "password": "hemmeligt-kodeord-1"})
+    from staff_login import current_code
+
+    client.post(reverse("login"), {"username": moderator.username,
+                                   "password": "hemmeligt-kodeord-1"})
+    login = client.post(reverse("login_code"), {"code": current_code(moderator)})
     assert login["Location"] == reverse("staff:home")
     html = client.get(reverse("consultations:list")).content.decode()
     assert f'href="{reverse("staff:home")}"' in html

@@ -50,7 +50,7 @@ class ResponseForm(forms.Form):
         help_text=_("PDF, Word, ODT, RTF, tekst eller billeder."),
     )
     consent_publish_response = forms.BooleanField(
-        label=_("Mit høringssvar må offentliggøres"), required=False, initial=True,
+        label=_("Mit høringssvar må offentliggøres"), required=False, initial=False,
         help_text=_("Høringssvar offentliggøres normalt efter fristen. Personnumre fjernes altid."),
     )
     consent_publish_name = forms.BooleanField(

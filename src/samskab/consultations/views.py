@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -123,12 +124,12 @@ def receipt(request, token: str):
     if reference is None:
         raise Http404(_("Kvitteringen findes ikke."))
     response = (
-        Response.objects.select_related("consultation").only(
-            "reference", "received_at", "late", "consultation__slug",
-            "consultation__title_da", "consultation__title_en", "consultation__closes_at",
-            "consultation__contact_email",
-        ).filter(reference=reference).first()
+        Response.objects.select_related("consultation", "respondent")
+        .prefetch_related("attachments").filter(reference=reference).first()
     )
     if response is None:
         raise Http404(_("Kvitteringen findes ikke."))
-    return render(request, "consultations/receipt.html", {"response": response})
+    # The page holds a copy of what was sent (personal data): never cached on the way.
+    page = render(request, "consultations/receipt.html", {"response": response})
+    patch_cache_control(page, no_store=True, private=True)
+    return page

@@ -1,9 +1,12 @@
+import os
 import subprocess
 import sys
 
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from samskab.core import accounts
 from samskab.demo.load import demo_load
 from samskab.demo.publish import demo_notat_publish, demo_publish
 from samskab.insights.demo import demo_analyse
@@ -32,17 +35,25 @@ class Command(BaseCommand):
         # After the plan: the notat's positions name the commitments they became.
         self.stderr.write("Publishing the høringsnotat …")
         demo_notat_publish()
+        device = accounts.totp_device_ensure(
+            get_user_model().objects.get(username=summary.username))
         self.stdout.write(
             f"Demo ready: {summary.consultations} consultations, {summary.responses_total} "
             f"responses in ogp-2012 ({summary.responses_created} new, {published} published "
             f"now).\n"
             f"Action plan in implementation: {tracking.updates} progress updates, "
             f"{tracking.foreign} commitments of other countries imported.\n"
-            f"Staff login: {summary.username} / {summary.password}  (http://127.0.0.1:{port}/login/)"
+            f"Staff login: {summary.username} / {summary.password}  (http://127.0.0.1:{port}/login/)\n"
+            f"Two-factor key for an authenticator app: {accounts.device_secret(device)}\n"
+            f"  ({device.config_url})\n"
+            f"  or print the current code with: samskab demo-otp"
         )
         if no_serve:
             return
         call_command("collectstatic", interactive=False, verbosity=0)
+        # The demo is served over plain HTTP on loopback: no HTTPS redirect, HSTS or secure
+        # cookies, and the generated secret key will do (see settings, SAMSKAB_INSECURE_HTTP).
+        os.environ["SAMSKAB_INSECURE_HTTP"] = "true"
         self.stdout.write(f"Serving on http://127.0.0.1:{port}/ (Ctrl-C stops)")
         self.stdout.flush()
         # The worker extracts text from attachments sent through the form while the demo runs.

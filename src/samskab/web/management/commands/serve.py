@@ -1,8 +1,9 @@
 import os
 import sys
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 
 def gunicorn_args(bind: str, workers: int) -> list[str]:
@@ -29,6 +30,14 @@ class Command(BaseCommand):
                             help="skip collecting static files first")
 
     def handle(self, *args, bind, workers, no_collectstatic, **options):
+        from django.conf import settings
+
+        from samskab.web.startup import refuse_insecure_start
+
+        try:
+            refuse_insecure_start(settings)
+        except ImproperlyConfigured as error:
+            raise CommandError(str(error)) from error
         if not no_collectstatic:
             call_command("collectstatic", interactive=False, verbosity=0)
         run_gunicorn(bind, workers)
