@@ -59,7 +59,9 @@ def test_an_undecoded_encoded_word_is_never_taken_for_an_address():
 
 
 @pytest.mark.django_db
-def test_whole_from_as_one_encoded_word_still_gets_a_receipt(mailoutbox, django_capture_on_commit_callbacks):
+def test_whole_from_as_one_encoded_word_still_gets_a_receipt(
+    django_capture_on_commit_callbacks,
+):
     ConsultationFactory(intake_email="hoering@digst.example", reference_prefix="OGP")
     raw = mail("From: =?utf-8?q?Mette_S=C3=B8rensen_=3Cmette=2Esoerensen=40example=2Edk=3E?=\r\n")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:

@@ -370,7 +370,7 @@ def _scavenged_pairs(text: str) -> list[tuple[str, str]]:
     addresses = list(dict.fromkeys(addresses))
     if len(addresses) != 1:
         return [("", address) for address in addresses]
-    (match,) = [m for m in _ADDRESS.finditer(text)][:1]
+    match = next(m for m in _ADDRESS.finditer(text) if _normalise_address(m.group(0)))
     rest = (text[:match.start()] + " " + text[match.end():]).replace("mailto:", " ")
     name = re.sub(r"[<>()\[\]\"]", " ", rest)
     return [(re.sub(r"\s+", " ", name).strip(" ,;:'"), addresses[0])]
