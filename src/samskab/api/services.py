@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samskab.api.models import ApiToken
+from samskab.consultations import hygiene
 from samskab.consultations import services as consultation_services
 from samskab.consultations.intake.files import RecordError, record_parse
 from samskab.consultations.models import Channel, Consultation, Response
@@ -150,7 +151,7 @@ def _receive(
             pk=receipt.response_id
         )
         sent = hashlib.sha256(
-            consultation_services.normalise_text(parsed.text).encode()
+            consultation_services.normalise_text(hygiene.strip_controls(parsed.text)[0]).encode()
         ).hexdigest()
         if stored != sent:
             raise ApiError(

@@ -1,6 +1,5 @@
 """Responses as records (contracts: Responses .jsonl), for `samskab export responses`."""
 
-import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
@@ -10,6 +9,7 @@ from django.utils import timezone
 
 from samskab.consultations import selectors
 from samskab.consultations.models import Attachment, Consultation, RespondentKind, Response
+from samskab.core.text import SafeDictWriter
 
 CSV_FIELDS = ["id", "reference", "text", "respondent_kind", "organisation", "received_at",
               "language", "channel", "status", "late", "attachments"]
@@ -96,7 +96,8 @@ def write_jsonl(records: Iterable[dict[str, Any]], out: io.TextIOBase) -> int:
 
 
 def write_csv(records: Iterable[dict[str, Any]], out: io.TextIOBase, *, private: bool) -> int:
-    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS + (PRIVATE_FIELDS if private else []))
+    # Cells are neutralised: a response starting with `=HYPERLINK(…)` stays text in Excel.
+    writer = SafeDictWriter(out, fieldnames=CSV_FIELDS + (PRIVATE_FIELDS if private else []))
     writer.writeheader()
     count = 0
     for record in records:

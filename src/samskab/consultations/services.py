@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samskab.consultations import hygiene
 from samskab.consultations.models import (
     Attachment,
     Channel,
@@ -193,9 +194,19 @@ def response_receive(
     such as the receipt e-mail and text extraction are queued with on_commit).
     Idempotent: the same non-empty `idempotency_key` for the same consultation returns the first
     response's receipt with `created=False` and stores nothing new.
+    Hygiene: control characters are removed (and noted in `source`), lone surrogates refused
+    (`hygiene.response_input_clean`), before anything else, so every channel gets the same.
     Deadline: web and API submissions outside the open period raise ReceiveError; other channels
     (e-mail, letters, imports) are stored with `late=True` when received after the deadline.
     """
+    clean = hygiene.response_input_clean(
+        text=text, respondent=respondent, attachments=attachments, source=source,
+        idempotency_key=idempotency_key, language=language,
+    )
+    text, respondent, attachments, source, idempotency_key, language = (
+        clean.text, clean.respondent, clean.attachments, clean.source, clean.idempotency_key,
+        clean.language,
+    )
     if idempotency_key:
         existing = (
             Response.objects.select_related("consultation")

@@ -31,6 +31,7 @@ from samskab.consultations.models import (
     RespondentKind,
     Response,
 )
+from samskab.core.text import xml_safe_deep
 
 FORMATS = ("html", "pdf", "odt", "docx")
 MIME_TYPES = {
@@ -657,6 +658,8 @@ def _outline(data: NotatData) -> list[tuple[int, str, list[str], list[tuple[list
 
 
 def render(data: NotatData, fmt: str) -> bytes:
+    # Documents never fail on a character: controls and lone surrogates cannot be XML.
+    data = xml_safe_deep(data)
     if fmt == "html":
         return render_html(data).encode()
     if fmt == "pdf":
