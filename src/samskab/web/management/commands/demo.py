@@ -4,9 +4,7 @@ import sys
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from samskab.demo.load import demo_load
-from samskab.demo.publish import demo_publish
-from samskab.insights.demo import demo_analyse
+from samskab.demo.install import demo_install
 from samskab.web.management.commands.serve import gunicorn_args
 
 
@@ -19,12 +17,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, port, no_serve, **options):
         call_command("migrate", interactive=False, verbosity=0)
-        self.stderr.write("Loading the demo …")
-        summary = demo_load()
-        self.stderr.write("Extracting attachment text (OCR included) …")
-        call_command("worker", batch=True, verbosity=0)
-        demo_analyse()
-        published = demo_publish()
+        installed = demo_install(progress=self.stderr.write)
+        summary, published = installed.summary, installed.published
         self.stdout.write(
             f"Demo ready: {summary.consultations} consultations, {summary.responses_total} "
             f"responses in ogp-2012 ({summary.responses_created} new, {published} published "
