@@ -150,9 +150,7 @@ def _receive(
         stored = Response.objects.values_list("content_hash", flat=True).get(
             pk=receipt.response_id
         )
-        sent = hashlib.sha256(
-            consultation_services.normalise_text(hygiene.strip_controls(parsed.text)[0]).encode()
-        ).hexdigest()
+        sent = hygiene.content_hash(parsed.text)
         if stored != sent:
             raise ApiError(
                 "idempotency_conflict",

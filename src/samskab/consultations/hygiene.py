@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -36,6 +37,15 @@ def strip_controls(value: str) -> tuple[str, int]:
     """`value` without control characters other than tab and newlines, and how many went."""
     cleaned, removed = CONTROL_CHARACTERS.subn("", value)
     return cleaned, removed
+
+
+def content_hash(text: str) -> str:
+    """What `response_receive` stores as `content_hash` for `text` (to compare a resubmission
+    with the stored response)."""
+    from samskab.consultations.services import normalise_text
+
+    cleaned, _removed = strip_controls(text or "")
+    return hashlib.sha256(normalise_text(cleaned).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def has_lone_surrogate(value: str) -> bool:

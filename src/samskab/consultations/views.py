@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from samskab.consultations import receipts, selectors, services
+from samskab.consultations import hygiene, receipts, selectors, services
 from samskab.consultations.forms import ResponseForm
 from samskab.consultations.models import Channel, Consultation, Response
 
@@ -68,11 +68,34 @@ def response_create(request, slug: str):
             form.add_error(error.field_name, error.message)
         else:
             token = receipts.receipt_token(receipt.reference)
-            return redirect(reverse("consultations:receipt", args=[token]))
+            receipt_url = reverse("consultations:receipt", args=[token])
+            if not receipt.created and _differs(receipt, data["text"]):
+                return _already_received(request, consultation, data, receipt, receipt_url)
+            return redirect(receipt_url)
     status = 400 if form.is_bound and form.errors else 200
     return render(
         request, "consultations/respond.html",
         {"consultation": consultation, "form": form}, status=status,
+    )
+
+
+def _differs(receipt: services.Receipt, text: str) -> bool:
+    """Whether `text` is not what the response behind `receipt` holds."""
+    stored = Response.objects.values_list("content_hash", flat=True).get(pk=receipt.response_id)
+    return stored != hygiene.content_hash(text)
+
+
+def _already_received(request, consultation, data, receipt, receipt_url):
+    """The form came again under a used token with another text (a second tab, the back
+    button): say the first response was received, link its receipt, and offer the changed
+    text as a new response under a new token."""
+    initial = {name: value for name, value in data.items()
+               if name not in ("attachments", "idempotency_token")}
+    return render(
+        request, "consultations/respond.html",
+        {"consultation": consultation, "form": ResponseForm(initial=initial),
+         "already_received": {"reference": receipt.reference, "receipt_url": receipt_url}},
+        status=409,
     )
 
 
