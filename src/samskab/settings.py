@@ -184,6 +184,10 @@ TASKS = {
 # A mailbox the worker polls for responses (imaps://user:pass@host:993/INBOX); empty: none.
 SAMSKAB_IMAP_URL = os.environ.get("SAMSKAB_IMAP_URL", "")
 SAMSKAB_IMAP_POLL_SECONDS = env_int("SAMSKAB_IMAP_POLL_SECONDS", 60)
+# Follow-up work (text extraction, receipts) a crash left behind is queued again by the worker
+# when it is older than this (minutes); the sweep runs every SAMSKAB_FOLLOWUP_SWEEP_SECONDS.
+SAMSKAB_FOLLOWUP_GRACE_MINUTES = env_int("SAMSKAB_FOLLOWUP_GRACE_MINUTES", 10)
+SAMSKAB_FOLLOWUP_SWEEP_SECONDS = env_int("SAMSKAB_FOLLOWUP_SWEEP_SECONDS", 300)
 # How often the worker analyses new responses of open consultations.
 SAMSKAB_ANALYSIS_POLL_SECONDS = env_int("SAMSKAB_ANALYSIS_POLL_SECONDS", 60)
 # Worker processes a full analysis of a large consultation may start (1: none).
