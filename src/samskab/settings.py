@@ -79,6 +79,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "samskab.core.uploads.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "samskab.web.middleware.DanishFirstLocaleMiddleware",
@@ -202,8 +203,17 @@ SAMSKAB_ALLOWED_ATTACHMENT_TYPES = env_list(
     [".pdf", ".docx", ".odt", ".rtf", ".txt", ".html", ".htm", ".png", ".jpg", ".jpeg",
      ".tif", ".tiff"],
 )
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("SAMSKAB_MAX_REQUEST_BYTES", 110 * 1024 * 1024)
+# The whole request body (samskab.core.uploads refuses a larger one before reading it), the
+# non-file part of it held in memory (form fields, an API JSON body), and the file size above
+# which an upload is spooled to disk rather than kept in memory.
+SAMSKAB_MAX_REQUEST_BYTES = env_int("SAMSKAB_MAX_REQUEST_BYTES", 110 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("SAMSKAB_MAX_DATA_BYTES", SAMSKAB_MAX_REQUEST_BYTES)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "samskab.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 SESSION_COOKIE_SECURE = env_bool("SAMSKAB_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -1,5 +1,6 @@
 """Public consultation pages: parse the request, call one service, render."""
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -42,7 +43,9 @@ def response_create(request, slug: str):
             {"consultation": consultation, "form": None}, status=200,
         )
     form = ResponseForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and _refuse_large_files(request, form):
+        pass
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             receipt = services.response_receive(
@@ -77,6 +80,18 @@ def response_create(request, slug: str):
         request, "consultations/respond.html",
         {"consultation": consultation, "form": form}, status=status,
     )
+
+
+def _refuse_large_files(request, form: ResponseForm) -> bool:
+    """Files over the limit were dropped while they streamed in (core.uploads) or are
+    reported larger than it: say so on the form, and read none of them."""
+    limit = settings.SAMSKAB_MAX_ATTACHMENT_BYTES
+    names = list(getattr(request, "upload_refusals", []))
+    names += [f.name for f in request.FILES.getlist("attachments") if f.size > limit]
+    for name in dict.fromkeys(names):
+        form.add_error("attachments", _("Filen »%(name)s« er for stor (højst %(limit)s MB).")
+                       % {"name": name, "limit": limit // (1024 * 1024)})
+    return bool(names)
 
 
 def _differs(receipt: services.Receipt, text: str) -> bool:
