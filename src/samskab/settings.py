@@ -56,6 +56,10 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("SAMSKAB_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("SAMSKAB_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = os.environ.get("SAMSKAB_SITE_URL", "http://127.0.0.1:8000")
+# Open data: the licence of published data (an SPDX id such as CC0-1.0 or CC-BY-4.0, or a
+# licence URI) and the publisher named in the DCAT-AP catalogue.
+SAMSKAB_DATA_LICENCE = os.environ.get("SAMSKAB_DATA_LICENCE", "CC0-1.0")
+SAMSKAB_PUBLISHER_NAME = os.environ.get("SAMSKAB_PUBLISHER_NAME", "Digitaliseringsstyrelsen")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", include("samskab.api.urls")),
     path("medarbejder/analyse/", include("samskab.insights.urls")),
     path("medarbejder/", include("samskab.workspace.urls")),
+    path("", include("samskab.publishing.open_urls")),
     path("", include("samskab.workspace.public_urls")),
     path("", include("samskab.insights.public_urls")),
     path("", include("samskab.consultations.urls")),

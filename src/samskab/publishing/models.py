@@ -33,3 +33,83 @@ class NotatText(models.Model):
 
     def __str__(self) -> str:
         return str(self.consultation)
+
+
+class SubscriptionTopic(models.TextChoices):
+    CONSULTATIONS = "consultations", _("Nye høringer")
+
+
+class Subscription(models.Model):
+    """An e-mail subscription without an account: double opt-in, one-click unsubscribe.
+
+    The address is personal data: it is used for these mails only and never shown in public."""
+
+    email = models.EmailField(_("e-mail"))
+    topic = models.CharField(_("emne"), max_length=32, choices=SubscriptionTopic.choices,
+                             default=SubscriptionTopic.CONSULTATIONS)
+    authority = models.CharField(_("myndighed"), max_length=200, blank=True,
+                                 help_text=_("Tom: alle myndigheder."))
+    theme = models.SlugField(_("tema"), max_length=80, blank=True,
+                             help_text=_("Tom: alle temaer."))
+    language = models.CharField(_("sprog"), max_length=8, default="da")
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    confirmed_at = models.DateTimeField(_("bekræftet"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("afmeldt"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("abonnement")
+        verbose_name_plural = _("abonnementer")
+        indexes = [models.Index(fields=["topic", "confirmed_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["email", "topic", "authority", "theme"],
+                                    name="publishing_subscription_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic}: {self.authority or '*'} / {self.theme or '*'}"
+
+    @property
+    def active(self) -> bool:
+        return self.confirmed_at is not None and self.unsubscribed_at is None
+
+
+class SubscriptionDelivery(models.Model):
+    """One item sent to one subscription: the record that keeps a restart from sending twice."""
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE,
+                                     related_name="deliveries")
+    item_key = models.CharField(max_length=100)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "item_key"],
+                                    name="publishing_delivery_once"),
+        ]
+
+
+class DataRelease(models.Model):
+    """One generated bulk file (ZIP with CSV, JSON, datapackage.json, README and licence) of a
+    consultation's public data. Releases are kept: the newest is served at a stable address,
+    the dated ones stay downloadable."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE,
+                                     related_name="data_releases", verbose_name=_("høring"))
+    created_at = models.DateTimeField(_("dannet"), auto_now_add=True, db_index=True)
+    file = models.FileField(_("fil"), upload_to="opendata/")
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField(_("størrelse (bytes)"))
+    fingerprint = models.CharField(
+        max_length=64, help_text=_("Hash af indholdet uden tidsstempler: en ny udgave "
+                                   "dannes kun, når data har ændret sig."))
+    counts = models.JSONField(_("antal rækker"), default=dict)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("dataudgivelse")
+        verbose_name_plural = _("dataudgivelser")
+
+    def __str__(self) -> str:
+        return f"{self.consultation.slug} {self.created_at:%Y-%m-%d %H:%M}"

@@ -13,9 +13,11 @@ class Command(BaseCommand):
         from samskab.consultations.tasks import periodic_schedule
         from samskab.core import scheduling
         from samskab.insights.tasks import analysis_poll
+        from samskab.publishing.tasks import periodic_schedule as publishing_schedule
 
         if not batch:
             periodic_schedule()
+            publishing_schedule()
             scheduling.ensure_scheduled(analysis_poll)
         call_command("db_worker", queue_name="*", batch=batch, no_startup_delay=True,
                      reload=False, verbosity=options.get("verbosity", 1))
