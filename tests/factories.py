@@ -83,3 +83,23 @@ class UserFactory(factory.django.DjangoModelFactory):
 
             for role in extracted:
                 self.groups.add(Group.objects.get_or_create(name=role)[0])
+
+
+def link_to_commitment(*, idea=None, proposal=None, identifier="DK0001",
+                       title="Åbne data om tilskud"):
+    """Trace `idea` (or `proposal`) to a commitment of a draft plan, as a plan editor does:
+    the golden link, which also records the position as adopted when it is not already."""
+    from datetime import date
+
+    from samskab.core.actions import SystemActor
+    from samskab.plans import services as plans
+    from samskab.plans.models import ActionPlan
+
+    actor = SystemActor("test")
+    plan = ActionPlan.objects.first() or plans.plan_save(
+        actor=actor, title_da="Handlingsplan til test", period_start=date(2012, 4, 1),
+        period_end=date(2013, 3, 31))
+    commitment = plan.commitments.filter(identifier=identifier).first() or plans.commitment_save(
+        actor=actor, plan=plan, values={"title_da": title}, identifier=identifier)
+    return plans.commitment_source_link(actor=actor, commitment=commitment, idea=idea,
+                                        proposal=proposal)

@@ -55,6 +55,9 @@ def test_no_public_page_or_export_contains_personal_data(client, settings, tmp_p
     run_worker()
     demo_analyse()
     assert demo_publish() > 200
+    from samskab.plans.demo import demo_plan
+
+    demo_plan()
     open_now = Consultation.objects.open().first()
     receive(open_now, text=f"Mit cpr-nummer er {PLANTED_CPR}, skriv til {PLANTED_EMAIL}",
             respondent=services.RespondentData(name=PLANTED_NAME, email=PLANTED_EMAIL),
@@ -64,7 +67,7 @@ def test_no_public_page_or_export_contains_personal_data(client, settings, tmp_p
     for respondent in Respondent.objects.select_related("response"):
         if respondent.email:
             private_values.add(respondent.email)
-        if respondent.kind == "citizen":
+        if respondent.kind == "citizen" and respondent.name:  # anonymous: nothing to leak
             consent = respondent.response.consent_publish_name
             (shown_names if consent else hidden_names).add(respondent.name)
     # A name shared by a citizen who consented may rightly appear.
@@ -77,6 +80,9 @@ def test_no_public_page_or_export_contains_personal_data(client, settings, tmp_p
     # The golden thread: a published response links to what became of its proposals.
     assert 'href="/hoeringer/ogp-2012/det-sagde-i/#' in "".join(
         html for url, html in pages.items() if "offentlige-svar" in url)
+    # … and on to the commitments they led to, whose pages show their published sources.
+    assert "/handlingsplaner/dk-2012-2013/DK0001/" in pages
+    assert "Hvor kommer det fra?" in pages["/handlingsplaner/dk-2012-2013/DK0001/"]
     exports = []
     for consultation in Consultation.objects.all():
         out = io.StringIO()

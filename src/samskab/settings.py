@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "samskab.web",
     "samskab.publishing",
     "samskab.insights",
+    "samskab.plans",
     "samskab.workspace",
 ]
 

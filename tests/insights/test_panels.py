@@ -39,7 +39,7 @@ def test_panels_show_proposals_tags_group_and_ideas(small, analyst):
     first = small["singles"][0]
     proposals = list(Proposal.objects.filter(response=first).order_by("position"))
     services.position_set(idea=proposals[0].idea, kind="adopted", justification_da="Ja.",
-                          commitment_ref="Forpligtelse 1", actor=analyst)
+                          actor=analyst)
     html, _n = _render(first, analyst)
     for p in proposals:
         assert f'<mark id="forslag-{p.pk}">' in html

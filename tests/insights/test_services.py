@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from factories import receive
+from factories import link_to_commitment, receive
 from samskab import analysis as engine
 from samskab.consultations.models import Attachment, Response
 from samskab.core.models import AuditEvent
@@ -280,16 +280,15 @@ def test_position_needs_reasons_and_is_audited(small, analyst):
     with pytest.raises(ValidationError) as error:
         services.position_set(idea=idea, kind=PositionKind.ADOPTED, justification_da=" ",
                               actor=analyst)
-    assert set(error.value.message_dict) == {"justification_da", "commitment_ref"}
+    assert set(error.value.message_dict) == {"justification_da"}
     with pytest.raises(ValidationError):
         services.position_set(idea=idea, kind=PositionKind.ALREADY_COVERED,
                               justification_da="Dækket.", actor=analyst)
     position = services.position_set(idea=idea, kind=PositionKind.ADOPTED,
-                                     justification_da="Vi gør det.",
-                                     commitment_ref="Forpligtelse 3", actor=analyst)
+                                     justification_da="Vi gør det.", actor=analyst)
     services.position_set(idea=idea, kind=PositionKind.ALREADY_COVERED,
                           justification_da="Dækket.", existing_strategy="Strategi X",
-                          commitment_ref="ignored", actor=analyst)
+                          actor=analyst)
     position.refresh_from_db()
     assert (position.kind, position.commitment_ref, position.existing_strategy) == (
         "already_covered", "", "Strategi X")
@@ -338,7 +337,8 @@ def test_staff_decisions_follow_the_proposals_when_engine_ids_shift(small, analy
     engine_key = idea.engine_key
     services.idea_rename(idea=idea, label="Lobbyregister", actor=analyst)
     services.position_set(idea=idea, kind=PositionKind.ADOPTED, justification_da="Ja.",
-                          commitment_ref="Forpligtelse 5", actor=analyst)
+                          actor=analyst)
+    link_to_commitment(idea=idea, identifier="DK0005", title="Lobbyregister")
     members = set(idea.proposals.values_list("pk", flat=True))
     # A response received before all others comes first in the engine's order, so its
     # proposals open new ideas and every engine idea id after them shifts.
@@ -352,7 +352,7 @@ def test_staff_decisions_follow_the_proposals_when_engine_ids_shift(small, analy
     assert idea.engine_key != engine_key
     assert idea.label == "Lobbyregister"
     assert set(idea.proposals.values_list("pk", flat=True)) == members
-    assert Position.objects.get(idea=idea).commitment_ref == "Forpligtelse 5"
+    assert Position.objects.get(idea=idea).commitment_ref == "DK0005 Lobbyregister"
 
 
 def test_new_responses_are_analysed_in_one_pass(small):

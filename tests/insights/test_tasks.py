@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from factories import receive
+from factories import link_to_commitment, receive
 from samskab import analysis as engine
 from samskab.consultations.models import Response
 from samskab.insights import services
@@ -81,7 +81,8 @@ def test_export_carries_the_golden_thread(small, analyst, tmp_path):
     proposal = Proposal.objects.get(response=lobby)
     services.position_set(idea=proposal.idea, kind=PositionKind.ADOPTED,
                           justification_da="Vi opretter registret.",
-                          commitment_ref="Forpligtelse 5", actor=analyst)
+                          actor=analyst)
+    link_to_commitment(idea=proposal.idea, identifier="DK0005", title="Lobbyregister")
     member = GroupMembership.objects.get(response=small["campaign"][0])
     services.group_split_member(membership=member, actor=analyst)
     out = io.StringIO()
@@ -100,7 +101,7 @@ def test_export_carries_the_golden_thread(small, analyst, tmp_path):
     assert lobby.text[exported["start"]:exported["end"]] == proposal.text
     idea = ideas[exported["idea"]]
     assert exported["id"] in idea["members"]
-    assert idea["position"]["commitment_ref"] == "Forpligtelse 5"
+    assert idea["position"]["commitment_ref"] == "DK0005 Lobbyregister"
     assert {t["state"] for t in row["tags"]} == {"suggested"}
     campaign = groups[0]
     assert campaign["size"] == 7 and campaign["split_out"] == [small["campaign"][0].reference]

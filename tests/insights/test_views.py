@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, reverse
 
-from factories import receive
+from factories import link_to_commitment, receive
 from samskab.consultations import services as consultation_services
 from samskab.consultations.models import Response
 from samskab.core.models import AuditEvent
@@ -160,14 +160,14 @@ def test_public_page_shows_positions_and_no_personal_data(client, analysed, anal
     private_idea = Proposal.objects.filter(response=private).exclude(idea=None).first().idea
     services.position_set(idea=private_idea, kind=PositionKind.PARTLY_ADOPTED,
                           justification_da="Telemedicin udbredes til flere patienter.",
-                          commitment_ref="Forpligtelse 7", actor=analyst)
+                          actor=analyst)
     lobby_idea = Proposal.objects.filter(response=lobby_public).first().idea
     services.proposal_move(proposal=Proposal.objects.filter(response=lobby_hidden).first(),
                            idea=lobby_idea, actor=analyst)
     services.idea_rename(idea=lobby_idea, label="Et offentligt lobbyregister", actor=analyst)
     services.position_set(idea=lobby_idea, kind=PositionKind.ADOPTED,
-                          justification_da="Vi opretter registret.",
-                          commitment_ref="Forpligtelse 5", actor=analyst)
+                          justification_da="Vi opretter registret.", actor=analyst)
+    link_to_commitment(idea=lobby_idea, identifier="DK0005", title="Lobbyregister")
     single = Proposal.objects.filter(response=analysed["singles"][3]).first()
     services.position_set(proposal=single, kind=PositionKind.OUT_OF_SCOPE,
                           justification_da="Hører under beredskabet.", actor=analyst)
@@ -175,7 +175,7 @@ def test_public_page_shows_positions_and_no_personal_data(client, analysed, anal
     url = reverse("insights_public:you_said_we_did", args=[consultation.slug])
     page = client.get(url).content.decode()
     assert "Et offentligt lobbyregister" in page
-    assert "Vi opretter registret." in page and "Forpligtelse 5" in page
+    assert "Vi opretter registret." in page and "DK0005 Lobbyregister" in page
     assert "Telemedicin udbredes til flere patienter." in page
     assert "Hører under beredskabet." in page
     assert "Foreningen nr. 1" in page  # published organisation response
@@ -244,10 +244,9 @@ def test_position_form_on_the_idea_page(client, analysed, users):
     client.force_login(users["analyst"])
     idea = Idea.objects.filter(consultation=analysed["consultation"]).first()
     url = reverse("insights:position_set", args=[idea.pk])
-    bad = client.post(url, {"kind": "adopted", "justification_da": "Ja."})
+    bad = client.post(url, {"kind": "adopted", "justification_da": " "})
     assert bad.status_code == 400 and not Position.objects.exists()
-    good = client.post(url, {"kind": "adopted", "justification_da": "Ja.",
-                             "commitment_ref": "Forpligtelse 1"})
+    good = client.post(url, {"kind": "adopted", "justification_da": "Ja."})
     assert good.status_code == 302
     assert Position.objects.get(idea=idea).decided_by == users["analyst"]
 
@@ -260,7 +259,7 @@ def test_published_responses_link_to_what_became_of_their_proposals(analysed, an
     Response.objects.filter(pk=lobby.pk).update(status="published")
     idea = Proposal.objects.get(response=lobby).idea
     services.position_set(idea=idea, kind=PositionKind.ADOPTED, justification_da="Ja.",
-                          commitment_ref="Forpligtelse 5", actor=analyst)
+                          actor=analyst)
     single = Proposal.objects.filter(response=analysed["singles"][0]).first()
     Response.objects.filter(pk=analysed["singles"][0].pk).update(status="published")
     services.position_set(proposal=single, kind=PositionKind.NOT_ADOPTED,

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from factories import ConsultationFactory, receive
+from factories import ConsultationFactory, link_to_commitment, receive
 from samskab.consultations import services
 from samskab.consultations.models import InvitedParty
 from samskab.publishing import notat
@@ -138,15 +138,15 @@ def test_sections_carry_ideas_positions_and_respondents(consultation):
     idea.representative = proposal
     idea.save(update_fields=["representative"])
     Position.objects.create(idea=idea, kind="adopted", decided_at=timezone.now(),
-                            justification_da="Forslaget indgår i forpligtelse 2.",
-                            commitment_ref="Forpligtelse 2: Åbne budgetter")
+                            justification_da="Forslaget indgår i forpligtelse 2.")
+    link_to_commitment(idea=idea, identifier="DK0002", title="Åbne budgetter")
     section, = notat.notat_build(consultation).sections
     assert section.number == "3.1" and section.title == "Åbne budgetdata"
     assert section.response_count == 3
     assert section.respondents == ["Borger (N-0001)", "Ådal Kommune", "Åse Synlig"]
     assert "Hemmelig" not in " ".join(section.respondents)
     assert section.position == "Taget med"
-    assert section.changes == "Forpligtelse 2: Åbne budgetter"
+    assert section.changes == "DK0002 Åbne budgetter"
     html = notat.render_html(notat.notat_build(consultation))
     assert "3.1 Åbne budgetdata" in html and "Forslaget indgår i forpligtelse 2." in html
 

@@ -1,9 +1,11 @@
-"""The whole demo, as `samskab demo` installs it: data, extracted text, analysis, publication.
+"""The whole demo, as `samskab demo` installs it: data, extracted text, analysis, publication,
+the action plan.
 
 Idempotent: a second run on the same day changes no row (tested: every table's rows compared
 before and after). Each step only does what is missing: responses come with idempotency keys,
 extraction runs only for queued work, the analysis runs when there is none yet or the demo
-brought new responses, and publication picks the same responses every time.
+brought new responses, publication picks the same responses every time, and the demo action
+plan is left alone once it exists.
 """
 
 from dataclasses import dataclass
@@ -36,4 +38,8 @@ def demo_install(*, progress=None) -> DemoInstall:
         say("Analysing the responses …")
         demo_analyse()
     published = demo_publish()
+    from samskab.plans.demo import demo_plan
+
+    say("Building the demo action plan …")
+    demo_plan()
     return DemoInstall(summary=summary, analysed=analysed, published=published)

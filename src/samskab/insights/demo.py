@@ -94,8 +94,6 @@ def demo_analyse() -> DemoAnalysis | None:
                 services.idea_rename(idea=idea, label=label, actor=actor)
             services.position_set(
                 idea=idea, actor=actor, kind=kind, justification_da=justification,
-                commitment_ref=reference if kind in (PositionKind.ADOPTED,
-                                                     PositionKind.PARTLY_ADOPTED) else "",
                 existing_strategy=reference if kind == PositionKind.ALREADY_COVERED else "")
             created += 1
     return DemoAnalysis(run=run, positions_created=created)

@@ -55,6 +55,7 @@ def export_rows(consultation: Consultation) -> dict[str, Iterator[dict]]:
     ref = {pk: reference for pk, reference, _lang in responses}
     proposals = list(Proposal.objects.filter(response__consultation=consultation)
                      .select_related("attachment", "proposal_position")
+                     .prefetch_related("proposal_position__commitment_sources__commitment")
                      .order_by("response_id", "position", "id"))
     pid = {p.pk: _proposal_id(ref[p.response_id], p.position) for p in proposals}
     by_response: dict[int, list[Proposal]] = defaultdict(list)
@@ -112,7 +113,9 @@ def export_rows(consultation: Consultation) -> dict[str, Iterator[dict]]:
             if p.idea_id:
                 members[p.idea_id].append(pid[p.pk])
         for idea in (Idea.objects.filter(consultation=consultation)
-                     .select_related("position").order_by("-response_count", "id")):
+                     .select_related("position")
+                     .prefetch_related("position__commitment_sources__commitment")
+                     .order_by("-response_count", "id")):
             yield {
                 "id": _idea_id(idea.pk), "label": idea.label, "keywords": idea.keywords,
                 "size": len(members[idea.pk]), "members": members[idea.pk],

@@ -71,9 +71,6 @@ class PositionForm(forms.Form):
         help_text=_("Vises offentligt på siden »Det sagde I – det gør vi«."))
     justification_en = forms.CharField(label=_("Begrundelse (engelsk)"), required=False,
                                        widget=forms.Textarea(attrs={"rows": 4}))
-    commitment_ref = forms.CharField(
-        label=_("Forpligtelse i handlingsplanen"), required=False, max_length=300,
-        help_text=_("Skal udfyldes, når forslaget er taget med."))
     existing_strategy = forms.CharField(
         label=_("Eksisterende strategi"), required=False, max_length=300,
         help_text=_("Skal udfyldes, når forslaget allerede er dækket."))

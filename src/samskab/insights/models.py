@@ -313,12 +313,6 @@ class Position(models.Model):
     kind = models.CharField(_("stillingtagen"), max_length=20, choices=PositionKind.choices)
     justification_da = models.TextField(_("begrundelse (dansk)"))
     justification_en = models.TextField(_("begrundelse (engelsk)"), blank=True)
-    commitment_ref = models.CharField(
-        _("forpligtelse"), max_length=300, blank=True,
-        help_text=_("Hvilken forpligtelse i handlingsplanen forslaget indgår i."),
-    )
-    # The action-plan app does not exist yet: this becomes a foreign key to its Commitment.
-    commitment_id = models.PositiveBigIntegerField(null=True, blank=True)
     existing_strategy = models.CharField(
         _("eksisterende strategi"), max_length=300, blank=True,
         help_text=_("Hvilken eksisterende strategi eller indsats der allerede dækker forslaget."),
@@ -351,3 +345,17 @@ class Position(models.Model):
         if (get_language() or "da")[:2] == "en" and self.justification_en:
             return self.justification_en
         return self.justification_da
+
+    @property
+    def commitment_ref(self) -> str:
+        """The commitments this position's input became, as "DK0001 Title; …": derived from
+        the golden link (`plans.CommitmentSource`, reverse name `commitment_sources`), which
+        is how a position becomes adopted. Read-only; empty while nothing is linked."""
+        sources = getattr(self, "commitment_sources", None)
+        if sources is None:
+            return ""
+        seen = {}
+        for source in sources.all():
+            c = source.commitment
+            seen.setdefault(c.pk, f"{c.identifier} {c.title}")
+        return "; ".join(seen.values())

@@ -247,6 +247,27 @@ class YouSaidWeDid:
     items: list[PublicIdea] = field(default_factory=list)
 
 
+def _commitment_refs(position_ids: list[int]) -> dict[int, str]:
+    """Position id → the commitments its input became ("DK0001 Title; …"), read through the
+    golden link's reverse relation (plans sits above this app and is not imported)."""
+    if not position_ids:
+        return {}
+    rows = (Position.objects.filter(pk__in=position_ids, commitment_sources__isnull=False)
+            .values_list("pk", "commitment_sources__commitment__identifier",
+                         "commitment_sources__commitment__title_da",
+                         "commitment_sources__commitment__title_en")
+            .order_by("pk", "commitment_sources__commitment__position"))
+    from django.utils.translation import get_language
+
+    english = (get_language() or "da")[:2] == "en"
+    out: dict[int, list[str]] = defaultdict(list)
+    for pk, identifier, title_da, title_en in rows:
+        label = f"{identifier} {title_en if english and title_en else title_da}"
+        if label not in out[pk]:
+            out[pk].append(label)
+    return {pk: "; ".join(labels) for pk, labels in out.items()}
+
+
 def public_consultation(slug: str) -> Consultation:
     return Consultation.objects.published().get(slug=slug)
 
@@ -261,8 +282,7 @@ def public_you_said_we_did(consultation: Consultation) -> YouSaidWeDid:
     from samskab.consultations.models import ResponseStatus
     from samskab.insights.models import PositionKind
 
-    position_cols = ("kind", "justification_da", "justification_en", "commitment_ref",
-                     "existing_strategy")
+    position_cols = ("pk", "kind", "justification_da", "justification_en", "existing_strategy")
     rows = list(Position.objects.filter(idea__consultation=consultation,
                                         idea__merged_into=None)
                 .values("idea_id", "idea__label", "idea__label_by", "idea__response_count",
@@ -287,6 +307,7 @@ def public_you_said_we_did(consultation: Consultation) -> YouSaidWeDid:
                          .annotate(n=Count("response_id", distinct=True))
                          .values_list("idea_id", "n"))
     labels = dict(PositionKind.choices)
+    commitments = _commitment_refs([r["pk"] for r in rows] + [s["pk"] for s in singles])
     out = YouSaidWeDid(consultation)
     for n, r in enumerate(rows, start=1):
         # The engine names an idea after its words, which can be a person's name from a
@@ -297,7 +318,7 @@ def public_you_said_we_did(consultation: Consultation) -> YouSaidWeDid:
             organisations=sorted(orgs[r["idea_id"]], key=str.casefold),
             kind=r["kind"], kind_label=str(labels[r["kind"]]),
             justification_da=r["justification_da"], justification_en=r["justification_en"],
-            commitment_ref=r["commitment_ref"], existing_strategy=r["existing_strategy"],
+            commitment_ref=commitments.get(r["pk"], ""), existing_strategy=r["existing_strategy"],
             public_responses=public_counts.get(r["idea_id"], 0),
             anchor=f"ide-{r['idea_id']}"))
     if singles:
@@ -314,7 +335,8 @@ def public_you_said_we_did(consultation: Consultation) -> YouSaidWeDid:
                 label=str(_single_label()), responses=1, organisations=[org] if org else [],
                 kind=s["kind"], kind_label=str(labels[s["kind"]]),
                 justification_da=s["justification_da"],
-                justification_en=s["justification_en"], commitment_ref=s["commitment_ref"],
+                justification_en=s["justification_en"],
+                commitment_ref=commitments.get(s["pk"], ""),
                 existing_strategy=s["existing_strategy"], single=True,
                 anchor=f"forslag-{s['proposal_id']}"))
     return out
@@ -346,6 +368,7 @@ def public_outcomes(consultation: Consultation, response_ids: list[int]
                                     response__status=ResponseStatus.PUBLISHED,
                                     response__consent_publish_response=True)
             .values_list("response_id", "pk", "idea_id").order_by("response_id", "position"))
+    rows = list(rows)
     out: dict[int, list[PublicOutcome]] = defaultdict(list)
     for response_id, proposal_id, idea_id in rows:
         for anchor in (f"forslag-{proposal_id}", f"ide-{idea_id}" if idea_id else ""):
@@ -354,7 +377,49 @@ def public_outcomes(consultation: Consultation, response_ids: list[int]
                 outcome = PublicOutcome(item.label, item.kind_label, f"{base}#{anchor}")
                 if outcome not in out[response_id]:
                     out[response_id].append(outcome)
+    for response_id, outcome in _public_commitment_outcomes(rows):
+        if outcome not in out[response_id]:
+            out[response_id].append(outcome)
     return dict(out)
+
+
+def _public_commitment_outcomes(rows: list[tuple[int, int, int | None]]
+                                ) -> list[tuple[int, PublicOutcome]]:
+    """The commitments of public action plans that the responses' proposals (directly, or
+    through their idea) led to, linked to the commitment's public page. Read through the
+    golden link's reverse relations; plans sits above this app and is not imported."""
+    from django.db.models import Q
+    from django.urls import NoReverseMatch, reverse
+    from django.utils.translation import get_language, gettext
+
+    if not rows:
+        return []
+    by_proposal = {pid: rid for rid, pid, _idea in rows}
+    by_idea: dict[int, set[int]] = defaultdict(set)
+    for rid, _pid, idea_id in rows:
+        if idea_id:
+            by_idea[idea_id].add(rid)
+    from django.apps import apps
+
+    links = (apps.get_model("plans", "CommitmentSource").objects
+             .filter(Q(proposal_id__in=list(by_proposal)) | Q(idea_id__in=list(by_idea)))
+             .exclude(commitment__plan__status="drafting")
+             .values_list("proposal_id", "idea_id", "commitment__identifier",
+                          "commitment__title_da", "commitment__title_en",
+                          "commitment__plan__slug")
+             .order_by("commitment__plan__slug", "commitment__position"))
+    english = (get_language() or "da")[:2] == "en"
+    out = []
+    for proposal_id, idea_id, identifier, title_da, title_en, slug in links:
+        try:
+            url = reverse("plans_public:commitment", args=[slug, identifier])
+        except NoReverseMatch:
+            continue
+        outcome = PublicOutcome(f"{identifier} {title_en if english and title_en else title_da}",
+                                gettext("Forpligtelse i handlingsplanen"), url)
+        targets = {by_proposal[proposal_id]} if proposal_id else by_idea.get(idea_id, set())
+        out.extend((rid, outcome) for rid in sorted(targets))
+    return out
 
 
 def _unnamed_label(n: int) -> str:

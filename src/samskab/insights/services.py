@@ -960,16 +960,16 @@ def proposal_move(*, proposal: Proposal, idea: Idea | None, actor: Any) -> Propo
 # --- positions -------------------------------------------------------------------------------
 def _position_snapshot(p: Position) -> dict[str, Any]:
     return {"kind": p.kind, "justification_da": p.justification_da,
-            "justification_en": p.justification_en, "commitment_ref": p.commitment_ref,
-            "existing_strategy": p.existing_strategy}
+            "justification_en": p.justification_en, "existing_strategy": p.existing_strategy}
 
 
 def position_set(*, actor: Any, kind: str, justification_da: str, idea: Idea | None = None,
                  proposal: Proposal | None = None, justification_en: str = "",
-                 commitment_ref: str = "", existing_strategy: str = "") -> Position:
+                 existing_strategy: str = "") -> Position:
     """Record (or change) the authority's position on an idea or a single proposal, with its
-    reasons. Adopted needs the commitment it became; already covered, the strategy that covers
-    it. Audited with before and after."""
+    reasons. Already covered needs the strategy that covers it. The commitment an adopted
+    proposal became is not named here: linking it from the plan (`plans.CommitmentSource`)
+    records it, and sets the position to adopted. Audited with before and after."""
     errors: dict[str, str] = {}
     if (idea is None) == (proposal is None):
         raise ValidationError(_("Tag stilling til enten en idé eller et enkelt forslag."))
@@ -977,8 +977,6 @@ def position_set(*, actor: Any, kind: str, justification_da: str, idea: Idea | N
         errors["kind"] = _("Vælg en stillingtagen.")
     if not justification_da.strip():
         errors["justification_da"] = _("Skriv en begrundelse på dansk.")
-    if kind == PositionKind.ADOPTED and not commitment_ref.strip():
-        errors["commitment_ref"] = _("Angiv den forpligtelse, forslaget bliver til.")
     if kind == PositionKind.ALREADY_COVERED and not existing_strategy.strip():
         errors["existing_strategy"] = _("Angiv den strategi, der allerede dækker forslaget.")
     if idea is not None and idea.merged_into_id:
@@ -994,16 +992,13 @@ def position_set(*, actor: Any, kind: str, justification_da: str, idea: Idea | N
         position.kind = kind
         position.justification_da = justification_da.strip()
         position.justification_en = justification_en.strip()
-        position.commitment_ref = (commitment_ref.strip()
-                                   if kind in (PositionKind.ADOPTED, PositionKind.PARTLY_ADOPTED)
-                                   else "")
         position.existing_strategy = (existing_strategy.strip()
                                       if kind == PositionKind.ALREADY_COVERED else "")
         position.decided_by = actor if getattr(actor, "is_authenticated", False) else None
         position.decided_at = timezone.now()
         if position.pk:
             position.save(update_fields=["kind", "justification_da", "justification_en",
-                                         "commitment_ref", "existing_strategy", "decided_by",
+                                         "existing_strategy", "decided_by",
                                          "decided_at"])
         else:
             position.save()

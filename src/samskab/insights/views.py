@@ -232,7 +232,6 @@ def _idea_page(request, idea: Idea, *, position_form=None, split_form=None, stat
     if position_form is None:
         initial = ({"kind": position.kind, "justification_da": position.justification_da,
                     "justification_en": position.justification_en,
-                    "commitment_ref": position.commitment_ref,
                     "existing_strategy": position.existing_strategy} if position else None)
         position_form = PositionForm(initial=initial)
     can_change = request.user.has_perm(CHANGE)
@@ -354,7 +353,6 @@ def proposal_position(request, pk: int):
         form = PositionForm(initial={
             "kind": position.kind, "justification_da": position.justification_da,
             "justification_en": position.justification_en,
-            "commitment_ref": position.commitment_ref,
             "existing_strategy": position.existing_strategy} if position else None)
     targets = list(selectors.move_targets(proposal.response.consultation)
                    [:MOVE_TARGETS_SHOWN])

@@ -476,20 +476,29 @@ def _paragraphs(text: str) -> list[str]:
 
 
 def render_docx(data: NotatData) -> bytes:
+    return write_docx(title=f"Høringsnotat: {data.consultation_title}", lead=data.authority,
+                      outline=_outline(data))
+
+
+def write_docx(*, title: str, lead: str, outline: list, language: str = "da-DK",
+               page_label: str = "Side", contents_label: str = "Indhold") -> bytes:
+    """A DOCX of `outline` ((level, heading, paragraphs, tables) as `_outline` gives), with a
+    title, a lead paragraph, a table of contents and page numbers. Shared by the documents
+    publishing writes (the høringsnotat, the action plan)."""
     from docx import Document
 
     document = Document()
-    document.core_properties.title = f"Høringsnotat: {data.consultation_title}"
-    document.core_properties.language = "da-DK"
+    document.core_properties.title = title
+    document.core_properties.language = language
     footer = document.sections[0].footer.paragraphs[0]
-    footer.add_run("Side ")
+    footer.add_run(f"{page_label} ")
     _docx_field(footer, "PAGE")
-    document.add_heading(f"Høringsnotat: {data.consultation_title}", level=0)
-    document.add_paragraph(data.authority)
-    document.add_heading("Indhold", level=1)
+    document.add_heading(title, level=0)
+    document.add_paragraph(lead)
+    document.add_heading(contents_label, level=1)
     _docx_field(document.add_paragraph(), 'TOC \\o "1-2" \\h \\z \\u')
     tables: dict[str, str] = {}
-    for level, heading, paragraphs, outline_tables in _outline(data):
+    for level, heading, paragraphs, outline_tables in outline:
         document.add_heading(heading, level=level)
         for paragraph in paragraphs:
             document.add_paragraph(paragraph)
@@ -543,6 +552,13 @@ def render_odt(data: NotatData) -> bytes:
     """OpenDocument text written directly (odfpy's DOM is far too slow for a 100,000-row
     annex); read back with odfpy in the tests. Headings carry outline levels, so LibreOffice's
     navigator and an inserted table of contents see the structure."""
+    return write_odt(title=f"Høringsnotat: {data.consultation_title}", lead=data.authority,
+                     outline=_outline(data))
+
+
+def write_odt(*, title: str, lead: str, outline: list, language: str = "da-DK",
+              contents_label: str = "Indhold") -> bytes:
+    """An ODT of `outline` (see `write_docx`), shared by the documents publishing writes."""
     import zipfile
 
     body: list[str] = []
@@ -555,10 +571,9 @@ def render_odt(data: NotatData) -> bytes:
         body.append(f'<text:h text:style-name="Heading_20_{level}" text:outline-level="{level}">'
                     f"{escape(text)}</text:h>")
 
-    p(f"Høringsnotat: {data.consultation_title}", "Title")
-    p(data.authority)
-    outline = _outline(data)
-    h(1, "Indhold")
+    p(title, "Title")
+    p(lead)
+    h(1, contents_label)
     for level, title, _, _ in outline:
         p(("\u2003" if level == 2 else "") + title)
     for level, title, paragraphs, tables in outline:
@@ -584,8 +599,8 @@ def render_odt(data: NotatData) -> bytes:
                "<office:body><office:text>" + "".join(body) +
                "</office:text></office:body></office:document-content>")
     meta = (f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-meta {_ODT_NS}>'
-            f"<office:meta><dc:title>Høringsnotat: {escape(data.consultation_title)}</dc:title>"
-            "<dc:language>da-DK</dc:language></office:meta></office:document-meta>")
+            f"<office:meta><dc:title>{escape(title)}</dc:title>"
+            f"<dc:language>{escape(language)}</dc:language></office:meta></office:document-meta>")
     manifest = (
         '<?xml version="1.0" encoding="UTF-8"?>\n<manifest:manifest '
         'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
