@@ -143,3 +143,22 @@ def test_notat_never_fails_on_a_character(fmt):
         assert "\x02" not in output.decode() and "\x01" not in output.decode()
     else:
         assert output.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("writer", ["write_docx", "write_odt"])
+def test_the_shared_document_writers_never_fail_on_a_character(writer):
+    """The DOCX/ODT writers the action plan's documents use too."""
+    from samskab.publishing import notat
+
+    output = getattr(notat, writer)(
+        title="Handlingsplan\x01", lead="Bly\x00", outline=[
+            (1, "Forpligtelse\x0b 1", ["Tekst\x1f med styretegn\ud800"],
+             [(["Kolonne\x02"], [["Celle\x03"]])])])
+    import zipfile
+
+    from defusedxml import ElementTree
+
+    archive = zipfile.ZipFile(io.BytesIO(output))
+    body = archive.read("content.xml" if writer == "write_odt" else "word/document.xml")
+    ElementTree.fromstring(body)  # well-formed XML
+    assert "Forpligtelse 1" in body.decode()

@@ -487,6 +487,8 @@ def write_docx(*, title: str, lead: str, outline: list, language: str = "da-DK",
     publishing writes (the høringsnotat, the action plan)."""
     from docx import Document
 
+    title, lead, outline = xml_safe_deep((title, lead, outline))  # never fail on a character
+
     document = Document()
     document.core_properties.title = title
     document.core_properties.language = language
@@ -560,6 +562,8 @@ def write_odt(*, title: str, lead: str, outline: list, language: str = "da-DK",
               contents_label: str = "Indhold") -> bytes:
     """An ODT of `outline` (see `write_docx`), shared by the documents publishing writes."""
     import zipfile
+
+    title, lead, outline = xml_safe_deep((title, lead, outline))  # never fail on a character
 
     body: list[str] = []
 
