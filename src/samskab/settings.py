@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "samskab.insights",
     "samskab.plans",
     "samskab.workspace",
+    "samskab.tracking",
 ]
 
 MIDDLEWARE = [
@@ -198,6 +199,8 @@ SAMSKAB_FOLLOWUP_SWEEP_SECONDS = env_int("SAMSKAB_FOLLOWUP_SWEEP_SECONDS", 300)
 SAMSKAB_ANALYSIS_POLL_SECONDS = env_int("SAMSKAB_ANALYSIS_POLL_SECONDS", 60)
 # Worker processes a full analysis of a large consultation may start (1: none).
 SAMSKAB_ANALYSIS_WORKERS = env_int("SAMSKAB_ANALYSIS_WORKERS", 1)
+# Days before a milestone's due date that its agency gets a reminder (one more after it).
+SAMSKAB_REMINDER_DAYS_BEFORE = env_int("SAMSKAB_REMINDER_DAYS_BEFORE", 14)
 
 # Limits on what respondents send.
 SAMSKAB_MAX_RESPONSE_CHARS = env_int("SAMSKAB_MAX_RESPONSE_CHARS", 100_000)

@@ -7,6 +7,8 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("medarbejder/opfoelgning/", include("samskab.tracking.urls")),
+    path("opfoelgning/", include("samskab.publishing.tracking_urls")),
     path("medarbejder/hoeringsnotat/", include("samskab.publishing.urls")),
     path("api/v1/", include("samskab.api.urls")),
     path("medarbejder/analyse/", include("samskab.insights.urls")),

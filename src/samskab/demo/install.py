@@ -5,10 +5,11 @@ Idempotent: a second run on the same day changes no row (tested: every table's r
 before and after). Each step only does what is missing: responses come with idempotency keys,
 extraction runs only for queued work, the analysis runs when there is none yet or the demo
 brought new responses, publication picks the same responses every time, and the demo action
-plan is left alone once it exists.
+plan and its implementation story are left alone once they exist.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.management import call_command
 
@@ -21,6 +22,7 @@ class DemoInstall:
     summary: DemoSummary
     analysed: bool
     published: int
+    tracking: Any = None  # tracking.demo.TrackingSummary
 
 
 def demo_install(*, progress=None) -> DemoInstall:
@@ -42,4 +44,9 @@ def demo_install(*, progress=None) -> DemoInstall:
 
     say("Building the demo action plan …")
     demo_plan()
-    return DemoInstall(summary=summary, analysed=analysed, published=published)
+    from samskab.tracking.demo import demo_tracking
+
+    say("Telling the plan's implementation …")
+    tracking = demo_tracking()
+    return DemoInstall(summary=summary, analysed=analysed, published=published,
+                       tracking=tracking)

@@ -4,6 +4,7 @@ import json
 import sys
 from pathlib import Path
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 from django.utils import translation
@@ -78,6 +79,10 @@ class Command(BaseCommand):
         data = self._load(file)
         with translation.override(language):
             result = plan_import(actor=SystemActor("cli"), data=data)
+            for config in apps.get_app_configs():  # e.g. tracking: progress, assessments
+                if hasattr(config, "plan_import"):
+                    result.notes += config.plan_import(actor=SystemActor("cli"),
+                                                       plan=result.plan, data=data)
             for finding in result.findings:
                 self.stdout.write(finding.line())
             for note in result.notes:
@@ -91,7 +96,11 @@ class Command(BaseCommand):
                  else ActionPlan.objects.filter(slug=plan).first())
         if found is None:
             raise CommandError(f"no action plan {plan!r}", returncode=2)
-        text = json.dumps(plan_as_dict(found), ensure_ascii=False, indent=2) + "\n"
+        data = plan_as_dict(found)
+        for config in apps.get_app_configs():  # e.g. tracking: progress, assessments
+            if hasattr(config, "plan_export"):
+                data = config.plan_export(found, data)
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
         if output == "-":
             self.stdout.write(text, ending="")
         else:

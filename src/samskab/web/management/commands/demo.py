@@ -18,11 +18,14 @@ class Command(BaseCommand):
     def handle(self, *args, port, no_serve, **options):
         call_command("migrate", interactive=False, verbosity=0)
         installed = demo_install(progress=self.stderr.write)
-        summary, published = installed.summary, installed.published
+        summary, published, tracking = (installed.summary, installed.published,
+                                        installed.tracking)
         self.stdout.write(
             f"Demo ready: {summary.consultations} consultations, {summary.responses_total} "
             f"responses in ogp-2012 ({summary.responses_created} new, {published} published "
             f"now).\n"
+            f"Action plan in implementation: {tracking.updates} progress updates, "
+            f"{tracking.foreign} commitments of other countries imported.\n"
             f"Staff login: {summary.username} / {summary.password}  (http://127.0.0.1:{port}/login/)"
         )
         if no_serve:

@@ -14,10 +14,12 @@ class Command(BaseCommand):
         from samskab.core import scheduling
         from samskab.insights.tasks import analysis_poll
         from samskab.publishing.tasks import periodic_schedule as publishing_schedule
+        from samskab.tracking.tasks import periodic_schedule as tracking_schedule
 
         if not batch:
             periodic_schedule()
             publishing_schedule()
             scheduling.ensure_scheduled(analysis_poll)
+            tracking_schedule()
         call_command("db_worker", queue_name="*", batch=batch, no_startup_delay=True,
                      reload=False, verbosity=options.get("verbosity", 1))
