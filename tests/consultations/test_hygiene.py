@@ -162,3 +162,12 @@ def test_the_shared_document_writers_never_fail_on_a_character(writer):
     body = archive.read("content.xml" if writer == "write_odt" else "word/document.xml")
     ElementTree.fromstring(body)  # well-formed XML
     assert "Forpligtelse 1" in body.decode()
+
+
+def test_chart_data_csv_neutralises_formula_labels():
+    from samskab.tracking.charts import Chart
+
+    chart = Chart(slug="s", title="t", columns=("Forpligtelse", "Milepæle"),
+                  rows=(("=HYPERLINK(\"http://evil.example/\")", 3),))
+    rows = list(csv.reader(io.StringIO(chart.csv())))
+    assert rows[1] == ["'=HYPERLINK(\"http://evil.example/\")", "3"]
