@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "samskab.web.middleware.DanishFirstLocaleMiddleware",
+    "samskab.web.middleware.DatabaseBusyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -123,16 +124,33 @@ TEMPLATES = [
 
 # Embedded SQLite in var/ unless DATABASE_URL says otherwise (PostgreSQL in production).
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'samskab.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# How long a write waits for another writer's lock before the request is answered 503 with
+# Retry-After (web.middleware.DatabaseBusyMiddleware) instead of waiting on: SQLite's
+# busy_timeout, PostgreSQL's lock_timeout. Writes are short (chunks of at most a few hundred
+# rows), so a wait this long means the database is truly saturated.
+SAMSKAB_DB_LOCK_TIMEOUT_MS = env_int("SAMSKAB_DB_LOCK_TIMEOUT_MS", 5000)
+# Seconds a worker keeps its database connection (0: one per request).
+SAMSKAB_DB_CONN_MAX_AGE = env_int("SAMSKAB_DB_CONN_MAX_AGE", 300)
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=SAMSKAB_DB_CONN_MAX_AGE,
+                                     conn_health_checks=True),
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers work while a writer commits; IMMEDIATE avoids lock upgrades mid-transaction.
+    # WAL lets readers work while a writer commits; IMMEDIATE takes the write lock at BEGIN
+    # (transactions that write are certain to), so no transaction fails on a lock upgrade
+    # mid-way; the busy timeout makes a writer wait its turn instead of failing at once.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            f"PRAGMA busy_timeout={SAMSKAB_DB_LOCK_TIMEOUT_MS}; PRAGMA cache_size=-32000;"
         ),
         "transaction_mode": "IMMEDIATE",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A writer that cannot get its row lock in time gives up (503) rather than pile up.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c lock_timeout={SAMSKAB_DB_LOCK_TIMEOUT_MS}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -201,6 +219,10 @@ SAMSKAB_ANALYSIS_POLL_SECONDS = env_int("SAMSKAB_ANALYSIS_POLL_SECONDS", 60)
 SAMSKAB_ANALYSIS_WORKERS = env_int("SAMSKAB_ANALYSIS_WORKERS", 1)
 # Days before a milestone's due date that its agency gets a reminder (one more after it).
 SAMSKAB_REMINDER_DAYS_BEFORE = env_int("SAMSKAB_REMINDER_DAYS_BEFORE", 14)
+
+# bench/intake.py only: mount the minimal form-and-insert yardstick at /bench/minimal/.
+# Never true in production.
+SAMSKAB_BENCH_VIEWS = env_bool("SAMSKAB_BENCH_VIEWS", False)
 
 # Limits on what respondents send.
 SAMSKAB_MAX_RESPONSE_CHARS = env_int("SAMSKAB_MAX_RESPONSE_CHARS", 100_000)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -20,3 +21,10 @@ urlpatterns = [
     path("", include("samskab.insights.public_urls")),
     path("", include("samskab.consultations.urls")),
 ]
+
+if settings.SAMSKAB_BENCH_VIEWS:
+    # bench/intake.py's yardstick (a minimal form-and-insert view); never on in production.
+    from samskab.web import bench_views
+
+    urlpatterns.insert(0, path("bench/minimal/", bench_views.minimal_form))
+    urlpatterns.insert(1, path("bench/minimal/<int:pk>/", bench_views.minimal_receipt))

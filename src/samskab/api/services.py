@@ -7,6 +7,7 @@ in; records are read by the same `record_parse` as bulk files.
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import rules
@@ -24,6 +25,7 @@ from samskab.core.services import audit_record
 SECRET_PREFIX = "smk_"  # noqa: S105 - a marker that makes leaked secrets findable, not one
 MAX_BATCH = 1000
 MAX_IDEMPOTENCY_KEY = 150
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 class ApiError(Exception):
@@ -107,8 +109,12 @@ def api_token_authenticate(*, secret: str) -> ApiToken | None:
         .filter(secret_hash=secret_hash(secret)).first()
     )
     if token is not None:
-        token.last_used_at = timezone.now()
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=token.last_used_at)
+        # Noted at most once a minute: a write on every call would queue each API request
+        # behind the database's write lock (SQLite) for a timestamp nobody needs that exact.
+        now = timezone.now()
+        if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+            token.last_used_at = now
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
 
 
@@ -174,11 +180,18 @@ def response_submit(
 
 
 def responses_submit_batch(
-    *, token: ApiToken, consultation: Consultation, records: Any
+    *, token: ApiToken, consultation: Consultation, records: Any, batch_key: str = ""
 ) -> list[consultation_services.Receipt]:
-    """Up to MAX_BATCH responses, all or nothing: one transaction, and when any record is
-    refused, BatchRejected lists every refused record (by index) and nothing is stored.
-    Each record may carry its own `idempotency_key`."""
+    """Up to MAX_BATCH responses. All or nothing as to what is accepted: when any record is
+    refused (its shape, a rule of `response_receive`, an idempotency conflict), BatchRejected
+    lists every refused record by index and nothing is stored.
+
+    Stored in short transactions (`response_receive_many`, chunks of RECEIVE_CHUNK records)
+    under one idempotency scope: a record's key is its own `idempotency_key`, else the
+    request's Idempotency-Key (`batch_key`) with the record's index, else one derived from the
+    content of the whole batch and the index. So a batch sent again (after a timeout, a 503,
+    or a server that died between two chunks) gives the same receipts, `created=False` for
+    what was stored before, and nothing twice."""
     if isinstance(records, dict) and set(records) == {"responses"}:
         records = records["responses"]
     if not isinstance(records, list):
@@ -194,19 +207,64 @@ def responses_submit_batch(
             _("Højst %(n)s svar pr. forespørgsel.") % {"n": MAX_BATCH},
             field_name="responses",
         )
+    _key(token, batch_key)  # refuses a malformed header before anything else
     errors: list[ItemError] = []
-    receipts: list[consultation_services.Receipt] = []
-    with transaction.atomic():
-        for index, record in enumerate(records):
-            try:
-                receipts.append(_receive(
-                    token=token, consultation=consultation, record=record,
-                    idempotency_key="",
-                ))
-            except (RecordError, consultation_services.ReceiveError, ApiError) as error:
-                # Refusals raise before `response_receive` writes, so the transaction is
-                # still usable and the next record can be checked too.
-                errors.append(ItemError(index, error.code, str(error.message), error.field_name))
-        if errors:
-            raise BatchRejected(errors)  # leaving the block rolls back the stored records
-    return receipts
+    parsed: dict[int, Any] = {}
+    for index, record in enumerate(records):
+        try:
+            parsed[index] = record_parse(record, require_id=False, reject_unknown_fields=True)
+            _key(token, parsed[index].idempotency_key)
+        except (RecordError, ApiError) as error:
+            errors.append(ItemError(index, error.code, str(error.message), error.field_name))
+    batch_digest = hashlib.sha256(
+        "\n".join(p.fingerprint for p in parsed.values()).encode()
+    ).hexdigest()[:32]
+    keys = {}
+    for index, record in parsed.items():
+        own = record.idempotency_key
+        keys[index] = (f"api:{token.pk}:{own}" if own
+                       else f"api:{token.pk}:{batch_key}#{index}" if batch_key
+                       else f"api:{token.pk}:batch-{batch_digest}#{index}")
+    source = {"api_token": token.pk, "api_token_name": token.name}
+    indexes = list(parsed)
+    items = [
+        consultation_services.Incoming(
+            text=record.text, respondent=record.respondent, received_at=record.received_at,
+            language=record.language, consent_publish_name=record.consent_publish_name,
+            consent_publish_response=record.consent_publish_response,
+            idempotency_key=keys[index], attachments=record.attachments,
+            source={**source, **({"id": record.row_id} if record.row_id else {})},
+        )
+        for index, record in parsed.items()
+    ]
+    stored_hashes = dict(
+        Response.objects.filter(consultation=consultation, idempotency_key__in=keys.values())
+        .exclude(idempotency_key="").values_list("idempotency_key", "content_hash")
+    )
+    for index, record in parsed.items():
+        stored = stored_hashes.get(keys[index])
+        if stored is not None and stored != hashlib.sha256(
+            consultation_services.normalise_text(record.text).encode()
+        ).hexdigest():
+            errors.append(ItemError(
+                index, "idempotency_conflict",
+                str(_("Samme Idempotency-Key er brugt til et andet svar.")), "idempotency_key",
+            ))
+    if errors:
+        # Refused anyway: list what the rules of response_receive refuse too, in one answer.
+        # (Without refusals so far, response_receive_many checks them once, below.)
+        for position, error in consultation_services.responses_check(
+            consultation=consultation, channel=Channel.API, items=items,
+        ).items():
+            errors.append(ItemError(indexes[position], error.code, str(error.message),
+                                    error.field_name))
+        raise BatchRejected(sorted(errors, key=lambda e: e.index))
+    try:
+        return consultation_services.response_receive_many(
+            consultation=consultation, channel=Channel.API, items=items, all_or_nothing=True,
+        )
+    except consultation_services.BatchRefused as refused:
+        raise BatchRejected([
+            ItemError(indexes[position], error.code, str(error.message), error.field_name)
+            for position, error in sorted(refused.errors.items())
+        ]) from None

@@ -137,6 +137,7 @@ def response_batch_create(
     try:
         receipts = services.responses_submit_batch(
             token=token, consultation=consultation, records=body,
+            batch_key=request.headers.get("Idempotency-Key", "").strip(),
         )
     except services.BatchRejected as rejected:
         return error_response(

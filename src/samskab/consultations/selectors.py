@@ -18,6 +18,12 @@ def consultation_page(slug: str) -> Consultation:
     )
 
 
+def consultation_for_response(slug: str) -> Consultation:
+    """A published consultation as the response form needs it: its own row, one query (the
+    form and its POST are the hottest path of the site at a deadline)."""
+    return Consultation.objects.published().get(slug=slug)
+
+
 def responses_for_export(consultation: Consultation) -> QuerySet[Response]:
     return (
         Response.objects.filter(consultation=consultation)

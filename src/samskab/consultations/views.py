@@ -1,7 +1,10 @@
 """Public consultation pages: parse the request, call one service, render."""
 
+import uuid
+
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,11 +25,47 @@ def consultation_list(request):
     return render(request, "consultations/list.html", context)
 
 
-def _consultation_or_404(slug: str) -> Consultation:
+def _consultation_or_404(slug: str, *, lean: bool = False) -> Consultation:
     try:
+        if lean:
+            return selectors.consultation_for_response(slug)
         return selectors.consultation_page(slug)
     except Consultation.DoesNotExist:
         raise Http404(_("Høringen findes ikke.")) from None
+
+
+# The blank response form is the same page for every anonymous visitor but for two tokens (the
+# CSRF token and the idempotency token), so each worker process renders it once per version of
+# the consultation and language and fills the tokens in: at a deadline this page is fetched
+# once per answer. Slots are plain ASCII that no template or translation contains.
+_CSRF_SLOT = "SAMSKABCSRFTOKENSLOT"
+_IDEMPOTENCY_SLOT = "SAMSKABIDEMPOTENCYSLOT"
+_blank_form_pages: dict[tuple, str] = {}
+
+
+def _blank_form_page(request, consultation: Consultation) -> HttpResponse:
+    cacheable = not (
+        request.GET or request.COOKIES.get("sessionid") or request.COOKIES.get("messages")
+    )
+    key = (
+        consultation.pk, consultation.slug, consultation.title_da, consultation.title_en,
+        consultation.opens_at, consultation.closes_at, request.LANGUAGE_CODE, request.path,
+    )
+    html = _blank_form_pages.get(key) if cacheable else None
+    if html is None:
+        form = ResponseForm(initial={"idempotency_token": _IDEMPOTENCY_SLOT})
+        rendered = render(
+            request, "consultations/respond.html",
+            {"consultation": consultation, "form": form, "csrf_token": _CSRF_SLOT},
+        )
+        html = rendered.content.decode()
+        if cacheable:
+            if len(_blank_form_pages) > 100:
+                _blank_form_pages.clear()
+            _blank_form_pages[key] = html
+    html = html.replace(_CSRF_SLOT, get_token(request)).replace(
+        _IDEMPOTENCY_SLOT, uuid.uuid4().hex)
+    return HttpResponse(html)
 
 
 def consultation_detail(request, slug: str):
@@ -36,12 +75,14 @@ def consultation_detail(request, slug: str):
 
 @require_http_methods(["GET", "POST"])
 def response_create(request, slug: str):
-    consultation = _consultation_or_404(slug)
+    consultation = _consultation_or_404(slug, lean=True)
     if not consultation.is_open and request.method == "GET":
         return render(
             request, "consultations/respond.html",
             {"consultation": consultation, "form": None}, status=200,
         )
+    if request.method == "GET":
+        return _blank_form_page(request, consultation)
     form = ResponseForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and _refuse_large_files(request, form):
         pass

@@ -481,6 +481,22 @@ def _load_state(consultation: Consultation) -> engine.Analyser | None:
         return None
 
 
+# pg_advisory_xact_lock's first key: "analysis" runs of one consultation, one at a time.
+_ANALYSIS_LOCK_SPACE = 0x5A4E
+
+
+def _analysis_lock(consultation: Consultation) -> None:
+    """Serialise the analysis runs of one consultation until the transaction ends.
+
+    Not a lock on the consultation's row: answers take that row to number themselves, and the
+    form must not wait for an analysis to store its results (PostgreSQL: an advisory lock;
+    SQLite: the transaction already holds the database's write lock, IMMEDIATE)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s::int, %s::int)",
+                           [_ANALYSIS_LOCK_SPACE, consultation.pk])
+
+
 def consultation_analyse(*, consultation: Consultation, actor: Any | None = None
                          ) -> AnalysisRun:
     """Analyse every response of ``consultation`` (rejected ones left out) and store groups,
@@ -512,7 +528,7 @@ def consultation_analyse(*, consultation: Consultation, actor: Any | None = None
     fitted = time.perf_counter()
     store: dict[str, float] = {}
     with transaction.atomic():
-        Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
+        _analysis_lock(consultation)
         t = time.perf_counter()
         _store_groups(consultation, result.groups)
         store["groups"] = time.perf_counter() - t
@@ -582,7 +598,7 @@ def responses_analyse(*, consultation: Consultation, responses: Sequence[Respons
     started = timezone.now()
     try:
         with transaction.atomic():
-            Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
+            _analysis_lock(consultation)
             done = set(AnalysedResponse.objects.filter(response__in=responses)
                        .values_list("response_id", flat=True))
             todo = [r for r in responses if r.pk not in done]
@@ -740,7 +756,7 @@ def tag_feedback_apply(*, consultation: Consultation) -> int:
     made; returns how many. Without a saved state there is nothing to teach: the next full run
     replays all decisions."""
     with transaction.atomic():
-        Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
+        _analysis_lock(consultation)
         todo = list(TagSuggestion.objects
                     .filter(response__consultation=consultation, fed_back=False)
                     .exclude(state=TagState.SUGGESTED)

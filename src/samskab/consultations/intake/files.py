@@ -467,10 +467,12 @@ def responses_import(
 ) -> ImportReport:
     """Import the rows of a file through `response_receive` (channel `import`).
 
-    Atomicity: rows are committed in transactions of `batch_size` rows, so a crash keeps what
-    was committed; idempotency (`import_key`) makes a rerun store nothing twice, reporting such
-    rows as duplicates. Rejected rows (bad shape or refused by `response_receive`) store nothing
-    and are reported; the rest is imported. `dry_run` runs every check, `response_receive`
+    Atomicity: `batch_size` rows are read at a time and stored by `response_receive_many` in
+    short transactions (RECEIVE_CHUNK rows, a few milliseconds of write lock each, so the web
+    form keeps answering during an import), so a crash keeps what was committed; idempotency
+    (`import_key`) makes a rerun store nothing twice, reporting such rows as duplicates.
+    Rejected rows (bad shape or refused by `response_receive`) store nothing and are
+    reported; the rest is imported. `dry_run` runs every check, `response_receive`'s
     included, in one transaction that is rolled back. Raises FileUnreadable before storing
     anything when the file as a whole cannot be read."""
     rows = file_rows(path)
@@ -483,11 +485,11 @@ def responses_import(
         if on_rejected:
             on_rejected(rejection)
 
-    def handle(row: Row) -> None:
+    def parse(row: Row) -> tuple[Row, ParsedRecord, services.Incoming] | None:
         report.rows += 1
         if row.error is not None:
             reject(row.number, "", row.error.code, row.error.message)
-            return
+            return None
         try:
             parsed = record_parse(
                 row.record, require_id=True, naive_time_allowed=True,
@@ -496,11 +498,11 @@ def responses_import(
         except RecordError as error:
             raw_id = row.record.get("id") if isinstance(row.record, Mapping) else ""
             reject(row.number, str(raw_id or ""), error.code, error.message)
-            return
+            return None
         if parsed.row_id in seen_ids:
             reject(row.number, parsed.row_id, "duplicate_id",
                    _("Samme id som en tidligere række i filen."))
-            return
+            return None
         seen_ids.add(parsed.row_id)
         kwargs = parsed.receive_kwargs()
         if dry_run and kwargs["attachments"]:
@@ -508,21 +510,26 @@ def responses_import(
             # of imports are not checked by `response_receive`, they only count as content.
             kwargs["attachments"] = ()
             kwargs["text"] = kwargs["text"] or "…"
-        try:
-            receipt = services.response_receive(
-                consultation=consultation, channel=Channel.IMPORT,
-                idempotency_key=import_key(parsed),
-                source={"file": path.name, "row": row.number, "id": parsed.row_id},
-                **kwargs,
-            )
-        except services.ReceiveError as error:
-            reject(row.number, parsed.row_id, error.code, error.message)
-            return
-        if receipt.created:
-            report.imported += 1
-            report.late += receipt.late
-        else:
-            report.duplicates += 1
+        return row, parsed, services.Incoming(
+            idempotency_key=import_key(parsed),
+            source={"file": path.name, "row": row.number, "id": parsed.row_id},
+            **kwargs,
+        )
+
+    def run(batch: list[Row]) -> None:
+        accepted = [found for found in map(parse, batch) if found is not None]
+        results = services.response_receive_many(
+            consultation=consultation, channel=Channel.IMPORT,
+            items=[item for _row, _parsed, item in accepted],
+        )
+        for (row, parsed, _item), result in zip(accepted, results, strict=True):
+            if isinstance(result, services.ReceiveError):
+                reject(row.number, parsed.row_id, result.code, result.message)
+            elif result.created:
+                report.imported += 1
+                report.late += result.late
+            else:
+                report.duplicates += 1
 
     try:
         with transaction.atomic() if dry_run else nullcontext():
@@ -530,12 +537,12 @@ def responses_import(
             for row in rows:
                 batch.append(row)
                 if len(batch) >= batch_size:
-                    _run_batch(batch, handle, atomic=not dry_run)
+                    run(batch)
                     batch = []
                     if on_progress:
                         on_progress(report)
             if batch:
-                _run_batch(batch, handle, atomic=not dry_run)
+                run(batch)
                 if on_progress:
                     on_progress(report)
             if dry_run:
@@ -545,11 +552,3 @@ def responses_import(
     return report
 
 
-def _run_batch(batch: list[Row], handle: Callable[[Row], None], *, atomic: bool) -> None:
-    if not atomic:
-        for row in batch:
-            handle(row)
-        return
-    with transaction.atomic():
-        for row in batch:
-            handle(row)
