@@ -79,3 +79,14 @@ def test_batch_with_a_lone_surrogate_is_rejected_whole_with_its_index(post, secr
     assert body["error"]["code"] == "batch_rejected"
     assert [(e["index"], e["code"]) for e in body["errors"]] == [(1, "invalid_characters")]
     assert not Response.objects.exists()
+
+
+def test_batch_items_are_cleaned_as_single_responses_are(post, secret):
+    raw = json.dumps([_record(id="r-1", text="Første\x00 svar"),
+                      _record(id="r-2", organisation="Org\x01")])
+    answer = post(BATCH_URL, None, secret=secret, raw=raw)
+    assert answer.status_code == 201, answer.content
+    first, second = Response.objects.select_related("respondent").order_by("reference")
+    assert first.text == "Første svar" and second.respondent.organisation == "Org"
+    assert first.source["input_cleaned"]["fields"] == {"text": 1}
+    assert second.source["input_cleaned"]["fields"] == {"organisation": 1}

@@ -140,3 +140,29 @@ def response_input_clean(
         idempotency_key=_clean_value(idempotency_key or "", {}, "key"),
         language=_clean_value(language or "", {}, "language"),
     )
+
+
+def incoming_clean_all(items: Sequence[Any]) -> tuple[list[Any], dict[int, Exception]]:
+    """`response_input_clean` for each item of a batch (`services.Incoming`): the cleaned
+    items, and the ReceiveError of each item refused (those keep their place, uncleaned)."""
+    cleaned: list[Any] = []
+    refused: dict[int, Exception] = {}
+    for index, item in enumerate(items):
+        try:
+            clean = response_input_clean(
+                text=item.text, respondent=item.respondent, attachments=item.attachments,
+                source=item.source, idempotency_key=item.idempotency_key,
+                language=item.language)
+        except Exception as error:
+            from samskab.consultations.services import ReceiveError
+
+            if not isinstance(error, ReceiveError):
+                raise
+            refused[index] = error
+            cleaned.append(item)
+            continue
+        cleaned.append(dataclasses.replace(
+            item, text=clean.text, respondent=clean.respondent, attachments=clean.attachments,
+            source=clean.source, idempotency_key=clean.idempotency_key,
+            language=clean.language))
+    return cleaned, refused

@@ -347,6 +347,8 @@ def response_receive_many(
     Items with attachments go through `response_receive` one by one (files are written first).
     """
     results: list[Receipt | ReceiveError | None] = [None] * len(items)
+    items, refused = hygiene.incoming_clean_all(items)  # as in response_receive
+    results = [refused.get(i) for i in range(len(items))]
     checked = _check_many(consultation=consultation, channel=channel, items=items,
                           results=results)
     if all_or_nothing and len(checked) < len(items):
@@ -387,7 +389,8 @@ def responses_check(
     *, consultation: Consultation, channel: str, items: Sequence[Incoming]
 ) -> dict[int, ReceiveError]:
     """What `response_receive_many` would refuse, by item index; stores nothing."""
-    results: list = [None] * len(items)
+    items, refused = hygiene.incoming_clean_all(items)
+    results: list = [refused.get(i) for i in range(len(items))]
     _check_many(consultation=consultation, channel=channel, items=items, results=results)
     return {i: r for i, r in enumerate(results) if isinstance(r, ReceiveError)}
 
@@ -397,6 +400,8 @@ def _check_many(*, consultation: Consultation, channel: str, items: Sequence[Inc
     checked: dict[int, tuple[_Checked, datetime, bool]] = {}
     now = timezone.now()
     for index, item in enumerate(items):
+        if results[index] is not None:
+            continue  # refused already (hygiene)
         received_at = item.received_at or now
         if timezone.is_naive(received_at):
             raise ValueError("received_at must be timezone-aware")
