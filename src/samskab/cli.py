@@ -18,7 +18,16 @@ def main(argv: list[str] | None = None) -> int:
         # The contract's names are hyphenated (ingest-mail); Django's modules cannot be.
         argv[0] = argv[0].replace("-", "_")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samskab.settings")
-    from django.core.management import execute_from_command_line
+    from django.core.management import execute_from_command_line, get_commands
+
+    if argv and not argv[0].startswith("-") and argv[0] not in ("help", "version"):
+        import django
+
+        django.setup()
+        if argv[0] not in get_commands():
+            # A usage error (the contract: exit 2, one line), not Django's exit 1.
+            sys.stderr.write(f"samskab: unknown command {argv[0]!r}; see `samskab help`\n")
+            return 2
 
     try:
         execute_from_command_line(["samskab", *argv])

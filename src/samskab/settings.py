@@ -100,6 +100,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "samskab.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "samskab.core.uploads.RequestSizeLimitMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -232,6 +233,10 @@ TASKS = {
 # A mailbox the worker polls for responses (imaps://user:pass@host:993/INBOX); empty: none.
 SAMSKAB_IMAP_URL = os.environ.get("SAMSKAB_IMAP_URL", "")
 SAMSKAB_IMAP_POLL_SECONDS = env_int("SAMSKAB_IMAP_POLL_SECONDS", 60)
+# Follow-up work (text extraction, receipts) a crash left behind is queued again by the worker
+# when it is older than this (minutes); the sweep runs every SAMSKAB_FOLLOWUP_SWEEP_SECONDS.
+SAMSKAB_FOLLOWUP_GRACE_MINUTES = env_int("SAMSKAB_FOLLOWUP_GRACE_MINUTES", 10)
+SAMSKAB_FOLLOWUP_SWEEP_SECONDS = env_int("SAMSKAB_FOLLOWUP_SWEEP_SECONDS", 300)
 # How often the worker analyses new responses of open consultations.
 SAMSKAB_ANALYSIS_POLL_SECONDS = env_int("SAMSKAB_ANALYSIS_POLL_SECONDS", 60)
 # Worker processes a full analysis of a large consultation may start (1: none).
@@ -252,8 +257,17 @@ SAMSKAB_ALLOWED_ATTACHMENT_TYPES = env_list(
     [".pdf", ".docx", ".odt", ".rtf", ".txt", ".html", ".htm", ".png", ".jpg", ".jpeg",
      ".tif", ".tiff"],
 )
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("SAMSKAB_MAX_REQUEST_BYTES", 110 * 1024 * 1024)
+# The whole request body (samskab.core.uploads refuses a larger one before reading it), the
+# non-file part of it held in memory (form fields, an API JSON body), and the file size above
+# which an upload is spooled to disk rather than kept in memory.
+SAMSKAB_MAX_REQUEST_BYTES = env_int("SAMSKAB_MAX_REQUEST_BYTES", 110 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("SAMSKAB_MAX_DATA_BYTES", SAMSKAB_MAX_REQUEST_BYTES)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "samskab.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # ---- Production security, staff sign-in and logs (issue 10) ----------------------------------
 # Secure by default: with DEBUG off, HTTPS is assumed (HSTS, redirect, secure cookies, the

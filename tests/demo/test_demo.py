@@ -83,3 +83,40 @@ def test_demo_command_loads_and_prints_the_login(settings, tmp_path):
     scanned = Attachment.objects.get(original_name="brev-scannet.png")
     assert scanned.ocr
     assert "ældre" in scanned.extracted_text.lower() or "selvbetjening" in scanned.extracted_text
+
+
+def _every_row() -> dict[str, tuple[int, str]]:
+    """Each table's row count and a digest of all its rows' values."""
+    import hashlib
+
+    from django.apps import apps
+
+    state = {}
+    for model in apps.get_models():
+        fields = [f.attname for f in model._meta.concrete_fields]
+        rows = sorted(repr(row) for row in model._base_manager.values_list(*fields))
+        state[model._meta.label] = (len(rows), hashlib.sha256("\n".join(rows).encode())
+                                    .hexdigest())
+    return state
+
+
+@pytest.mark.django_db(transaction=True)
+def test_installing_the_demo_twice_changes_no_row(settings, tmp_path):
+    """`samskab demo` run again (issue 10: the second run published 27 responses the first
+    left for staff to review) changes nothing: every table holds the same rows."""
+    from samskab.core.models import AuditEvent
+    from samskab.demo.install import demo_install
+
+    settings.VAR_DIR = tmp_path
+    first = demo_install()
+    assert first.published > 200 and first.analysed
+    left = Response.objects.filter(consultation__slug="ogp-2012", status="received",
+                                   consent_publish_response=True).count()
+    assert left >= 20  # left for the visitor to moderate
+    before, events = _every_row(), AuditEvent.objects.count()
+    second = demo_install()
+    assert (second.summary.responses_created, second.published, second.analysed) == (
+        0, 0, False)
+    assert AuditEvent.objects.count() == events
+    after = _every_row()
+    assert {label for label in before if before[label] != after[label]} == set()

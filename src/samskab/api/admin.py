@@ -5,10 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from samskab.api import services
 from samskab.api.models import ApiToken
+from samskab.core.admin import AuditedModelAdmin
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(AuditedModelAdmin):
     list_display = ["name", "consultation", "prefix", "created_by", "created_at",
                     "last_used_at", "revoked_at"]
     list_filter = ["consultation", ("revoked_at", admin.EmptyFieldListFilter)]
@@ -46,7 +47,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
             return ["consultation", "name", "description"]
         return ["consultation", "name", "description", *self.readonly_fields]
 
-    def save_model(self, request, obj, form, change):
+    def save_object(self, request, obj, form, change):
         if change:
             obj.save(update_fields=["description"])
             return

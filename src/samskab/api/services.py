@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samskab.api.models import ApiToken
+from samskab.consultations import hygiene
 from samskab.consultations import services as consultation_services
 from samskab.consultations.intake.files import record_parse
 from samskab.consultations.models import Channel, Consultation, Response
@@ -156,9 +157,7 @@ def _receive(
         stored = Response.objects.values_list("content_hash", flat=True).get(
             pk=receipt.response_id
         )
-        sent = hashlib.sha256(
-            consultation_services.normalise_text(parsed.text).encode()
-        ).hexdigest()
+        sent = hygiene.content_hash(parsed.text)
         if stored != sent:
             raise ApiError(
                 "idempotency_conflict",

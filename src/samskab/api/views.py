@@ -40,9 +40,18 @@ STATUS = {
 }
 
 
+def _printable(value: Any) -> Any:
+    """An error body can echo what the client sent; a lone surrogate in it must not make the
+    error itself unencodable (a 500)."""
+    if value is None:
+        return None
+    return str(value).encode("utf-8", "replace").decode("utf-8")
+
+
 def error_response(code: str, message: Any, field: str | None = None, **extra) -> JsonResponse:
     response = JsonResponse(
-        {"error": {"code": code, "message": str(message), "field": field}, **extra},
+        {"error": {"code": code, "message": _printable(message), "field": _printable(field)},
+         **extra},
         status=STATUS.get(code, 422),
         json_dumps_params={"ensure_ascii": False},
     )
@@ -89,8 +98,14 @@ def token_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
             return error_response(
                 "invalid_json", _("Indholdet er ikke gyldig JSON: %(error)s") % {"error": error},
             )
+        except RecursionError:
+            return error_response(
+                "invalid_json", _("Indholdet er ikke gyldig JSON: det er indlejret for dybt."),
+            )
         try:
             return view(request, token=token, consultation=consultation, body=body)
+        except RecursionError:
+            return error_response("validation", _("Posten er indlejret for dybt."))
         except DomainError as error:  # ApiError, RecordError, ReceiveError and the rest
             return error_response(error.code, error.message, error.field)
 
@@ -133,7 +148,8 @@ def response_batch_create(
             _("%(n)s af svarene blev afvist; intet er gemt.") % {"n": len(rejected.errors)},
             "responses",
             errors=[
-                {"index": e.index, "code": e.code, "message": e.message, "field": e.field}
+                {"index": e.index, "code": e.code, "message": _printable(e.message),
+                 "field": _printable(e.field)}
                 for e in rejected.errors
             ],
         )

@@ -11,6 +11,7 @@ from samskab.consultations.models import (
     Response,
     Theme,
 )
+from samskab.core.admin import AuditedModelAdmin
 
 admin.site.site_header = _("Samskab – administration")
 admin.site.site_title = _("Samskab")
@@ -37,7 +38,7 @@ class InvitedPartyInline(admin.TabularInline):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(admin.ModelAdmin):
+class ConsultationAdmin(AuditedModelAdmin):
     list_display = ["title_da", "slug", "opens_at", "closes_at", "status_label"]
     prepopulated_fields = {"slug": ["title_da"]}
     filter_horizontal = ["grand_challenges", "focus_challenges", "ogp_values"]
@@ -57,13 +58,16 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Response)
-class ResponseAdmin(admin.ModelAdmin):
+class ResponseAdmin(AuditedModelAdmin):
     list_display = ["reference", "consultation", "respondent_kind", "organisation", "channel",
                     "received_at", "status", "late"]
     list_filter = ["consultation", "channel", "status", "late", "respondent__kind", "language"]
     search_fields = ["reference", "text", "respondent__organisation", "respondent__name"]
     list_select_related = ["consultation", "respondent"]
+    # What was received is evidence: text, status (changed in the workspace, audited there),
+    # consent and the hash that proves the text are never edited here.
     readonly_fields = ["reference", "consultation", "respondent", "channel", "received_at",
+                       "text", "status", "consent_publish_name", "consent_publish_response",
                        "late", "idempotency_key", "content_hash", "source"]
     inlines = [AttachmentInline]
     date_hierarchy = "received_at"
@@ -85,7 +89,7 @@ class ResponseAdmin(admin.ModelAdmin):
 
 
 @admin.register(RawSubmission)
-class RawSubmissionAdmin(admin.ModelAdmin):
+class RawSubmissionAdmin(AuditedModelAdmin):
     list_display = ["received_at", "channel", "status", "source_key", "consultation"]
     list_filter = ["status", "channel"]
     readonly_fields = ["channel", "source_key", "received_at", "content_hash", "status",

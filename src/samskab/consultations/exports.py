@@ -3,7 +3,6 @@
 This is the private (staff) form and the writers; the public form is
 `publishing.selectors.response_records`, read through the one door out."""
 
-import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
@@ -13,6 +12,7 @@ from django.utils import timezone
 
 from samskab.consultations import selectors
 from samskab.consultations.models import Consultation, Response
+from samskab.core.text import SafeDictWriter
 
 CSV_FIELDS = ["id", "reference", "text", "respondent_kind", "organisation", "received_at",
               "language", "channel", "status", "late", "attachments"]
@@ -58,7 +58,8 @@ def write_jsonl(records: Iterable[dict[str, Any]], out: io.TextIOBase) -> int:
 
 
 def write_csv(records: Iterable[dict[str, Any]], out: io.TextIOBase, *, private: bool) -> int:
-    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS + (PRIVATE_FIELDS if private else []))
+    # Cells are neutralised: a response starting with `=HYPERLINK(…)` stays text in Excel.
+    writer = SafeDictWriter(out, fieldnames=CSV_FIELDS + (PRIVATE_FIELDS if private else []))
     writer.writeheader()
     count = 0
     for record in records:

@@ -1,6 +1,7 @@
 """Housekeeping: attachment files no row points to, and the periodic work `samskab worker`
 keeps queued."""
 
+import logging
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -11,6 +12,8 @@ from django.tasks import task
 from samskab.consultations.intake.poll import mailbox_poll
 from samskab.consultations.models import Attachment
 from samskab.core import scheduling
+
+logger = logging.getLogger(__name__)
 
 
 def attachment_files_sweep(*, older_than: timedelta = timedelta(hours=1),
@@ -47,8 +50,25 @@ def attachment_files_sweep_daily() -> int:
         scheduling.schedule_next(attachment_files_sweep_daily, seconds=24 * 3600)
 
 
+@task()
+def followup_sweep_periodic() -> dict[str, int]:
+    """Queue again the extraction and receipts a crash left behind (consultations.followup),
+    then run again in SAMSKAB_FOLLOWUP_SWEEP_SECONDS (also after a failure)."""
+    from samskab.consultations.followup import followup_sweep
+
+    try:
+        result = followup_sweep()
+        if result.extractions or result.receipts:
+            logger.warning("follow-up sweep queued again: %s", result.as_dict())
+        return result.as_dict()
+    finally:
+        scheduling.schedule_next(followup_sweep_periodic,
+                                 seconds=settings.SAMSKAB_FOLLOWUP_SWEEP_SECONDS)
+
+
 def periodic_schedule() -> None:
     """What `samskab worker` makes sure is queued when it starts."""
     if settings.SAMSKAB_IMAP_URL:
         scheduling.ensure_scheduled(mailbox_poll)
     scheduling.ensure_scheduled(attachment_files_sweep_daily)
+    scheduling.ensure_scheduled(followup_sweep_periodic)

@@ -18,7 +18,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samskab.consultations import redaction, tasks
+from samskab.consultations import hygiene, redaction, tasks
 from samskab.consultations.models import (
     Attachment,
     Channel,
@@ -217,9 +217,19 @@ def response_receive(
     such as the receipt e-mail and text extraction are queued with on_commit).
     Idempotent: the same non-empty `idempotency_key` for the same consultation returns the first
     response's receipt with `created=False` and stores nothing new.
+    Hygiene: control characters are removed (and noted in `source`), lone surrogates refused
+    (`hygiene.response_input_clean`), before anything else, so every channel gets the same.
     Deadline: web and API submissions outside the open period raise ReceiveError; other channels
     (e-mail, letters, imports) are stored with `late=True` when received after the deadline.
     """
+    clean = hygiene.response_input_clean(
+        text=text, respondent=respondent, attachments=attachments, source=source,
+        idempotency_key=idempotency_key, language=language,
+    )
+    text, respondent, attachments, source, idempotency_key, language = (
+        clean.text, clean.respondent, clean.attachments, clean.source, clean.idempotency_key,
+        clean.language,
+    )
     if idempotency_key:
         existing = _existing_response(consultation, idempotency_key)
         if existing is not None:
@@ -339,6 +349,8 @@ def response_receive_many(
     Items with attachments go through `response_receive` one by one (files are written first).
     """
     results: list[Receipt | ReceiveError | None] = [None] * len(items)
+    items, refused = hygiene.incoming_clean_all(items)  # as in response_receive
+    results = [refused.get(i) for i in range(len(items))]
     checked = _check_many(consultation=consultation, channel=channel, items=items,
                           results=results)
     if all_or_nothing and len(checked) < len(items):
@@ -379,7 +391,8 @@ def responses_check(
     *, consultation: Consultation, channel: str, items: Sequence[Incoming]
 ) -> dict[int, ReceiveError]:
     """What `response_receive_many` would refuse, by item index; stores nothing."""
-    results: list = [None] * len(items)
+    items, refused = hygiene.incoming_clean_all(items)
+    results: list = [refused.get(i) for i in range(len(items))]
     _check_many(consultation=consultation, channel=channel, items=items, results=results)
     return {i: r for i, r in enumerate(results) if isinstance(r, ReceiveError)}
 
@@ -389,6 +402,8 @@ def _check_many(*, consultation: Consultation, channel: str, items: Sequence[Inc
     checked: dict[int, tuple[_Checked, datetime, bool]] = {}
     now = timezone.now()
     for index, item in enumerate(items):
+        if results[index] is not None:
+            continue  # refused already (hygiene)
         received_at = item.received_at or now
         if timezone.is_naive(received_at):
             raise ValueError("received_at must be timezone-aware")

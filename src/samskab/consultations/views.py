@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -10,7 +11,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from samskab.consultations import receipts, selectors, services
+from samskab.consultations import hygiene, receipts, selectors, services
 from samskab.consultations.forms import ResponseForm
 from samskab.consultations.models import Channel, Consultation, Response
 from samskab.core.errors import DomainError
@@ -85,7 +86,9 @@ def response_create(request, slug: str):
     if request.method == "GET":
         return _blank_form_page(request, consultation)
     form = ResponseForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and _refuse_large_files(request, form):
+        pass
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             receipt = services.response_receive(
@@ -111,11 +114,46 @@ def response_create(request, slug: str):
             form.add_error(error.field, error.message)
         else:
             token = receipts.receipt_token(receipt.reference)
-            return redirect(reverse("consultations:receipt", args=[token]))
+            receipt_url = reverse("consultations:receipt", args=[token])
+            if not receipt.created and _differs(receipt, data["text"]):
+                return _already_received(request, consultation, data, receipt, receipt_url)
+            return redirect(receipt_url)
     status = 400 if form.is_bound and form.errors else 200
     return render(
         request, "consultations/respond.html",
         {"consultation": consultation, "form": form}, status=status,
+    )
+
+
+def _refuse_large_files(request, form: ResponseForm) -> bool:
+    """Files over the limit were dropped while they streamed in (core.uploads) or are
+    reported larger than it: say so on the form, and read none of them."""
+    limit = settings.SAMSKAB_MAX_ATTACHMENT_BYTES
+    names = list(getattr(request, "upload_refusals", []))
+    names += [f.name for f in request.FILES.getlist("attachments") if f.size > limit]
+    for name in dict.fromkeys(names):
+        form.add_error("attachments", _("Filen »%(name)s« er for stor (højst %(limit)s MB).")
+                       % {"name": name, "limit": limit // (1024 * 1024)})
+    return bool(names)
+
+
+def _differs(receipt: services.Receipt, text: str) -> bool:
+    """Whether `text` is not what the response behind `receipt` holds."""
+    stored = Response.objects.values_list("content_hash", flat=True).get(pk=receipt.response_id)
+    return stored != hygiene.content_hash(text)
+
+
+def _already_received(request, consultation, data, receipt, receipt_url):
+    """The form came again under a used token with another text (a second tab, the back
+    button): say the first response was received, link its receipt, and offer the changed
+    text as a new response under a new token."""
+    initial = {name: value for name, value in data.items()
+               if name not in ("attachments", "idempotency_token")}
+    return render(
+        request, "consultations/respond.html",
+        {"consultation": consultation, "form": ResponseForm(initial=initial),
+         "already_received": {"reference": receipt.reference, "receipt_url": receipt_url}},
+        status=409,
     )
 
 

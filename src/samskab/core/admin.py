@@ -1,5 +1,12 @@
-from django.contrib import admin
+from dataclasses import dataclass
+from typing import Any
 
+from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
+from django.db import models
+
+from samskab.core.actions import staff_action
 from samskab.core.models import (
     AuditEvent,
     GrandChallenge,
@@ -9,14 +16,134 @@ from samskab.core.models import (
     OrganisationDomain,
 )
 
+# --- Every admin change is audited -------------------------------------------------------------
+
+_SECRET_FIELDS = ("password", "secret", "secret_hash")
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, models.QuerySet):
+        return sorted(str(pk) for pk in value.values_list("pk", flat=True))
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    return str(value)
+
+
+def _form_change(form) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(before, after) of the fields the admin form changed; secrets only named."""
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for name in form.changed_data:
+        if any(secret in name for secret in _SECRET_FIELDS):
+            before[name] = after[name] = "(ændret)"
+            continue
+        initial = form.initial.get(name)
+        if initial is None and form.instance.pk is not None and hasattr(form.instance, name):
+            initial = getattr(form.instance, name, None)
+        before[name] = _jsonable(initial)
+        after[name] = _jsonable(form.cleaned_data.get(name))
+    return before, after
+
+
+def _state(obj: models.Model) -> dict[str, Any]:
+    return {
+        field.attname: _jsonable(getattr(obj, field.attname))
+        for field in obj._meta.concrete_fields
+        if not any(secret in field.name for secret in _SECRET_FIELDS)
+    }
+
+
+@dataclass(frozen=True)
+class _Deleted:
+    """What the audit log needs of a row that is gone (its pk is None after delete())."""
+
+    _meta: Any
+    pk: Any
+
+
+class AuditedModelAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose every add, change and delete (the change form, inlines, list_editable,
+    the delete page and the bulk delete action) runs as a staff action and writes AuditEvents
+    (`admin.add`, `admin.change`, `admin.delete`, with the fields before and after) in the same
+    transaction. Every admin in the project derives from it; a test holds them to it."""
+
+    def save_object(self, request, obj, form, change) -> None:
+        """Store `obj` (override this, not save_model, to save differently)."""
+        super().save_model(request, obj, form, change)
+
+    def save_model(self, request, obj, form, change):
+        before, after = _form_change(form)
+        with staff_action(actor=request.user, perm=None, name="admin.change" if change
+                          else "admin.add", audit_required=False) as act:
+            self.save_object(request, obj, form, change)
+            if after or not change:
+                act.audit(obj, before=before if change else None,
+                          after=after if change else _state(obj))
+
+    def save_formset(self, request, form, formset, change):
+        gone = [(_Deleted(f.instance._meta, f.instance.pk), _state(f.instance))
+                for f in formset.deleted_forms if f.instance.pk is not None]
+        with staff_action(actor=request.user, perm=None, name="admin.change",
+                          audit_required=False) as act:
+            super().save_formset(request, form, formset, change)
+            for obj in formset.new_objects:
+                act.audit(obj, after=_state(obj), action="admin.add")
+            for obj, fields in formset.changed_objects:
+                act.audit(obj, after={name: _jsonable(getattr(obj, name, None))
+                                      for name in fields}, action="admin.change")
+            for stand_in, before in gone:
+                act.audit(stand_in, before=before, action="admin.delete")
+
+    def delete_model(self, request, obj):
+        stand_in, before = _Deleted(obj._meta, obj.pk), _state(obj)
+        with staff_action(actor=request.user, perm=None, name="admin.delete") as act:
+            super().delete_model(request, obj)
+            act.audit(stand_in, before=before)
+
+    def delete_queryset(self, request, queryset):
+        rows = [(_Deleted(obj._meta, obj.pk), _state(obj)) for obj in queryset]
+        with staff_action(actor=request.user, perm=None, name="admin.delete",
+                          audit_required=False) as act:
+            super().delete_queryset(request, queryset)
+            for stand_in, before in rows:
+                act.audit(stand_in, before=before)
+
+
+class AuditedUserAdmin(AuditedModelAdmin, UserAdmin):
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, id)
+            if user is not None:
+                with staff_action(actor=request.user, perm=None,
+                                  name="admin.password_change") as act:
+                    act.audit(user, after={"password": "(ændret)"})
+        return response
+
+
+class AuditedGroupAdmin(AuditedModelAdmin, GroupAdmin):
+    pass
+
+
+for _model, _admin_class in ((User, AuditedUserAdmin), (Group, AuditedGroupAdmin)):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_model, _admin_class)
+
 
 @admin.register(GrandChallenge)
-class GrandChallengeAdmin(admin.ModelAdmin):
+class GrandChallengeAdmin(AuditedModelAdmin):
     list_display = ["code", "title_da", "title_en"]
 
 
 @admin.register(OgpValue)
-class OgpValueAdmin(admin.ModelAdmin):
+class OgpValueAdmin(AuditedModelAdmin):
     list_display = ["code", "title_da", "title_en"]
 
 
@@ -48,7 +175,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedModelAdmin):
     list_display = ["name", "short_name", "kind", "cvr"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name", "cvr", "domains__domain"]

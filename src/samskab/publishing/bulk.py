@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from samskab.consultations.models import Consultation
 from samskab.core.models import AuditEvent
+from samskab.core.text import csv_safe_cell
 from samskab.plans.models import ActionPlan
 from samskab.publishing import catalogue, selectors
 from samskab.publishing import tracking_selectors as plans_read
@@ -208,8 +209,8 @@ def _cell(value: Any) -> Any:
         return "true" if value else "false"
     if isinstance(value, (list, dict)):
         return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
-        return "'" + value
+    if isinstance(value, str):
+        return csv_safe_cell(value)  # the project's one rule (core.text)
     return "" if value is None else value
 
 

@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 from samskab.consultations.models import Channel, Consultation, RespondentKind
+from samskab.core.text import xml_safe_deep
 from samskab.publishing import selectors
 from samskab.publishing.models import NotatText
 
@@ -440,6 +441,8 @@ def write_docx(*, title: str, lead: str, outline: list, language: str = "da-DK",
     publishing writes (the høringsnotat, the action plan)."""
     from docx import Document
 
+    title, lead, outline = xml_safe_deep((title, lead, outline))  # never fail on a character
+
     document = Document()
     document.core_properties.title = title
     document.core_properties.language = language
@@ -513,6 +516,8 @@ def write_odt(*, title: str, lead: str, outline: list, language: str = "da-DK",
               contents_label: str = "Indhold") -> bytes:
     """An ODT of `outline` (see `write_docx`), shared by the documents publishing writes."""
     import zipfile
+
+    title, lead, outline = xml_safe_deep((title, lead, outline))  # never fail on a character
 
     body: list[str] = []
 
@@ -626,6 +631,8 @@ def _outline(data: NotatData) -> list[tuple[int, str, list[str], list[tuple[list
 
 
 def render(data: NotatData, fmt: str) -> bytes:
+    # Documents never fail on a character: controls and lone surrogates cannot be XML.
+    data = xml_safe_deep(data)
     if fmt == "html":
         return render_html(data).encode()
     if fmt == "pdf":

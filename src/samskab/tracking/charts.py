@@ -17,7 +17,6 @@ result by content, so a dashboard whose numbers did not change does not redraw.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from dataclasses import dataclass, field
@@ -26,6 +25,8 @@ from html import escape
 
 import pygal
 from pygal.style import Style
+
+from samskab.core.text import SafeWriter
 
 # Okabe & Ito (2008), darkest first, so neighbours differ in lightness as well as hue.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
@@ -72,7 +73,7 @@ class Chart:
 
     def csv(self) -> str:
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = SafeWriter(out)  # labels are text staff and respondents wrote
         writer.writerow(self.columns)
         writer.writerows(self.rows)
         return out.getvalue()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from samskab.consultations import serving
 from samskab.consultations.models import Attachment, Consultation, InvitedParty, Response
 from samskab.core.errors import DomainError
 from samskab.core.views import form_add_domain_error, messages_add_domain_error, staff_view
@@ -112,9 +113,11 @@ def response_detail(request, reference: str):
 def attachment_download(request, pk: int):
     """The stored file, streamed to staff only; never from a public URL."""
     attachment = get_object_or_404(Attachment, pk=pk)
+    # The type the bytes show, never the sender's claim; always a download (never inline).
+    content_type = serving.attachment_content_type(attachment)
     response = FileResponse(
         attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
-        content_type=attachment.mime_type or "application/octet-stream",
+        content_type=content_type,
     )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"

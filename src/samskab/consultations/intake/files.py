@@ -275,7 +275,7 @@ def record_parse(
         respondent.email, received_at.isoformat() if received_at else "", language,
         consent_name, consent_response,
         [(f.name, hashlib.sha256(f.data).hexdigest()) for f in attachments],
-    ], ensure_ascii=False).encode()).hexdigest()
+    ], ensure_ascii=False).encode("utf-8", "surrogatepass")).hexdigest()  # refused later
     return ParsedRecord(
         row_id=row_id, text=text, respondent=respondent, received_at=received_at,
         language=language, consent_publish_name=consent_name,

@@ -309,43 +309,98 @@ def _headers(msg: Message, name: str) -> list[str]:
 
 
 _ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
+_PLAUSIBLE = re.compile(
+    r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~\u00a0-\uffff-]+@[A-Za-z0-9\u00a0-\uffff]"
+    r"(?:[A-Za-z0-9\u00a0-\uffff.-]*[A-Za-z0-9\u00a0-\uffff])?\.?"
+)
 
 
 def _normalise_address(address: str) -> str | None:
+    """`local@domain` with the domain lower-cased, or None when `address` is not one (an
+    undecoded encoded word such as ``=?utf-8?q?a@b?=`` is not an address)."""
     address = address.strip().strip("<>").strip()
-    if "@" not in address:
+    if address.lower().startswith("mailto:"):
+        address = address[7:]
+    if "@" not in address or "=?" in address or "?=" in address:
+        return None
+    if not _PLAUSIBLE.fullmatch(address):
         return None
     local, _, domain = address.rpartition("@")
-    if not local or not domain or " " in address:
+    if not local or not domain:
         return None
     return f"{local}@{domain.lower().rstrip('.')}"
 
 
+def _display_name(name: str, defects: list[str], where: str) -> str:
+    name = decode_header_value(name, defects, where).strip("\"' ")
+    return re.sub(r"\s*\bmailto:?$", "", name)  # "Name <mailto:a@b>" from web mailers
+
+
+def _getaddress_pairs(text: str, defects: list[str], where: str) -> list[tuple[str, str]]:
+    """What `getaddresses` finds, keeping only real addresses. A display name with an unquoted
+    comma (``Sørensen, Mette <m@x.dk>``) is split by it into an address-less piece and a pair;
+    the piece is joined back onto the name."""
+    try:
+        parsed = getaddresses([text])
+    except (ValueError, IndexError, TypeError):
+        return []
+    pairs: list[tuple[str, str]] = []
+    orphans: list[str] = []
+    for name, address in parsed:
+        normalised = _normalise_address(address)
+        if normalised is None:
+            piece = " ".join(p for p in (name, address) if p).strip()
+            if piece and "@" not in piece:
+                orphans.append(piece)
+            continue
+        display = _display_name(name, defects, where)
+        if orphans:
+            display = ", ".join([*(_display_name(o, defects, where) for o in orphans),
+                                 display] if display else orphans)
+            orphans = []
+        pairs.append((re.sub(r"\s*\bmailto:?$", "", display), normalised))
+    return pairs
+
+
+def _scavenged_pairs(text: str) -> list[tuple[str, str]]:
+    """Addresses picked out of a value no parser understands (no angle brackets, the address
+    only in a comment, square brackets); the rest of the text is the name when there is one
+    address."""
+    addresses = [a for a in (_normalise_address(m) for m in _ADDRESS.findall(text)) if a]
+    addresses = list(dict.fromkeys(addresses))
+    if len(addresses) != 1:
+        return [("", address) for address in addresses]
+    match = next(m for m in _ADDRESS.finditer(text) if _normalise_address(m.group(0)))
+    rest = (text[:match.start()] + " " + text[match.end():]).replace("mailto:", " ")
+    name = re.sub(r"[<>()\[\]\"]", " ", rest)
+    return [(re.sub(r"\s+", " ", name).strip(" ,;:'"), addresses[0])]
+
+
 def parse_addresses(values: list[str], defects: list[str], where: str) -> list[tuple[str, str]]:
-    """(display name, address) pairs; names decoded, unparseable entries dropped with a defect."""
+    """(display name, address) pairs; names decoded, unparseable entries dropped with a defect.
+
+    Tried in order, per header value: the RFC parser on the raw value (encoded words only in
+    names, as RFC 2047 says); the same on the value with its encoded words decoded (some mailers
+    and scripts encode the whole value, address and angle brackets included); finally any text
+    that looks like an address."""
     pairs: list[tuple[str, str]] = []
     for value in values:
         text = re.sub(r"\r?\n[ \t]+", " ", _unsurrogate(value))
-        found = False
-        try:
-            parsed = getaddresses([text])
-        except (ValueError, IndexError, TypeError):
-            parsed = []
-        for name, address in parsed:
-            normalised = _normalise_address(address)
-            if normalised:
-                found = True
-                pairs.append((decode_header_value(name, defects, where).strip("\"' "), normalised))
+        text = "".join(ch for ch in text if ch == "\t" or unicodedata.category(ch) != "Cc")
+        found = _getaddress_pairs(text, defects, where)
+        if not found and "=?" in text:
+            decoded = decode_header_value(text, defects, where)
+            found = _getaddress_pairs(decoded, defects, where) or _scavenged_pairs(decoded)
+            if found:
+                defects.append(f"{where}: address inside an encoded word")
         if not found:
-            # getaddresses gives up on some broken forms; pick out what looks like an address.
-            for address in _ADDRESS.findall(text):
-                normalised = _normalise_address(address)
-                if normalised:
-                    pairs.append(("", normalised))
-                    found = True
-            empty_group = re.search(r":\s*;", text)  # "undisclosed-recipients:;"
-            if text.strip() and not found and not empty_group:
-                defects.append(f"{where}: no address in {text.strip()[:80]!r}")
+            found = _scavenged_pairs(text)
+            if found:
+                defects.append(f"{where}: address recovered from a malformed value")
+        empty_group = re.search(r":\s*;", text)  # "undisclosed-recipients:;"
+        if text.strip() and not found and not empty_group:
+            defects.append(f"{where}: no address in {text.strip()[:80]!r}")
+        pairs.extend(found)
     return pairs
 
 
@@ -931,7 +986,19 @@ def _parse(msg: Message, raw: bytes, *, depth_offset: int) -> ParsedMessage:
     for defect in msg.defects:
         defects.append(f"message: {type(defect).__name__}")
 
-    from_pairs = parse_addresses(_headers(msg, "From") or _headers(msg, "Sender"), defects, "from")
+    reply_pairs = parse_addresses(_headers(msg, "Reply-To"), defects, "reply-to")
+    from_pairs = parse_addresses(_headers(msg, "From"), defects, "from")
+    if not from_pairs:
+        # A From without a readable address: the Sender, else the Reply-To, is who wrote.
+        for name in ("Sender", "Reply-To"):
+            from_pairs = (parse_addresses(_headers(msg, name), defects, name.lower())
+                          if name == "Sender" else reply_pairs)
+            if from_pairs:
+                defects.append(f"from: sender address taken from {name}")
+                if not from_pairs[0][0]:  # the From's words are still the sender's name
+                    own_name = decode_header_value(_header(msg, "From"), defects, "from")
+                    from_pairs = [(own_name.strip("\"' "), from_pairs[0][1])]
+                break
     from_name, from_address = from_pairs[0] if from_pairs else ("", None)
     if not from_pairs:
         defects.append("from: no sender address")
@@ -944,7 +1011,6 @@ def _parse(msg: Message, raw: bytes, *, depth_offset: int) -> ParsedMessage:
             + _headers(msg, "Envelope-To"), defects, "delivered-to"
         )
     ]
-    reply_pairs = parse_addresses(_headers(msg, "Reply-To"), defects, "reply-to")
     raw_charset = codec_for(msg.get_content_charset())
     raw_charset = "utf-7" if raw_charset == "utf-7" else None
     subject = decode_header_value(_header(msg, "Subject"), defects, "subject",

@@ -7,11 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from samskab.core import accounts
-from samskab.demo.load import demo_load
-from samskab.demo.publish import demo_notat_publish, demo_publish
-from samskab.insights.demo import demo_analyse
-from samskab.plans.demo import demo_plan
-from samskab.tracking.demo import demo_tracking
+from samskab.demo.install import demo_install
 from samskab.web.management.commands.serve import gunicorn_args
 
 
@@ -24,17 +20,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, port, no_serve, **options):
         call_command("migrate", interactive=False, verbosity=0)
-        self.stderr.write("Loading the demo …")
-        summary = demo_load()
-        self.stderr.write("Extracting attachment text (OCR included) …")
-        call_command("worker", batch=True, verbosity=0)
-        demo_analyse()
-        published = demo_publish()
-        demo_plan()
-        tracking = demo_tracking()
-        # After the plan: the notat's positions name the commitments they became.
-        self.stderr.write("Publishing the høringsnotat …")
-        demo_notat_publish()
+        installed = demo_install(progress=self.stderr.write)
+        summary, published, tracking = (installed.summary, installed.published,
+                                        installed.tracking)
         device = accounts.totp_device_ensure(
             get_user_model().objects.get(username=summary.username))
         self.stdout.write(
