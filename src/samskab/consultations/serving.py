@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from samskab.extraction import _sniff, _sniff_zip
 from samskab.consultations.models import Attachment
+from samskab.extraction import _sniff, _sniff_zip
 
 # Types a browser renders as active content: served as opaque bytes, and always as a download.
 ACTIVE_TYPES = frozenset({"text/html", "image/svg+xml", "application/xhtml+xml", "text/xml",
