@@ -149,10 +149,11 @@ def test_importing_any_jsonl_stores_or_reports_every_row(tmp_path_factory, recor
 def api(db, client):
     from factories import ConsultationFactory
     from samskab.api import services
+    from samskab.core.actions import SystemActor
 
     consultation = ConsultationFactory(slug="egenskaber")
     _token, secret = services.api_token_create(consultation=consultation, name="Test",
-                                               actor="test")
+                                               actor=SystemActor("test"))
 
     def post(raw: bytes, path: str = "") -> object:
         return client.post(f"/api/v1/consultations/egenskaber/responses{path}", data=raw,

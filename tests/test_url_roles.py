@@ -113,6 +113,10 @@ BY_URL = {
     ("opendata:subscription_confirm", "token"): ("literal", "unknown-token"),
     ("opendata:subscription_cancel", "token"): ("literal", "unknown-token"),
     ("opendata:release_dated", "release_id"): ("literal", 1),
+    ("opendata:plan_release_dated", "release_id"): ("literal", 1),
+    **{(f"opendata:{n}", "slug"): ("world", "plan_slug")
+       for n in ("plan_release_latest", "plan_release_dated", "feed_plan_progress")},
+    ("published:notat_file", "version"): ("literal", 1),
     ("plans_public:plan", "slug"): ("world", "plan_slug"),
     ("plans_public:download", "slug"): ("world", "plan_slug"),
     ("plans_public:download", "fmt"): ("literal", "odt"),

@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from factories import ConsultationFactory
 from samskab.api import services as api_services
 from samskab.consultations.models import Consultation, Respondent, Response
+from samskab.core.actions import SystemActor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -73,7 +74,7 @@ def test_busy_form_answers_503_keeps_the_text_and_the_retry_gives_one_receipt(cl
 def test_busy_batch_api_answers_503_json_and_the_retry_stores_once(client):
     consultation = ConsultationFactory()
     _token, secret = api_services.api_token_create(
-        consultation=consultation, name="Portalen", actor="test")
+        consultation=consultation, name="Portalen", actor=SystemActor("test"))
     url = f"/api/v1/consultations/{consultation.slug}/responses/batch"
     body = json.dumps({"responses": [{"text": f"Svar nummer {i}"} for i in range(5)]})
     headers = {"Authorization": f"Bearer {secret}"}
