@@ -280,8 +280,8 @@ def _set_status(*, actor: Any, response: Response, status: str, reason: str, now
     )
 
 
-def response_publish(*, actor: Any, response: Response, now: datetime | None = None
-                     ) -> PublishedVersion:
+def response_publish(*, actor: Any, response: Response, now: datetime | None = None,
+                     audit_extra: dict[str, Any] | None = None) -> PublishedVersion:
     """Publish the response's text with its accepted redactions masked.
 
     Refuses when the respondent asked not to be published, before the consultation's deadline,
@@ -289,13 +289,14 @@ def response_publish(*, actor: Any, response: Response, now: datetime | None = N
     any proposal for masking is undecided. First scans the text (`redaction_propose`, its own
     transaction, so its proposals stay when publication is refused), so CPR numbers are masked
     even if nobody asked for proposals. `now` is for tests; it defaults to the time now.
+    `audit_extra` is added to the audit event (a bulk publication tags its events).
     The original text stays internal; the published text is stored in PublishedVersion.
     """
     _require(actor, "workspace.moderate_response", response)
     now = now or timezone.now()
     _check_publishable(response, now=now)
     redaction_propose(actor=actor, response=response)
-    return _publish(actor=actor, response=response, now=now)
+    return _publish(actor=actor, response=response, now=now, audit_extra=audit_extra)
 
 
 def _check_publishable(response: Response, *, now: datetime) -> None:
@@ -319,7 +320,8 @@ def _check_publishable(response: Response, *, now: datetime) -> None:
 
 
 @transaction.atomic
-def _publish(*, actor: Any, response: Response, now: datetime) -> PublishedVersion:
+def _publish(*, actor: Any, response: Response, now: datetime,
+             audit_extra: dict[str, Any] | None = None) -> PublishedVersion:
     response = _lock(response)
     _check_publishable(response, now=now)  # again, under the lock
     redactions = list(response.redactions.all())
@@ -343,7 +345,8 @@ def _publish(*, actor: Any, response: Response, now: datetime) -> PublishedVersi
     audit_record(
         actor=actor, action="response.publish", obj=response, before=before,
         after={**_moderation_state(response), "redactions": count,
-               "published_text_sha256": hashlib.sha256(text.encode()).hexdigest()},
+               "published_text_sha256": hashlib.sha256(text.encode()).hexdigest(),
+               **(audit_extra or {})},
     )
     return version
 
