@@ -107,3 +107,25 @@ def test_answers_that_arrive_while_the_run_stores_are_left_to_the_sweep(settings
     assert AnalysedResponse.objects.filter(run=run).count() == len(SINGLES)
     services.consultation_analyse_pending(consultation=consultation, enqueue=False)
     assert AnalysedResponse.objects.filter(response_id=late[0]).exists()
+
+
+@pytest.mark.django_db
+def test_on_sqlite_an_incremental_run_steps_aside_while_a_full_run_stores(settings, tmp_path):
+    """It must not wait for the full run's lock while holding SQLite's write lock."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's incremental runs wait on the advisory lock instead")
+    from samskab.insights import tasks
+
+    settings.VAR_DIR = tmp_path / "var"
+    consultation = ConsultationFactory()
+    for text in SINGLES:
+        receive(consultation, text=text)
+    services.consultation_analyse(consultation=consultation)
+    new = consultation.responses.get(
+        pk=receive(consultation, text=SINGLES[2]).response_id)
+    with services._full_run_lock(consultation):
+        with pytest.raises(services.AnalysisBusy):
+            services.response_analyse(response=new)
+        assert tasks.response_analyse_task.call(new.pk) is None
+    assert not AnalysedResponse.objects.filter(response=new).exists()
+    assert services.response_analyse(response=new) is not None
