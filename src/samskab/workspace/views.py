@@ -35,6 +35,7 @@ from samskab.workspace.models import InvitedPartyMatch, Redaction
 from samskab.workspace.paging import DeferredJoinPaginator
 
 PAGE_SIZE = 50
+INBOX_COUNT_LIMIT = 10_000
 
 
 def _consultation(slug: str) -> Consultation:
@@ -71,7 +72,11 @@ def inbox(request, slug: str):
         query=values["q"],
         sort=values["sort"] or "-received",
     )
-    paginator = DeferredJoinPaginator(responses, PAGE_SIZE, load=selectors.inbox_rows)
+    narrowed = any(v for k, v in values.items() if k != "sort")
+    # The whole list is counted exactly (an index-only count); a filter's or a search's
+    # matches up to INBOX_COUNT_LIMIT ("more than 10,000"), so a broad search stays fast.
+    paginator = DeferredJoinPaginator(responses, PAGE_SIZE, load=selectors.inbox_rows,
+                                      count_limit=INBOX_COUNT_LIMIT if narrowed else None)
     page = paginator.get_page(request.GET.get("side"))
     query = urlencode({k: v for k, v in values.items() if v})
     return render(request, "workspace/inbox.html", {
