@@ -17,7 +17,7 @@ import re
 import shutil
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +56,8 @@ BATCH = 2000
 # Rows a full run writes per transaction: SQLite's write lock is held for a few milliseconds
 # at a time, so answers arriving meanwhile are stored between two chunks.
 STORE_CHUNK = 1000
+# Responses a full run reads per query (with their attachments).
+READ_CHUNK = 2000
 
 
 # --- feeding the engine ----------------------------------------------------------------------
@@ -599,7 +601,8 @@ def _delete_pks_by(model, column: str, values: Sequence[int]) -> None:
         model.objects.filter(**{f"{column}__in": values[i:i + STORE_CHUNK]}).delete()
 
 
-def consultation_analyse(*, consultation: Consultation, actor: Any | None = None
+def consultation_analyse(*, consultation: Consultation, actor: Any | None = None,
+                         progress: Callable[[str, int, int], None] | None = None
                          ) -> AnalysisRun:
     """Analyse every response of ``consultation`` (rejected ones left out) and store groups,
     proposals, ideas and tag suggestions; save the analyser state for incremental runs.
@@ -616,6 +619,10 @@ def consultation_analyse(*, consultation: Consultation, actor: Any | None = None
     that arrive during the run (after the largest response id it read) are left alone and
     marked unanalysed at the switch, so the incremental sweep takes them against the new
     state. Full runs of one consultation are serialised (``_full_run_lock``).
+
+    The responses are read in chunks (no model instance per response is kept, only the
+    engine's records). ``progress(stage, done, total)`` is told how far the run is (stages
+    "read", "engine", "store"; the command draws a progress bar from it).
     """
     started = timezone.now()
     t0 = time.perf_counter()
@@ -623,18 +630,29 @@ def consultation_analyse(*, consultation: Consultation, actor: Any | None = None
         consultation=consultation, kind=RunKind.FULL, started_at=started,
         started_by=actor if getattr(actor, "is_authenticated", False) else None)
     try:
-        return _full_run(consultation, run, t0)
+        return _full_run(consultation, run, t0, progress or (lambda stage, done, total: None))
     except BaseException:
         AnalysisRun.objects.filter(pk=run.pk, finished_at__isnull=True).delete()
         raise
 
 
-def _full_run(consultation: Consultation, run: AnalysisRun, t0: float) -> AnalysisRun:
+def _full_run(consultation: Consultation, run: AnalysisRun, t0: float,
+              progress: Callable[[str, int, int], None]) -> AnalysisRun:
     upto = (Response.objects.filter(consultation=consultation)
             .aggregate(m=Max("pk"))["m"]) or 0
-    responses = list(_analysable(consultation).filter(pk__lte=upto)
-                     .only("pk", "text", "language").prefetch_related("attachments"))
-    inputs = _inputs(responses)
+    analysable = _analysable(consultation).filter(pk__lte=upto)
+    total = analysable.count()
+
+    def read() -> Iterator[Response]:
+        for i, response in enumerate(analysable.only("pk", "text", "language")
+                                     .prefetch_related("attachments")
+                                     .iterator(chunk_size=READ_CHUNK), start=1):
+            if i % READ_CHUNK == 0 or i == total:
+                progress("read", i, total)
+            yield response
+
+    inputs = _inputs(read())
+    progress("engine", 0, 1)
     themes = engine_themes(consultation)
     analyser = engine.Analyser(themes=themes, workers=settings.SAMSKAB_ANALYSIS_WORKERS)
     read_at = timezone.now()
@@ -648,31 +666,38 @@ def _full_run(consultation: Consultation, run: AnalysisRun, t0: float) -> Analys
     prepared = time.perf_counter()
     result = analyser.fit(inputs.records)
     fitted = time.perf_counter()
+    progress("engine", 1, 1)
     with _full_run_lock(consultation):
         return _full_run_store(consultation, run, t0, result, inputs, upto, read_at, analyser,
                                themes, decided, {"read_seconds": round(prepared - t0, 3),
-                                                 "engine_seconds": round(fitted - prepared, 3)})
+                                                 "engine_seconds": round(fitted - prepared, 3)},
+                               progress)
 
 
 def _full_run_store(consultation, run, t0, result, inputs, upto, read_at, analyser, themes,
-                    decided, timings) -> AnalysisRun:
+                    decided, timings, progress) -> AnalysisRun:
     if connection.vendor == "sqlite":
         # IMMEDIATE: waits for a write an incremental run began before the lock was taken.
         with transaction.atomic():
             pass
     store: dict[str, float] = {}
     t = time.perf_counter()
+    progress("store", 0, 5)
     _store_groups(consultation, result.groups, upto)
     store["groups"] = time.perf_counter() - t
+    progress("store", 1, 5)
     t = time.perf_counter()
     idea_map = _store_ideas_and_proposals(consultation, result, inputs, upto)
     store["ideas_and_proposals"] = time.perf_counter() - t
+    progress("store", 2, 5)
     t = time.perf_counter()
     _store_tags(consultation, result, upto=upto)
     store["tags"] = time.perf_counter() - t
+    progress("store", 3, 5)
     t = time.perf_counter()
     _mark_analysed(consultation, run, result, upto)
     store["marks"] = time.perf_counter() - t
+    progress("store", 4, 5)
     with transaction.atomic():  # the switch: short
         # Decisions made while the engine ran are not in the new state: teach them next.
         made = (TagSuggestion.objects.filter(response__consultation=consultation)
@@ -696,6 +721,7 @@ def _full_run_store(consultation, run, t0, result, inputs, upto, read_at, analys
                        "total_seconds": round(time.perf_counter() - t0, 3)}
         run.finished_at = timezone.now()
         run.save(update_fields=["params", "summary", "finished_at"])
+    progress("store", 5, 5)
     return run
 
 
