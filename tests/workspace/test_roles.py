@@ -14,6 +14,7 @@ from samskab.consultations.models import InvitedParty
 from samskab.consultations.services import IncomingFile
 from samskab.workspace import services
 from samskab.workspace.models import InvitedPartyMatch, Redaction
+from samskab.workspace.tasks import bulk_publish_task
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +38,8 @@ MATRIX = {
     "match_confirm": ("post", MODERATE),
     "match_reject": ("post", MODERATE),
     "publish": ("post", MODERATE),
+    "bulk_publish": ("get", MODERATE),
+    "bulk_publish_status": ("get", MODERATE),
     "withhold": ("post", MODERATE),
     "reject": ("post", MODERATE),
     "redaction_propose": ("post", MODERATE),
@@ -67,6 +70,7 @@ def world(closed_consultation, respond, user_for):
         "attachment": response.attachments.get().pk, "party": party.pk,
         "match": InvitedPartyMatch.objects.get().pk,
         "redaction": Redaction.objects.filter(response=response).first().pk,
+        "task": str(bulk_publish_task.enqueue(closed_consultation.pk, {}, 0, None).id),
     }
 
 
@@ -82,6 +86,7 @@ def _url(name, world):
         "redaction_propose": [world["reference"]], "redaction_add": [world["reference"]],
         "redaction_accept": [world["redaction"]], "redaction_reject": [world["redaction"]],
         "attachment": [world["attachment"]],
+        "bulk_publish": [world["slug"]], "bulk_publish_status": [world["slug"], world["task"]],
     }[name]
     return reverse(f"staff:{name}", args=args)
 

@@ -78,9 +78,9 @@ class _ProgressBar:
         bar = "#" * filled
         line = (f"\r{self.STAGES.get(stage, stage):10} [{bar:<{self.width}}] {counts:>20}  "
                 f"{time.monotonic() - self.started:7.1f} s  peak {peak_mb:,.0f} MB")
-        self.stream.write(line, ending="")
+        self.stream.write(line, style_func=str, ending="")
         self.stream.flush()
 
     def close(self) -> None:
-        self.stream.write("")
+        self.stream.write("", style_func=str)
         self.stream.flush()
