@@ -497,12 +497,24 @@ def _store_tags(consultation: Consultation, result: engine.AnalysisResult,
 
 def _save_state(analyser: engine.Analyser, consultation: Consultation) -> None:
     """Replace the saved analyser state in one rename, so a reader never sees half a state."""
+    _install_state(_write_state(analyser, consultation), consultation)
+
+
+def _write_state(analyser: engine.Analyser, consultation: Consultation) -> Path:
+    """Write the state beside the saved one (seconds for a large consultation: a full run
+    does it before its final transaction, so no lock is held meanwhile)."""
     final = analyser_dir(consultation)
     final.parent.mkdir(parents=True, exist_ok=True)
     fresh = final.with_name(f"{final.name}.new-{os.getpid()}")
-    old = final.with_name(f"{final.name}.old-{os.getpid()}")
     shutil.rmtree(fresh, ignore_errors=True)
     analyser.save(fresh)
+    return fresh
+
+
+def _install_state(fresh: Path, consultation: Consultation) -> None:
+    """Make a written state the saved one by renames (milliseconds)."""
+    final = analyser_dir(consultation)
+    old = final.with_name(f"{final.name}.old-{os.getpid()}")
     if final.exists():
         final.rename(old)
     fresh.rename(final)
@@ -698,6 +710,10 @@ def _full_run_store(consultation, run, t0, result, inputs, upto, read_at, analys
     _mark_analysed(consultation, run, result, upto)
     store["marks"] = time.perf_counter() - t
     progress("store", 4, 5)
+    t = time.perf_counter()
+    fresh = _write_state(analyser, consultation)
+    store["state"] = time.perf_counter() - t
+    t = time.perf_counter()
     with transaction.atomic():  # the switch: short
         # Decisions made while the engine ran are not in the new state: teach them next.
         made = (TagSuggestion.objects.filter(response__consultation=consultation)
@@ -711,9 +727,8 @@ def _full_run_store(consultation, run, t0, result, inputs, upto, read_at, analys
         # Answers an incremental run took meanwhile are not in the new state: take them again.
         AnalysedResponse.objects.filter(response__consultation=consultation,
                                         response_id__gt=upto).delete()
-        t = time.perf_counter()
-        _save_state(analyser, consultation)
-        store["state"] = time.perf_counter() - t
+        _install_state(fresh, consultation)
+        store["switch"] = time.perf_counter() - t  # the final transaction, all but its save
         run.params = {"stages": list(analyser.stages), "themes": [t.slug for t in themes],
                       "replayed_decisions": len(decided), "idea_map": idea_map}
         run.summary = {**result.summary, **timings,
