@@ -713,20 +713,30 @@ def _full_run_store(consultation, run, t0, result, inputs, upto, read_at, analys
     t = time.perf_counter()
     fresh = _write_state(analyser, consultation)
     store["state"] = time.perf_counter() - t
+    # Staff tag decisions, read here (a scan, outside any transaction): the ones the new
+    # state was taught are marked fed back, the ones made while the engine ran are taught
+    # next. One made after this read keeps fed_back False; its own feedback task, which steps
+    # aside while the run stores, retries later.
+    made = list(TagSuggestion.objects.filter(response__consultation=consultation)
+                .exclude(state=TagState.SUGGESTED).values_list("pk", "decided_at"))
+    taught = [pk for pk, at in made if at is not None and at < read_at]
+    untaught = [pk for pk, at in made if at is not None and at >= read_at]
     t = time.perf_counter()
     with transaction.atomic():  # the switch: short
-        # Decisions made while the engine ran are not in the new state: teach them next.
-        made = (TagSuggestion.objects.filter(response__consultation=consultation)
-                .exclude(state=TagState.SUGGESTED))
-        made.filter(decided_at__lt=read_at).update(fed_back=True)
-        later = made.filter(decided_at__gte=read_at).update(fed_back=False)
+        for i in range(0, len(taught), STORE_CHUNK):
+            TagSuggestion.objects.filter(pk__in=taught[i:i + STORE_CHUNK]).update(fed_back=True)
+        for i in range(0, len(untaught), STORE_CHUNK):
+            TagSuggestion.objects.filter(pk__in=untaught[i:i + STORE_CHUNK]
+                                         ).update(fed_back=False)
+        later = len(untaught)
         if later:
             from samskab.insights import tasks
 
             transaction.on_commit(lambda: tasks.tag_feedback_task.enqueue(consultation.pk))
         # Answers an incremental run took meanwhile are not in the new state: take them again.
-        AnalysedResponse.objects.filter(response__consultation=consultation,
-                                        response_id__gt=upto).delete()
+        late = list(Response.objects.filter(consultation=consultation, pk__gt=upto)
+                    .values_list("pk", flat=True))
+        AnalysedResponse.objects.filter(response_id__in=late).delete()
         _install_state(fresh, consultation)
         store["switch"] = time.perf_counter() - t  # the final transaction, all but its save
         run.params = {"stages": list(analyser.stages), "themes": [t.slug for t in themes],

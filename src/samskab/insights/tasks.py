@@ -71,8 +71,10 @@ def tag_feedback_task(consultation_id: int) -> int:
 
     try:
         return tag_feedback_apply(consultation=Consultation.objects.get(pk=consultation_id))
-    except AnalysisBusy:
-        return 0  # the full run storing queues this task again for decisions it missed
+    except AnalysisBusy:  # a full run is storing: try again in a minute
+        tag_feedback_task.using(run_after=timezone.now() + timedelta(seconds=60)).enqueue(
+            consultation_id)
+        return 0
 
 
 @task()
