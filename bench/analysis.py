@@ -77,6 +77,26 @@ def _run_full(records: list[dict], workers: int) -> dict:
             "worker_mb": analyser.worker_peak_mb}
 
 
+def _run_ideas(records: list[dict], workers: int) -> dict:
+    from bench.generate import idea_scores
+    from samskab.analysis import Analyser, Record
+
+    recs = [Record(id=r["id"], text=r["text"]) for r in records]
+    t0 = time.perf_counter()
+    analyser = Analyser(stages=["proposals", "ideas"], workers=workers)
+    result = analyser.fit(recs)
+    total = time.perf_counter() - t0
+    scores = idea_scores(_CORPUS["corpus"], result.responses)
+    top = sorted(result.ideas, key=lambda i: (-i.size, i.id))[:10]
+    reasons: dict[str, int] = {}
+    for r in result.responses:
+        for x in r.set_aside:
+            reasons[x.reason] = reasons.get(x.reason, 0) + 1
+    return {"total": total, "scores": scores, "ideas": len(result.ideas),
+            "top": [(i.label, i.size, ", ".join(i.keywords[:3])) for i in top],
+            "set_aside": reasons}
+
+
 def _run_baseline(texts: list[str], truth: np.ndarray) -> dict:
     from datasketch import MinHash, MinHashLSH
 
@@ -158,12 +178,39 @@ def tag_quality(n_test: int = 2000, n_train: int = 600, decisions: int = 600) ->
 _CORPUS: dict = {}
 
 
+def idea_quality(n: int, seed: int, workers: int) -> None:
+    """Print idea quality on a generated corpus with planted ideas and pleasantries (see
+    ``bench.generate.idea_scores``), the top ideas, and what was set aside."""
+    t0 = time.perf_counter()
+    corpus = generate(n, seed=seed)
+    _CORPUS.update(texts=corpus.texts, truth=corpus.truth, records=corpus.records,
+                   corpus=corpus)
+    typographic = sum(1 for t in corpus.texts if any(ord(c) > 255 for c in t)) / max(1, n)
+    print(f"\n== ideas on N = {n:,} (generated in {time.perf_counter() - t0:.1f} s; "
+          f"{typographic:.0%} with typographic characters outside Latin-1)")
+    res = _in_child("ideas", workers)
+    sc = res["scores"]
+    print(f"proposals      : {sc['proposals']:,}; pleasantry proposals "
+          f"{sc['pleasantry_proposals']:,} = {sc['pleasantry_share']:.2%} (target ≤ 5 %); "
+          f"ideas made mostly of them: {sc['pleasantry_ideas']} (target 0)")
+    print(f"planted ideas  : {sc['planted']:,} planted wordings; pairwise precision "
+          f"{sc['precision']:.3f} (≥ 0.9), recall {sc['recall']:.3f} (≥ 0.6); held-out "
+          f"wordings alone: precision {sc['held_out_precision']:.3f}, recall "
+          f"{sc['held_out_recall']:.3f}")
+    print(f"set aside      : {res['set_aside']}; {res['ideas']:,} ideas in {res['total']:.1f} s")
+    for label, size, kws in res["top"]:
+        print(f"  {size:>6,}  {label}   [{kws}]")
+    sys.stdout.flush()
+
+
 def _child(kind: str, workers: int) -> dict:
     texts, truth, records = _CORPUS["texts"], _CORPUS["truth"], _CORPUS["records"]
     if kind == "ours":
         return _run_ours(records, truth, workers)
     if kind == "full":
         return _run_full(records, workers)
+    if kind == "ideas":
+        return _run_ideas(records, workers)
     return _run_baseline(texts, truth)
 
 
@@ -228,19 +275,24 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--prefault", type=float, default=0,
                     help="GiB of memory to touch once before measuring (see _prefault)")
     ap.add_argument("--no-tags", action="store_true", help="skip the tag quality figures")
+    ap.add_argument("--ideas", type=int, default=20_000,
+                    help="corpus size for the idea quality figures (0: skip; default 20000)")
     args = ap.parse_args(argv)
-    sizes = [int(x) for x in args.n.split(",") if x.strip()]
+    sizes = [int(x) for x in args.n.split(",") if x.strip() and int(x) > 0]
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} "
           f"(other work on the machine slows wall times); --workers {args.workers}; CPU "
           f"times include the worker processes'")
     _prefault(args.prefault)
     if not args.no_tags:
         tag_quality()
+    if args.ideas:
+        idea_quality(args.ideas, args.seed, args.workers)
     baseline_ref: tuple[int, float, float] | None = None
     for n in sizes:
         t0 = time.perf_counter()
         corpus = generate(n, seed=args.seed)
-        _CORPUS.update(texts=corpus.texts, truth=corpus.truth, records=corpus.records)
+        _CORPUS.update(texts=corpus.texts, truth=corpus.truth, records=corpus.records,
+                       corpus=corpus)
         words = sum(len(t.split()) for t in corpus.texts) / max(1, n)
         in_campaigns = int((corpus.truth >= 0).sum())
         print(f"\n== N = {n:,} responses (~{words:.0f} words each; {in_campaigns:,} in "

@@ -21,6 +21,7 @@ campaigns, with known truth, are mixed in:
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -341,6 +342,135 @@ MADLIBS = [
 ]
 
 
+# Planted ideas: one proposal said in several ways, Danish and English. The "seen" wordings
+# are those the engine's lists (``samskab.analysis.concepts``, the proposal and pleasantry cue
+# lexicons) were written with; the "held_out" ones were written apart and no word that occurs
+# only in them is in those lists (tests/analysis/test_analysis_concepts.py checks it), so the
+# idea figures measure generalisation.
+IDEAS: list[dict] = [
+    {"label": "Offentlige kalendere for ministre", "seen": [
+        "Ministrenes kalendere bør offentliggøres, så alle kan se, hvem de mødes med.",
+        "Læg ministrenes mødekalendere på nettet.",
+        "Der bør være åbenhed om, hvem ministrene mødes med.",
+        "en:Ministers should publish their calendars of meetings online.",
+    ], "held_out": [
+        "Offentlige kalendere for ministre, tak, så vi kan se, hvem de holder møder med.",
+        "Ministrene skal offentliggøre deres møder med lobbyister og interesseorganisationer.",
+        "Gør ministrenes kalender offentlig hver uge.",
+        "en:Make ministers' diaries public so we can see whom they meet.",
+    ]},
+    {"label": "Whistleblowerordning i staten", "seen": [
+        "Der bør indføres en whistleblowerordning i alle ministerier.",
+        "Vi foreslår en ordning for whistleblowere i staten.",
+        "Ansatte, der slår alarm om fejl, skal beskyttes af en whistleblowerordning.",
+        "en:Every ministry should have a whistleblower scheme.",
+    ], "held_out": [
+        "Indfør en national whistleblowerordning for offentligt ansatte.",
+        "Der skal være en ordning, så whistleblowere i kommunerne kan indberette anonymt.",
+        "Beskyt whistleblowere med en lovfæstet ordning.",
+        "en:Introduce a scheme that protects whistleblowers in the public sector.",
+    ]},
+    {"label": "Hurtig og gratis aktindsigt", "seen": [
+        "Aktindsigt skal være gratis og gives inden for syv dage.",
+        "Svar på anmodninger om aktindsigt bør komme hurtigere.",
+        "Gør det nemt og gratis at søge aktindsigt digitalt.",
+        "en:FOI requests should be answered within seven days and free of charge.",
+    ], "held_out": [
+        "Der går alt for lang tid, før man får svar på aktindsigt, så sæt en frist på syv dage.",
+        "Aktindsigt bør kunne søges online uden gebyr.",
+        "Myndighederne skal besvare aktindsigtsanmodninger hurtigere.",
+        "en:Access to documents should be free and fast.",
+    ]},
+    {"label": "Klart sprog i breve fra det offentlige", "seen": [
+        "Breve fra kommunen skal skrives i et klart og forståeligt sprog.",
+        "Myndighederne bør bruge klart sprog i deres breve til borgerne.",
+        "Skriv offentlige breve, så almindelige mennesker kan forstå dem.",
+        "en:Letters from public authorities should be written in plain language.",
+    ], "held_out": [
+        "Brug et enkelt sprog i kommunens breve, mange forstår ikke juristsproget.",
+        "Klart sprog i alle breve fra det offentlige.",
+        "Vi ønsker forståelige breve fra myndighederne uden fagsprog.",
+        "en:Please write official letters in clear language that citizens understand.",
+    ]},
+    {"label": "Politikernes økonomiske interesser", "seen": [
+        "Folketingets medlemmer bør oplyse deres formue og økonomiske interesser.",
+        "Politikere skal offentliggøre deres aktier og bestyrelsesposter.",
+        "Indfør et register over politikernes økonomiske interesser.",
+        "en:Members of parliament should declare their assets and financial interests.",
+    ], "held_out": [
+        "Der bør være en offentlig oversigt over politikernes formue og interesser.",
+        "Alle folketingsmedlemmer skal redegøre for deres aktiebeholdninger.",
+        "Politikernes økonomiske interesser skal være synlige for vælgerne.",
+        "en:Politicians must disclose their shareholdings and directorships.",
+    ]},
+    {"label": "Lodtrukket borgerting", "seen": [
+        "Regeringen bør nedsætte et borgerting af lodtrukne borgere om klimaet.",
+        "Vi foreslår lodtrukne borgerpaneler, der rådgiver Folketinget.",
+        "Brug et lodtrukket borgerting til svære beslutninger om klimaet.",
+        "en:A citizens' assembly chosen by lot should advise parliament on climate policy.",
+    ], "held_out": [
+        "Lad et borgerpanel udvalgt ved lodtrækning komme med anbefalinger.",
+        "Et borgerting med tilfældigt udtrukne deltagere bør drøfte klimaplanen.",
+        "Nedsæt et lodtrukket borgerting.",
+        "en:Set up a randomly selected citizens' panel.",
+    ]},
+    {"label": "Flere ressourcer til Ombudsmanden", "seen": [
+        "Ombudsmanden bør have flere ressourcer til at tage sager op af egen drift.",
+        "Giv Folketingets Ombudsmand flere midler.",
+        "Ombudsmandens undersøgelser af egen drift skal styrkes.",
+        "en:The Ombudsman should get more resources for own-initiative investigations.",
+    ], "held_out": [
+        "Styrk Ombudsmanden, så flere sager kan undersøges af egen drift.",
+        "Der skal afsættes flere penge til Folketingets Ombudsmand.",
+        "Ombudsmanden mangler ressourcer, og det skal ændres.",
+        "en:Give the Parliamentary Ombudsman more funding.",
+    ]},
+    {"label": "Byrådsmøder transmitteret på nettet", "seen": [
+        "Kommunalbestyrelsens møder bør transmitteres direkte på nettet.",
+        "Byrådsmøder skal kunne ses live og genses bagefter.",
+        "Vi foreslår, at alle byrådsmøder streames.",
+        "en:Municipal council meetings should be streamed live online.",
+    ], "held_out": [
+        "Streaming af kommunalbestyrelsens møder vil gøre det lettere at følge med.",
+        "Lad borgerne se byrådets møder live på kommunens hjemmeside.",
+        "Alle møder i byrådet skal optages og lægges på nettet.",
+        "en:Council meetings should be broadcast so residents can follow them.",
+    ]},
+]
+# Pleasantries, where people put them: (kind, Danish, English); "seen" ones are in the cue
+# lexicons, "held_out" ones are not and must be learnt from the consultation (they recur).
+PLEASANTRIES = {
+    "preamble": {"seen": (
+        ["Tak for muligheden for at give input.",
+         "Jeg har læst høringsbrevet og vil gerne bidrage.",
+         "Vi har med interesse læst udkastet til handlingsplanen."],
+        ["Thank you for the opportunity to comment on the draft plan."]),
+        "held_out": (
+        ["Det er dejligt, at regeringen spørger borgerne til råds om handlingsplanen.",
+         "Herunder følger vores bemærkninger til udkastet til handlingsplanen."],
+        ["Below are my comments on the draft action plan for open government."])},
+    "closing": {"seen": (
+        ["Vi står gerne til rådighed for uddybning.",
+         "Du er velkommen til at kontakte mig, hvis der er spørgsmål.",
+         "God arbejdslyst med den nye handlingsplan."],
+        ["Please do not hesitate to contact us."]),
+        "held_out": (
+        ["Vi håber, at I vil tage vores input med i det videre arbejde.",
+         "Vi glæder os til at læse den endelige udgave af planen."],
+        ["We wish you every success with the new action plan."])},
+    "about": {"seen": (
+        ["Som borger i {town} bruger jeg de digitale løsninger hver dag.",
+         "Vores forening har drøftet udkastet på et medlemsmøde i {town}.",
+         "Jeg er pensionist og har boet i {town} hele mit liv."],
+        ["As a citizen I use digital public services every day."]),
+        "held_out": (
+        ["Undertegnede har i mange år arbejdet med frivilligt socialt arbejde i {town}.",
+         "Foreningen blev stiftet i 1987 og har i dag omkring 4.000 medlemmer."],
+        ["Our network brings together forty local organisations across the country."])},
+}
+TYPOGRAPHIC_SHARE = 0.25  # responses written with „ “ ” ’ – — … • € (Word, Outlook, the web)
+
+
 @dataclass
 class Corpus:
     """A generated corpus: the records (dicts in the contracts' JSONL form) and the truth."""
@@ -349,6 +479,10 @@ class Corpus:
     truth: np.ndarray
     campaigns: list[dict] = field(default_factory=list)
     tags: list[frozenset[str]] = field(default_factory=list)  # true tag codes per response
+    # per response: planted idea wordings (start, end, idea number, held out?) and the spans
+    # of pleasantries (greetings, sign-offs with names, preambles, closings, about-sender)
+    ideas: list[list[tuple[int, int, int, bool]]] = field(default_factory=list)
+    pleasantries: list[list[tuple[int, int]]] = field(default_factory=list)
 
     @property
     def texts(self) -> list[str]:
@@ -417,6 +551,131 @@ def _background(rng: random.Random, da_pool: list, en_pool: list
     if rng.random() < 0.5:
         parts.append(("Kind regards" if english else rng.choice(DA_SIGNOFFS)) + "\n" + _name(rng))
     return "\n\n".join(parts), ("en" if english else "da"), codes
+
+
+def _wording(text: str) -> tuple[str, str]:
+    return ("en", text[3:]) if text.startswith("en:") else ("da", text)
+
+
+def _planted_background(rng: random.Random, da_pool: list, en_pool: list
+                        ) -> tuple[str, str, frozenset[str], list, list]:
+    """A background response with idea truth: planted idea wordings as their own paragraphs
+    or points, and pleasantries where people put them (greeting, a polite preamble, a word
+    about the sender, a closing, the sign-off and name). Returns the text, its language, its
+    tag codes, the planted wordings ``(start, end, idea, held_out)`` and the pleasantry spans.
+    """
+    english = rng.random() < 0.08
+    lang = "en" if english else "da"
+    pool = en_pool if english else da_pool
+    n = rng.randint(6, 17)  # as the plain background responses: the same length
+    picked = [rng.choice(pool) for _ in range(n)]
+    sentences = [p[0] for p in picked]
+    codes = frozenset(c for p in picked for c in p[1])
+    planted: list[tuple[str, int, bool]] = []
+    if rng.random() < 0.5:
+        for k in rng.sample(range(len(IDEAS)), 2 if rng.random() < 0.3 else 1):
+            options = [(text, held) for held, key in ((False, "seen"), (True, "held_out"))
+                       for w in IDEAS[k][key] for wl, text in (_wording(w),) if wl == lang]
+            text, held = rng.choice(options)
+            planted.append((text, k, held))
+
+    def pleasantry(kind: str) -> str:
+        which = "held_out" if rng.random() < 0.5 else "seen"
+        da, en = PLEASANTRIES[kind][which]
+        return rng.choice(en if english else da).format(town=rng.choice(TOWNS))
+
+    text = ""
+    ideas: list[tuple[int, int, int, bool]] = []
+    nice: list[tuple[int, int]] = []
+
+    def emit(part: str, tag=None) -> None:
+        nonlocal text
+        start = len(text)
+        text += part
+        if tag == "nice":
+            nice.append((start, len(text)))
+        elif tag is not None:
+            ideas.append((start, len(text), tag[0], tag[1]))
+
+    def sep() -> None:
+        if text:
+            emit("\n\n")
+
+    if rng.random() < 0.5:
+        emit("Dear Sir or Madam," if english else rng.choice(DA_GREETINGS), "nice")
+    preamble_inline = False
+    if rng.random() < 0.45:
+        preamble_inline = rng.random() < 0.2
+        if not preamble_inline:
+            sep()
+            emit(pleasantry("preamble"), "nice")
+    about_inline = False
+    if rng.random() < 0.15:
+        about_inline = rng.random() < 0.4
+        if not about_inline:
+            sep()
+            emit(pleasantry("about"), "nice")
+    style = rng.random()
+    units: list[tuple[str, object]] = []
+    if style < 0.3:
+        units = [(x, None) for x in sentences]
+        for text_, k, held in planted:
+            units.insert(rng.randrange(len(units) + 1), (text_, (k, held)))
+        sep()
+        numbered = style < 0.2
+        for i, (line, tag) in enumerate(units):
+            if i:
+                emit("\n")
+            emit(f"{i + 1}. " if numbered else "- ")
+            emit(line, tag)
+    else:
+        paragraphs, i = [], 0
+        while i < n:
+            k = rng.randint(2, 4)
+            paragraphs.append((" ".join(sentences[i:i + k]), None))
+            i += k
+        for text_, k, held in planted:
+            paragraphs.insert(rng.randrange(len(paragraphs) + 1), (text_, (k, held)))
+        for j, (para, tag) in enumerate(paragraphs):
+            sep()
+            if j == 0 and preamble_inline:
+                emit(pleasantry("preamble"), "nice")
+                emit(" ")
+            if j == 0 and about_inline and tag is None:
+                emit(pleasantry("about"), "nice")
+                emit(" ")
+            emit(para, tag)
+    if rng.random() < 0.4:
+        sep()
+        emit(pleasantry("closing"), "nice")
+    if rng.random() < 0.5:
+        sep()
+        emit(("Kind regards" if english else rng.choice(DA_SIGNOFFS)) + "\n" + _name(rng),
+             "nice")
+    return text, lang, codes, ideas, nice
+
+
+_SENTENCE_END = re.compile(r"\.(?= )")
+_TYPO_1TO1 = (('"', "„"), ("'", "’"), (" - ", " – "), ("\n- ", "\n• "))
+
+
+def _typographic(text: str, rng: random.Random) -> str:
+    """The text as Word, Outlook or a web form writes it: typographic quotes, dashes, bullets,
+    an ellipsis, now and then a euro amount in a postscript. Every replacement is one
+    character for one, so offsets into the text hold; the postscript goes at the very end."""
+    for plain, fancy in _TYPO_1TO1:
+        text = text.replace(plain, fancy)
+    text = text.replace("„", "“", text.count("„") // 2)  # open „ … close “, roughly
+    ends = [m.start() for m in _SENTENCE_END.finditer(text)]
+    if ends and rng.random() < 0.7:
+        k = ends[rng.randrange(len(ends))]
+        text = text[:k] + "…" + text[k + 1:]
+    if rng.random() < 0.3:
+        text += rng.choice(("\n\nPS: Det drejer sig om ca. 2 mio. € om året — ikke mere.",
+                            "\n\nPS – beløbet er under 500.000 € …"))
+    if text.isascii() or all(ord(c) < 256 for c in text):
+        text += "\n\n—"
+    return text
 
 
 def _typo(word: str, rng: random.Random) -> str:
@@ -523,14 +782,20 @@ def generate(n: int, seed: int = 2012) -> Corpus:
         add_campaign("exact" if exact else "small", max(2, size),
                      lambda b=base, la=lang, e=exact: (b if e else _mutate(b, rng), la), codes)
     interned: dict[frozenset[str], frozenset[str]] = {}  # a few hundred distinct code sets
+    planted: list[list] = [[] for _ in texts]
+    nice: list[list] = [[] for _ in texts]
     while len(texts) < n:
-        text, lang, codes = _background(rng, da_pool, en_pool)
+        text, lang, codes, ideas, pleasant = _planted_background(rng, da_pool, en_pool)
         texts.append(text)
         langs.append(lang)
         labels.append(-1)
         tags.append(interned.setdefault(codes, codes))
+        planted.append(ideas)
+        nice.append(pleasant)
     del da_pool, en_pool
     texts, langs, labels, tags = texts[:n], langs[:n], labels[:n], tags[:n]
+    typo = random.Random(seed + 1)  # its own stream: the rest of the corpus does not move
+    texts = [_typographic(t, typo) if typo.random() < TYPOGRAPHIC_SHARE else t for t in texts]
     order = np.random.default_rng(seed).permutation(len(texts))
     kinds = ["citizen"] * 6 + ["ngo", "business", "authority_municipality", "research"]
     records = [
@@ -540,7 +805,8 @@ def generate(n: int, seed: int = 2012) -> Corpus:
     ]
     truth = np.asarray(labels, dtype=np.int64)[order]
     return Corpus(records=records, truth=truth, campaigns=campaigns,
-                  tags=[tags[j] for j in order])
+                  tags=[tags[j] for j in order], ideas=[planted[j] for j in order],
+                  pleasantries=[nice[j] for j in order])
 
 
 def pairwise_scores(predicted: np.ndarray, truth: np.ndarray) -> tuple[float, float]:
@@ -574,3 +840,55 @@ def labelled_sentences(n: int, seed: int = 7) -> list[tuple[str, frozenset[str]]
     en = _pool(EN_TEMPLATES, EN_TEMPLATE_CODES, n // 10, rng, composed=0.8,
                compose=_compose_en)
     return [(t, frozenset(c)) for t, c in da + en]
+
+
+def idea_scores(corpus: Corpus, responses) -> dict:
+    """Idea quality of an analysis of ``corpus`` (``responses``: the engine's
+    ``ResponseAnalysis`` list, in record order).
+
+    - ``pleasantry_share``: the share of proposals that are mostly (by characters) a planted
+      pleasantry — greeting, sign-off, preamble, closing, a word about the sender — and hold
+      no planted idea wording;
+    - ``pleasantry_ideas``: ideas of two or more proposals, most of them such pleasantries;
+    - ``precision``/``recall``: pairwise, of the proposals that hold exactly one planted
+      wording, their ideas against the planted ideas (``held_out_*``: the same over the
+      held-out wordings only).
+    """
+    by_id = {r["id"]: k for k, r in enumerate(corpus.records)}
+    n_props = 0
+    nice_props: set[str] = set()
+    idea_members: dict[str, list[str]] = {}
+    pred: list[int] = []
+    true: list[int] = []
+    held: list[bool] = []
+    idea_number: dict[str, int] = {}
+    for r in responses:
+        k = by_id[r.id]
+        text = corpus.records[k]["text"]
+        spans = corpus.pleasantries[k] if corpus.pleasantries else []
+        planted = corpus.ideas[k] if corpus.ideas else []
+        for p in r.proposals:
+            n_props += 1
+            if p.idea:
+                idea_members.setdefault(p.idea, []).append(p.id)
+            inside = [x for x in planted if x[0] >= p.start and x[1] <= p.end]
+            if not inside:
+                size = sum(1 for c in text[p.start:p.end] if not c.isspace()) or 1
+                covered = sum(1 for a, b in spans for c in text[max(a, p.start):min(b, p.end)]
+                              if not c.isspace())
+                if covered * 2 >= size:
+                    nice_props.add(p.id)
+            elif len(inside) == 1:
+                pred.append(idea_number.setdefault(p.idea, len(idea_number)) if p.idea
+                            else -1)
+                true.append(inside[0][2])
+                held.append(inside[0][3])
+    nice_ideas = sum(1 for members in idea_members.values() if len(members) >= 2
+                     and 2 * sum(1 for m in members if m in nice_props) > len(members))
+    pred_a, true_a, held_a = np.array(pred), np.array(true), np.array(held, dtype=bool)
+    precision, recall = pairwise_scores(pred_a, true_a)
+    hp, hr = pairwise_scores(pred_a[held_a], true_a[held_a])
+    return {"proposals": n_props, "pleasantry_proposals": len(nice_props),
+            "pleasantry_share": len(nice_props) / max(1, n_props),
+            "pleasantry_ideas": nice_ideas, "planted": len(pred), "precision": precision,
+            "recall": recall, "held_out_precision": hp, "held_out_recall": hr}

@@ -40,9 +40,11 @@ def test_writes_every_file_of_the_contract(responses_file, tmp_path, capsys):
     responses = read_jsonl(out / "responses.jsonl")
     assert len(responses) == len(COPIES) + len(OTHERS)
     for r in responses:
-        assert set(r) == {"id", "language", "group", "proposals", "tags"}
+        assert set(r) == {"id", "language", "group", "proposals", "tags", "set_aside"}
         for p in r["proposals"]:
             assert set(p) == {"id", "start", "end", "idea"} and 0 <= p["start"] < p["end"]
+        for x in r["set_aside"]:
+            assert set(x) == {"start", "end", "reason"} and 0 <= x["start"] < x["end"]
         assert all(0 <= t["score"] <= 1 and set(t) == {"code", "score"} for t in r["tags"])
     [group] = read_jsonl(out / "groups.jsonl")
     assert group["size"] == len(COPIES) == len(group["members"])

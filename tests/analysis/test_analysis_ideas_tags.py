@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from samskab.analysis import TagModel, Theme, evaluate, review_order
+from samskab.analysis import Analyser, TagModel, Theme, evaluate, review_order
 from samskab.analysis import text as tx
 from samskab.analysis.ideas import IdeaIndex
 
@@ -149,3 +149,42 @@ def test_evaluation_reports_precision_recall_and_brier():
     assert report["GC2"].precision == 1.0 and report["GC2"].recall == 1.0
     assert report["micro"].true_positives == 3 and report["micro"].predicted == 4
     assert report["GC1"].brier == pytest.approx((0.1**2 + 0.6**2 + 0.1**2) / 3)
+
+
+# Held-out sentences for the widened public accountability lexicon: written after the
+# lexicon was, not used to write it (anti-corruption, lobbying, declarations, audits,
+# oversight bodies, complaints, sanctions, whistleblowing, answerability of officials).
+ACCOUNTABILITY_HELD_OUT = [
+    "Der bør oprettes et offentligt register over embedsmænds bijob og økonomiske interesser.",
+    "Kommunernes revision skal offentliggøres, så borgerne kan se, hvad revisor fandt.",
+    "Et uafhængigt tilsyn bør føre kontrol med, om ministerierne overholder reglerne.",
+    "Klagenævnet skal have flere midler, så klager over kommunen behandles hurtigere.",
+    "Overtrædelser af reglerne for partistøtte bør udløse sanktioner.",
+    "Whistleblowing i regionerne kræver en uafhængig whistleblowerordning.",
+    "Topchefer i staten skal stå til ansvar, når store it-projekter går galt.",
+    "The national audit office should publish its findings on every ministry.",
+    "Lobbying of ministers must be registered and misconduct punished with sanctions.",
+    "Senior officials should file annual declarations of interests.",
+    "An independent watchdog should handle complaints about the police.",
+    "Ministers must be held to account for misleading parliament.",
+]
+OTHER_HELD_OUT = [
+    "Vi foreslår, at kommunerne frigiver trafikdata som åbne data.",
+    "Telemedicin bør tilbydes alle patienter med KOL.",
+    "Borgerne skal inddrages tidligt, når kommuneplanen laves.",
+    "The municipalities should publish their geodata under an open licence.",
+    "Online booking at the hospitals would save patients a lot of time.",
+    "Biblioteket bør tilbyde kurser i digital post for ældre.",
+]
+
+
+def test_public_accountability_reaches_held_out_sentences_without_spreading():
+    analyser = Analyser(stages=["tags"])
+
+    def score(text):
+        return {t.code: t.score for t in analyser.tag_scores(text)}.get(
+            "public_accountability", 0.0)
+
+    hits = [t for t in ACCOUNTABILITY_HELD_OUT if score(t) >= 0.5]
+    assert len(hits) >= 10, [t for t in ACCOUNTABILITY_HELD_OUT if t not in hits]
+    assert [t for t in OTHER_HELD_OUT if score(t) >= 0.5] == []

@@ -3,7 +3,7 @@
 import pytest
 from analysis_cases import FORM_LETTER
 
-from samskab.analysis.proposals import split
+from samskab.analysis.proposals import split, split_with_set_aside
 
 pytestmark = pytest.mark.nodb
 
@@ -27,9 +27,12 @@ def test_cues_inside_one_paragraph_split_it():
             "For det andet skal høringsfristen være mindst fire uger. "
             "Desuden ønsker vi et lobbyregister for hele centraladministrationen.")
     got = texts(text)
+    # the polite preamble ("Vi har læst udkastet med interesse") is set aside, not a proposal
     assert [t.split()[0:3] for t in got] == [
-        ["Vi", "har", "læst"], ["For", "det", "første"], ["For", "det", "andet"],
-        ["Desuden", "ønsker", "vi"]]
+        ["For", "det", "første"], ["For", "det", "andet"], ["Desuden", "ønsker", "vi"]]
+    _, aside = split_with_set_aside(text)
+    assert [(text[a.start:a.end].split()[:3], a.reason) for a in aside] == [
+        (["Vi", "har", "læst"], "courtesy")]
 
 
 def test_numbered_and_bulleted_points_are_proposals_without_their_markers():
@@ -60,7 +63,9 @@ def test_english_cues():
     text = ("We have read the draft plan and have several comments on it. Firstly, budgets "
             "should be published as open data. Secondly, consultation deadlines must be at "
             "least four weeks. Finally, we suggest a lobby register.")
-    assert len(split(text)) == 4
+    # three proposals; the preamble ("We have read the draft plan …") is set aside
+    assert [text[s.start:s.end].split()[0] for s in split(text)] == [
+        "Firstly,", "Secondly,", "Finally,"]
 
 
 def test_ocr_noisy_text_is_split_all_the_same():
@@ -68,3 +73,51 @@ def test_ocr_noisy_text_is_split_all_the_same():
             "Vi foreslår, at alle dokumenter bliver 0ffentlige. Desuden bgr hgringsfristen "
             "forlænges til fire uger, så foreningerne kan nå at svare.")
     assert len(split(text)) == 3
+
+
+@pytest.mark.parametrize(("sentence", "reason"), [
+    ("Jeg har læst høringsbrevet og vil gerne bidrage.", "courtesy"),
+    ("Tak for muligheden for at give input.", "courtesy"),
+    ("Vi står gerne til rådighed for uddybning.", "courtesy"),
+    ("Mit CPR-nummer er 010203-1234.", "about_respondent"),
+    ("Som borger bruger jeg selvbetjeningen hver uge.", "about_respondent"),
+    ("Vores forening har drøftet udkastet på et medlemsmøde.", "about_respondent"),
+    ("Thank you for the opportunity to comment.", "courtesy"),
+    ("Please do not hesitate to contact us.", "courtesy"),
+    ("As a citizen of Aarhus I use digital services every day.", "about_respondent"),
+])
+def test_pleasantries_are_set_aside_with_a_reason(sentence, reason):
+    text = (f"{sentence}\n\nVi foreslår, at alle ministre offentliggør deres kalendere, så "
+            "borgerne kan se, hvem de mødes med, og hvad møderne handler om i praksis.")
+    spans, aside = split_with_set_aside(text)
+    assert [text[s.start:s.end][:12] for s in spans] == ["Vi foreslår,"]
+    assert [(text[a.start:a.end], a.reason) for a in aside] == [(sentence, reason)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Vi takker for høringen og foreslår, at fristen forlænges til seks uger.",
+    "Som borger mener jeg, at kommunen bør offentliggøre sine budgetter.",
+    "Thank you, and we urge you to publish the ministers' calendars.",
+])
+def test_a_sentence_that_asks_for_something_is_kept(sentence):
+    spans, aside = split_with_set_aside(sentence)
+    assert len(spans) == 1 and aside == []
+
+
+def test_greeting_and_signoff_with_name_are_set_aside_not_lost():
+    text = ("Kære minister\n\nVi foreslår åbne kalendere for alle ministre, så borgerne kan "
+            "følge med i, hvem der mødes med hvem, og hvorfor det sker.\n\n"
+            "Med venlig hilsen\nAnne Jensen")
+    spans, aside = split_with_set_aside(text)
+    assert len(spans) == 1
+    assert [(text[a.start:a.end], a.reason) for a in aside] == [
+        ("Kære minister", "greeting"), ("Med venlig hilsen\nAnne Jensen", "signoff")]
+
+
+def test_a_signoff_on_its_own_line_inside_a_paragraph_is_set_aside():
+    text = ("Hej.\nVi foreslår åbne budgetter i alle kommuner, så borgerne kan følge med i, "
+            "hvordan skattekronerne bruges.\nMed venlig hilsen\nBo")
+    spans, aside = split_with_set_aside(text)
+    assert [text[s.start:s.end] for s in spans] == [text[5:text.index("\nMed")]]
+    assert [(text[a.start:a.end], a.reason) for a in aside] == [
+        ("Hej.", "greeting"), ("Med venlig hilsen\nBo", "signoff")]

@@ -18,6 +18,7 @@ from samskab.insights.models import (
     PositionKind,
     Proposal,
     ResponseGroup,
+    SetAsideSegment,
     TagState,
     TagSuggestion,
 )
@@ -49,6 +50,10 @@ MATRIX = {
     "position_set": ("post", "idea", CHANGE),
     "proposal_move": ("post", "proposal", CHANGE),
     "proposal_position": ("get", "proposal", CHANGE),
+    "set_aside": ("get", "slug", ANALYSIS),
+    "set_aside_move_back": ("post", "segment", CHANGE),
+    "group_members": ("post", "group", CHANGE),
+    "tags_bulk": ("post", "slug", CHANGE),
 }
 
 
@@ -70,6 +75,7 @@ def _args(kind, data):
         "tag": [TagSuggestion.objects.order_by("pk").first().pk],
         "idea": [idea.pk],
         "proposal": [Proposal.objects.filter(idea=idea).order_by("pk").first().pk],
+        "segment": [SetAsideSegment.objects.order_by("pk").first().pk],
     }[kind]
 
 
@@ -102,7 +108,8 @@ def test_list_pages_make_the_same_number_of_queries_for_more_data(
         client, users, analysed, django_assert_num_queries):
     client.force_login(users["analyst"])
     consultation = analysed["consultation"]
-    names = ["home", "overview", "groups", "tags", "tag_quality", "ideas", "group", "idea"]
+    names = ["home", "overview", "groups", "tags", "tag_quality", "ideas", "group", "idea",
+             "set_aside"]
 
     def urls():
         return {n: reverse(f"insights:{n}", args=_args(MATRIX[n][1], analysed)) for n in names}
@@ -288,3 +295,34 @@ def test_tag_quality_counts_precision_and_recall_of_decided_tags(analysed, analy
     assert (q.micro.predicted, q.micro.true_positives, q.micro.support) == (3, 2, 3)
     assert q.micro.precision == pytest.approx(2 / 3)
     assert q.micro.recall == pytest.approx(2 / 3)
+
+
+def test_staff_see_what_was_set_aside_and_move_it_back(client, users, analysed):
+    client.force_login(users["analyst"])
+    consultation = analysed["consultation"]
+    page = client.get(reverse("insights:set_aside", args=[consultation.slug])).content.decode()
+    segment = SetAsideSegment.objects.filter(response__consultation=consultation,
+                                             reason="signoff").first()
+    assert "Med venlig hilsen" in page and "Afslutning og underskrift" in page
+    assert reverse("insights:set_aside_move_back", args=[segment.pk]) in page
+    response = client.post(reverse("insights:set_aside_move_back", args=[segment.pk]))
+    assert response.status_code == 302
+    segment.refresh_from_db()
+    assert segment.moved_back and Proposal.objects.filter(pk=segment.proposal_id).exists()
+    filtered = client.get(reverse("insights:set_aside", args=[consultation.slug]),
+                          {"aarsag": "greeting"}).content.decode()
+    assert "Med venlig hilsen" not in filtered
+
+
+def test_bulk_forms_decide_many_at_once(client, users, analysed):
+    client.force_login(users["analyst"])
+    consultation = analysed["consultation"]
+    group = ResponseGroup.objects.filter(consultation=consultation).order_by("-size").first()
+    client.post(reverse("insights:group_members", args=[group.pk]), {"decision": "confirm"})
+    assert not GroupMembership.objects.filter(group=group, state="suggested").exists()
+    before = TagSuggestion.objects.filter(state=TagState.SUGGESTED, score__gte=0.7).count()
+    assert before
+    client.post(reverse("insights:tags_bulk", args=[consultation.slug]),
+                {"decision": "confirm_above", "graense": "0,7"})
+    assert not TagSuggestion.objects.filter(state=TagState.SUGGESTED, score__gte=0.7).exists()
+    assert TagSuggestion.objects.filter(state=TagState.CONFIRMED).count() == before

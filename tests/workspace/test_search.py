@@ -137,3 +137,20 @@ def test_truncating_responses_empties_the_index(closed_consultation, respond):
         cursor.execute("TRUNCATE consultations_response CASCADE")
         cursor.execute("SELECT count(*) FROM workspace_searchdocument")
         assert cursor.fetchone()[0] == 0
+
+
+def test_a_reference_number_email_or_organisation_finds_the_response(closed_consultation,
+                                                                    respond):
+    mine = respond(closed_consultation, "Vi ønsker gratis aktindsigt.", kind="ngo",
+                   organisation="Foreningen for Åbenhed", email="Kontakt@Aabenhed.example")
+    other = respond(closed_consultation, "Kontakt@Aabenhed.example skrev om Foreningen for "
+                    "Åbenhed i sit svar om covid-19.", email="anden@mail.example")
+    consultation = closed_consultation
+    assert _found(consultation, mine.reference) == {mine.reference}
+    assert _found(consultation, f"  {mine.reference.lower()} ") == {mine.reference}
+    assert _found(consultation, "kontakt@aabenhed.example") == {mine.reference}
+    assert _found(consultation, "foreningen for åbenhed") == {mine.reference}
+    # text shaped like a reference or an address that names no response is searched as text
+    assert _found(consultation, "covid-19") == {other.reference}
+    assert _found(consultation, "nobody@nowhere.example") == set()
+    assert _found(consultation, "OGP-1999-0001") == set()

@@ -51,11 +51,12 @@ from .types import (
     Proposal,
     Record,
     ResponseAnalysis,
+    SetAside,
     TagScore,
 )
 
 __all__ = [
     "STAGES", "AnalysisResult", "Analyser", "Group", "GroupParams", "Idea", "IdeaParams",
-    "Proposal", "Record", "ResponseAnalysis", "TagModel", "TagScore", "Theme", "analyse",
-    "evaluate", "review_order",
+    "Proposal", "Record", "ResponseAnalysis", "SetAside", "TagModel", "TagScore", "Theme",
+    "analyse", "evaluate", "review_order",
 ]

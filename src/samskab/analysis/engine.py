@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import json
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -25,6 +26,7 @@ from . import groups as gr
 from . import hashing
 from . import proposals as pr
 from . import text as tx
+from .concepts import Compounds, concept
 from .ideas import IdeaIndex, IdeaParams
 from .parallel import Shared, Workers, resolve, spans
 from .tags import TagModel, Theme, review_order
@@ -36,10 +38,20 @@ from .types import (
     Proposal,
     Record,
     ResponseAnalysis,
+    SetAside,
     TagScore,
 )
 
 STATE_VERSION = 1
+# boilerplate learnt per consultation: a proposal (by its set of content stems) recurring in at
+# least max(RECURRING_MIN, n / RECURRING_PER) responses, whose other proposals differ (no
+# co-occurring proposal in RECURRING_RELATED of them: not copies of one letter), with no
+# proposal cue, is set aside; short points ("Åbne data.") are never boilerplate
+RECURRING_MIN = 5
+RECURRING_PER = 2_000
+RECURRING_RELATED = 0.5
+RECURRING_MIN_STEMS = 3
+RECURRING_MIN_WORDS = 6
 _DANISH_LETTERS = frozenset("æøåÆØÅ")
 TAG_FLOOR = 0.1  # scores below this are left out of a response's tag list
 TEMPLATE_SAMPLE = 16
@@ -61,12 +73,15 @@ class _GroupState:
 
 @dataclass
 class _Tokens:
-    """Content stems of a text (or span), a written form per stem (for labels) and the
-    folded long words (for compounds in the tag lexicon)."""
+    """Content stems of a text (or span), a written form per stem, the folded long words (for
+    compounds in the tag lexicon), and the terms ideas are clustered on (compounds split,
+    Danish and English bridged: :mod:`samskab.analysis.concepts`) with their written forms."""
 
     stems: list[str]
     forms: dict[str, str]
     long_words: list[str]
+    idea_stems: list[str] = field(default_factory=list)
+    idea_forms: dict[str, str] = field(default_factory=dict)
 
     def extend(self, other: _Tokens) -> None:
         self.stems.extend(other.stems)
@@ -75,23 +90,38 @@ class _Tokens:
         self.long_words.extend(other.long_words)
 
 
+_Entry = tuple  # (stem or None, written lower-case form, folded form, ((term, written), ...))
+
+
 class _Words:
     """Per-word cache, one per language: written word → (stem or None for stop words,
-    written lower-case form after OCR repair, folded form)."""
+    written lower-case form after OCR repair, folded form, the word's idea terms)."""
 
     def __init__(self, speller: tx.Speller) -> None:
         self.speller = speller
-        self.caches: dict[str, dict[str, tuple[str | None, str, str]]] = {"da": {}, "en": {}}
+        self.caches: dict[str, dict[str, _Entry]] = {"da": {}, "en": {}}
+        self._compounds: Compounds | None = None
 
-    def _make(self, word: str, lang: str) -> tuple[str | None, str, str]:
+    def compounds(self) -> Compounds:
+        if self._compounds is None:
+            sp = self.speller
+            self._compounds = Compounds(tx.fold(w) for w, c in sp.counts.items()
+                                        if c >= sp.min_count)
+        return self._compounds
+
+    def _make(self, word: str, lang: str) -> _Entry:
         corrected = self.speller.correct(word)
         folded = tx.fold(corrected)
         if (folded in tx.stop_words(lang) or folded in tx.DOMAIN_STOP or len(folded) < 2
                 or folded.isdigit()):
-            stem = None
+            return None, corrected, folded, ()
+        stem = tx.stem(folded, lang)
+        parts = self.compounds().split(corrected) if lang == "da" else None
+        if parts is None:
+            terms: tuple = ((concept(stem, lang), corrected),)
         else:
-            stem = tx.stem(folded, lang)
-        return stem, corrected, folded
+            terms = ((concept(parts[0], lang), parts[2]), (concept(parts[1], lang), parts[3]))
+        return stem, corrected, folded, terms
 
     def tokens(self, text: str, lang: str | None, start: int = 0, end: int | None = None
                ) -> _Tokens:
@@ -107,9 +137,12 @@ class _Words:
                         cache[written[k]] = e
                     entries[k] = e
         content = [e for e in entries if e[0] is not None]
+        terms = [t for e in content for t in e[3]]
         return _Tokens(stems=[e[0] for e in content],
                        forms={e[0]: e[1] for e in reversed(content)},
-                       long_words=[e[2] for e in content if len(e[2]) >= 8])
+                       long_words=[e[2] for e in content if len(e[2]) >= 8],
+                       idea_stems=[t for t, _ in terms],
+                       idea_forms=dict(reversed(terms)))
 
 
 LANGUAGE_HEAD = 400  # characters a response's language is told from
@@ -134,6 +167,7 @@ class _TextPass:
 
     languages: list[str] = field(default_factory=list)
     spans: list[list[tuple[int, int]]] = field(default_factory=list)
+    aside: list[list[tuple[int, int, str]]] = field(default_factory=list)
     stems: list[list[str]] = field(default_factory=list)
     forms: list[dict[str, str]] = field(default_factory=list)
     tags: list[list[tuple[str, float]]] = field(default_factory=list)
@@ -163,7 +197,7 @@ def text_job(texts: list[str], given: list[str | None], config: _TextConfig | Sh
     seconds = dict.fromkeys(("language", "proposals", "ideas", "tags"), 0.0)
     clock = time.perf_counter
     lang_cache: dict[str, str] = {}
-    span_cache: dict[str, list[tuple[int, int]]] = {}
+    span_cache: dict[str, tuple[list[tuple[int, int]], list[tuple[int, int, str]]]] = {}
     token_cache: dict[tuple[str, str], _Tokens] = {}
     tag_cache: dict[tuple[str, str], list[tuple[str, float]]] = {}
     rows = []
@@ -177,10 +211,14 @@ def text_job(texts: list[str], given: list[str | None], config: _TextConfig | Sh
         t1 = clock()
         seconds["language"] += t1 - t0
         found: list[tuple[int, int]] = []
+        aside: list[tuple[int, int, str]] = []
         if config.proposals:
-            found = span_cache.get(text)
-            if found is None:
-                found = span_cache[text] = [(s.start, s.end) for s in pr.split(text)]
+            cached = span_cache.get(text)
+            if cached is None:
+                kept, set_aside = pr.split_with_set_aside(text)
+                cached = span_cache[text] = ([(s.start, s.end) for s in kept],
+                                             [(x.start, x.end, x.reason) for x in set_aside])
+            found, aside = cached
         t2 = clock()
         seconds["proposals"] += t2 - t1
         tokens: list[tuple[list[str], dict[str, str]]] = []
@@ -192,7 +230,7 @@ def text_job(texts: list[str], given: list[str | None], config: _TextConfig | Sh
                 tok = token_cache.get(key)
                 if tok is None:
                     tok = token_cache[key] = words.tokens(key[0], language)
-                tokens.append((tok.stems, tok.forms))
+                tokens.append((tok.idea_stems, tok.idea_forms))
                 whole.stems.extend(tok.stems)
                 whole.long_words.extend(tok.long_words)
         t3 = clock()
@@ -205,7 +243,7 @@ def text_job(texts: list[str], given: list[str | None], config: _TextConfig | Sh
                 tok = whole or words.tokens(text, language)
                 tags = tag_cache[key] = _tag_scores(config.tag_model, tok)
         seconds["tags"] += clock() - t3
-        rows.append((language, found, tokens, tags))
+        rows.append((language, found, aside, tokens, tags))
         if len(span_cache) > 50_000:  # bounded memory on very long jobs
             span_cache.clear()
             token_cache.clear()
@@ -293,6 +331,8 @@ class Analyser:
         self._delta_index: list[int] = []
         self._word_cache = _Words(self.speller)
         self.link_counts: dict = {}
+        self.recurring: set[frozenset] = set()  # boilerplate learnt at fit (content stems)
+        self.consultation_language = "da"  # the commonest language of the batch
         self._pool = Workers(1)
         self.worker_peak_mb: list[float] = []  # of the last fit's worker processes
         self.worker_cpu_s = 0.0
@@ -346,20 +386,29 @@ class Analyser:
         for stage, sec in work.items():  # the pass's wall time, shared by the work each took
             seconds[stage] = seconds.get(stage, 0.0) + wall * sec / total_work
         languages = passed.languages
+        if languages:
+            en = sum(1 for lang in languages if lang == "en")
+            self.consultation_language = "en" if en > len(languages) / 2 else "da"
 
         props: list[list[Proposal]] = [[] for _ in range(n)]
+        asides: list[list[SetAside]] = [[] for _ in range(n)]
         if config.proposals:
+            t0 = time.perf_counter()
+            self._set_aside_recurring(passed, config.ideas)
+            seconds["proposals"] = seconds.get("proposals", 0.0) + time.perf_counter() - t0
             for i, (rid, text, spans) in enumerate(zip(ids, self.texts, passed.spans,
                                                        strict=True)):
                 props[i] = [Proposal(f"{rid}:p{k + 1}", rid, a, b, text[a:b])
                             for k, (a, b) in enumerate(spans)]
-            self.progress(f"proposals: {sum(len(p) for p in props)}")
+                asides[i] = [SetAside(a, b, text[a:b], why) for a, b, why in passed.aside[i]]
+            self.progress(f"proposals: {sum(len(p) for p in props)}, set aside: "
+                          f"{sum(len(x) for x in asides)}")
 
         # leader clustering is sequential Python: with workers, it runs in a thread while
         # the groups stage (numpy here, the rest in the workers) goes on beside it
         flat = [p for ps in props for p in ps] if config.ideas else []
         clustering = _Background(self.ideas.cluster, [p.id for p in flat], passed.stems,
-                                 passed.forms) if config.ideas else None
+                                 passed.forms, [p.text for p in flat]) if config.ideas else None
         overlap = clustering is not None and self._pool.parallel and "groups" in self.stages
         switch = sys.getswitchinterval()
         try:
@@ -381,11 +430,84 @@ class Analyser:
 
         tags: list[list[TagScore]] = [[TagScore(c, v) for c, v in hit] for hit in passed.tags]
 
-        responses = [ResponseAnalysis(ids[i], languages[i], group_of[i], props[i], tags[i])
-                     for i in range(n)]
+        responses = [ResponseAnalysis(ids[i], languages[i], group_of[i], props[i], tags[i],
+                                      asides[i]) for i in range(n)]
         return AnalysisResult(responses=responses, groups=self.group_results(),
                               ideas=self.idea_results() if "ideas" in self.stages else [],
                               summary=self._summary(responses, seconds))
+
+    def _set_aside_recurring(self, passed: _TextPass, with_stems: bool) -> None:
+        """Learn the consultation's boilerplate and move it from the proposals to the set-aside
+        segments (in ``passed``): a proposal whose set of content stems recurs in many
+        responses that otherwise share nothing, and which asks for nothing (no proposal cue).
+        Campaign copies are not boilerplate: their other proposals recur with them."""
+        texts = self.texts
+        n = len(texts)
+        keys: list[list[frozenset | None]] = []
+        holders: dict[frozenset, list[int]] = {}
+        j = 0
+        for i, found in enumerate(passed.spans):
+            row: list[frozenset | None] = []
+            text = texts[i]
+            for a, b in found:
+                if with_stems:
+                    stems = passed.stems[j]
+                else:
+                    tok = self._word_cache.tokens(text, None, a, b)
+                    stems = tok.idea_stems
+                j += 1
+                key = frozenset(stems)
+                if len(key) < RECURRING_MIN_STEMS or \
+                        text.count(" ", a, b) + 1 < RECURRING_MIN_WORDS:
+                    row.append(None if len(key) < 2 else key)
+                    continue
+                row.append(key)
+                seen = holders.get(key)
+                if seen is None:
+                    holders[key] = [i]
+                elif seen[-1] != i:
+                    seen.append(i)
+            keys.append(row)
+        need = max(RECURRING_MIN, n // RECURRING_PER)
+        learnt: set[frozenset] = set()
+        for key, where in holders.items():
+            if len(where) < need:
+                continue
+            # only responses that say something else as well tell boilerplate from a short
+            # wish many people send alone
+            related: dict[frozenset, int] = {}
+            saying_more = 0
+            for i in where:
+                others = {other for other in keys[i] if other is not None and other != key}
+                saying_more += bool(others)
+                for other in others:
+                    related[other] = related.get(other, 0) + 1
+            if saying_more >= need and \
+                    max(related.values(), default=0) < RECURRING_RELATED * saying_more:
+                learnt.add(key)
+        self.recurring = learnt
+        if not learnt:
+            return
+        j = 0
+        stems_out: list[list[str]] = []
+        forms_out: list[dict[str, str]] = []
+        for i, found in enumerate(passed.spans):
+            kept: list[tuple[int, int]] = []
+            moved: list[tuple[int, int, str]] = []
+            for k, (a, b) in enumerate(found):
+                if keys[i][k] in learnt and not pr.has_proposal_cue(texts[i][a:b]):
+                    moved.append((a, b, pr.RECURRING))
+                else:
+                    kept.append((a, b))
+                    if with_stems:
+                        stems_out.append(passed.stems[j])
+                        forms_out.append(passed.forms[j])
+                j += 1
+            if moved:
+                passed.spans[i] = kept
+                passed.aside[i] = sorted([*passed.aside[i], *moved])
+        if with_stems:
+            passed.stems, passed.forms = stems_out, forms_out
 
     def _fit_groups_stage(self, seconds: dict[str, float]) -> list[str | None]:
         """The groups stage, when asked for; returns each response's group id or None."""
@@ -406,15 +528,11 @@ class Analyser:
         texts = self.texts
         if config.proposals or config.ideas or config.tags:
             return self._text_jobs(texts, given, config)
-        # languages only: detected from the head of the texts that do not give one
-        missing = [i for i, lang in enumerate(given) if not lang]
-        found = self._text_jobs([texts[i][:LANGUAGE_HEAD] for i in missing],
-                                [None] * len(missing), config)
-        out = _TextPass(languages=list(given), seconds=found.seconds)
-        for i, lang in zip(missing, found.languages, strict=True):
-            out.languages[i] = lang
+        # groups alone: grouping does not read the language, so it is not detected (it was a
+        # third of a 100,000-response groups run); a response's language is the one given
+        out = _TextPass(languages=list(given))
         empty: list = []
-        out.spans = out.tags = [empty] * len(texts)  # one shared list, never changed
+        out.spans = out.tags = out.aside = [empty] * len(texts)  # one shared list, never changed
         return out
 
     def _text_jobs(self, texts: list[str], given: list[str | None], config: _TextConfig
@@ -429,9 +547,10 @@ class Analyser:
         else:
             results = iter([text_job(texts, given, config, self._word_cache)])
         for rows, seconds in results:
-            for language, spans_, tokens, tags in rows:
+            for language, spans_, aside, tokens, tags in rows:
                 out.languages.append(language)
                 out.spans.append(spans_)
+                out.aside.append(aside)
                 for stems, forms in tokens:
                     out.stems.append(stems)
                     out.forms.append(forms)
@@ -623,10 +742,22 @@ class Analyser:
         for k, it in enumerate(self.ideas.ideas):
             if not it.members:
                 continue
-            out.append(Idea(id=_idea_id(k), label=self.ideas.label(k),
+            out.append(Idea(id=_idea_id(k), label=self._idea_label(k),
                             keywords=self.ideas.keywords(k), members=list(it.members),
                             representative=self.ideas.representative(k)))
         return out
+
+    def _idea_label(self, k: int) -> str:
+        """A short phrase from the idea's own words: the stretch of its representative
+        proposal (one written in Danish when the consultation is Danish and there is one)
+        that holds most of the idea's weight in few words; its keywords when it has no text."""
+        it = self.ideas.ideas[k]
+        text = it.text
+        if it.text_da and self.consultation_language != "en" and \
+                tx.detect_language(text[:LANGUAGE_HEAD]) == "en":
+            text = it.text_da  # an English representative in a Danish consultation
+        label = phrase_label(text, it.weights, self._word_cache) if text else ""
+        return label or self.ideas.label(k)
 
     # --- one more response --------------------------------------------------------------
     def add(self, record: Record) -> ResponseAnalysis:
@@ -648,12 +779,23 @@ class Analyser:
             result.group = self._group_add(i)
         whole: _Tokens | None = None
         if "proposals" in self.stages:
-            for k, s in enumerate(pr.split(record.text)):
+            kept, aside = pr.split_with_set_aside(record.text)
+            moved = []
+            if self.recurring:
+                for s in kept:
+                    part = record.text[s.start:s.end]
+                    key = frozenset(self._word_cache.tokens(part, lang).idea_stems)
+                    if key in self.recurring and not pr.has_proposal_cue(part):
+                        moved.append(s)
+                        aside.append(pr.Aside(s.start, s.end, pr.RECURRING))
+            result.set_aside = [SetAside(x.start, x.end, record.text[x.start:x.end], x.reason)
+                                for x in sorted(aside, key=lambda x: x.start)]
+            for k, s in enumerate(x for x in kept if x not in moved):
                 p = Proposal(f"{record.id}:p{k + 1}", record.id, s.start, s.end,
                              record.text[s.start:s.end])
                 if "ideas" in self.stages:
                     tok = self._word_cache.tokens(p.text, lang)
-                    idea = self.ideas.assign(p.id, tok.stems, tok.forms)
+                    idea = self.ideas.assign(p.id, tok.idea_stems, tok.idea_forms, p.text)
                     p.idea = _idea_id(idea) if idea >= 0 else None
                     whole = whole or _Tokens([], {}, [])
                     whole.extend(tok)  # tags read the proposals, as in a batch
@@ -679,7 +821,7 @@ class Analyser:
             return None
         if not 0 <= k < len(self.ideas.ideas) or not self.ideas.ideas[k].members:
             return None
-        return Idea(id=_idea_id(k), label=self.ideas.label(k), keywords=self.ideas.keywords(k),
+        return Idea(id=_idea_id(k), label=self._idea_label(k), keywords=self.ideas.keywords(k),
                     members=list(self.ideas.ideas[k].members),
                     representative=self.ideas.representative(k))
 
@@ -751,6 +893,7 @@ class Analyser:
                         "additions": {str(k): v for k, v in g.additions.items()}}
                        for g in self.groups],
             "speller": self.speller.to_json(),
+            "recurring": sorted(sorted(k) for k in self.recurring),
             "ideas": self.ideas.to_json(),
             "tags": tag_meta,
         }
@@ -791,8 +934,64 @@ class Analyser:
         a.speller = tx.Speller.from_json(state["speller"])
         a._word_cache = _Words(a.speller)
         a.ideas = IdeaIndex.from_json(state["ideas"])
+        a.recurring = {frozenset(k) for k in state.get("recurring", ())}
         a.tag_model = TagModel.from_arrays(state["tags"], arrays, themes)
         return a
+
+
+LABEL_MAX_WORDS = 7
+LABEL_WORD_COST = 0.12  # per word of a label, against the idea weight it covers (0..1 each)
+_CLAUSE = re.compile(r"[,;:()\[\]–—\n!?…]| - |\.(?=\s|$)")
+_LABEL_LEAD = tx.fold_set("""
+at og eller men så som der hvis når fordi samt herunder fx bl a the and or but so that which
+if when because inden hvert hver fordel allerede dog kun blandt ca evt løbende senest
+""")
+
+
+def phrase_label(text: str, weights: dict[str, float], words: _Words) -> str:
+    """The best short phrase of ``text`` for an idea whose terms weigh ``weights``.
+
+    Inside each clause (cut at commas, colons, dashes, brackets), windows of at most
+    ``LABEL_MAX_WORDS`` words that begin and end on a content word are scored by the idea
+    weight of the distinct terms they cover (relative to the heaviest) less a cost per word;
+    the best is returned as written, its first letter upper-case.
+    """
+    if not weights:
+        return ""
+    top = max(weights.values()) or 1.0
+    lang = "en" if tx.detect_language(text[:LANGUAGE_HEAD]) == "en" else "da"
+    cache = words.caches[lang]
+    best: tuple[float, int, int] | None = None
+    pos = 0
+    bounds = [m.start() for m in _CLAUSE.finditer(text)] + [len(text)]
+    for stop in bounds:
+        found = list(tx.WORD.finditer(text, pos, stop))
+        pos = stop + 1
+        terms: list[tuple[str, ...]] = []
+        for m in found:
+            w = m.group()
+            e = cache.get(w) or words._make(w, lang)
+            terms.append(tuple(t for t, _ in e[3]) if e[0] is not None else ())
+        for a in range(len(found)):
+            if not terms[a] or tx.fold(found[a].group()) in _LABEL_LEAD:
+                continue
+            seen: set[str] = set()
+            gain = 0.0
+            for b in range(a, min(len(found), a + LABEL_MAX_WORDS)):
+                for t in terms[b]:
+                    if t not in seen:
+                        seen.add(t)
+                        gain += weights.get(t, 0.0) / top
+                if not terms[b] or (b > a and tx.fold(found[b].group()) in _LABEL_LEAD):
+                    continue
+                # a phrase of two content words or more beats any single word
+                score = gain - LABEL_WORD_COST * (b - a + 1) + (1.0 if len(seen) >= 2 else 0.0)
+                if best is None or score > best[0] + 1e-9:
+                    best = (score, found[a].start(), found[b].end())
+    if best is None:
+        return ""
+    phrase = " ".join(text[best[1]:best[2]].split())
+    return phrase[:1].upper() + phrase[1:]
 
 
 def _idea_id(index: int) -> str:

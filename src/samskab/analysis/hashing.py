@@ -142,9 +142,14 @@ def encode_texts_raw(texts: list[str]) -> tuple[bytes, np.ndarray, bool]:
 
 def _encode_mixed(texts: list[str], joined: str, lengths: np.ndarray
                   ) -> tuple[bytes, np.ndarray]:
+    # one C-level pass: every character outside Latin-1 becomes "?" (one byte for one
+    # character, so offsets hold), which the byte table maps to a space — right for the
+    # typographic punctuation of text from Word, Outlook and the web („ “ ” ’ – — … • €);
+    # only a text with a letter outside Latin-1 (a Polish name) is encoded again on its own
     replaced = joined.encode("latin-1", errors="replace")
     marks = np.flatnonzero(np.frombuffer(replaced, dtype=np.uint8) == ord("?"))
-    bad = [i for i in marks.tolist() if joined[i] != "?"]
+    punct = _UNICODE_PUNCT
+    bad = [i for i in marks.tolist() if (c := joined[i]) != "?" and ord(c) not in punct]
     char_starts = np.zeros(len(texts), dtype=np.int64)
     np.cumsum(lengths[:-1] + 1, out=char_starts[1:])
     bad_texts = np.unique(np.searchsorted(char_starts, bad, side="right") - 1).tolist()

@@ -35,6 +35,13 @@ class IdeaParams:
     top_terms: int = 3
     max_candidates: int = 10
     keywords: int = 5
+    # second pass: an idea of at least ``merge_min_size`` proposals joins a larger one whose
+    # centroid is at least this similar (candidates: ideas sharing one of its heaviest terms)
+    merge_threshold: float = 0.25
+    merge_min_size: int = 3
+    merge_terms: int = 6
+    merge_candidates: int = 12
+    merge_vector_terms: int = 24
 
 
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
@@ -50,6 +57,9 @@ class _Idea:
     members: list[str] = field(default_factory=list)
     weights: dict[str, float] = field(default_factory=dict)
     best: tuple[float, str] | None = None  # (similarity to leader, proposal id)
+    norm2: float = 0.0  # squared norm of ``weights`` (the members' summed vectors)
+    text: str = ""  # the best member's text (labels are phrases from it)
+    text_da: str = ""  # the best member written with Danish letters, when ``text`` is not
 
 
 @dataclass
@@ -104,16 +114,26 @@ class IdeaIndex:
             self.df.update(set(stems))
         self.n_docs += len(stems_per_proposal)
 
-    def _place(self, vec: dict[str, float]) -> int:
-        keys = self._keys(vec)
+    def _place(self, vec: dict[str, float], keys: list[str] | None = None) -> int:
+        """The idea ``vec`` joins (a new one when none is similar enough): compared with each
+        candidate idea's centroid — the sum of its members' vectors — so an idea that has
+        gathered several wordings recognises a further one that shares words with any."""
+        keys = keys if keys is not None else self._keys(vec)
         seen: set[int] = set()
         best, best_sim = -1, self.params.threshold
+        ideas = self.ideas
         for key in keys:
             for idea in self.buckets.get(key, ())[: self.params.max_candidates]:
                 if idea in seen:
                     continue
                 seen.add(idea)
-                sim = _cosine(vec, self.ideas[idea].leader)
+                it = ideas[idea]
+                if it.norm2 > 0.0:
+                    weights = it.weights
+                    sim = math.fsum([w * weights[t] for t, w in vec.items() if t in weights]
+                                    ) / math.sqrt(it.norm2)
+                else:
+                    sim = _cosine(vec, it.leader)
                 if sim > best_sim or (sim == best_sim and best >= 0 and idea < best):
                     best, best_sim = idea, sim
         if best >= 0:
@@ -125,16 +145,32 @@ class IdeaIndex:
         return new
 
     def _join(self, idea: int, vec: dict[str, float], ids: Sequence[str],
-              words: dict[str, str]) -> None:
+              words: dict[str, str], text: str = "") -> None:
         it = self.ideas[idea]
+        new_wording = bool(it.members) and vec is not it.leader
         it.members.extend(ids)
         weights = it.weights
         k = len(ids)
+        norm2 = it.norm2
         for t, w in vec.items():
-            weights[t] = weights.get(t, 0.0) + w * k
+            old = weights.get(t, 0.0)
+            weights[t] = new = old + w * k
+            norm2 += new * new - old * old
+        it.norm2 = norm2
+        if new_wording:
+            # the idea is found through this wording's top terms too
+            for key in self._keys(vec):
+                bucket = self.buckets.setdefault(key, [])
+                if idea not in bucket[: self.params.max_candidates]:
+                    bucket.append(idea)
         sim = _cosine(vec, it.leader)
         if it.best is None or sim > it.best[0] + 1e-12:
             it.best = (sim, ids[0])
+            if text:
+                it.text = text
+        if text and not it.text_da and _DANISH.intersection(text) and \
+                not _DANISH.intersection(it.text):
+            it.text_da = text
         surface = self.surface
         for stem, word in words.items():
             forms = surface.get(stem)
@@ -143,7 +179,8 @@ class IdeaIndex:
             forms[word] = forms.get(word, 0) + len(ids)
 
     def cluster(self, ids: Sequence[str], stems: Sequence[Sequence[str]],
-                words: Sequence[dict[str, str]]) -> list[int]:
+                words: Sequence[dict[str, str]], texts: Sequence[str] | None = None
+                ) -> list[int]:
         """Cluster a batch of proposals; returns the idea index of each (-1: no content
         words). ``words[i]`` maps the stems of proposal ``i`` to a written form (labels).
 
@@ -173,18 +210,84 @@ class IdeaIndex:
         order = sorted(families.values(),
                        key=lambda fam: (-sum(len(m) for m in fam), min(m[0] for m in fam)))
         out = [-1] * len(ids)
+        first_new = len(self.ideas)
         for fam in order:
             fam.sort(key=lambda m: (-len(m), m[0]))
             lead = fam[0][0]
             vec = self.vector(stems[lead], idf)
             idea = self._place(vec)
             flat = [i for members in fam for i in members]
-            self._join(idea, vec, [ids[i] for i in flat], words[lead])
+            self._join(idea, vec, [ids[i] for i in flat], words[lead],
+                       texts[lead] if texts is not None else "")
             for i in flat:
                 out[i] = idea
-        return out
+        target = self.merge(first_new)
+        return [target.get(i, i) if i >= 0 else -1 for i in out]
 
-    def assign(self, proposal_id: str, stems: Sequence[str], words: dict[str, str]) -> int:
+    def _centroid(self, idea: int) -> dict[str, float]:
+        """The heaviest terms of an idea's summed vector, as a unit vector."""
+        weights = self.ideas[idea].weights
+        top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
+        top = top[: self.params.merge_vector_terms]
+        norm = math.sqrt(math.fsum([w * w for _, w in top])) or 1.0
+        return {t: w / norm for t, w in top}
+
+    def merge(self, first: int = 0) -> dict[int, int]:
+        """Join ideas that say the same (second pass over the ideas from index ``first``):
+        leader clustering compares a wording with what an idea held when it was placed, and
+        a term shared by all wordings of an idea is its most frequent, so the least weighty
+        and often not among the index keys. Here each idea of ``merge_min_size`` proposals or
+        more, smallest last, joins the most similar larger idea whose centroid is at least
+        ``merge_threshold`` alike, candidates being ideas that share one of its heaviest
+        terms. Returns {merged idea: idea it joined}; merged ideas are left empty."""
+        p = self.params
+        order = [k for k in range(first, len(self.ideas))
+                 if len(self.ideas[k].members) >= p.merge_min_size]
+        order.sort(key=lambda k: (-len(self.ideas[k].members), k))
+        index: dict[str, list[int]] = {}
+        centroids: dict[int, dict[str, float]] = {}
+        target: dict[int, int] = {}
+        for k in order:
+            vec = self._centroid(k)
+            heavy = self._top(vec, p.merge_terms)
+            best, best_sim = -1, p.merge_threshold
+            seen: set[int] = set()
+            for t in heavy:
+                for other in index.get(t, ())[: p.merge_candidates]:
+                    if other in seen:
+                        continue
+                    seen.add(other)
+                    sim = _cosine(vec, centroids[other])
+                    if sim > best_sim or (sim == best_sim and other < best):
+                        best, best_sim = other, sim
+            if best >= 0:
+                target[k] = best
+                self._absorb(best, k)
+                continue
+            centroids[k] = vec
+            for t in heavy:
+                index.setdefault(t, []).append(k)
+        if target:
+            for key, bucket in self.buckets.items():
+                if any(i in target for i in bucket):
+                    self.buckets[key] = list(dict.fromkeys(target.get(i, i) for i in bucket))
+        return target
+
+    def _absorb(self, into: int, other: int) -> None:
+        a, b = self.ideas[into], self.ideas[other]
+        a.members.extend(b.members)
+        for t, w in b.weights.items():
+            a.weights[t] = a.weights.get(t, 0.0) + w
+        a.norm2 = math.fsum([w * w for w in a.weights.values()])
+        if not a.text_da and b.text_da:
+            a.text_da = b.text_da
+        if not a.text_da and b.text and _DANISH.intersection(b.text) and \
+                not _DANISH.intersection(a.text):
+            a.text_da = b.text
+        b.members, b.weights, b.norm2 = [], {}, 0.0
+
+    def assign(self, proposal_id: str, stems: Sequence[str], words: dict[str, str],
+               text: str = "") -> int:
         """Place one new proposal (incremental); returns its idea index, -1 when it has no
         content words."""
         if not stems:
@@ -192,7 +295,7 @@ class IdeaIndex:
         self.observe([stems])
         vec = self.vector(stems)
         idea = self._place(vec)
-        self._join(idea, vec, [proposal_id], words)
+        self._join(idea, vec, [proposal_id], words, text)
         return idea
 
     # --- description --------------------------------------------------------------------
@@ -220,7 +323,8 @@ class IdeaIndex:
         return {
             "params": self.params.__dict__, "df": dict(self.df), "n_docs": self.n_docs,
             "ideas": [{"leader": it.leader, "members": it.members, "weights": it.weights,
-                       "best": list(it.best) if it.best else None} for it in self.ideas],
+                       "best": list(it.best) if it.best else None, "text": it.text,
+                       "text_da": it.text_da} for it in self.ideas],
             "surface": self.surface,
         }
 
@@ -235,8 +339,10 @@ class IdeaIndex:
                                      members=list(it["members"]),
                                      weights={k: float(v) for k, v in
                                               it["weights"].items()},
-                                     best=(float(best[0]), str(best[1])) if best else None))
+                                     best=(float(best[0]), str(best[1])) if best else None,
+                                     text=it.get("text", ""), text_da=it.get("text_da", "")))
         for i, it in enumerate(index.ideas):
+            it.norm2 = math.fsum([w * w for w in it.weights.values()])
             for key in index._keys(it.leader, extra=1):
                 index.buckets.setdefault(key, []).append(i)
         index.surface = {k: {w: int(c) for w, c in v.items()}

@@ -108,7 +108,37 @@ LEXICON: dict[str, list[tuple[str, float]]] = {
         ("forklare", 0.5), ("begrunde", 1.0), ("whistleblower", 0.5), ("uafhængig", 0.5),
         ("magthaverne", 1.0), ("fremdrift", 0.5), ("milepæle", 0.5),
         ("accountability", 1.0), ("accountable", 1.0), ("oversight", 1.0), ("audit", 1.0),
-        ("complaint", 1.0), ("report on the progress", 1.0), ("explain their decisions", 1.0),
+        ("complaint", 1.0), ("report progress", 1.0), ("explain decisions", 1.0),
+        # anti-corruption and lobbying (also public integrity, GC2)
+        ("antikorruption", 1.0), ("korruption", 0.5), ("lobbyisme", 0.5),
+        ("lobbyregister", 0.5), ("anti-corruption", 1.0), ("corruption", 0.5),
+        ("lobbying", 0.5), ("misconduct", 1.0),
+        # asset and interest declarations
+        ("formueerklæring", 1.0), ("formue", 0.5), ("økonomiske interesser", 1.0),
+        ("hverv", 1.0), ("interesseregister", 1.0), ("interesseerklæring", 1.0),
+        ("asset declaration", 1.0), ("declare assets", 1.0), ("assets", 0.5),
+        ("declaration of interests", 1.0), ("financial interests", 1.0),
+        ("asset disclosure", 1.0),
+        # audits and oversight bodies
+        ("revision", 1.0), ("revidere", 1.0), ("statsrevisorerne", 1.0), ("rigsrevisor", 1.0),
+        ("tilsyn", 1.0), ("tilsynsmyndighed", 1.0), ("kontrollere", 0.5),
+        ("parlamentarisk kontrol", 1.0), ("audit reports", 1.0), ("auditor", 1.0),
+        ("audit institution", 1.0), ("oversight bodies", 1.0), ("ombudsman", 1.0),
+        ("watchdog", 1.0), ("inspectorate", 1.0), ("scrutiny", 1.0),
+        # complaints and sanctions
+        ("klagemulighed", 1.0), ("klagenævn", 1.0), ("klager", 0.5), ("sanktion", 1.0),
+        ("sanktioner", 1.0), ("sanktioneres", 1.0), ("bøder", 0.5), ("håndhæve", 0.5),
+        ("complaints mechanism", 1.0), ("complaints", 1.0), ("redress", 1.0),
+        ("sanction", 1.0), ("sanctions", 1.0), ("penalties", 0.5), ("enforced", 0.5),
+        ("enforcement", 0.5),
+        # whistleblowing
+        ("whistleblowerordning", 1.0), ("whistleblowere", 0.5), ("repressalier", 0.5),
+        ("whistleblowing", 1.0), ("whistleblower protection", 1.0), ("retaliation", 0.5),
+        # answerability of officials
+        ("stå ansvar", 1.0), ("står ansvar", 1.0), ("holdes ansvarlige", 1.0), ("ansvarlige", 0.5),
+        ("ministeransvar", 1.0), ("embedsmænd", 0.5), ("answerable", 1.0),
+        ("answerability", 1.0), ("held account", 1.0), ("hold account", 1.0),
+        ("officials", 0.5), ("justify decisions", 1.0),
     ],
     "technology_innovation": [
         ("open source", 1.0), ("åbne standarder", 1.0), ("dashboard", 1.0), ("api", 1.0),

@@ -47,6 +47,11 @@ def words(text: str) -> list[str]:
     return WORD.findall(text)
 
 
+def fold_set(text: str) -> frozenset[str]:
+    """The folded words of ``text`` (a word list written in a docstring-like block)."""
+    return _fold_set(text)
+
+
 def _fold_set(text: str) -> frozenset[str]:
     return frozenset(fold(w) for w in text.split())
 
@@ -78,6 +83,9 @@ bør skal skulle burde foreslår foreslå forslag forslaget ønsker ønske mener
 anbefale opfordrer opfordre vigtigt vigtig gerne bede beder vil kan kunne må mere flere også
 samt fx eksempel eksempelvis derudover desuden endvidere endelig første andet tredje
 propose proposal suggest recommend urge should must would like important need needs ensure
+giv give giver gives lad lader læg lægge lægges tag tage tager få får fik komme kommer sæt
+sætte sætter brug bruge bruges bruger gør gøre gøres
+make makes give gives get gets take takes put let set use used
 """)
 _OTHER_STOP = {
     "no": _fold_set("ikke jeg det og en til er som på de med han av ikke der så var meg seg "

@@ -46,6 +46,20 @@ class Proposal:
     idea: str | None = None
 
 
+@dataclass(frozen=True)
+class SetAside:
+    """A segment of a response set aside as not a proposal: ``text == response.text[start:
+    end]``; ``reason`` is ``greeting``, ``signoff`` (with the name under it), ``courtesy`` (a
+    polite preamble or closing), ``about_respondent`` (who the sender is) or ``recurring``
+    (boilerplate learnt from the consultation: a sentence or near-copy recurring across
+    otherwise unrelated responses with no proposal cue). Staff may move one back."""
+
+    start: int
+    end: int
+    text: str
+    reason: str
+
+
 @dataclass
 class Group:
     """Near-duplicate responses (a form-letter campaign or copies), every copy kept.
@@ -90,6 +104,7 @@ class ResponseAnalysis:
     group: str | None = None
     proposals: list[Proposal] = field(default_factory=list)
     tags: list[TagScore] = field(default_factory=list)
+    set_aside: list[SetAside] = field(default_factory=list)
 
     def suggested_tags(self) -> list[str]:
         return [t.code for t in self.tags if t.suggested]

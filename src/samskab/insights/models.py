@@ -236,6 +236,63 @@ class Proposal(models.Model):
         return self.attachment.extracted_text if self.attachment_id else self.response.text
 
 
+class SetAsideReason(models.TextChoices):
+    GREETING = "greeting", _("Hilsen")
+    SIGNOFF = "signoff", _("Afslutning og underskrift")
+    COURTESY = "courtesy", _("Høflig indledning eller afslutning")
+    ABOUT_RESPONDENT = "about_respondent", _("Om afsenderen")
+    RECURRING = "recurring", _("Standardtekst, der går igen i mange svar")
+
+
+class SetAsideSegment(models.Model):
+    """A stretch of a response the engine set aside as not a proposal (a greeting, a sign-off,
+    a polite preamble or closing, a word about the sender, or boilerplate learnt from the
+    consultation), so staff can see what was left out and move it back. Runs replace the
+    segments they find; a segment staff moved back keeps ``moved_back_by`` and its proposal."""
+
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="set_aside_segments",
+        verbose_name=_("svar"),
+    )
+    attachment = models.ForeignKey(
+        Attachment, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        verbose_name=_("bilag"),
+    )
+    start = models.PositiveIntegerField(_("start"))
+    end = models.PositiveIntegerField(_("slut"))
+    text = models.TextField(_("tekst"))
+    reason = models.CharField(_("årsag"), max_length=20, choices=SetAsideReason.choices)
+    moved_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("flyttet tilbage af"),
+    )
+    moved_back_at = models.DateTimeField(_("flyttet tilbage"), null=True, blank=True)
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("forslag"),
+    )
+
+    class Meta:
+        ordering = ["response_id", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "start", "end"],
+                                    condition=models.Q(attachment__isnull=True),
+                                    name="set_aside_unique_span"),
+            models.UniqueConstraint(fields=["attachment", "start", "end"],
+                                    condition=models.Q(attachment__isnull=False),
+                                    name="set_aside_unique_attachment_span"),
+        ]
+        verbose_name = _("tilsidesat tekststykke")
+        verbose_name_plural = _("tilsidesatte tekststykker")
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def moved_back(self) -> bool:
+        return self.moved_back_at is not None
+
+
 class TagState(models.TextChoices):
     SUGGESTED = "suggested", _("Foreslået")
     CONFIRMED = "confirmed", _("Bekræftet")

@@ -433,3 +433,26 @@ def _single_label():
 
     return gettext("Et enkelt forslag")
 
+
+
+def set_aside_list(consultation: Consultation, *, reason: str = ""):
+    """What the engine set aside as not a proposal and staff have not moved back, in response
+    order (the staff page that lists it lets them move a segment back)."""
+    from samskab.insights.models import SetAsideSegment
+
+    qs = (SetAsideSegment.objects.filter(response__consultation=consultation,
+                                         moved_back_at__isnull=True)
+          .select_related("response").order_by("response_id", "start"))
+    if reason:
+        qs = qs.filter(reason=reason)
+    return qs
+
+
+def set_aside_counts(consultation: Consultation) -> dict[str, int]:
+    """Segments not moved back, per reason."""
+    from samskab.insights.models import SetAsideSegment
+
+    rows = (SetAsideSegment.objects.filter(response__consultation=consultation,
+                                           moved_back_at__isnull=True)
+            .values("reason").annotate(n=Count("id")).order_by("reason"))
+    return {r["reason"]: r["n"] for r in rows}

@@ -700,6 +700,8 @@ def _full_run_store(consultation, run, t0, result, inputs, upto, read_at, analys
     progress("store", 1, 5)
     t = time.perf_counter()
     idea_map = _store_ideas_and_proposals(consultation, result, inputs, upto)
+    set_aside_store(consultation=consultation, result=result, segments=inputs.segments,
+                    texts=inputs.texts)
     store["ideas_and_proposals"] = time.perf_counter() - t
     progress("store", 2, 5)
     t = time.perf_counter()
@@ -872,6 +874,9 @@ def _store_one(consultation: Consultation, analyser: engine.Analyser,
     if touched:
         idea_counts_refresh(consultation=consultation, ideas=touched.values())
     _store_tags(consultation, engine.AnalysisResult([ra], [], [], {}), only_responses={rid})
+    set_aside_store(consultation=consultation, result=engine.AnalysisResult([ra], [], [], {}),
+                    segments={rid: list(segments)}, texts={rid: record.text},
+                    only_responses={rid})
 
 
 def consultation_analyse_pending(*, consultation: Consultation, enqueue: bool = True) -> int:
@@ -1211,3 +1216,161 @@ def excerpt(text: str, length: int = 240) -> str:
     text = _SPACE.sub(" ", text).strip()
     return text if len(text) <= length else text[:length - 1].rstrip() + "…"
 
+
+
+# --- set-aside segments and decisions in bulk (issue 16) -------------------------------------
+# New functions only, at the end of the module: the runs call ``set_aside_store`` once after
+# storing proposals.
+def set_aside_store(*, consultation: Consultation, result: engine.AnalysisResult,
+                    segments: dict[int, list[_Segment]], texts: dict[int, str],
+                    only_responses: set[int] | None = None) -> int:
+    """Store what the engine set aside as not a proposal (greetings, sign-offs, courtesy,
+    statements about the sender, learnt boilerplate) for the responses of ``result``; returns
+    how many segments are stored.
+
+    Segments of an earlier run that nobody moved back are replaced (for ``only_responses``
+    when given, else for the whole consultation). A segment staff moved back stays moved back:
+    the engine sets it aside again, but its proposal is kept (recreated if a run removed it)."""
+    from samskab.insights.models import SetAsideSegment
+
+    rows = SetAsideSegment.objects.filter(response__consultation=consultation)
+    if only_responses is not None:
+        rows = rows.filter(response_id__in=only_responses)
+    kept = {(s.response_id, s.attachment_id, s.start, s.end): s
+            for s in rows.filter(moved_back_at__isnull=False)}
+    rows.filter(moved_back_at__isnull=True).delete()
+    new: list[tuple] = []
+    seen: set[tuple] = set()
+    for ra in result.responses:
+        rid = int(ra.id)
+        if rid not in segments or (only_responses is not None and rid not in only_responses):
+            continue
+        for x in ra.set_aside:
+            where = _locate(segments[rid], x.start, x.end)
+            if where is None:
+                continue
+            key = (rid, *where)
+            if key in kept or key in seen:
+                continue
+            seen.add(key)
+            attachment_id, start, end = where
+            new.append((rid, attachment_id, start, end,
+                        _segment_text(segments[rid], texts[rid], attachment_id, start, end),
+                        x.reason))
+    _fast_insert(SetAsideSegment, ["response", "attachment", "start", "end", "text", "reason"],
+                 new)
+    for segment in kept.values():  # moved back: its proposal stays
+        if segment.proposal_id is None or not Proposal.objects.filter(
+                pk=segment.proposal_id).exists():
+            segment.proposal = _proposal_for_segment(segment)
+            segment.save(update_fields=["proposal"])
+    return len(new) + len(kept)
+
+
+def _proposal_for_segment(segment: Any) -> Proposal:
+    last = (Proposal.objects.filter(response_id=segment.response_id)
+            .order_by("-position").values_list("position", flat=True).first()) or 0
+    proposal, _created = Proposal.objects.get_or_create(
+        response_id=segment.response_id, attachment_id=segment.attachment_id,
+        start=segment.start, end=segment.end,
+        defaults={"text": segment.text, "position": last + 1,
+                  "idea_by": segment.moved_back_by})
+    return proposal
+
+
+def set_aside_move_back(*, segment: Any, actor: Any) -> Proposal:
+    """Make a set-aside segment a proposal after all (staff disagree with the engine). The
+    proposal is placed by staff (in no idea yet; ``proposal_move`` puts it in one), so runs
+    keep it; the segment stays, marked moved back. Raises ``DomainError`` when it already
+    was."""
+    from samskab.core.actions import staff_action, user_or_none
+    from samskab.core.errors import DomainError
+    from samskab.insights.models import SetAsideSegment
+
+    with staff_action(actor=actor, perm="insights.change_analysis", obj=segment,
+                      name="set_aside.move_back") as act:
+        row = SetAsideSegment.objects.select_for_update().select_related("response").get(
+            pk=segment.pk)
+        if row.moved_back_at is not None:
+            raise DomainError("already_moved_back",
+                              _("Tekststykket er allerede flyttet tilbage til forslagene."))
+        row.moved_back_by = user_or_none(actor)
+        row.moved_back_at = timezone.now()
+        row.proposal = _proposal_for_segment(row)
+        row.save(update_fields=["moved_back_by", "moved_back_at", "proposal"])
+        act.audit(row, before={"reason": row.reason, "moved_back": False},
+                  after={"moved_back": True, "proposal": row.proposal_id,
+                         "response": row.response.reference})
+    segment.refresh_from_db()
+    return row.proposal
+
+
+def group_members_decide(*, group: ResponseGroup, confirmed: bool, actor: Any) -> int:
+    """Confirm (``confirmed``) or take out every member of ``group`` the engine suggested and
+    nobody decided on yet, in one action with one AuditEvent per member; returns how many.
+    Members staff already decided on keep their decision."""
+    from samskab.core.actions import staff_action, user_or_none
+    from samskab.core.errors import DomainError
+
+    if group.merged_into_id:
+        raise DomainError("group_merged", _("Gruppen er flettet ind i en anden."))
+    state = MembershipState.CONFIRMED if confirmed else MembershipState.SPLIT_OUT
+    name = "group.confirm_members" if confirmed else "group.split_members"
+    with staff_action(actor=actor, perm="insights.change_analysis", obj=group,
+                      name=name, audit_required=False) as act:
+        rows = list(GroupMembership.objects.select_for_update().select_related("response")
+                    .filter(group=group, state=MembershipState.SUGGESTED).order_by("pk"))
+        if not rows:
+            return 0
+        now = timezone.now()
+        user = user_or_none(actor)
+        for row in rows:
+            act.audit(row, before={"state": row.state, "group": group.pk},
+                      after={"state": state, "group": group.pk,
+                             "response": row.response.reference})
+        GroupMembership.objects.filter(pk__in=[r.pk for r in rows]).update(
+            state=state, decided_by=user, decided_at=now)
+        group_sizes_refresh(consultation=group.consultation, groups=[group])
+    return len(rows)
+
+
+def tags_decide_by_score(*, consultation: Consultation, confirmed: bool, threshold: float,
+                         actor: Any, code: str = "") -> int:
+    """Decide every undecided tag suggestion of ``consultation`` (of ``code`` when given) in
+    one action: confirm those scored at or above ``threshold`` (``confirmed``), or reject
+    those below it. One AuditEvent per suggestion; the tag model learns the decisions after
+    commit as for single decisions. Returns how many were decided."""
+    from samskab.core.actions import staff_action, user_or_none
+    from samskab.core.errors import DomainError
+    from samskab.insights import tasks
+
+    if not 0.0 <= threshold <= 1.0:
+        raise DomainError("bad_threshold", _("Grænsen skal ligge mellem 0 og 1."), "threshold")
+    state = TagState.CONFIRMED if confirmed else TagState.REJECTED
+    name = "tag.confirm_above" if confirmed else "tag.reject_below"
+    with staff_action(actor=actor, perm="insights.change_analysis", obj=consultation,
+                      name=name, audit_required=False) as act:
+        qs = TagSuggestion.objects.select_for_update().filter(
+            response__consultation=consultation, state=TagState.SUGGESTED)
+        if code:
+            qs = qs.filter(code=code)
+        qs = qs.filter(score__gte=threshold) if confirmed else qs.filter(score__lt=threshold)
+        rows = list(qs.select_related("response").order_by("pk"))
+        if not rows:
+            return 0
+        now = timezone.now()
+        user = user_or_none(actor)
+        for row in rows:
+            act.audit(row, action="tag.confirm" if confirmed else "tag.reject",
+                      before={"state": row.state, "score": row.score},
+                      after={"state": state, "code": row.code,
+                             "response": row.response.reference})
+            row.state, row.decided_by, row.decided_at, row.fed_back = state, user, now, False
+            if row.score_at_decision is None:
+                row.score_at_decision = row.score
+        TagSuggestion.objects.bulk_update(
+            rows, ["state", "decided_by", "decided_at", "fed_back", "score_at_decision"],
+            batch_size=BATCH)
+        consultation_id = consultation.pk
+        act.on_commit(lambda: tasks.tag_feedback_task.enqueue(consultation_id))
+    return len(rows)

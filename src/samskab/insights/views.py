@@ -373,3 +373,97 @@ def you_said_we_did(request, slug: str):
     return render(request, "insights/public_you_said_we_did.html",
                   {"consultation": consultation,
                    "page": selectors.public_you_said_we_did(consultation)})
+
+
+# --- set aside, and decisions in bulk (issue 16) ---------------------------------------------
+def _domain_error(request, error) -> None:
+    messages.error(request, str(error.message))
+
+
+@require_GET
+@staff_view(VIEW_ANALYSIS)
+def set_aside(request, slug: str):
+    from samskab.insights.models import SetAsideReason
+
+    consultation = _consultation(slug)
+    reason = request.GET.get("aarsag", "")
+    if reason not in SetAsideReason.values:
+        reason = ""
+    counts = selectors.set_aside_counts(consultation)
+    return render(request, "insights/set_aside.html", {
+        "consultation": consultation, "reason": reason,
+        "reasons": [(value, label, counts.get(value, 0))
+                    for value, label in SetAsideReason.choices],
+        "page": _page(request, selectors.set_aside_list(consultation, reason=reason)),
+        "query": f"aarsag={reason}" if reason else "", **_perms(request)})
+
+
+@require_POST
+@staff_view(CHANGE)
+def set_aside_move_back(request, pk: int):
+    from samskab.core.errors import DomainError
+    from samskab.insights.models import SetAsideSegment
+
+    segment = get_object_or_404(SetAsideSegment.objects.select_related(
+        "response__consultation"), pk=pk)
+    try:
+        services.set_aside_move_back(segment=segment, actor=request.user)
+        messages.success(request, _("Tekststykket er nu et forslag (uden idé endnu)."))
+    except DomainError as error:
+        _domain_error(request, error)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("insights:set_aside", args=[segment.response.consultation.slug])
+    return redirect(target)
+
+
+@require_POST
+@staff_view(CHANGE)
+def group_members_decide(request, pk: int):
+    from samskab.core.errors import DomainError
+
+    group = get_object_or_404(ResponseGroup.objects.select_related("consultation"), pk=pk)
+    decision = request.POST.get("decision")
+    if decision not in ("confirm", "split"):
+        messages.error(request, _("Vælg om medlemmerne skal bekræftes eller tages ud."))
+        return redirect("insights:group", pk=pk)
+    try:
+        n = services.group_members_decide(group=group, confirmed=decision == "confirm",
+                                          actor=request.user)
+    except DomainError as error:
+        _domain_error(request, error)
+        return redirect("insights:group", pk=pk)
+    if decision == "confirm":
+        messages.success(request, _("%(n)s medlemmer er bekræftet.") % {"n": n})
+    else:
+        messages.success(request, _("%(n)s medlemmer er taget ud af gruppen; de tæller stadig "
+                                    "med.") % {"n": n})
+    return redirect("insights:group", pk=pk)
+
+
+@require_POST
+@staff_view(CHANGE)
+def tags_decide_bulk(request, slug: str):
+    from samskab.core.errors import DomainError
+
+    consultation = _consultation(slug)
+    code = request.POST.get("kode", "")
+    decision = request.POST.get("decision")
+    try:
+        threshold = float(request.POST.get("graense", "").replace(",", "."))
+    except ValueError:
+        threshold = -1.0
+    target = reverse("insights:tags", args=[slug]) + (f"?kode={code}" if code else "")
+    if decision not in ("confirm_above", "reject_below"):
+        messages.error(request, _("Vælg om forslagene skal bekræftes eller afvises."))
+        return redirect(target)
+    try:
+        n = services.tags_decide_by_score(consultation=consultation, code=code,
+                                          confirmed=decision == "confirm_above",
+                                          threshold=threshold, actor=request.user)
+    except DomainError as error:
+        _domain_error(request, error)
+        return redirect(target)
+    messages.success(request, _("%(n)s emnemærker er afgjort, og analysen lærer af dem.")
+                     % {"n": n})
+    return redirect(target)

@@ -205,11 +205,45 @@ def fts5_query(text: str) -> str:
     return " ".join(f'"{word}"*' for word in words)
 
 
+_REFERENCE = re.compile(r"^(?=[^-]*[A-Za-zÆØÅæøå])[\wÆØÅæøå]+(?:-[\wÆØÅæøå]+)*-\d+$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def identity_lookup(text: str) -> Q | None:
+    """The responses a search names outright: a reference number (»OGP-2012-0127«, as the
+    receipt tells people to quote it), a sender's e-mail address or an organisation's exact
+    name; None when the text names none of these (then it is a full-text search). Each is one
+    lookup, tried only when the text has that shape."""
+    from samskab.consultations.models import Respondent, Response
+
+    if _REFERENCE.match(text) and Response.objects.filter(reference__iexact=text).exists():
+        return Q(reference__iexact=text)
+    if _EMAIL.match(text) and Respondent.objects.filter(_same("email", text)).exists():
+        return Q(respondent__in=Respondent.objects.filter(_same("email", text)))
+    # an organisation's name: tried when the text looks like a name (a capital letter or more
+    # than one word), so a plain one-word search costs no extra query
+    named = len(text) >= 3 and (" " in text or any(c.isupper() for c in text))
+    if named and Respondent.objects.filter(_same("organisation", text)).exists():
+        return Q(respondent__in=Respondent.objects.filter(_same("organisation", text)))
+    return None
+
+
+def _same(field: str, text: str) -> Q:
+    """``field`` equal to ``text`` ignoring case, also for æ, ø, å on SQLite (whose own
+    case folding is ASCII only: there a regular expression, Python's, does it)."""
+    if text.isascii() or connection.vendor != "sqlite":
+        return Q(**{f"{field}__iexact": text})
+    return Q(**{f"{field}__iregex": "^" + re.escape(text) + "$"})
+
+
 def matching(text: str) -> Q:
     """A filter on Response for `text`, to combine with any other filter; empty text: all."""
     text = (text or "").strip()
     if not text:
         return Q()
+    named = identity_lookup(text)
+    if named is not None:
+        return named
     vendor = connection.vendor
     if vendor == "postgresql":
         # The user's text is a query parameter, never part of the SQL.
