@@ -1238,7 +1238,10 @@ def set_aside_store(*, consultation: Consultation, result: engine.AnalysisResult
         rows = rows.filter(response_id__in=only_responses)
     kept = {(s.response_id, s.attachment_id, s.start, s.end): s
             for s in rows.filter(moved_back_at__isnull=False)}
-    rows.filter(moved_back_at__isnull=True).delete()
+    # Chunked (STORE_CHUNK per transaction), and a segment moved back meanwhile stays.
+    _delete_pks(SetAsideSegment, list(rows.filter(moved_back_at__isnull=True)
+                                      .values_list("pk", flat=True)),
+                moved_back_at__isnull=True)
     new: list[tuple] = []
     seen: set[tuple] = set()
     for ra in result.responses:
