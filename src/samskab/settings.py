@@ -59,6 +59,9 @@ SITE_URL = os.environ.get("SAMSKAB_SITE_URL", "http://127.0.0.1:8000")
 # Open data: the licence of published data (an SPDX id such as CC0-1.0 or CC-BY-4.0, or a
 # licence URI) and the publisher named in the DCAT-AP catalogue.
 SAMSKAB_DATA_LICENCE = os.environ.get("SAMSKAB_DATA_LICENCE", "CC0-1.0")
+# The read API (/api/v1/read/): requests per client (IP) per minute; 429 with Retry-After above.
+SAMSKAB_API_READ_RATE = int(os.environ.get("SAMSKAB_API_READ_RATE", "300"))
+SAMSKAB_API_TRUST_FORWARDED = os.environ.get("SAMSKAB_API_TRUST_FORWARDED", "") == "1"
 SAMSKAB_PUBLISHER_NAME = os.environ.get("SAMSKAB_PUBLISHER_NAME", "Digitaliseringsstyrelsen")
 
 INSTALLED_APPS = [
@@ -72,6 +75,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "django_htmx",
     "django_tasks_db",
+    "ninja",
     "samskab.core",
     "samskab.consultations",
     "samskab.api",

@@ -11,14 +11,14 @@ urlpatterns = [
     path("medarbejder/opfoelgning/", include("samskab.tracking.urls")),
     path("opfoelgning/", include("samskab.publishing.tracking_urls")),
     path("medarbejder/hoeringsnotat/", include("samskab.publishing.urls")),
+    path("api/v1/read/", include("samskab.api.read_urls")),
     path("api/v1/", include("samskab.api.urls")),
     path("medarbejder/analyse/", include("samskab.insights.urls")),
     path("medarbejder/planer/", include("samskab.plans.urls")),
     path("medarbejder/", include("samskab.workspace.urls")),
     path("handlingsplaner/", include("samskab.publishing.plan_urls")),
     path("", include("samskab.publishing.open_urls")),
-    path("", include("samskab.workspace.public_urls")),
-    path("", include("samskab.insights.public_urls")),
+    path("", include("samskab.publishing.public_urls")),
     path("", include("samskab.consultations.urls")),
 ]
 

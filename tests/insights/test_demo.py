@@ -51,7 +51,7 @@ def test_demo_finds_both_planted_campaigns_and_publishes_positions(client, demo)
     assert result.positions_created == len(DEMO_POSITIONS)
     assert demo_analyse().positions_created == 0  # idempotent
     assert Position.objects.count() == len(DEMO_POSITIONS)
-    page = client.get(reverse("insights_public:you_said_we_did", args=["ogp-2012"]))
+    page = client.get(reverse("published:you_said_we_did", args=["ogp-2012"]))
     text = page.content.decode()
     # No demo respondent's name or e-mail reaches the public page (organisations may).
     from samskab.consultations.models import Respondent

@@ -100,7 +100,7 @@ def test_every_url_as_every_role(client, users, analysed, role):
             assert response.status_code in (200, 302, 400), (name, role, response.status_code)
         else:
             assert response.status_code == 403, (name, role)
-    public = reverse("insights_public:you_said_we_did", args=[analysed["consultation"].slug])
+    public = reverse("published:you_said_we_did", args=[analysed["consultation"].slug])
     assert client.get(public).status_code == 200
 
 
@@ -143,7 +143,7 @@ def test_list_pages_make_the_same_number_of_queries_for_more_data(
 
 
 def test_public_page_waits_for_the_first_position(client, analysed):
-    url = reverse("insights_public:you_said_we_did", args=[analysed["consultation"].slug])
+    url = reverse("published:you_said_we_did", args=[analysed["consultation"].slug])
     page = client.get(url).content.decode()
     assert "under udarbejdelse" in page
 
@@ -179,7 +179,20 @@ def test_public_page_shows_positions_and_no_personal_data(client, analysed, anal
     services.position_set(proposal=single, kind=PositionKind.OUT_OF_SCOPE,
                           justification_da="Hører under beredskabet.", actor=analyst)
 
-    url = reverse("insights_public:you_said_we_did", args=[consultation.slug])
+    # Public only after the deadline, and only responses with a published version (issue 9).
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from samskab.consultations.models import Consultation
+    from samskab.workspace.models import PublishedVersion
+
+    Consultation.objects.filter(pk=consultation.pk).update(
+        closes_at=timezone.now() - timedelta(minutes=1))
+    for response in (private, lobby_public, lobby_hidden):
+        PublishedVersion.objects.create(response=response, text="…", published_by=analyst,
+                                        published_at=timezone.now())
+    url = reverse("published:you_said_we_did", args=[consultation.slug])
     page = client.get(url).content.decode()
     assert "Et offentligt lobbyregister" in page
     assert "Vi opretter registret." in page and "DK0005 Lobbyregister" in page
@@ -256,28 +269,6 @@ def test_position_form_on_the_idea_page(client, analysed, users):
     good = client.post(url, {"kind": "adopted", "justification_da": "Ja."})
     assert good.status_code == 302
     assert Position.objects.get(idea=idea).decided_by == users["analyst"]
-
-
-def test_published_responses_link_to_what_became_of_their_proposals(analysed, analyst):
-    from samskab.insights.selectors import public_outcomes
-
-    consultation = analysed["consultation"]
-    lobby, hidden = analysed["singles"][1], analysed["singles"][5]
-    Response.objects.filter(pk=lobby.pk).update(status="published")
-    idea = Proposal.objects.get(response=lobby).idea
-    services.position_set(idea=idea, kind=PositionKind.ADOPTED, justification_da="Ja.",
-                          actor=analyst)
-    single = Proposal.objects.filter(response=analysed["singles"][0]).first()
-    Response.objects.filter(pk=analysed["singles"][0].pk).update(status="published")
-    services.position_set(proposal=single, kind=PositionKind.NOT_ADOPTED,
-                          justification_da="Nej.", actor=analyst)
-    outcomes = public_outcomes(consultation, [lobby.pk, hidden.pk, analysed["singles"][0].pk])
-    assert hidden.pk not in outcomes  # not published
-    [outcome] = outcomes[lobby.pk]
-    assert outcome.kind_label == "Taget med"
-    assert outcome.url.endswith(f"/det-sagde-i/#ide-{idea.pk}")
-    assert outcome.label == "Idé nr. 1 fra høringen"  # the engine's name is not published
-    assert [o.kind_label for o in outcomes[analysed["singles"][0].pk]][0] == "Ikke taget med"
 
 
 def test_tag_quality_counts_precision_and_recall_of_decided_tags(analysed, analyst):

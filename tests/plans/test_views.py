@@ -228,9 +228,9 @@ def test_public_commitment_page_shows_its_published_sources(client, linked):
     comment = PlanComment.objects.get()
     assert (comment.version, comment.paragraph) == (version, "problem.2")
     # From the published response forward to the commitment.
-    from samskab.insights.selectors import public_outcomes
+    from samskab.publishing.selectors import public_outcomes
 
-    outcomes = public_outcomes(linked["consultation"], [rows[0].pk])[rows[0].pk]
+    outcomes = public_outcomes(linked["consultation"], [rows[0].reference])[rows[0].reference]
     link = reverse("plans_public:commitment", args=[plan.slug, commitment.identifier])
     assert any(o.url == link for o in outcomes)
 

@@ -6,17 +6,32 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from factories import ConsultationFactory, link_to_commitment, receive
+from factories import ConsultationFactory, UserFactory, link_to_commitment, receive
 from samskab.consultations import services
-from samskab.consultations.models import InvitedParty
+from samskab.consultations.models import InvitedParty, Response
 from samskab.publishing import notat
 from samskab.publishing.models import NotatText
+from samskab.workspace import services as workspace
+from samskab.workspace.models import InvitedPartyMatch, RedactionState
 
 pytestmark = pytest.mark.django_db
 
 
+def publish(response: Response, moderator) -> None:
+    """Publish as staff do: every proposal for masking accepted."""
+    workspace.redaction_propose(actor=moderator, response=response)
+    for redaction in response.redactions.filter(state=RedactionState.PROPOSED):
+        workspace.redaction_accept(actor=moderator, redaction=redaction)
+    workspace.response_publish(actor=moderator, response=response)
+
+
 @pytest.fixture
-def consultation():
+def moderator():
+    return UserFactory(roles=["moderator"])
+
+
+@pytest.fixture
+def consultation(moderator):
     consultation = ConsultationFactory(slug="ogp-notat", title_da="Åben forvaltning 2012",
                                        reference_prefix="N", closed=True)
     for name in ("Ådal Kommune", "Aarhus Forening", "Borgernes Råd", "Zeta Data", "Ørsted Lab"):
@@ -34,6 +49,9 @@ def consultation():
             respondent=services.RespondentData(kind="ngo", organisation="Ny Forening"), **kw)
     NotatText.objects.create(consultation=consultation,
                              general_remarks_da="Tak til alle, der har svaret.")
+    # Published: the first three; »Ny Forening« stays unpublished.
+    for response in consultation.responses.order_by("reference")[:3]:
+        publish(response, moderator)
     return consultation
 
 
@@ -48,12 +66,24 @@ def test_danish_alphabetical_order():
 def test_build_counts_parties_and_anonymises_citizens(consultation):
     data = notat.notat_build(consultation)
     assert data.total == 4 and data.days == consultation.period_days
+    # »Har svaret« is what staff confirmed, as in the workspace's høringsliste: a reply whose
+    # organisation has the party's name does not count until confirmed.
     assert [(p.name, p.replied) for p in data.parties] == [
         ("Borgernes Råd", False), ("Zeta Data", False), ("Ørsted Lab", False),
-        ("Ådal Kommune", True), ("Aarhus Forening", False)]
-    assert data.other_respondents == ["Ny Forening"]
+        ("Ådal Kommune", False), ("Aarhus Forening", False)]
+    party = InvitedParty.objects.get(consultation=consultation, name="Ådal Kommune")
+    InvitedPartyMatch.objects.create(party=party, response=consultation.responses.get(
+        reference="N-0003"), method="organisation", state="confirmed")
+    data = notat.notat_build(consultation)
+    assert ("Ådal Kommune", True) in [(p.name, p.replied) for p in data.parties]
+    # Only organisations of published responses are named; the unpublished one is not.
+    assert data.other_respondents == []
     labels = [row.respondent for row in data.annex]
-    assert labels == ["Borger (N-0001)", "Åse Synlig", "Ådal Kommune", "Ny Forening"]
+    assert labels == ["Borger (N-0001)", "Åse Synlig", "Ådal Kommune", "(ikke offentliggjort)"]
+    unpublished = data.annex[-1]
+    assert (unpublished.reference, unpublished.kind, unpublished.received,
+            unpublished.channel) == ("N-0004", "Organisation / NGO", "", "")
+    assert data.dated == timezone.localdate()
     assert {c.label: c.count for c in data.by_kind} == {
         "Borger": 2, "Organisation / NGO": 1, "Kommune": 1}
 
@@ -109,6 +139,7 @@ def test_every_format_reads_back_with_structure_and_no_private_data(consultation
     assert "Hemmelig Borger" not in text
     assert "hemmelig@mail.example" not in text
     assert "20 45 67 89" not in text
+    assert "Ny Forening" not in text and "N-0004" in text
 
 
 def test_command_writes_the_file(consultation, tmp_path):
@@ -131,11 +162,12 @@ def test_sections_carry_ideas_positions_and_respondents(consultation):
 
     responses = list(consultation.responses.order_by("reference"))
     idea = Idea.objects.create(consultation=consultation, label="Åbne budgetdata",
-                               keywords=["budget", "data"], response_count=3)
-    for response in responses[:3]:
-        proposal = Proposal.objects.create(response=response, start=0, end=len(response.text),
-                                           text=response.text, idea=idea)
-    idea.representative = proposal
+                               keywords=["budget", "data"], response_count=3,
+                               label_by=UserFactory(roles=["analyst"]))
+    proposals = [Proposal.objects.create(response=response, start=0, end=len(response.text),
+                                         text=response.text, idea=idea)
+                 for response in responses[:3]]
+    idea.representative = proposals[0]
     idea.save(update_fields=["representative"])
     Position.objects.create(idea=idea, kind="adopted", decided_at=timezone.now(),
                             justification_da="Forslaget indgår i forpligtelse 2.")
@@ -145,6 +177,8 @@ def test_sections_carry_ideas_positions_and_respondents(consultation):
     assert section.response_count == 3
     assert section.respondents == ["Borger (N-0001)", "Ådal Kommune", "Åse Synlig"]
     assert "Hemmelig" not in " ".join(section.respondents)
+    # The quote is the representative's published version: the phone number is masked.
+    assert section.quote == "Vi foreslår åbne budgetdata. Ring [telefonnr. fjernet]."
     assert section.position == "Taget med"
     assert section.changes == "DK0002 Åbne budgetter"
     html = notat.render_html(notat.notat_build(consultation))

@@ -62,15 +62,17 @@ def test_release_holds_every_table_as_csv_and_json_with_a_valid_data_package(clo
 
     release = bulk.release_build(closed)
     archive = _zip(release)
+    tables = ("consultation", "responses", "ideas", "positions", "campaigns", "proposals")
     assert set(archive.namelist()) == {
-        "consultation.csv", "consultation.json", "responses.csv", "responses.json",
+        *(f"{t}.{ext}" for t in tables for ext in ("csv", "json")),
         "datapackage.json", "README.md", "LICENSE.txt"}
     archive.extractall(tmp_path)
     report = Package(str(tmp_path / "datapackage.json")).validate()
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     frame = pandas.read_csv(tmp_path / "responses.csv")
     assert sorted(frame["reference"]) == ["D-0001", "D-0003"]
-    assert release.counts == {"consultation": 1, "responses": 2}
+    assert release.counts == {"consultation": 1, "responses": 2, "ideas": 0, "positions": 0,
+                              "campaigns": 0, "proposals": 0}
     assert json.loads((tmp_path / "responses.json").read_text())[0]["consultation"] == "ogp-data"
     readme = (tmp_path / "README.md").read_text()
     assert "## Dansk" in readme and "## English" in readme and "CC0-1.0" in readme

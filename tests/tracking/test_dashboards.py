@@ -88,7 +88,12 @@ def test_tallies_add_new_responses_and_recount_after_a_staff_change():
     assert tally_refresh(consultation) == "added"
     assert sum(tallies(consultation, "all")["channel"].values()) == 2
     assert tallies(consultation, "public").get("channel", {}) == {}
-    # A moderator publishes one (a staff action, audited): the next refresh recounts.
+    # The deadline passes (nothing is public before it) and a moderator publishes one (a
+    # staff action, audited): the next refresh recounts.
+    from django.utils import timezone
+
+    type(consultation).objects.filter(pk=consultation.pk).update(
+        closes_at=timezone.now() - timedelta(minutes=1))
     response = Response.objects.of(consultation).first()
     Response.objects.filter(pk=response.pk).update(status="published")
     AuditEvent.objects.create(actor_label="m", action="response.publish",

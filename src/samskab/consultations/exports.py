@@ -1,4 +1,7 @@
-"""Responses as records (contracts: Responses .jsonl), for `samskab export responses`."""
+"""Responses as records (contracts: Responses .jsonl), for `samskab export responses`.
+
+This is the private (staff) form and the writers; the public form is
+`publishing.selectors.response_records`, read through the one door out."""
 
 import csv
 import io
@@ -9,7 +12,7 @@ from typing import Any
 from django.utils import timezone
 
 from samskab.consultations import selectors
-from samskab.consultations.models import Attachment, Consultation, RespondentKind, Response
+from samskab.consultations.models import Consultation, Response
 
 CSV_FIELDS = ["id", "reference", "text", "respondent_kind", "organisation", "received_at",
               "language", "channel", "status", "late", "attachments"]
@@ -44,47 +47,6 @@ def response_record(response: Response) -> dict[str, Any]:
 def private_records(consultation: Consultation) -> Iterator[dict[str, Any]]:
     for response in selectors.responses_for_export(consultation).iterator(chunk_size=500):
         yield response_record(response)
-
-
-def public_records(consultation: Consultation) -> Iterator[dict[str, Any]]:
-    """What the public may have: published responses only, as staff published them (their
-    redactions applied, attachments' text inside the published text), read through the
-    public selector. Nothing before the deadline; no names of private persons without
-    consent; no e-mail addresses; attachment names left out (they often carry names)."""
-    from samskab.workspace.selectors import published_responses
-
-    if consultation.closes_at > timezone.now():
-        return  # responses are published after the deadline
-    rows = published_responses(consultation).values(
-        "id", "reference", "received_at", "respondent__kind", "sender", "language", "channel",
-        "status", "late", "published_version__text",
-    )
-    attachments: dict[int, list[dict[str, Any]]] = {}
-    ids = [row["id"] for row in rows]
-    for start in range(0, len(ids), 1000):
-        for a in Attachment.objects.filter(response_id__in=ids[start:start + 1000]).values(
-            "response_id", "mime_type", "sha256", "extraction_status", "ocr"
-        ).order_by("id"):
-            attachments.setdefault(a["response_id"], []).append(a)
-    for row in rows:
-        kind = row["respondent__kind"]
-        yield {
-            "id": row["reference"],
-            "reference": row["reference"],
-            "text": row["published_version__text"],
-            "respondent_kind": kind,
-            "organisation": row["sender"] if kind != RespondentKind.CITIZEN else "",
-            "received_at": timezone.localtime(row["received_at"]).isoformat(),
-            "language": row["language"],
-            "channel": row["channel"],
-            "status": row["status"],
-            "late": row["late"],
-            "attachments": [
-                {"name": f"bilag-{i}", "mime": a["mime_type"], "sha256": a["sha256"],
-                 "status": a["extraction_status"], "ocr": a["ocr"], "text": ""}
-                for i, a in enumerate(attachments.get(row["id"], []), start=1)
-            ],
-        }
 
 
 def write_jsonl(records: Iterable[dict[str, Any]], out: io.TextIOBase) -> int:

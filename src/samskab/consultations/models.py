@@ -311,8 +311,10 @@ class ResponseStatus(models.TextChoices):
 
 class ResponseQuerySet(models.QuerySet):
     def public(self) -> "ResponseQuerySet":
-        """Responses the public may see: published and consented to publication."""
-        return self.filter(status=ResponseStatus.PUBLISHED, consent_publish_response=True)
+        """Responses the public may see: published, consented to publication, and the
+        consultation's deadline passed (the public read model starts here)."""
+        return self.filter(status=ResponseStatus.PUBLISHED, consent_publish_response=True,
+                           consultation__closes_at__lte=timezone.now())
 
     def of(self, consultation: Consultation) -> "ResponseQuerySet":
         return self.filter(consultation=consultation)

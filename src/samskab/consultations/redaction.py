@@ -5,11 +5,20 @@ are found here too; staff decide on them (issue 5), the public export masks them
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
-# DDMMYY then optional space or hyphen then four digits, not inside a longer number.
-_CPR = re.compile(r"(?<![\d-])(\d{2})(\d{2})(\d{2})[ -]?(\d{4})(?![\d-])")
+# Every character people (and word processors) put between the date and the serial number:
+# hyphen-minus, the Unicode hyphens and dashes U+2010-U+2015 (the non-breaking hyphen U+2011
+# among them), the minus sign U+2212, small and full-width hyphen-minus, and a dot.
+DASHES = "\\-\u2010-\u2015\u2212\ufe63\uff0d"  # a character class body
+# DDMMYY (or DD.MM.YY), then nothing, a space, or a dash or dot with spaces around it, then
+# four digits; not inside a longer number. Whitespace includes no-break and thin spaces.
+_CPR = re.compile(
+    rf"(?<![\d{DASHES}])(\d{{2}})\.?(\d{{2}})\.?(\d{{2}})"
+    rf"(?:\s*[{DASHES}.]\s*|\s)?(\d{{4}})(?![\d{DASHES}]\d)(?!\d)"
+)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 # Danish phone numbers: 8 digits, optionally +45/0045, in groups of 2 or 4.
 _PHONE = re.compile(
@@ -61,6 +70,11 @@ def find_personal_data(text: str) -> list[Finding]:
     return sorted(findings, key=lambda f: f.start)
 
 
+def mask_cpr(text: str) -> str:
+    """`text` with every CPR number masked, whatever its spelling (masked always, §11)."""
+    return mask(text, frozenset({"cpr"})) if text else text
+
+
 def mask(text: str, kinds: frozenset[str] = frozenset({"cpr", "email", "phone"})) -> str:
     masks = {"cpr": CPR_MASK, "email": EMAIL_MASK, "phone": PHONE_MASK}
     out, last = [], 0
@@ -71,3 +85,20 @@ def mask(text: str, kinds: frozenset[str] = frozenset({"cpr", "email", "phone"})
             last = finding.end
     out.append(text[last:])
     return "".join(out)
+
+
+def screen_intake(checked: Any, source: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """The short fields of an incoming response with CPR numbers masked (issue 9: personal data
+    in every field). `checked` is intake's validated submission (a dataclass with `respondent`
+    and `attachments`); the sender's name and organisation, each attachment's file name and
+    the e-mail subject in `source` come back masked. The text is left as received: it is
+    kept unchanged and its CPR numbers are masked, always, in every published version (the
+    workspace accepts them automatically). E-mail addresses and phone numbers in these fields
+    are left for the public read model, which masks them on the way out."""
+    respondent = replace(checked.respondent, name=mask_cpr(checked.respondent.name),
+                         organisation=mask_cpr(checked.respondent.organisation))
+    attachments = [replace(a, name=mask_cpr(a.name)) if a.name else a
+                   for a in checked.attachments]
+    if isinstance(source.get("subject"), str):
+        source = {**source, "subject": mask_cpr(source["subject"])}
+    return replace(checked, respondent=respondent, attachments=attachments), source

@@ -19,6 +19,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samskab.consultations import redaction
 from samskab.consultations.models import (
     Attachment,
     Channel,
@@ -237,6 +238,7 @@ def response_receive(
     checked = _check(
         text=text, respondent=respondent, attachments=attachments, channel=channel
     )
+    checked, source = redaction.screen_intake(checked, source or {})
 
     written: list[str] = []
     try:
@@ -398,11 +400,10 @@ def _check_many(*, consultation: Consultation, channel: str, items: Sequence[Inc
                     "closed",
                     _("Høringsfristen er overskredet, og høringen modtager ikke flere svar."),
                 )
-            checked[index] = (
+            screened, _source = redaction.screen_intake(
                 _check(text=item.text, respondent=item.respondent,
-                       attachments=item.attachments, channel=channel),
-                received_at, status == ConsultationStatus.CLOSED,
-            )
+                       attachments=item.attachments, channel=channel), {})
+            checked[index] = (screened, received_at, status == ConsultationStatus.CLOSED)
         except ReceiveError as error:
             results[index] = error
     return checked

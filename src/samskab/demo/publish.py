@@ -34,3 +34,33 @@ def demo_publish(slug: str = "ogp-2012", *, leave_every: int = 10) -> int:
         workspace.response_publish(actor=actor, response=response)
         published += 1
     return published
+
+
+def demo_notat_publish(slug: str = "ogp-2012") -> int | None:
+    """Publish the demo consultation's høringsnotat, as staff would once every idea has a
+    position: the ideas the demo did not answer get one position together (»taget til
+    efterretning«), then version 1 is published and rendered at once (no worker needed).
+    Idempotent: when a version is already published nothing changes. Returns the version."""
+    from samskab.core.actions import SystemActor
+    from samskab.publishing import selectors
+    from samskab.publishing import services as publishing
+    from samskab.publishing.models import NotatPublication
+
+    consultation = Consultation.objects.filter(slug=slug).first()
+    if consultation is None:
+        return None
+    existing = NotatPublication.objects.filter(consultation=consultation).first()
+    if existing is not None:
+        publishing.notat_render(existing)  # in case an earlier run stopped before rendering
+        return existing.version
+    actor = get_user_model().objects.filter(username="demo").first() or SystemActor("demo")
+    ideas = list(selectors.ideas_without_position(consultation))
+    if ideas:
+        publishing.positions_bulk_set(
+            actor=actor, consultation=consultation, ideas=ideas, kind="not_adopted",
+            justification_da=("Taget til efterretning. Forslaget rejses i få høringssvar og "
+                              "indgår ikke i denne handlingsplan; styrelsen tager det med i "
+                              "arbejdet med den næste."))
+    publication = publishing.notat_publish(actor=actor, consultation=consultation)
+    publishing.notat_render(publication)
+    return publication.version

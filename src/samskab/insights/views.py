@@ -363,18 +363,6 @@ def proposal_position(request, pk: int):
         status=400 if form.is_bound and form.errors else 200)
 
 
-# --- public ----------------------------------------------------------------------------------
-@require_GET
-def you_said_we_did(request, slug: str):
-    try:
-        consultation = selectors.public_consultation(slug)
-    except Consultation.DoesNotExist:
-        raise Http404 from None
-    return render(request, "insights/public_you_said_we_did.html",
-                  {"consultation": consultation,
-                   "page": selectors.public_you_said_we_did(consultation)})
-
-
 # --- set aside, and decisions in bulk (issue 16) ---------------------------------------------
 def _domain_error(request, error) -> None:
     messages.error(request, str(error.message))

@@ -25,10 +25,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from samskab.consultations import exports
 from samskab.consultations.models import Consultation
 from samskab.core.models import AuditEvent
-from samskab.publishing import catalogue
+from samskab.plans.models import ActionPlan
+from samskab.publishing import catalogue, selectors
+from samskab.publishing import tracking_selectors as plans_read
 from samskab.publishing.models import DataRelease
 
 
@@ -67,8 +68,45 @@ def _consultation_rows(consultation: Consultation) -> Iterator[dict[str, Any]]:
 
 
 def _response_rows(consultation: Consultation) -> Iterator[dict[str, Any]]:
-    for record in exports.public_records(consultation):
+    for record in selectors.response_records(consultation):
         yield {**record, "consultation": consultation.slug}
+
+
+def _idea_rows(consultation: Consultation) -> Iterator[dict[str, Any]]:
+    for idea in selectors.notat_ideas(consultation):
+        yield {"id": idea.idea_id, "consultation": consultation.slug, "label": idea.label,
+               "keywords": idea.keywords, "responses": idea.references, "quote": idea.quote,
+               "position_kind": idea.position_kind, "position": idea.justification,
+               "changes": idea.changes}
+
+
+def _position_rows(consultation: Consultation) -> Iterator[dict[str, Any]]:
+    for item in selectors.you_said_we_did(consultation).items:
+        idea = int(item.anchor.removeprefix("ide-")) if item.anchor.startswith("ide-") else None
+        yield {"id": item.anchor, "consultation": consultation.slug, "idea": idea,
+               "label": item.label, "single_proposal": item.single,
+               "responses": item.responses, "public_responses": item.public_responses,
+               "organisations": item.organisations, "kind": item.kind,
+               "justification_da": item.justification_da,
+               "justification_en": item.justification_en,
+               "existing_strategy": item.existing_strategy,
+               "commitments": item.commitment_ref}
+
+
+def _campaign_rows(consultation: Consultation) -> Iterator[dict[str, Any]]:
+    for number, campaign in enumerate(selectors.campaigns(consultation,
+                                                          excerpt_chars=100_000), start=1):
+        yield {"number": number, "consultation": consultation.slug, "label": campaign.label,
+               "size": campaign.size, "common_text": campaign.excerpt}
+
+
+def _proposal_rows(consultation: Consultation) -> Iterator[dict[str, Any]]:
+    idea_ids = [idea.idea_id for idea in selectors.notat_ideas(consultation)]
+    for row in selectors.source_proposals(idea_ids=idea_ids, proposal_ids=[]):
+        if row["response__consultation__slug"] != consultation.slug:
+            continue
+        yield {"id": row["pk"], "idea": row["idea_id"], "response": row["response__reference"],
+               "consultation": consultation.slug, "sender": row["sender"], "text": row["text"]}
 
 
 TABLES: tuple[Table, ...] = (
@@ -105,6 +143,62 @@ TABLES: tuple[Table, ...] = (
                "Attachments: type, sha256 and extraction status (JSON)"),
     ), _response_rows, primary_key=("id",),
         foreign_keys=(("consultation", "consultation", "slug"),)),
+    Table("ideas", "Idéer fra høringen", "Ideas raised in the consultation", (
+        Column("id", "integer", "Idéens nummer (nøgle)", "The idea's key"),
+        Column("consultation", "string", "Høringens korte navn", "The consultation's key"),
+        Column("label", "string", "Idéens navn (givet af medarbejdere, ellers et nummer)",
+               "The idea's name (given by staff, else a number)"),
+        Column("keywords", "array", "Kontrollerede nøgleord (JSON)", "Checked keywords (JSON)"),
+        Column("responses", "array", "Referencenumre på svar der rejste idéen (JSON)",
+               "References of the responses that raised it (JSON)"),
+        Column("quote", "string", "Citat fra et offentliggjort svar", "Quote from a published "
+               "response"),
+        Column("position_kind", "string", "Myndighedens stillingtagen (type)",
+               "The authority's position (kind)"),
+        Column("position", "string", "Begrundelse", "Justification"),
+        Column("changes", "string", "Hvad det førte til (forpligtelser)", "What it led to "
+               "(commitments)"),
+    ), _idea_rows, primary_key=("id",),
+        foreign_keys=(("consultation", "consultation", "slug"),)),
+    Table("positions", "Det sagde I – det gør vi", "The reasoned response", (
+        Column("id", "string", "Nøgle (ide-N eller forslag-N)", "Key (ide-N or forslag-N)"),
+        Column("consultation", "string", "Høringens korte navn", "The consultation's key"),
+        Column("idea", "integer", "Idéen (tom for enkeltforslag)", "The idea (empty for single "
+               "proposals)"),
+        Column("label", "string", "Navn", "Name"),
+        Column("single_proposal", "boolean", "Et enkelt forslag", "A single proposal"),
+        Column("responses", "integer", "Antal svar", "Number of responses"),
+        Column("public_responses", "integer", "Antal offentliggjorte svar",
+               "Number of published responses"),
+        Column("organisations", "array", "Organisationer (JSON)", "Organisations (JSON)"),
+        Column("kind", "string", "Stillingtagen", "Position"),
+        Column("justification_da", "string", "Begrundelse (dansk)", "Justification (Danish)"),
+        Column("justification_en", "string", "Begrundelse (engelsk)",
+               "Justification (English)"),
+        Column("existing_strategy", "string", "Eksisterende strategi", "Existing strategy"),
+        Column("commitments", "string", "Forpligtelser det blev til", "Commitments it became"),
+    ), _position_rows, primary_key=("id",),
+        foreign_keys=(("consultation", "consultation", "slug"),)),
+    Table("campaigns", "Kampagner", "Form-letter campaigns", (
+        Column("number", "integer", "Kampagnens nummer (nøgle)", "The campaign's key"),
+        Column("consultation", "string", "Høringens korte navn", "The consultation's key"),
+        Column("label", "string", "Navn", "Name"),
+        Column("size", "integer", "Antal svar", "Number of responses"),
+        Column("common_text", "string", "Den fælles tekst, som ét offentliggjort svar lyder",
+               "The common text, as one published response reads"),
+    ), _campaign_rows, primary_key=("number",),
+        foreign_keys=(("consultation", "consultation", "slug"),)),
+    Table("proposals", "Forslag i offentliggjorte svar", "Proposals in published responses", (
+        Column("id", "integer", "Forslagets nummer (nøgle)", "The proposal's key"),
+        Column("idea", "integer", "Idéen forslaget hører til", "The idea it belongs to"),
+        Column("response", "string", "Svarets referencenummer", "The response's reference"),
+        Column("consultation", "string", "Høringens korte navn", "The consultation's key"),
+        Column("sender", "string", "Afsender som offentliggjort", "Sender as published"),
+        Column("text", "string", "Forslagets tekst, når den står uændret i den offentliggjorte "
+               "udgave", "The proposal's text when unchanged in the published version"),
+    ), _proposal_rows, primary_key=("id",),
+        foreign_keys=(("consultation", "consultation", "slug"), ("idea", "ideas", "id"),
+                      ("response", "responses", "id"))),
 )
 
 
@@ -157,9 +251,18 @@ def _write_table(archive: zipfile.ZipFile, table: Table, consultation: Consultat
 
 
 def datapackage(consultation: Consultation, counts: dict[str, int]) -> dict[str, Any]:
+    return _package(
+        TABLES, counts, name=f"samskab-{consultation.slug}".lower(),
+        title=f"Samskab: {consultation.title_da}", description=consultation.summary_da,
+        homepage=settings.SITE_URL.rstrip("/") + reverse("consultations:detail",
+                                                         args=[consultation.slug]))
+
+
+def _package(tables: tuple[Table, ...], counts: dict[str, int], *, name: str, title: str,
+             description: str, homepage: str) -> dict[str, Any]:
     licence = settings.SAMSKAB_DATA_LICENCE
     resources = []
-    for table in TABLES:
+    for table in tables:
         schema: dict[str, Any] = {
             "fields": [{"name": c.name, "type": c.type, "description": c.en,
                         "title": c.da} for c in table.columns],
@@ -176,6 +279,8 @@ def datapackage(consultation: Consultation, counts: dict[str, int]) -> dict[str,
             "title": table.title_en, "description": table.title_da,
             "schema": schema,
         })
+        if not counts.get(table.name):
+            continue  # an empty JSON array is no tabular resource; the CSV describes it
         resources.append({
             "name": f"{table.name}-json", "path": f"{table.name}.json", "format": "json",
             "mediatype": "application/json", "encoding": "utf-8",
@@ -185,11 +290,10 @@ def datapackage(consultation: Consultation, counts: dict[str, int]) -> dict[str,
         })
     return {
         "profile": "tabular-data-package",
-        "name": f"samskab-{consultation.slug}".lower(),
-        "title": f"Samskab: {consultation.title_da}",
-        "description": consultation.summary_da,
-        "homepage": settings.SITE_URL.rstrip("/") + reverse("consultations:detail",
-                                                            args=[consultation.slug]),
+        "name": name,
+        "title": title,
+        "description": description,
+        "homepage": homepage,
         "licenses": [{"name": licence, "path": catalogue.licence_uri(),
                       "title": licence}],
         "created": timezone.now().isoformat(timespec="seconds"),
@@ -198,29 +302,31 @@ def datapackage(consultation: Consultation, counts: dict[str, int]) -> dict[str,
     }
 
 
-def readme(consultation: Consultation, counts: dict[str, int]) -> str:
-    lines = [f"# {consultation.title_da}", "",
+def readme(consultation: Consultation | None, counts: dict[str, int], *,
+           tables: tuple[Table, ...] | None = None, title: str = "") -> str:
+    tables = TABLES if tables is None else tables
+    lines = [f"# {title or consultation.title_da}", "",
              "## Dansk", "",
-             "Offentlige data fra høringen, som de er offentliggjort i Samskab: kun "
+             "Offentlige data fra processen, som de er offentliggjort i Samskab: kun "
              "offentliggjorte høringssvar i deres offentliggjorte udgave (personoplysninger "
              "maskeret). Hver tabel findes som CSV (UTF-8, komma) og JSON; `datapackage.json` "
              "beskriver felterne (Frictionless Data Package). Celler der begynder med = + - @ "
              "har fået en apostrof foran i CSV-filerne, så regneark ikke udfører dem.", "",
              f"Licens: {settings.SAMSKAB_DATA_LICENCE} ({catalogue.licence_uri()}).", ""]
-    for table in TABLES:
+    for table in tables:
         lines += [f"### {table.name}.csv / {table.name}.json: {table.title_da} "
                   f"({counts.get(table.name, 0)} rækker)", "",
                   "| felt | type | betydning |", "| --- | --- | --- |"]
         lines += [f"| {c.name} | {c.type} | {c.da} |" for c in table.columns]
         lines.append("")
     lines += ["## English", "",
-              "Public data of the consultation as published in Samskab: published responses "
+              "Public data of the process as published in Samskab: published responses "
               "only, in their published version (personal data masked). Each table comes as "
               "CSV (UTF-8, comma) and JSON; `datapackage.json` describes the fields (Frictionless "
               "Data Package). In the CSV files, cells starting with = + - @ are prefixed with an "
               "apostrophe so that spreadsheets do not run them.", "",
               f"Licence: {settings.SAMSKAB_DATA_LICENCE} ({catalogue.licence_uri()}).", ""]
-    for table in TABLES:
+    for table in tables:
         lines += [f"### {table.name}: {table.title_en} ({counts.get(table.name, 0)} rows)", "",
                   "| field | type | meaning |", "| --- | --- | --- |"]
         lines += [f"| {c.name} | {c.type} | {c.en} |" for c in table.columns]
@@ -242,27 +348,35 @@ def release_build(consultation: Consultation) -> DataRelease | None:
     Only closed consultations have published responses; for others nothing is built."""
     if consultation.closes_at > timezone.now():
         return None
+    return _build(TABLES, consultation, latest_release(consultation),
+                  package=lambda counts: datapackage(consultation, counts),
+                  readme_text=lambda counts: readme(consultation, counts),
+                  release=lambda: DataRelease(consultation=consultation))
+
+
+def _build(tables: tuple[Table, ...], subject: Any, latest: DataRelease | None, *,
+           package: Callable[[dict[str, int]], dict[str, Any]],
+           readme_text: Callable[[dict[str, int]], str],
+           release: Callable[[], DataRelease]) -> DataRelease | None:
     now = timezone.now()
     stamp = timezone.localtime(now).timetuple()[:6]
     digest = hashlib.sha256()
     counts: dict[str, int] = {}
     with tempfile.TemporaryFile() as handle:
         with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
-            for table in TABLES:
-                counts[table.name] = _write_table(archive, table, consultation, digest, stamp)
-            package = datapackage(consultation, counts)
+            for table in tables:
+                counts[table.name] = _write_table(archive, table, subject, digest, stamp)
             archive.writestr(zipfile.ZipInfo("datapackage.json", date_time=stamp),
-                             json.dumps(package, ensure_ascii=False, indent=2),
+                             json.dumps(package(counts), ensure_ascii=False, indent=2),
                              zipfile.ZIP_DEFLATED)
             archive.writestr(zipfile.ZipInfo("README.md", date_time=stamp),
-                             readme(consultation, counts), zipfile.ZIP_DEFLATED)
+                             readme_text(counts), zipfile.ZIP_DEFLATED)
             archive.writestr(zipfile.ZipInfo("LICENSE.txt", date_time=stamp),
                              LICENCE_NOTICE.format(licence=settings.SAMSKAB_DATA_LICENCE,
                                                    uri=catalogue.licence_uri()),
                              zipfile.ZIP_DEFLATED)
         digest.update(settings.SAMSKAB_DATA_LICENCE.encode())
         fingerprint = digest.hexdigest()
-        latest = latest_release(consultation)
         if latest is not None and latest.fingerprint == fingerprint:
             return None
         handle.seek(0)
@@ -272,17 +386,233 @@ def release_build(consultation: Consultation) -> DataRelease | None:
             file_hash.update(chunk)
             size += len(chunk)
         handle.seek(0)
-        name = f"{consultation.slug}-{timezone.localtime(now):%Y%m%d-%H%M%S}.zip"
+        prefix = "plan-" if isinstance(subject, ActionPlan) else ""
+        name = f"{prefix}{subject.slug}-{timezone.localtime(now):%Y%m%d-%H%M%S}.zip"
         with transaction.atomic():
-            release = DataRelease(consultation=consultation, sha256=file_hash.hexdigest(),
-                                  size=size, fingerprint=fingerprint, counts=counts)
-            release.file.save(name, File(handle, name=name), save=False)
-            release.save()
-    return release
+            made = release()
+            made.sha256, made.size = file_hash.hexdigest(), size
+            made.fingerprint, made.counts = fingerprint, counts
+            made.file.save(name, File(handle, name=name), save=False)
+            made.save()
+    return made
 
 
 def latest_release(consultation: Consultation) -> DataRelease | None:
     return consultation.data_releases.order_by("-created_at", "-id").first()
+
+
+def latest_plan_release(plan: ActionPlan) -> DataRelease | None:
+    return plan.data_releases.order_by("-created_at", "-id").first()
+
+
+# --- per action plan --------------------------------------------------------------------------
+
+
+def _d(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _plan_rows(plan: ActionPlan) -> Iterator[dict[str, Any]]:
+    yield {"slug": plan.slug, "country": plan.country,
+           "title_da": selectors.public_text(plan.title_da),
+           "title_en": selectors.public_text(plan.title_en), "status": plan.status,
+           "period_start": _d(plan.period_start), "period_end": _d(plan.period_end),
+           "consultation": plan.consultation.slug if plan.consultation_id
+           and plan.consultation.published_at <= timezone.now() else None,
+           "url": settings.SITE_URL.rstrip("/") + reverse("tracking_public:plan",
+                                                          args=[plan.slug])}
+
+
+def _commitment_rows(plan: ActionPlan) -> Iterator[dict[str, Any]]:
+    t = selectors.public_text
+    for c in plan.commitments.select_related("lead_agency").order_by("position", "id"):
+        yield {"id": c.pk, "plan": plan.slug, "identifier": c.identifier,
+               "title_da": t(c.title_da), "title_en": t(c.title_en),
+               "problem_da": t(c.problem_da), "description_da": t(c.description_da),
+               "ambition_da": t(c.ambition_da), "themes": [t(str(x)) for x in c.themes or []],
+               "lead_agency": t(c.lead_agency.name) if c.lead_agency_id else "",
+               "period_start": _d(c.period_start), "period_end": _d(c.period_end)}
+
+
+def _milestone_rows(plan: ActionPlan) -> Iterator[dict[str, Any]]:
+    from samskab.plans.models import Milestone
+
+    t = selectors.public_text
+    for m in (Milestone.objects.filter(commitment__plan=plan)
+              .order_by("commitment__position", "commitment_id", "position", "id")):
+        yield {"id": m.pk, "commitment": m.commitment_id, "identifier": m.identifier,
+               "title_da": t(m.title_da), "title_en": t(m.title_en),
+               "deliverable_da": t(m.deliverable_da), "start": _d(m.start), "end": _d(m.end),
+               "status": m.status}
+
+
+def _source_rows(plan: ActionPlan) -> Iterator[dict[str, Any]]:
+    """The golden link, only as far as the public read model shows it: ideas and proposals of
+    public responses, whole public responses."""
+    from samskab.plans.models import CommitmentSource
+
+    links = list(CommitmentSource.objects.filter(commitment__plan=plan)
+                 .values("id", "commitment_id", "idea_id", "proposal_id",
+                         "response__reference").order_by("commitment_id", "id"))
+    proposals = {r["pk"]: r for r in selectors.source_proposals(
+        idea_ids=[x["idea_id"] for x in links if x["idea_id"]],
+        proposal_ids=[x["proposal_id"] for x in links if x["proposal_id"]])}
+    public_ideas = {r["idea_id"]: r["response__consultation__slug"]
+                    for r in proposals.values() if r["idea_id"]}
+    responses = {r["reference"]: r["consultation__slug"] for r in selectors.source_responses(
+        [x["response__reference"] for x in links if x["response__reference"]])}
+    for x in links:
+        row = None
+        if x["proposal_id"] in proposals:
+            p = proposals[x["proposal_id"]]
+            row = {"idea": p["idea_id"], "proposal": p["pk"],
+                   "response": p["response__reference"],
+                   "consultation": p["response__consultation__slug"]}
+        elif x["idea_id"] and not x["proposal_id"] and x["idea_id"] in public_ideas:
+            row = {"idea": x["idea_id"], "proposal": None, "response": None,
+                   "consultation": public_ideas[x["idea_id"]]}
+        elif (x["response__reference"] in responses and not x["proposal_id"]
+              and not x["idea_id"]):
+            row = {"idea": None, "proposal": None, "response": x["response__reference"],
+                   "consultation": responses[x["response__reference"]]}
+        if row:
+            yield {"id": x["id"], "commitment": x["commitment_id"], **row}
+
+
+def _progress_rows(plan: ActionPlan) -> Iterator[dict[str, Any]]:
+    from samskab.tracking.models import ProgressUpdate
+
+    for u in (ProgressUpdate.objects.filter(milestone__commitment__plan=plan)
+              .order_by("reported_on", "id")):
+        yield {"id": u.pk, "milestone": u.milestone_id, "status": u.status,
+               "reported_on": _d(u.reported_on), "note": selectors.public_text(u.note),
+               "links": [selectors.public_text(str(x)) for x in u.links or []]}
+
+
+def _assessment_rows(plan: ActionPlan) -> Iterator[dict[str, Any]]:
+    from samskab.tracking.models import Assessment
+
+    for a in (Assessment.objects.filter(commitment__plan=plan)
+              .order_by("commitment__position", "commitment_id")):
+        yield {"commitment": a.commitment_id, "framework": a.framework,
+               "specificity": a.specificity, "verifiable": a.verifiable,
+               "potential_impact": a.potential_impact, "completion": a.completion,
+               "did_it_open_government": a.did_it_open_government,
+               "starred": a.starred, "assessed_on": _d(a.assessed_on),
+               "note": selectors.public_text(a.note)}
+
+
+def _meeting_rows(plan: ActionPlan) -> Iterator[dict[str, Any]]:
+    meetings, _cadence = plans_read.public_forum(plan)
+    t = selectors.public_text
+    for m in meetings:
+        yield {"id": m.pk, "plan": plan.slug, "held_on": _d(m.held_on),
+               "government": [t(str(x)) for x in m.government or []],
+               "civil_society": [t(str(x)) for x in m.civil_society or []],
+               "minutes": t(m.minutes), "decisions": t(m.decisions)}
+
+
+def _c(name: str, kind: str, da: str, en: str) -> Column:
+    return Column(name, kind, da, en)
+
+
+PLAN_TABLES: tuple[Table, ...] = (
+    Table("plan", "Handlingsplanen", "The action plan", (
+        _c("slug", "string", "Planens korte navn (nøgle)", "The plan's key"),
+        _c("country", "string", "Land", "Country"),
+        _c("title_da", "string", "Titel på dansk", "Title in Danish"),
+        _c("title_en", "string", "Titel på engelsk", "Title in English"),
+        _c("status", "string", "Status", "Status"),
+        _c("period_start", "date", "Periode fra", "Period from"),
+        _c("period_end", "date", "Periode til", "Period to"),
+        _c("consultation", "string", "Høringen bag planen", "The consultation behind it"),
+        _c("url", "string", "Planens side", "The plan's page"),
+    ), _plan_rows, primary_key=("slug",)),
+    Table("commitments", "Forpligtelser", "Commitments", (
+        _c("id", "integer", "Nøgle", "Key"),
+        _c("plan", "string", "Planen", "The plan"),
+        _c("identifier", "string", "Nummer (fx DK0001)", "Number (e.g. DK0001)"),
+        _c("title_da", "string", "Titel på dansk", "Title in Danish"),
+        _c("title_en", "string", "Titel på engelsk", "Title in English"),
+        _c("problem_da", "string", "Problemet", "The problem"),
+        _c("description_da", "string", "Hvad forpligtelsen er", "What the commitment is"),
+        _c("ambition_da", "string", "Ambition", "Ambition"),
+        _c("themes", "array", "Temaer (JSON)", "Themes (JSON)"),
+        _c("lead_agency", "string", "Ansvarlig myndighed", "Lead agency"),
+        _c("period_start", "date", "Start", "Start"),
+        _c("period_end", "date", "Slut", "End"),
+    ), _commitment_rows, primary_key=("id",), foreign_keys=(("plan", "plan", "slug"),)),
+    Table("milestones", "Milepæle", "Milestones", (
+        _c("id", "integer", "Nøgle", "Key"),
+        _c("commitment", "integer", "Forpligtelsen", "The commitment"),
+        _c("identifier", "string", "Nummer", "Number"),
+        _c("title_da", "string", "Aktivitet på dansk", "Activity in Danish"),
+        _c("title_en", "string", "Aktivitet på engelsk", "Activity in English"),
+        _c("deliverable_da", "string", "Leverance", "Deliverable"),
+        _c("start", "date", "Start", "Start"),
+        _c("end", "date", "Slut", "End"),
+        _c("status", "string", "Status", "Status"),
+    ), _milestone_rows, primary_key=("id",),
+        foreign_keys=(("commitment", "commitments", "id"),)),
+    Table("sources", "Hvor forpligtelserne kommer fra", "Where the commitments came from", (
+        _c("id", "integer", "Nøgle", "Key"),
+        _c("commitment", "integer", "Forpligtelsen", "The commitment"),
+        _c("idea", "integer", "Idéen i høringens data", "The idea in the consultation's data"),
+        _c("proposal", "integer", "Forslaget i høringens data",
+           "The proposal in the consultation's data"),
+        _c("response", "string", "Høringssvarets referencenummer", "The response's reference"),
+        _c("consultation", "string", "Høringens korte navn", "The consultation's key"),
+    ), _source_rows, primary_key=("id",),
+        foreign_keys=(("commitment", "commitments", "id"),)),
+    Table("progress", "Fremdrift", "Progress", (
+        _c("id", "integer", "Nøgle", "Key"),
+        _c("milestone", "integer", "Milepælen", "The milestone"),
+        _c("status", "string", "Status", "Status"),
+        _c("reported_on", "date", "Dato", "Date"),
+        _c("note", "string", "Note", "Note"),
+        _c("links", "array", "Links til dokumentation (JSON)", "Links to evidence (JSON)"),
+    ), _progress_rows, primary_key=("id",),
+        foreign_keys=(("milestone", "milestones", "id"),)),
+    Table("assessments", "Vurderinger", "Assessments", (
+        _c("commitment", "integer", "Forpligtelsen (nøgle)", "The commitment (key)"),
+        _c("framework", "string", "IRM-ramme", "IRM framework"),
+        _c("specificity", "string", "Specificitet", "Specificity"),
+        _c("verifiable", "boolean", "Verificerbar", "Verifiable"),
+        _c("potential_impact", "string", "Potentiel virkning", "Potential impact"),
+        _c("completion", "string", "Gennemførelse", "Completion"),
+        _c("did_it_open_government", "string", "Åbnede det forvaltningen",
+           "Did it open government"),
+        _c("starred", "boolean", "Stjernemarkeret", "Starred"),
+        _c("assessed_on", "date", "Vurderet", "Assessed on"),
+        _c("note", "string", "Note", "Note"),
+    ), _assessment_rows, primary_key=("commitment",),
+        foreign_keys=(("commitment", "commitments", "id"),)),
+    Table("forum_meetings", "Møder i multi-aktør-forummet", "Forum meetings", (
+        _c("id", "integer", "Nøgle", "Key"),
+        _c("plan", "string", "Planen", "The plan"),
+        _c("held_on", "date", "Dato", "Date"),
+        _c("government", "array", "Myndigheder (JSON)", "Government (JSON)"),
+        _c("civil_society", "array", "Civilsamfundet (JSON)", "Civil society (JSON)"),
+        _c("minutes", "string", "Referat", "Minutes"),
+        _c("decisions", "string", "Beslutninger", "Decisions"),
+    ), _meeting_rows, primary_key=("id",), foreign_keys=(("plan", "plan", "slug"),)),
+)
+
+
+def plan_release_build(plan: ActionPlan) -> DataRelease | None:
+    """Build a public plan's bulk file; a new DataRelease when the data changed, else None."""
+    if not plans_read.public_plans().filter(pk=plan.pk).exists():
+        return None
+    title = f"Samskab: {plan.title_da}"
+    return _build(PLAN_TABLES, plan, latest_plan_release(plan),
+                  package=lambda counts: _package(
+                      PLAN_TABLES, counts, name=f"samskab-plan-{plan.slug}".lower(),
+                      title=title, description=plan.title_en or plan.title_da,
+                      homepage=settings.SITE_URL.rstrip("/") + reverse(
+                          "tracking_public:plan", args=[plan.slug])),
+                  readme_text=lambda counts: readme(None, counts, tables=PLAN_TABLES,
+                                                    title=plan.title_da),
+                  release=lambda: DataRelease(plan=plan))
 
 
 def releases_refresh() -> list[DataRelease]:
@@ -296,6 +626,13 @@ def releases_refresh() -> list[DataRelease]:
         if latest is not None and (last_change is None or latest.created_at >= last_change):
             continue
         release = release_build(consultation)
+        if release is not None:
+            made.append(release)
+    for plan in plans_read.public_plans():
+        latest = latest_plan_release(plan)
+        if latest is not None and (last_change is None or latest.created_at >= last_change):
+            continue
+        release = plan_release_build(plan)
         if release is not None:
             made.append(release)
     return made

@@ -1,6 +1,7 @@
 """An iCalendar feed (RFC 5545) of the process's dates: when each consultation opens and its
-deadline. Calendar programs subscribe to it; every event keeps a stable UID, so a moved
-deadline moves in the subscriber's calendar instead of appearing twice."""
+deadline, and the multi-stakeholder forum's meetings of public action plans. Calendar programs
+subscribe to it; every event keeps a stable UID, so a moved deadline moves in the
+subscriber's calendar instead of appearing twice."""
 
 from urllib.parse import urlsplit
 
@@ -44,4 +45,27 @@ def deadlines_calendar() -> bytes:
                 event.add("organizer", f"mailto:{consultation.contact_email}",
                           parameters={"cn": consultation.authority or consultation.title})
             calendar.add_component(event)
+    _forum_meetings(calendar, host, stamp)
     return calendar.to_ical()
+
+
+def _forum_meetings(calendar: Calendar, host: str, stamp) -> None:
+    """The forum's meetings of plans the public may read (through `tracking_selectors`), as
+    all-day events linked to the plan's public page."""
+    from samskab.publishing import selectors
+    from samskab.publishing import tracking_selectors as plans_read
+
+    for plan in plans_read.public_plans():
+        meetings, _cadence = plans_read.public_forum(plan)
+        url = settings.SITE_URL.rstrip("/") + reverse("tracking_public:plan", args=[plan.slug])
+        for meeting in meetings:
+            event = Event()
+            event.add("uid", f"forum-meeting-{meeting.pk}@{host}")
+            event.add("dtstamp", stamp)
+            event.add("dtstart", meeting.held_on)  # a date: an all-day event
+            event.add("summary", _("Møde i multi-aktør-forummet: %(title)s")
+                      % {"title": selectors.public_text(plan.title_da)})
+            event.add("description", selectors.public_text(meeting.decisions
+                                                           or meeting.minutes))
+            event.add("url", url)
+            calendar.add_component(event)

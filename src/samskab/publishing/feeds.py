@@ -96,3 +96,57 @@ class DocumentsFeed(Feed):
 
     def item_pubdate(self, item: ConsultationDocument):
         return item.consultation.published_at
+
+
+class PlanProgressFeed(Feed):
+    """Progress reported on the milestones of one public action plan, newest first (read
+    through `tracking_selectors`: plans out of drafting; who registered an update is not
+    published)."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, slug):
+        from samskab.publishing import tracking_selectors as plans_read
+
+        return plans_read.public_plan(slug)
+
+    def title(self, plan) -> str:
+        return _("Samskab: fremdrift i %(title)s") % {"title": plan.title_da}
+
+    def subtitle(self, plan) -> str:
+        return _("Status på handlingsplanens milepæle, efterhånden som den indberettes.")
+
+    def link(self, plan) -> str:
+        return reverse("tracking_public:plan", args=[plan.slug])
+
+    def items(self, plan):
+        from samskab.tracking.models import ProgressUpdate
+
+        return (ProgressUpdate.objects.filter(milestone__commitment__plan=plan)
+                .select_related("milestone__commitment")
+                .order_by("-reported_on", "-id")[:FEED_LENGTH])
+
+    def item_title(self, item) -> str:
+        from samskab.publishing.selectors import public_text
+
+        commitment = item.milestone.commitment
+        return public_text(f"{commitment.identifier} {item.milestone.title_da}: "
+                           f"{item.get_status_display()}")
+
+    def item_description(self, item) -> str:
+        from samskab.publishing.selectors import public_text
+
+        return public_text(item.note)
+
+    def item_link(self, item) -> str:
+        return reverse("tracking_public:commitment", args=[item.milestone.commitment_id]) + (
+            f"#fremdrift-{item.pk}")
+
+    def item_guid(self, item) -> str:
+        return f"samskab:progress:{item.pk}"
+
+    def item_pubdate(self, item):
+        return item.created_at
+
+    def item_updateddate(self, item):
+        return item.created_at

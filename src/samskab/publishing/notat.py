@@ -1,8 +1,9 @@
 """The høringsnotat: what was said in a consultation and what the authority says to it.
 
-`notat_build(consultation)` gathers plain data (NotatData) in a handful of queries, reading only
-what a public document may contain: organisations by name, private persons by name only when
-they consented, everything else by reference; quoted text has personal data masked. The
+`notat_build(consultation)` gathers plain data (NotatData) in a handful of queries through the
+public read model (`publishing.selectors`) only: organisations by name, private persons by name
+only when they consented, everything else by reference; quotes and campaign texts from the
+published versions; unpublished responses in the annex by reference and kind only. The
 renderers (`render_html`, `render_pdf`, `render_docx`, `render_odt`) turn it into documents
 with the usual Danish structure (ogp-reference.md): 1. Høringen, 2. Generelle bemærkninger,
 3. one section per idea, 4. Øvrige bemærkninger, Bilag: the list of responses.
@@ -12,25 +13,20 @@ from __future__ import annotations
 
 import io
 import os
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from xml.sax.saxutils import escape
 
-from django.apps import apps
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
-from samskab.consultations import redaction
-from samskab.consultations.models import (
-    Channel,
-    Consultation,
-    RespondentKind,
-    Response,
-)
+from samskab.consultations.models import Channel, Consultation, RespondentKind
+from samskab.publishing import selectors
+from samskab.publishing.models import NotatText
 
 FORMATS = ("html", "pdf", "odt", "docx")
 MIME_TYPES = {
@@ -110,146 +106,49 @@ class NotatData:
     sections: list[Section]
     other_matters: str
     annex: list[AnnexRow] = field(default_factory=list)
-    generated: datetime | None = None
-
-
-def respondent_label(*, reference: str, kind: str, organisation: str, name: str,
-                     consent_name: bool) -> str:
-    """How a respondent is named in public: organisations by name, private persons by name
-    only with consent, otherwise as a citizen with the response's reference."""
-    if kind != RespondentKind.CITIZEN and organisation:
-        return organisation
-    if consent_name and name:
-        return name
-    return f"Borger ({reference})"
+    dated: date | None = None
 
 
 def _local_date(moment: datetime) -> date:
     return timezone.localtime(moment).date()
 
 
-def _parties(consultation: Consultation, responding_orgs: set[str]) -> tuple[list[Party], set]:
-    parties = list(consultation.invited_parties.all())
-    confirmed: set[int] = set()
-    if apps.is_installed("samskab.workspace"):
-        from samskab.workspace.models import InvitedPartyMatch, MatchState
-
-        confirmed = set(
-            InvitedPartyMatch.objects.filter(
-                party__consultation=consultation, state=MatchState.CONFIRMED
-            ).values_list("party_id", flat=True)
-        )
-    folded_orgs = {danish_sort_key(o) for o in responding_orgs}
-    rows, matched_names = [], set()
-    for party in parties:
-        replied = party.pk in confirmed or danish_sort_key(party.name) in folded_orgs
-        if replied:
-            matched_names.add(danish_sort_key(party.name))
-        rows.append(Party(party.name, replied))
-    rows.sort(key=lambda p: danish_sort_key(p.name))
-    return rows, matched_names
-
-
-def _campaigns(consultation: Consultation) -> list[Campaign]:
-    if not apps.is_installed("samskab.insights"):
-        return []
-    from samskab.insights.models import ResponseGroup
-
-    groups = ResponseGroup.objects.filter(consultation=consultation, merged_into=None)
-    out = []
-    for group in groups.order_by("-size", "id"):
-        if group.size < 2:
-            continue
-        excerpt = redaction.mask(" ".join(group.template.split())[:300])
-        out.append(Campaign(group.label or excerpt[:60], group.size, excerpt))
-    return out
-
-
-def _sections(consultation: Consultation, labels: dict[str, str]) -> list[Section]:
-    if not apps.is_installed("samskab.insights"):
-        return []
-    from samskab.insights.models import Idea, Position, Proposal
-
-    ideas = list(
-        Idea.objects.filter(consultation=consultation, merged_into=None)
-        .select_related("representative")
-        .order_by("-response_count", "id")
-    )
-    positions = {p.idea_id: p for p in Position.objects.filter(idea__in=ideas)}
-    references: dict[int, set[str]] = defaultdict(set)
-    for idea_id, reference in Proposal.objects.filter(idea__in=ideas).values_list(
-        "idea_id", "response__reference"
-    ):
-        references[idea_id].add(reference)
-    sections = []
-    for idea in ideas:
-        refs = sorted(references.get(idea.pk, ()))
-        if not refs:
-            continue
-        named = sorted({labels[r] for r in refs if r in labels}, key=danish_sort_key)
-        position = positions.get(idea.pk)
-        quote = redaction.mask(idea.representative.text.strip()) if idea.representative else ""
-        count = len(refs)
-        summary = (
-            f"{count} høringssvar rejser dette forslag"
-            + (f" (nøgleord: {', '.join(idea.keywords[:6])})." if idea.keywords else ".")
-        )
-        if position is None:
-            position_label, comments, changes = (
-                "Ikke behandlet endnu", "Styrelsen har endnu ikke taget stilling.", ""
-            )
-        else:
-            position_label = position.get_kind_display()
-            comments = position.justification_da
-            changes = position.commitment_ref or position.existing_strategy
-        sections.append(Section(
-            number="", title=idea.label, response_count=count, summary=summary, quote=quote,
-            respondents=named, position=str(position_label), comments=comments, changes=changes,
-        ))
-    # Ideas with a position first, the rest after, each by size.
-    sections.sort(key=lambda s: (s.position == "Ikke behandlet endnu", -s.response_count))
-    for i, section in enumerate(sections, start=1):
-        section.number = f"3.{i}"
-    return sections
-
-
-def notat_build(consultation: Consultation) -> NotatData:
-    """Everything the notat says, as plain data. A few queries whatever the number of
-    responses; reads only public-safe fields (see respondent_label)."""
+def notat_build(consultation: Consultation, *, dated: date | None = None) -> NotatData:
+    """Everything the notat says, as plain data, read only through the public read model
+    (`publishing.selectors`): quotes and campaign texts from published versions, citizens'
+    names only with consent, unpublished responses by reference and kind only, idea names and
+    keywords checked. `dated` is the notat's own date (its publication), default today."""
     with translation.override("da"):
-        rows = list(
-            Response.objects.filter(consultation=consultation)
-            .exclude(status="rejected")
-            .order_by("reference")
-            .values_list("reference", "respondent__kind", "respondent__organisation",
-                         "respondent__name", "consent_publish_name", "received_at",
-                         "channel", "late")
-        )
-        labels, annex, orgs = {}, [], set()
-        kinds, channels = Counter(), Counter()
-        # Labels resolved once: lazy translations cost a lookup every time they are used.
+        responses = selectors.notat_responses(consultation)
         kind_names = {value: str(label) for value, label in RespondentKind.choices}
         channel_names = {value: str(label) for value, label in Channel.choices}
-        local = timezone.get_current_timezone()
-        for reference, kind, organisation, name, consent, received, channel, late in rows:
-            label = respondent_label(reference=reference, kind=kind, organisation=organisation,
-                                     name=name, consent_name=consent)
-            labels[reference] = label
-            if kind != RespondentKind.CITIZEN and organisation:
-                orgs.add(organisation)
-            kinds[kind] += 1
-            channels[channel] += 1
-            annex.append(AnnexRow(reference, label, kind_names.get(kind, kind),
-                                  received.astimezone(local).strftime("%d.%m.%Y"),
-                                  channel_names.get(channel, channel), late))
-        parties, matched = _parties(consultation, orgs)
-        others = sorted((o for o in orgs if danish_sort_key(o) not in matched),
+        labels: dict[str, str] = {}
+        annex, orgs = [], set()
+        kinds, channels = Counter(), Counter()
+        for r in responses:
+            kinds[r.kind] += 1
+            channels[r.channel] += 1
+            if r.public:
+                labels[r.reference] = r.label
+                if r.kind != RespondentKind.CITIZEN and not r.label.startswith("Borger ("):
+                    orgs.add(r.label)
+                annex.append(AnnexRow(r.reference, r.label, kind_names.get(r.kind, r.kind),
+                                      _local_date(r.received_at).strftime("%d.%m.%Y"),
+                                      channel_names.get(r.channel, r.channel), r.late))
+            else:
+                annex.append(AnnexRow(r.reference, "(ikke offentliggjort)",
+                                      kind_names.get(r.kind, r.kind), "", "", False))
+        parties = sorted((Party(name, replied) for name, replied in
+                          selectors.party_replies(consultation)),
+                         key=lambda p: danish_sort_key(p.name))
+        party_keys = {danish_sort_key(p.name) for p in parties}
+        others = sorted((o for o in orgs if danish_sort_key(o) not in party_keys),
                         key=danish_sort_key)
-        text = getattr(consultation, "notat_text", None) if hasattr(
-            consultation, "notat_text") else None
+        text = NotatText.objects.filter(consultation=consultation).first()
         published_where = (text.published_where if text and text.published_where else
-                           settings.SITE_URL + reverse("consultations:detail",
-                                                       args=[consultation.slug]))
+                           settings.SITE_URL.rstrip("/")
+                           + reverse("consultations:detail", args=[consultation.slug]))
+        sections = _sections(selectors.notat_ideas(consultation), labels)
         return NotatData(
             consultation_title=consultation.title_da,
             authority=consultation.authority,
@@ -259,18 +158,68 @@ def notat_build(consultation: Consultation) -> NotatData:
             published_where=published_where,
             parties=parties,
             other_respondents=others,
-            total=len(rows),
-            late=sum(1 for row in annex if row.late),
+            total=len(responses),
+            late=sum(1 for r in responses if r.late),
             by_kind=[Count(kind_names[k], kinds[k]) for k in RespondentKind.values if kinds[k]],
             by_channel=[Count(channel_names[c], channels[c]) for c in Channel.values
                         if channels[c]],
-            campaigns=_campaigns(consultation),
+            campaigns=[Campaign(c.label, c.size, c.excerpt)
+                       for c in selectors.campaigns(consultation)],
             general_remarks=text.general_remarks_da if text else "",
-            sections=_sections(consultation, labels),
+            sections=sections,
             other_matters=text.other_matters_da if text else "",
             annex=annex,
-            generated=timezone.localtime(),
+            dated=dated or timezone.localdate(),
         )
+
+
+UNANSWERED = "Ikke behandlet endnu"
+
+
+def _sections(ideas: list[selectors.NotatIdea], labels: dict[str, str]) -> list[Section]:
+    sections = []
+    for idea in ideas:
+        count = len(idea.references)
+        # Public responses by their public label, the others by reference only.
+        named = sorted({labels.get(ref, ref) for ref in idea.references}, key=danish_sort_key)
+        summary = (f"{count} høringssvar rejser dette forslag"
+                   + (f" (nøgleord: {', '.join(idea.keywords)})." if idea.keywords else "."))
+        if idea.position_kind:
+            position, comments, changes = (idea.position_label, idea.justification,
+                                           idea.changes)
+        else:
+            position, comments, changes = (UNANSWERED, "Styrelsen har endnu ikke taget stilling.",
+                                           "")
+        sections.append(Section(number="", title=idea.label, response_count=count,
+                                summary=summary, quote=idea.quote, respondents=named,
+                                position=position, comments=comments, changes=changes))
+    # Ideas with a position first, the rest after, each by size.
+    sections.sort(key=lambda s: (s.position == UNANSWERED, -s.response_count))
+    for i, section in enumerate(sections, start=1):
+        section.number = f"3.{i}"
+    return sections
+
+
+def to_json(data: NotatData) -> dict:
+    """The notat's data as JSON (stored with each publication, so a published version is
+    rendered, and re-rendered, from exactly what was published)."""
+    out = asdict(data)
+    for key in ("opens", "closes", "dated"):
+        out[key] = out[key].isoformat() if out[key] else None
+    return out
+
+
+def from_json(raw: dict) -> NotatData:
+    raw = dict(raw)
+    for key in ("opens", "closes", "dated"):
+        raw[key] = date.fromisoformat(raw[key]) if raw.get(key) else None
+    raw["parties"] = [Party(**p) for p in raw["parties"]]
+    raw["by_kind"] = [Count(**c) for c in raw["by_kind"]]
+    raw["by_channel"] = [Count(**c) for c in raw["by_channel"]]
+    raw["campaigns"] = [Campaign(**c) for c in raw["campaigns"]]
+    raw["sections"] = [Section(**s) for s in raw["sections"]]
+    raw["annex"] = [AnnexRow(**a) for a in raw["annex"]]
+    return NotatData(**raw)
 
 
 # ----------------------------------------------------------------------------- renderers
@@ -474,8 +423,13 @@ def _paragraphs(text: str) -> list[str]:
     return [p.strip() for p in text.split("\n\n") if p.strip()]
 
 
+def _lead(data: NotatData) -> str:
+    """The authority and the notat's own date, under the title."""
+    return data.authority + (f" · Dato: {data.dated:%d.%m.%Y}" if data.dated else "")
+
+
 def render_docx(data: NotatData) -> bytes:
-    return write_docx(title=f"Høringsnotat: {data.consultation_title}", lead=data.authority,
+    return write_docx(title=f"Høringsnotat: {data.consultation_title}", lead=_lead(data),
                       outline=_outline(data))
 
 
@@ -551,7 +505,7 @@ def render_odt(data: NotatData) -> bytes:
     """OpenDocument text written directly (odfpy's DOM is far too slow for a 100,000-row
     annex); read back with odfpy in the tests. Headings carry outline levels, so LibreOffice's
     navigator and an inserted table of contents see the structure."""
-    return write_odt(title=f"Høringsnotat: {data.consultation_title}", lead=data.authority,
+    return write_odt(title=f"Høringsnotat: {data.consultation_title}", lead=_lead(data),
                      outline=_outline(data))
 
 

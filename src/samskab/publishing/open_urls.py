@@ -6,6 +6,11 @@ app_name = "opendata"
 
 urlpatterns = [
     path("data/", open_views.open_data, name="index"),
+    path("soeg/", open_views.search, name="search"),
+    path("data/planer/<slug:slug>/seneste.zip", open_views.plan_release_latest,
+         name="plan_release_latest"),
+    path("data/planer/<slug:slug>/udgivelser/<int:release_id>.zip",
+         open_views.plan_release_dated, name="plan_release_dated"),
     path("data/katalog.ttl", open_views.catalogue_ttl, name="catalogue_ttl"),
     path("data/katalog.jsonld", open_views.catalogue_jsonld, name="catalogue_jsonld"),
     path("data/hoeringer/<slug:slug>/svar.csv", open_views.responses_csv, name="responses_csv"),
@@ -17,6 +22,8 @@ urlpatterns = [
          open_views.release_dated, name="release_dated"),
     path("feeds/hoeringer.atom", feeds.ConsultationsFeed(), name="feed_consultations"),
     path("feeds/dokumenter.atom", feeds.DocumentsFeed(), name="feed_documents"),
+    path("feeds/planer/<slug:slug>/fremdrift.atom", feeds.PlanProgressFeed(),
+         name="feed_plan_progress"),
     path("kalender/frister.ics", open_views.deadlines_ics, name="calendar"),
     path("abonnement/", open_views.subscribe, name="subscribe"),
     path("abonnement/bekraeft/<str:token>/", open_views.subscription_confirm,

@@ -135,6 +135,8 @@ class SubscriptionForm(forms.Form):
 
 @require_http_methods(["GET", "POST"])
 def subscribe(request):
+    if request.method == "POST" and request.POST.get("topic") == "plan_progress":
+        return _subscribe_plan(request)
     form = SubscriptionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -147,6 +149,21 @@ def subscribe(request):
         else:
             return render(request, "publishing/opendata/subscribe_sent.html", {})
     return render(request, "publishing/opendata/subscribe.html", {"form": form})
+
+
+def _subscribe_plan(request):
+    """A subscription to a plan's progress, from the form on the plan's public page."""
+    email = request.POST.get("email", "")
+    slug = request.POST.get("plan", "")
+    try:
+        subscriptions.subscription_request(
+            email=email, topic="plan_progress", plan_slug=slug,
+            language=(get_language() or "da")[:2])
+    except DomainError as error:
+        return render(request, "publishing/opendata/subscription_done.html",
+                      {"error": error.message, "heading": _("Tilmeldingen lykkedes ikke")},
+                      status=400)
+    return render(request, "publishing/opendata/subscribe_sent.html", {})
 
 
 @require_http_methods(["GET", "POST"])
@@ -179,3 +196,45 @@ def subscription_cancel(request, token: str):
                       {"cancelled": True, "subscription": subscription})
     return render(request, "publishing/opendata/subscription_action.html",
                   {"subscription": subscription, "action": "cancel"})
+
+
+@require_GET
+def search(request):
+    """Full-text search across published responses and consultations (public read model)."""
+    from samskab.publishing import public_search
+
+    query = " ".join(request.GET.get("q", "").split())[:200]
+    hits = public_search.search(query) if query else []
+    return render(request, "publishing/opendata/search.html",
+                  {"query": query, "hits": hits, "limit": public_search.MAX_RESULTS})
+
+
+def _plan_release(slug: str) -> DataRelease:
+    from samskab.publishing import tracking_selectors as plans_read
+
+    plan = plans_read.public_plan(slug)
+    release = bulk.latest_plan_release(plan)
+    if release is None:
+        raise Http404
+    return release
+
+
+@require_GET
+def plan_release_latest(request, slug: str):
+    release = _plan_release(slug)
+    response = FileResponse(release.file.open("rb"), as_attachment=True,
+                            filename=f"plan-{slug}-seneste.zip", content_type="application/zip")
+    response["Last-Modified"] = http_date(release.created_at.timestamp())
+    response["ETag"] = f'"{release.sha256}"'
+    return response
+
+
+@require_GET
+def plan_release_dated(request, slug: str, release_id: int):
+    from samskab.publishing import tracking_selectors as plans_read
+
+    plan = plans_read.public_plan(slug)
+    release = get_object_or_404(DataRelease, pk=release_id, plan=plan)
+    return FileResponse(release.file.open("rb"), as_attachment=True,
+                        filename=release.file.name.rsplit("/", 1)[-1],
+                        content_type="application/zip")

@@ -4,7 +4,7 @@ A plan is public once it has left the drafting table; the public reads the lates
 (the immutable snapshot in the contract's format: the draft put out for comment, or the
 adopted plan), never the editor's unsaved working copy. Consultation input behind a
 commitment is read only from published responses' published versions
-(`commitment_public_sources`, the one function to point at publishing's read model).
+(`commitment_public_sources`, through publishing's read model, `publishing.selectors`).
 """
 
 from __future__ import annotations
@@ -13,15 +13,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, CharField, F, Q, Value, When
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from samskab.consultations.models import RespondentKind, Response
+from samskab.consultations.models import RespondentKind
 from samskab.core.models import GrandChallenge, OgpValue
-from samskab.insights.models import Idea, Proposal
+from samskab.insights.models import Idea
 from samskab.plans.models import ActionPlan, PlanStatus, PlanVersion
 from samskab.plans.services import paragraphs
+from samskab.publishing import selectors
 
 TEXT_FIELDS = ("problem", "description", "how_it_helps", "relevance", "ambition")
 
@@ -132,7 +132,8 @@ class PublicSource:
 def commitment_public_sources(snapshot_commitment: dict) -> list[PublicSource]:
     """The ideas and the published proposals behind one commitment of a public version.
 
-    Reads only published responses (`Response.objects.public()`) and their published versions:
+    Reads through the public read model (`publishing.selectors.source_proposals` and
+    `source_responses`: published responses and their published versions only):
     a proposal's text is cut from the published version at the proposal's offsets and shown
     only when it is the proposal unchanged (no masking inside or before it); otherwise only the
     reference is shown. An idea's name is shown only when staff gave it (the engine may name
@@ -144,34 +145,14 @@ def commitment_public_sources(snapshot_commitment: dict) -> list[PublicSource]:
                     if str(s.get("proposal") or "").isdigit()]
     references = [s["response"] for s in sources
                   if s.get("response") and not s.get("proposal") and not s.get("idea")]
-    public = Response.objects.public().filter(published_version__isnull=False)
-    def sender(prefix: str = ""):
-        # The organisation for non-citizens; a citizen's name only with consent.
-        return Case(
-            When(~Q(**{f"{prefix}respondent__kind": RespondentKind.CITIZEN}),
-                 then=F(f"{prefix}respondent__organisation")),
-            When(**{f"{prefix}consent_publish_name": True}, then=F(f"{prefix}respondent__name")),
-            default=Value(""), output_field=CharField())
-
-    rows = (Proposal.objects.filter(Q(idea_id__in=idea_ids) | Q(pk__in=proposal_ids),
-                                    attachment__isnull=True,
-                                    response__in=public.filter(consultation__closes_at__lte=(
-                                        _now())))
-            .annotate(sender=sender("response__"))
-            .values("pk", "idea_id", "start", "end", "text", "response__reference",
-                    "response__respondent__kind", "sender", "response__consultation__slug",
-                    "response__published_version__text")
-            .order_by("response__received_at", "position"))
+    rows = selectors.source_proposals(idea_ids=idea_ids, proposal_ids=proposal_ids)
     by_idea: dict[int | None, list[PublicProposal]] = defaultdict(list)
     for r in rows:
-        published = r["response__published_version__text"] or ""
-        piece = published[r["start"]:r["end"]]
-        shown = piece if piece == r["text"] else ""
         key = r["idea_id"] if r["idea_id"] in idea_ids else None
         by_idea[key].append(PublicProposal(
-            reference=r["response__reference"], sender=r["sender"] or "",
+            reference=r["response__reference"], sender=r["sender"],
             kind_label=str(RespondentKind(r["response__respondent__kind"]).label),
-            text=shown, consultation_slug=r["response__consultation__slug"]))
+            text=r["text"], consultation_slug=r["response__consultation__slug"]))
     out: list[PublicSource] = []
     ideas = {i.pk: i for i in Idea.objects.filter(pk__in=idea_ids)}
     for n, idea_id in enumerate(idea_ids, 1):
@@ -183,21 +164,14 @@ def commitment_public_sources(snapshot_commitment: dict) -> list[PublicSource]:
     if by_idea.get(None):
         out.append(PublicSource(_("Enkelte forslag"), len(by_idea[None]), by_idea[None]))
     if references:
-        direct = (public.filter(reference__in=references, consultation__closes_at__lte=_now())
-                  .annotate(sender=sender())
-                  .values("reference", "respondent__kind", "sender", "consultation__slug"))
-        items = [PublicProposal(r["reference"], r["sender"] or "",
+        direct = selectors.source_responses(references)
+        items = [PublicProposal(r["reference"], r["sender"],
                                 str(RespondentKind(r["respondent__kind"]).label), "",
                                 r["consultation__slug"]) for r in direct]
         if items:
             out.append(PublicSource(_("Hele høringssvar"), len(items), items))
     return out
 
-
-def _now():
-    from django.utils import timezone
-
-    return timezone.now()
 
 
 def plan_is_open_for_comment(plan: ActionPlan, version: PlanVersion) -> bool:

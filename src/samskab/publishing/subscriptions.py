@@ -33,9 +33,10 @@ def _absolute(path: str) -> str:
 
 
 def subscription_request(*, email: str, topic: str = SubscriptionTopic.CONSULTATIONS,
-                         authority: str = "", theme: str = "", language: str = "da"
-                         ) -> Subscription:
-    """Ask for a subscription; the confirmation mail is sent after commit (when due)."""
+                         authority: str = "", theme: str = "", language: str = "da",
+                         plan_slug: str = "") -> Subscription:
+    """Ask for a subscription; the confirmation mail is sent after commit (when due).
+    `topic=plan_progress` with `plan_slug` of a public plan subscribes to its progress."""
     email = email.strip()
     try:
         validate_email(email)
@@ -47,19 +48,26 @@ def subscription_request(*, email: str, topic: str = SubscriptionTopic.CONSULTAT
     authority = " ".join(authority.split())[:200]
     theme = theme.strip()[:80]
     language = language if language in {"da", "en"} else "da"
+    plan = None
+    if topic == SubscriptionTopic.PLAN_PROGRESS:
+        from samskab.plans.models import ActionPlan
+
+        plan = ActionPlan.objects.public().filter(slug=plan_slug).first()
+        if plan is None:
+            raise DomainError("unknown_plan", _("Handlingsplanen findes ikke."), "plan")
+        authority = theme = ""
+    key = {"topic": topic, "authority": authority, "theme": theme, "plan": plan}
     with transaction.atomic():
         subscription = (Subscription.objects.select_for_update()
-                        .filter(email__iexact=email, topic=topic, authority=authority,
-                                theme=theme).first())
+                        .filter(email__iexact=email, **key).first())
         if subscription is None:
             try:
                 with transaction.atomic():
                     subscription = Subscription.objects.create(
-                        email=email, topic=topic, authority=authority, theme=theme,
-                        language=language, token=secrets.token_urlsafe(32))
+                        email=email, language=language, token=secrets.token_urlsafe(32),
+                        **key)
             except IntegrityError:  # the same request at the same moment
-                subscription = Subscription.objects.get(email=email, topic=topic,
-                                                        authority=authority, theme=theme)
+                subscription = Subscription.objects.get(email=email, **key)
         if subscription.active:
             return subscription
         if subscription.unsubscribed_at is not None:  # subscribing again after leaving
@@ -131,6 +139,46 @@ def _mail(subscription: Subscription, template: str, context: dict) -> EmailMess
 
 def confirmation_mail(subscription: Subscription) -> EmailMessage:
     return _mail(subscription, "subscription_confirm", {})
+
+
+def plan_progress_notify(*, now=None) -> int:
+    """Mail each active subscriber of a plan's progress about progress reported since they
+    confirmed (the last 30 days), once per subscriber and update (as `subscriptions_notify`).
+    Reads plans through `tracking_selectors` (out of drafting); who reported is not sent."""
+    from samskab.publishing import tracking_selectors as plans_read
+    from samskab.publishing.selectors import public_text
+    from samskab.tracking.models import ProgressUpdate
+
+    now = now or timezone.now()
+    sent = 0
+    updates = (ProgressUpdate.objects
+               .filter(milestone__commitment__plan__in=plans_read.public_plans(),
+                       created_at__gt=now - timedelta(days=30))
+               .select_related("milestone__commitment__plan").order_by("created_at", "id"))
+    for update in updates:
+        key = f"progress:{update.pk}"
+        commitment = update.milestone.commitment
+        for subscription in Subscription.objects.filter(
+                topic=SubscriptionTopic.PLAN_PROGRESS, plan=commitment.plan,
+                confirmed_at__isnull=False, confirmed_at__lte=update.created_at,
+                unsubscribed_at__isnull=True).exclude(deliveries__item_key=key).iterator():
+            with transaction.atomic():
+                _delivery, created = SubscriptionDelivery.objects.get_or_create(
+                    subscription=subscription, item_key=key)
+                if not created:
+                    continue
+                message = _mail(subscription, "subscription_progress", {
+                    "plan_title": public_text(commitment.plan.title_da),
+                    "commitment": public_text(f"{commitment.identifier} "
+                                              f"{commitment.title_da}"),
+                    "milestone": public_text(update.milestone.title_da),
+                    "status": update.get_status_display(), "note": public_text(update.note),
+                    "reported_on": update.reported_on,
+                    "commitment_url": _absolute(reverse("tracking_public:commitment",
+                                                        args=[commitment.pk]))})
+                transaction.on_commit(message.send)
+                sent += 1
+    return sent
 
 
 def _matching(consultation: Consultation):

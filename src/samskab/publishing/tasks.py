@@ -19,14 +19,14 @@ def subscription_confirmation_send(subscription_id: int) -> None:
 
 @task()
 def subscriptions_notify_periodic() -> int:
-    """Mail subscribers about newly published consultations, then run again."""
-    from samskab.publishing.subscriptions import subscriptions_notify
+    """Mail subscribers about newly published consultations and plan progress, then run
+    again."""
+    from samskab.publishing.subscriptions import plan_progress_notify, subscriptions_notify
 
     try:
-        return subscriptions_notify()
+        return subscriptions_notify() + plan_progress_notify()
     finally:
         scheduling.schedule_next(subscriptions_notify_periodic, seconds=NOTIFY_EVERY_SECONDS)
-
 
 
 RELEASES_EVERY_SECONDS = 60 * 60
@@ -47,3 +47,14 @@ def periodic_schedule() -> None:
     """What `samskab worker` makes sure is queued when it starts."""
     scheduling.ensure_scheduled(subscriptions_notify_periodic)
     scheduling.ensure_scheduled(data_releases_refresh_periodic)
+
+
+@task()
+def notat_render_task(publication_id: int) -> str:
+    """Render a published høringsnotat in every format (idempotent; see services)."""
+    from samskab.publishing.models import NotatPublication
+    from samskab.publishing.services import notat_render
+
+    publication = NotatPublication.objects.select_related("consultation").get(
+        pk=publication_id)
+    return notat_render(publication).state

@@ -9,6 +9,7 @@ app_name = "tracking_public"
 urlpatterns = [
     path("", views.plans, name="plans"),
     path("planer/<slug:slug>/", views.plan, name="plan"),
+    path("planer/<slug:slug>/dokumenter/", views.repository, name="repository"),
     path("planer/<slug:slug>/<slug:chart>.csv", views.plan_csv, name="plan_csv"),
     path("forpligtelser/<int:pk>/", views.commitment, name="commitment"),
     path("hoeringer/<slug:slug>/", views.consultation, name="consultation"),

@@ -93,3 +93,14 @@ def self_assessment(request, pk, fmt):
     response["Content-Disposition"] = (
         f'attachment; filename="{report.plan.slug}-{report.kind}.{fmt}"')
     return response
+
+
+@require_GET
+def repository(request, slug):
+    """The OGP repository: every public document of the plan's process and when it was last
+    updated."""
+    from samskab.publishing.repository import plan_repository
+
+    found = selectors.public_plan(slug)
+    return render(request, "publishing/tracking/repository.html",
+                  {"plan": found, "items": plan_repository(found)})

@@ -87,3 +87,47 @@ def apply_masks(text: str, spans: list[tuple[int, int, str]]) -> str:
         last = end
     out.append(text[last:])
     return "".join(out)
+
+
+# --- CPR numbers in the workspace ---------------------------------------------------------------
+
+def sees_cpr(user) -> bool:
+    """Only those who decide on publication see CPR numbers (to mask them); analysts read the
+    texts with CPR numbers masked (issue 9)."""
+    return bool(user and user.has_perm("workspace.moderate_response"))
+
+
+def text_for(text: str, user) -> str:
+    """`text` as `user` may read it in the staff pages: CPR numbers masked unless they
+    moderate."""
+    from samskab.consultations.redaction import mask_cpr
+
+    return text if sees_cpr(user) else mask_cpr(text or "")
+
+
+_DIGITS = re.compile(r"\d[\d.\s\u00a0\-\u2010-\u2015\u2212]*\d|\d")
+
+
+# Stands in for a CPR number taken out of a search: a word no text contains, so the search
+# finds nothing rather than everything.
+CPR_SEARCH_BLOCK = "cprnummerfjernet"
+
+
+def search_query_for(query: str, user) -> str:
+    """The search text `user` may search for: for those who do not moderate, CPR numbers (in
+    any spelling) and the date part of one (six digits forming a date) are replaced by a word
+    that matches nothing, so a response cannot be found by its sender's CPR number."""
+    from samskab.consultations.redaction import _is_cpr_date, find_personal_data
+
+    if sees_cpr(user) or not query:
+        return query
+    for finding in reversed([f for f in find_personal_data(query) if f.kind == "cpr"]):
+        query = query[:finding.start] + f" {CPR_SEARCH_BLOCK} " + query[finding.end:]
+
+    def strip_date(match: re.Match) -> str:
+        digits = re.sub(r"\D", "", match.group())
+        if len(digits) in (6, 10) and _is_cpr_date(digits[0:2], digits[2:4], digits[4:6]):
+            return f" {CPR_SEARCH_BLOCK} "
+        return match.group()
+
+    return " ".join(_DIGITS.sub(strip_date, query).split())

@@ -1,31 +1,23 @@
 """Reads of the workspace, in few queries (style rule 2 and 7).
 
-`published_responses` is the public door out for response texts: it reads the published
-version only, never the original text or the respondent's private fields.
+Nothing here is for the public: public outputs read through `publishing.selectors`.
 `INBOX_FILTERS` is the inbox's filter set; the analysis engine adds »tag«, »idea« and »group«
 filters with `register_inbox_filter` without touching this module.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from django.db import connection
 from django.db.models import (
-    Case,
-    CharField,
     Count,
     Exists,
-    F,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Value,
-    When,
 )
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samskab.consultations.models import (
@@ -309,54 +301,3 @@ def invited_parties(consultation: Consultation) -> list[PartyRow]:
             [m for m in matches if m.state == MatchState.PROPOSED],
         ))
     return rows
-
-
-# --- The public door out ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PublicResponse:
-    reference: str
-    received_at: datetime
-    kind: str
-    kind_label: Any
-    sender: str  # organisation (non-citizens) or a citizen's name given consent, else ""
-    text: str
-    redacted: bool
-
-
-def published_responses(consultation: Consultation) -> QuerySet:
-    """Published responses of a consultation as value rows for public pages.
-
-    Only the published version's text is selected; the sender is the organisation for
-    non-citizens and, for a citizen, the name only when they consented to its publication.
-    Never selects the original text, e-mail or address. Nothing is public before the deadline.
-    """
-    if consultation.closes_at > timezone.now():
-        return Response.objects.none().values()
-    sender = Case(
-        When(~Q(respondent__kind=RespondentKind.CITIZEN), then=F("respondent__organisation")),
-        When(consent_publish_name=True, then=F("respondent__name")),
-        default=Value(""),
-        output_field=CharField(),
-    )
-    return (
-        Response.objects.public()
-        .filter(consultation=consultation, published_version__isnull=False)
-        .annotate(sender=sender)
-        .order_by("received_at", "id")
-        .values("reference", "received_at", "respondent__kind", "sender",
-                "published_version__text", "published_version__redaction_count")
-    )
-
-
-def public_response(row: dict[str, Any]) -> PublicResponse:
-    return PublicResponse(
-        reference=row["reference"],
-        received_at=row["received_at"],
-        kind=row["respondent__kind"],
-        kind_label=RespondentKind(row["respondent__kind"]).label,
-        sender=row["sender"] or "",
-        text=row["published_version__text"],
-        redacted=row["published_version__redaction_count"] > 0,
-    )

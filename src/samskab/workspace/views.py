@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.tasks import TaskResultStatus
@@ -33,6 +32,7 @@ from samskab.workspace.forms import (
 )
 from samskab.workspace.models import InvitedPartyMatch, Redaction
 from samskab.workspace.paging import DeferredJoinPaginator
+from samskab.workspace.redaction import search_query_for
 
 PAGE_SIZE = 50
 INBOX_COUNT_LIMIT = 10_000
@@ -69,7 +69,7 @@ def inbox(request, slug: str):
     responses = selectors.inbox(
         consultation,
         filters=values,
-        query=values["q"],
+        query=search_query_for(values["q"], request.user),
         sort=values["sort"] or "-received",
     )
     narrowed = any(v for k, v in values.items() if k != "sort")
@@ -355,39 +355,6 @@ def letter_register(request, slug: str):
     return render(request, "workspace/letter.html",
                   {"consultation": consultation, "form": form},
                   status=400 if form.errors else 200)
-
-
-# --- Public ---------------------------------------------------------------------------------
-
-
-def _public_outcomes(consultation: Consultation, references: list[str]) -> dict[str, list]:
-    """What became of each response's proposals (the golden thread), by reference; empty
-    when the analysis app is not installed."""
-    from django.apps import apps
-
-    if not references or not apps.is_installed("samskab.insights"):
-        return {}
-    from samskab.insights.selectors import public_outcomes
-
-    ids = dict(Response.objects.filter(consultation=consultation, reference__in=references)
-               .values_list("pk", "reference"))
-    return {ids[pk]: items for pk, items in public_outcomes(consultation, list(ids)).items()}
-
-
-@require_GET
-def public_responses(request, slug: str):
-    """Published responses of a published consultation: only the published text."""
-    consultation = get_object_or_404(Consultation.objects.published(), slug=slug)
-    paginator = Paginator(selectors.published_responses(consultation), PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("side"))
-    responses = [selectors.public_response(row) for row in page.object_list]
-    return render(request, "workspace/public_responses.html", {
-        "consultation": consultation, "page": page,
-        "responses": responses,
-        "outcomes": _public_outcomes(consultation, [r.reference for r in responses]),
-        "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-        "query": "", "closed": consultation.closes_at <= timezone.now(),
-    })
 
 
 # --- Bulk publication of a filter's result ----------------------------------------------------

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from samskab.demo.load import demo_load
-from samskab.demo.publish import demo_publish
+from samskab.demo.publish import demo_notat_publish, demo_publish
 from samskab.insights.demo import demo_analyse
 from samskab.plans.demo import demo_plan
 from samskab.tracking.demo import demo_tracking
@@ -29,6 +29,9 @@ class Command(BaseCommand):
         published = demo_publish()
         demo_plan()
         tracking = demo_tracking()
+        # After the plan: the notat's positions name the commitments they became.
+        self.stderr.write("Publishing the høringsnotat …")
+        demo_notat_publish()
         self.stdout.write(
             f"Demo ready: {summary.consultations} consultations, {summary.responses_total} "
             f"responses in ogp-2012 ({summary.responses_created} new, {published} published "

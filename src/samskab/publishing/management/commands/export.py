@@ -2,9 +2,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from samskab.consultations import exports
 from samskab.consultations.models import Consultation
+from samskab.publishing import selectors
 
 
 class Command(BaseCommand):
+    """The public form reads through the public read model (publishing.selectors); the private
+    form (staff use) is consultations' own."""
+
     help = "Export records: `samskab export responses SLUG [--format jsonl|csv] [--private]`."
 
     def add_arguments(self, parser):
@@ -21,7 +25,7 @@ class Command(BaseCommand):
         except Consultation.DoesNotExist:
             raise CommandError(f"no consultation with the slug {slug!r}", returncode=2) from None
         records = (exports.private_records(consultation) if private
-                   else exports.public_records(consultation))
+                   else selectors.response_records(consultation))
         self.stdout.ending = ""
         stream = open(output, "w", encoding="utf-8", newline="") if output else self.stdout  # noqa: SIM115
         try:
