@@ -117,6 +117,7 @@ BY_URL = {
     **{(f"opendata:{n}", "slug"): ("world", "plan_slug")
        for n in ("plan_release_latest", "plan_release_dated", "feed_plan_progress")},
     ("published:notat_file", "version"): ("literal", 1),
+    ("staff:bulk_publish_status", "task_id"): ("literal", "00000000-0000-0000-0000-000000000000"),
     ("plans_public:plan", "slug"): ("world", "plan_slug"),
     ("plans_public:download", "slug"): ("world", "plan_slug"),
     ("plans_public:download", "fmt"): ("literal", "odt"),

@@ -12,6 +12,7 @@ from samskab.consultations.models import InvitedParty
 from samskab.consultations.services import IncomingFile
 from samskab.workspace import services
 from samskab.workspace.models import InvitedPartyMatch, Redaction
+from samskab.workspace.tasks import bulk_publish_task
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +37,7 @@ def world(closed_consultation, respond, user_for):
         "attachment": response.attachments.get().pk, "party": party.pk,
         "match": InvitedPartyMatch.objects.get().pk,
         "redaction": Redaction.objects.filter(response=response).first().pk,
+        "task": str(bulk_publish_task.enqueue(closed_consultation.pk, {}, 0, None).id),
     }
 
 
@@ -51,6 +53,7 @@ def _url(name, world):
         "redaction_propose": [world["reference"]], "redaction_add": [world["reference"]],
         "redaction_accept": [world["redaction"]], "redaction_reject": [world["redaction"]],
         "attachment": [world["attachment"]],
+        "bulk_publish": [world["slug"]], "bulk_publish_status": [world["slug"], world["task"]],
     }[name]
     return reverse(f"staff:{name}", args=args)
 

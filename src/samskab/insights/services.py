@@ -12,20 +12,22 @@ raise ``DomainError`` (``DomainErrors`` when a form has several fields at fault)
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import re
 import shutil
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,6 +59,11 @@ BATCH = 2000
 # Every staff change below runs as core.actions.staff_action with this permission (the
 # analyst's; CLI, tasks and the demo act as a SystemActor). Engine runs are not staff changes.
 CHANGE = "insights.change_analysis"
+# Rows a full run writes per transaction: SQLite's write lock is held for a few milliseconds
+# at a time, so answers arriving meanwhile are stored between two chunks.
+STORE_CHUNK = 1000
+# Responses a full run reads per query (with their attachments).
+READ_CHUNK = 2000
 
 
 # --- feeding the engine ----------------------------------------------------------------------
@@ -148,7 +155,10 @@ def _final(obj, by_id: dict):
     return obj
 
 
-def _store_groups(consultation: Consultation, groups: Sequence[engine.Group]) -> None:
+def _store_groups(consultation: Consultation, groups: Sequence[engine.Group],
+                  upto: int | None = None) -> None:
+    """``upto``: the largest response id when the run read the responses; rows of later ones
+    (answers that arrived since) are left for the incremental sweep."""
     existing = {g.pk: g for g in ResponseGroup.objects.filter(consultation=consultation)}
     by_canonical: dict[int, ResponseGroup] = {}
     for g in sorted(existing.values(), key=lambda g: g.pk):
@@ -194,15 +204,20 @@ def _store_groups(consultation: Consultation, groups: Sequence[engine.Group]) ->
                                                 or mem.additions != additions):
                 mem.group, mem.additions = target, additions
                 to_update.append(mem)
-    ResponseGroup.objects.bulk_update(changed_groups, ["engine_key", "template", "label",
-                                                       "canonical"], batch_size=BATCH)
+    _chunked_bulk_update(ResponseGroup, changed_groups,
+                         ["engine_key", "template", "label", "canonical"])
     _fast_insert(GroupMembership, ["response", "group", "additions", "state"],
                  [(m.response_id, m.group_id, m.additions, m.state) for m in to_create])
-    GroupMembership.objects.bulk_update(to_update, ["group", "additions"], batch_size=BATCH)
+    # Staff may decide a membership while the run stores (no lock is held across chunks):
+    # the engine only changes and removes memberships nobody decided, checked in the write.
+    _fast_update(GroupMembership, ["group", "additions"],
+                 [(m.group_id, m.additions, m.pk) for m in to_update],
+                 where=_UNDECIDED_MEMBERSHIP)
     stale = [m.pk for r, m in memberships.items()
-             if r not in seen and not m.is_staff_decision and m.pk]
-    for i in range(0, len(stale), BATCH):
-        GroupMembership.objects.filter(pk__in=stale[i:i + BATCH]).delete()
+             if r not in seen and (upto is None or r <= upto) and not m.is_staff_decision
+             and m.pk]
+    _delete_pks(GroupMembership, stale, decided_by__isnull=True,
+                state=MembershipState.SUGGESTED)
     # Pure engine groups left without any member go; merged or merged-into groups stay.
     (ResponseGroup.objects.filter(consultation=consultation, memberships__isnull=True,
                                   merged_into__isnull=True, merged_from__isnull=True)
@@ -253,7 +268,7 @@ class _Row(NamedTuple):
 
 
 def _store_ideas_and_proposals(consultation: Consultation, result: engine.AnalysisResult,
-                               inputs: _Input) -> dict[str, int]:
+                               inputs: _Input, upto: int | None = None) -> dict[str, int]:
     """Store proposals and ideas; returns the engine idea id → Idea pk map of this run.
 
     An engine idea is matched to the stored idea most of its proposals are in now (engine ids
@@ -318,9 +333,9 @@ def _store_ideas_and_proposals(consultation: Consultation, result: engine.Analys
             if (idea.engine_key, idea.keywords, idea.label) != fields:
                 idea.engine_key, idea.keywords, idea.label = fields
                 changed_ideas.append(idea)
-    Idea.objects.bulk_create(new_ideas, batch_size=BATCH)
-    Idea.objects.bulk_update(changed_ideas, ["engine_key", "keywords", "label"],
-                             batch_size=BATCH)
+    for i in range(0, len(new_ideas), STORE_CHUNK):
+        Idea.objects.bulk_create(new_ideas[i:i + STORE_CHUNK])
+    _chunked_bulk_update(Idea, changed_ideas, ["engine_key", "keywords", "label"])
     for i in new_ideas:
         ideas[i.pk] = i
     placed = {key: _final(i, ideas) for key, i in assigned.items()}
@@ -347,19 +362,22 @@ def _store_ideas_and_proposals(consultation: Consultation, result: engine.Analys
     _fast_update(Proposal, ["text", "position", "engine_key"], to_update)
     for idea_id in sorted(moves, key=lambda i: (i is None, i or 0)):
         pks = moves[idea_id]
-        for i in range(0, len(pks), BATCH):
-            Proposal.objects.filter(pk__in=pks[i:i + BATCH]).update(idea_id=idea_id)
+        for i in range(0, len(pks), STORE_CHUNK):
+            # A proposal staff moved meanwhile stays where they put it.
+            Proposal.objects.filter(pk__in=pks[i:i + STORE_CHUNK],
+                                    idea_by__isnull=True).update(idea_id=idea_id)
     pk_of = {key: p.pk for key, p in existing.items()}
     staff_placed = {key for key, p in existing.items() if p.idea_by_id is not None}
     if to_create:
         pk_of = {(rid, aid, start, end): pk for pk, rid, aid, start, end in
                  Proposal.objects.filter(response__consultation=consultation)
                  .values_list("pk", "response_id", "attachment_id", "start", "end")}
-    gone = [pk for key, pk in pk_of.items() if key not in seen and key not in staff_placed]
+    gone = [pk for key, pk in pk_of.items()
+            if key not in seen and key not in staff_placed and (upto is None or key[0] <= upto)]
     positioned = set(Position.objects.filter(proposal_id__in=gone)
                      .values_list("proposal_id", flat=True))
     gone = [pk for pk in gone if pk not in positioned]
-    _delete_pks(Proposal, gone)
+    _delete_pks(Proposal, gone, idea_by__isnull=True, proposal_position__isnull=True)
 
     reps = []
     for ei in result.ideas:
@@ -397,33 +415,51 @@ def _fast_insert(model, fields: Sequence[str], rows: Sequence[tuple]) -> None:
     columns = ", ".join(qn(model._meta.get_field(f).column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
-    with connection.cursor() as cursor:
-        for i in range(0, len(rows), BATCH * 5):
-            cursor.executemany(sql, rows[i:i + BATCH * 5])
+    _executemany_chunked(sql, rows)
 
 
-def _fast_update(model, fields: Sequence[str], rows: Sequence[tuple]) -> None:
+def _executemany_chunked(sql: str, rows: Sequence[tuple]) -> None:
+    """STORE_CHUNK rows per transaction (a savepoint inside a caller's transaction)."""
+    for i in range(0, len(rows), STORE_CHUNK):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(sql, rows[i:i + STORE_CHUNK])
+
+
+# The engine's own membership suggestions (what ``GroupMembership.is_staff_decision`` is not).
+_UNDECIDED_MEMBERSHIP = ("decided_by_id IS NULL AND state = '%s'"
+                         % MembershipState.SUGGESTED.value)
+
+
+def _fast_update(model, fields: Sequence[str], rows: Sequence[tuple], *, where: str = ""
+                 ) -> None:
     """``UPDATE … WHERE pk = …`` through executemany; each row is the new values, then the pk
-    (what ``bulk_update``'s CASE expressions do, without their cost at scale)."""
+    (what ``bulk_update``'s CASE expressions do, without their cost at scale). ``where`` is a
+    further condition (constant SQL of ours, never input)."""
     if not rows:
         return
     qn = connection.ops.quote_name
     sets = ", ".join(f"{qn(model._meta.get_field(f).column)} = %s" for f in fields)
     sql = (f"UPDATE {qn(model._meta.db_table)} SET {sets} "  # noqa: S608
-           f"WHERE {qn(model._meta.pk.column)} = %s")
-    with connection.cursor() as cursor:
-        for i in range(0, len(rows), BATCH * 5):
-            cursor.executemany(sql, rows[i:i + BATCH * 5])
+           f"WHERE {qn(model._meta.pk.column)} = %s" + (f" AND {where}" if where else ""))
+    _executemany_chunked(sql, rows)
 
 
-def _delete_pks(model, pks: Sequence[int]) -> None:
-    for i in range(0, len(pks), BATCH):
-        model.objects.filter(pk__in=pks[i:i + BATCH]).delete()
+def _chunked_bulk_update(model, objs: Sequence, fields: Sequence[str]) -> None:
+    for i in range(0, len(objs), STORE_CHUNK):
+        with transaction.atomic():
+            model.objects.bulk_update(objs[i:i + STORE_CHUNK], fields)
+
+
+def _delete_pks(model, pks: Sequence[int], **still) -> None:
+    """Delete these rows, STORE_CHUNK per transaction; ``still`` filters out rows that have
+    changed since they were read (a staff decision made while the run stored)."""
+    for i in range(0, len(pks), STORE_CHUNK):
+        model.objects.filter(pk__in=pks[i:i + STORE_CHUNK], **still).delete()
 
 
 def _store_tags(consultation: Consultation, result: engine.AnalysisResult,
-                only_responses: set[int] | None = None) -> None:
-    """Undecided suggestions are engine output: changed or vanished ones are replaced.
+                only_responses: set[int] | None = None, upto: int | None = None) -> None:
+    """Undecided suggestions are engine output: changed ones are rescored, vanished ones go.
     Decided ones keep their state; only their current score is refreshed."""
     qs = TagSuggestion.objects.filter(response__consultation=consultation)
     if only_responses is not None:
@@ -431,7 +467,7 @@ def _store_tags(consultation: Consultation, result: engine.AnalysisResult,
     existing = {(rid, code): (pk, score, state) for pk, rid, code, score, state in
                 qs.values_list("pk", "response_id", "code", "score", "state")}
     seen = set()
-    to_insert, to_delete, decided = [], [], []
+    to_insert, to_delete, decided, rescored = [], [], [], []
     for ra in result.responses:
         rid = int(ra.id)
         for t in ra.tags:
@@ -445,25 +481,40 @@ def _store_tags(consultation: Consultation, result: engine.AnalysisResult,
                 to_insert.append((rid, t.code, score, TagState.SUGGESTED, False))
             elif row[1] != score:
                 if row[2] == TagState.SUGGESTED:
-                    to_delete.append(row[0])
-                    to_insert.append((rid, t.code, score, TagState.SUGGESTED, False))
+                    rescored.append((score, row[0]))
                 else:
                     decided.append(TagSuggestion(pk=row[0], score=score))
     to_delete += [pk for key, (pk, _score, state) in existing.items()
-                  if key not in seen and state == TagState.SUGGESTED]
-    _delete_pks(TagSuggestion, to_delete)
+                  if key not in seen and state == TagState.SUGGESTED
+                  and (upto is None or key[0] <= upto)]
+    _delete_pks(TagSuggestion, to_delete, state=TagState.SUGGESTED)
+    # Still an engine suggestion (staff may decide one while a full run stores): new score.
+    _fast_update(TagSuggestion, ["score"], rescored,
+                 where="state = '%s'" % TagState.SUGGESTED.value)
     _fast_insert(TagSuggestion, ["response", "code", "score", "state", "fed_back"], to_insert)
-    TagSuggestion.objects.bulk_update(decided, ["score"], batch_size=BATCH)
+    _chunked_bulk_update(TagSuggestion, decided, ["score"])
 
 
 def _save_state(analyser: engine.Analyser, consultation: Consultation) -> None:
     """Replace the saved analyser state in one rename, so a reader never sees half a state."""
+    _install_state(_write_state(analyser, consultation), consultation)
+
+
+def _write_state(analyser: engine.Analyser, consultation: Consultation) -> Path:
+    """Write the state beside the saved one (seconds for a large consultation: a full run
+    does it before its final transaction, so no lock is held meanwhile)."""
     final = analyser_dir(consultation)
     final.parent.mkdir(parents=True, exist_ok=True)
     fresh = final.with_name(f"{final.name}.new-{os.getpid()}")
-    old = final.with_name(f"{final.name}.old-{os.getpid()}")
     shutil.rmtree(fresh, ignore_errors=True)
     analyser.save(fresh)
+    return fresh
+
+
+def _install_state(fresh: Path, consultation: Consultation) -> None:
+    """Make a written state the saved one by renames (milliseconds)."""
+    final = analyser_dir(consultation)
+    old = final.with_name(f"{final.name}.old-{os.getpid()}")
     if final.exists():
         final.rename(old)
     fresh.rename(final)
@@ -485,34 +536,135 @@ def _load_state(consultation: Consultation) -> engine.Analyser | None:
 _ANALYSIS_LOCK_SPACE = 0x5A4E
 
 
+class AnalysisBusy(Exception):
+    """A full run is storing its results (SQLite): try again later (the sweep does)."""
+
+
 def _analysis_lock(consultation: Consultation) -> None:
     """Serialise the analysis runs of one consultation until the transaction ends.
 
     Not a lock on the consultation's row: answers take that row to number themselves, and the
-    form must not wait for an analysis to store its results (PostgreSQL: an advisory lock;
-    SQLite: the transaction already holds the database's write lock, IMMEDIATE)."""
+    form must not wait for an analysis to store its results (PostgreSQL: an advisory lock,
+    which waits for a full run storing; SQLite: the transaction already holds the database's
+    write lock, IMMEDIATE, so it must not wait for the full run's file lock: it raises
+    AnalysisBusy while a full run stores, and the caller's transaction rolls back)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s::int, %s::int)",
                            [_ANALYSIS_LOCK_SPACE, consultation.pk])
+        return
+    path = analyser_dir(consultation)
+    lock = path.with_name(f"{path.name}.lock")
+    if not lock.exists():
+        return
+    with open(lock, "rb") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise AnalysisBusy(consultation.pk) from None
+        fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def consultation_analyse(*, consultation: Consultation, actor: Any | None = None
+@contextmanager
+def _full_run_lock(consultation: Consultation) -> Iterator[None]:
+    """Serialise full runs of one consultation for the whole run, which stores in many short
+    transactions (PostgreSQL: a session advisory lock, the same key incremental runs take per
+    transaction; SQLite: an exclusive lock on a file beside the analyser state)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s::int, %s::int)",
+                           [_ANALYSIS_LOCK_SPACE, consultation.pk])
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s::int, %s::int)",
+                               [_ANALYSIS_LOCK_SPACE, consultation.pk])
+        return
+    path = analyser_dir(consultation)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(f"{path.name}.lock"), "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _mark_analysed(consultation: Consultation, run: AnalysisRun,
+                   result: engine.AnalysisResult, upto: int) -> None:
+    """Point every analysed response at ``run`` (chunked), drop the marks of responses the
+    run did not analyse (rejected since), leave later answers to the switch."""
+    table = connection.ops.quote_name(AnalysedResponse._meta.db_table)
+    have = set(AnalysedResponse.objects.filter(response__consultation=consultation)
+               .values_list("response_id", flat=True))
+    languages = {int(ra.id): ra.language or "" for ra in result.responses}
+    _executemany_chunked(
+        f"UPDATE {table} SET run_id = %s, language = %s WHERE response_id = %s",  # noqa: S608
+        [(run.pk, lang, rid) for rid, lang in languages.items() if rid in have])
+    _fast_insert(AnalysedResponse, ["response", "run", "language"],
+                 [(rid, run.pk, lang) for rid, lang in languages.items() if rid not in have])
+    _delete_pks_by(AnalysedResponse, "response_id",
+                   sorted(rid for rid in have if rid not in languages and rid <= upto))
+
+
+def _delete_pks_by(model, column: str, values: Sequence[int]) -> None:
+    for i in range(0, len(values), STORE_CHUNK):
+        model.objects.filter(**{f"{column}__in": values[i:i + STORE_CHUNK]}).delete()
+
+
+def consultation_analyse(*, consultation: Consultation, actor: Any | None = None,
+                         progress: Callable[[str, int, int], None] | None = None
                          ) -> AnalysisRun:
     """Analyse every response of ``consultation`` (rejected ones left out) and store groups,
-    proposals, ideas and tag suggestions in one transaction; save the analyser state for
-    incremental runs.
+    proposals, ideas and tag suggestions; save the analyser state for incremental runs.
 
     Deterministic and idempotent: the same responses give the same rows. Staff decisions are
     kept (see the module docstring) and taught to the new analyser before it runs, so what the
-    tag model learnt survives a rerun. The engine runs outside the transaction; storing holds
-    a lock on the consultation row, which serialises it with ``response_analyse``.
+    tag model learnt survives a rerun.
+
+    Storing never holds the database's write lock for long: rows are written STORE_CHUNK per
+    transaction, and the run becomes the current one (``finished_at``, which readers go by,
+    and the saved state) in one short final transaction. Between chunks a reader sees each
+    row either as the last run left it or as this run stores it. Staff decisions made while
+    the run stores win: the writes that would undo one check it is still undecided. Answers
+    that arrive during the run (after the largest response id it read) are left alone and
+    marked unanalysed at the switch, so the incremental sweep takes them against the new
+    state. Full runs of one consultation are serialised (``_full_run_lock``).
+
+    The responses are read in chunks (no model instance per response is kept, only the
+    engine's records). ``progress(stage, done, total)`` is told how far the run is (stages
+    "read", "engine", "store"; the command draws a progress bar from it).
     """
     started = timezone.now()
     t0 = time.perf_counter()
-    responses = list(selectors.analysable(consultation).only("pk", "text", "language")
-                     .prefetch_related("attachments"))
-    inputs = _inputs(responses)
+    run = AnalysisRun.objects.create(
+        consultation=consultation, kind=RunKind.FULL, started_at=started,
+        started_by=user_or_none(actor))
+    try:
+        return _full_run(consultation, run, t0, progress or (lambda stage, done, total: None))
+    except BaseException:
+        AnalysisRun.objects.filter(pk=run.pk, finished_at__isnull=True).delete()
+        raise
+
+
+def _full_run(consultation: Consultation, run: AnalysisRun, t0: float,
+              progress: Callable[[str, int, int], None]) -> AnalysisRun:
+    upto = (Response.objects.filter(consultation=consultation)
+            .aggregate(m=Max("pk"))["m"]) or 0
+    analysable = selectors.analysable(consultation).filter(pk__lte=upto)
+    total = analysable.count()
+
+    def read() -> Iterator[Response]:
+        for i, response in enumerate(analysable.only("pk", "text", "language")
+                                     .prefetch_related("attachments")
+                                     .iterator(chunk_size=READ_CHUNK), start=1):
+            if i % READ_CHUNK == 0 or i == total:
+                progress("read", i, total)
+            yield response
+
+    inputs = _inputs(read())
+    progress("engine", 0, 1)
     themes = engine_themes(consultation)
     analyser = engine.Analyser(themes=themes, workers=settings.SAMSKAB_ANALYSIS_WORKERS)
     read_at = timezone.now()
@@ -526,49 +678,77 @@ def consultation_analyse(*, consultation: Consultation, actor: Any | None = None
     prepared = time.perf_counter()
     result = analyser.fit(inputs.records)
     fitted = time.perf_counter()
+    progress("engine", 1, 1)
+    with _full_run_lock(consultation):
+        return _full_run_store(consultation, run, t0, result, inputs, upto, read_at, analyser,
+                               themes, decided, {"read_seconds": round(prepared - t0, 3),
+                                                 "engine_seconds": round(fitted - prepared, 3)},
+                               progress)
+
+
+def _full_run_store(consultation, run, t0, result, inputs, upto, read_at, analyser, themes,
+                    decided, timings, progress) -> AnalysisRun:
+    if connection.vendor == "sqlite":
+        # IMMEDIATE: waits for a write an incremental run began before the lock was taken.
+        with transaction.atomic():
+            pass
     store: dict[str, float] = {}
-    with transaction.atomic():
-        _analysis_lock(consultation)
-        t = time.perf_counter()
-        _store_groups(consultation, result.groups)
-        store["groups"] = time.perf_counter() - t
-        t = time.perf_counter()
-        idea_map = _store_ideas_and_proposals(consultation, result, inputs)
-        set_aside_store(consultation=consultation, result=result, segments=inputs.segments,
-                        texts=inputs.texts)
-        store["ideas_and_proposals"] = time.perf_counter() - t
-        t = time.perf_counter()
-        _store_tags(consultation, result)
-        store["tags"] = time.perf_counter() - t
-        # Decisions made while the engine ran are not in the new state: teach them next.
-        made = (TagSuggestion.objects.filter(response__consultation=consultation)
-                .exclude(state=TagState.SUGGESTED))
-        made.filter(decided_at__lt=read_at).update(fed_back=True)
-        later = made.filter(decided_at__gte=read_at).update(fed_back=False)
+    t = time.perf_counter()
+    progress("store", 0, 5)
+    _store_groups(consultation, result.groups, upto)
+    store["groups"] = time.perf_counter() - t
+    progress("store", 1, 5)
+    t = time.perf_counter()
+    idea_map = _store_ideas_and_proposals(consultation, result, inputs, upto)
+    set_aside_store(consultation=consultation, result=result, segments=inputs.segments,
+                    texts=inputs.texts)
+    store["ideas_and_proposals"] = time.perf_counter() - t
+    progress("store", 2, 5)
+    t = time.perf_counter()
+    _store_tags(consultation, result, upto=upto)
+    store["tags"] = time.perf_counter() - t
+    progress("store", 3, 5)
+    t = time.perf_counter()
+    _mark_analysed(consultation, run, result, upto)
+    store["marks"] = time.perf_counter() - t
+    progress("store", 4, 5)
+    t = time.perf_counter()
+    fresh = _write_state(analyser, consultation)
+    store["state"] = time.perf_counter() - t
+    # Staff tag decisions, read here (a scan, outside any transaction): the ones the new
+    # state was taught are marked fed back, the ones made while the engine ran are taught
+    # next. One made after this read keeps fed_back False; its own feedback task, which steps
+    # aside while the run stores, retries later.
+    made = list(TagSuggestion.objects.filter(response__consultation=consultation)
+                .exclude(state=TagState.SUGGESTED).values_list("pk", "decided_at"))
+    taught = [pk for pk, at in made if at is not None and at < read_at]
+    untaught = [pk for pk, at in made if at is not None and at >= read_at]
+    t = time.perf_counter()
+    with transaction.atomic():  # the switch: short
+        for i in range(0, len(taught), STORE_CHUNK):
+            TagSuggestion.objects.filter(pk__in=taught[i:i + STORE_CHUNK]).update(fed_back=True)
+        for i in range(0, len(untaught), STORE_CHUNK):
+            TagSuggestion.objects.filter(pk__in=untaught[i:i + STORE_CHUNK]
+                                         ).update(fed_back=False)
+        later = len(untaught)
         if later:
             from samskab.insights import tasks
 
             transaction.on_commit(lambda: tasks.tag_feedback_task.enqueue(consultation.pk))
-        run = AnalysisRun.objects.create(
-            consultation=consultation, kind=RunKind.FULL, started_at=started,
-            started_by=user_or_none(actor),
-            params={"stages": list(analyser.stages), "themes": [t.slug for t in themes],
-                    "replayed_decisions": len(decided), "idea_map": idea_map},
-            summary=result.summary,
-        )
-        AnalysedResponse.objects.filter(response__consultation=consultation).delete()
-        _fast_insert(AnalysedResponse, ["response", "run", "language"],
-                     [(int(ra.id), run.pk, ra.language or "") for ra in result.responses])
-        t = time.perf_counter()
-        _save_state(analyser, consultation)
-        store["state"] = time.perf_counter() - t
-        run.summary = {**result.summary,
-                       "read_seconds": round(prepared - t0, 3),
-                       "engine_seconds": round(fitted - prepared, 3),
+        # Answers an incremental run took meanwhile are not in the new state: take them again.
+        late = list(Response.objects.filter(consultation=consultation, pk__gt=upto)
+                    .values_list("pk", flat=True))
+        AnalysedResponse.objects.filter(response_id__in=late).delete()
+        _install_state(fresh, consultation)
+        store["switch"] = time.perf_counter() - t  # the final transaction, all but its save
+        run.params = {"stages": list(analyser.stages), "themes": [t.slug for t in themes],
+                      "replayed_decisions": len(decided), "idea_map": idea_map}
+        run.summary = {**result.summary, **timings,
                        "store_seconds": {k: round(v, 3) for k, v in store.items()},
                        "total_seconds": round(time.perf_counter() - t0, 3)}
         run.finished_at = timezone.now()
-        run.save(update_fields=["summary", "finished_at"])
+        run.save(update_fields=["params", "summary", "finished_at"])
+    progress("store", 5, 5)
     return run
 
 
@@ -1056,7 +1236,10 @@ def set_aside_store(*, consultation: Consultation, result: engine.AnalysisResult
         rows = rows.filter(response_id__in=only_responses)
     kept = {(s.response_id, s.attachment_id, s.start, s.end): s
             for s in rows.filter(moved_back_at__isnull=False)}
-    rows.filter(moved_back_at__isnull=True).delete()
+    # Chunked (STORE_CHUNK per transaction), and a segment moved back meanwhile stays.
+    _delete_pks(SetAsideSegment, list(rows.filter(moved_back_at__isnull=True)
+                                      .values_list("pk", flat=True)),
+                moved_back_at__isnull=True)
     new: list[tuple] = []
     seen: set[tuple] = set()
     for ra in result.responses:

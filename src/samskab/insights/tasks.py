@@ -39,10 +39,13 @@ def consultation_analyse_task(consultation_id: int, user_id: int | None = None) 
 @task()
 def response_analyse_task(response_id: int) -> int | None:
     """Analyse one new response against the saved state (a no-op when already analysed)."""
-    from samskab.insights.services import response_analyse
+    from samskab.insights.services import AnalysisBusy, response_analyse
 
     response = Response.objects.select_related("consultation").get(pk=response_id)
-    run = response_analyse(response=response)
+    try:
+        run = response_analyse(response=response)
+    except AnalysisBusy:
+        return None  # a full run is storing; it leaves the response to the sweep
     return run.pk if run else None
 
 
@@ -50,21 +53,29 @@ def response_analyse_task(response_id: int) -> int | None:
 def consultation_analyse_new_task(consultation_id: int) -> int:
     """Analyse every response not analysed yet against the saved state, in one pass."""
     from samskab.insights.selectors import responses_pending
-    from samskab.insights.services import responses_analyse
+    from samskab.insights.services import AnalysisBusy, responses_analyse
 
     consultation = Consultation.objects.get(pk=consultation_id)
     pending = list(responses_pending(consultation))
     if pending:
-        responses_analyse(consultation=consultation, responses=pending)
+        try:
+            responses_analyse(consultation=consultation, responses=pending)
+        except AnalysisBusy:
+            return 0  # a full run is storing; the sweep takes them after it
     return len(pending)
 
 
 @task()
 def tag_feedback_task(consultation_id: int) -> int:
     """Teach the saved analyser the staff's tag decisions it has not learnt yet."""
-    from samskab.insights.services import tag_feedback_apply
+    from samskab.insights.services import AnalysisBusy, tag_feedback_apply
 
-    return tag_feedback_apply(consultation=Consultation.objects.get(pk=consultation_id))
+    try:
+        return tag_feedback_apply(consultation=Consultation.objects.get(pk=consultation_id))
+    except AnalysisBusy:  # a full run is storing: try again in a minute
+        tag_feedback_task.using(run_after=timezone.now() + timedelta(seconds=60)).enqueue(
+            consultation_id)
+        return 0
 
 
 @task()
@@ -72,7 +83,7 @@ def analysis_poll() -> dict[str, int]:
     """Analyse the responses no run has seen yet, consultation by consultation; then queue
     the next poll (also after a failure)."""
     from samskab.insights.selectors import responses_pending
-    from samskab.insights.services import responses_analyse
+    from samskab.insights.services import AnalysisBusy, responses_analyse
 
     done: dict[str, int] = {}
     try:
@@ -82,7 +93,10 @@ def analysis_poll() -> dict[str, int]:
         for consultation in current:
             pending = list(responses_pending(consultation))
             if pending:
-                responses_analyse(consultation=consultation, responses=pending)
+                try:
+                    responses_analyse(consultation=consultation, responses=pending)
+                except AnalysisBusy:
+                    continue  # a full run is storing: the next poll takes them
                 done[consultation.slug] = len(pending)
     finally:
         scheduling.schedule_next(analysis_poll, seconds=settings.SAMSKAB_ANALYSIS_POLL_SECONDS)

@@ -4,6 +4,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.utils.functional import cached_property
 
 
 class DeferredJoinPaginator(Paginator):
@@ -13,9 +14,23 @@ class DeferredJoinPaginator(Paginator):
     database. One query more than Paginator."""
 
     def __init__(self, object_list, per_page: int, *,
-                 load: Callable[[list[Any]], Iterable[Any]], **kwargs):
+                 load: Callable[[list[Any]], Iterable[Any]], count_limit: int | None = None,
+                 **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.load = load
+        self.count_limit = count_limit
+
+    @cached_property
+    def count(self) -> int:
+        """With `count_limit`, counts at most that many plus one (`capped` tells whether there
+        are more): a search matching 700,000 of a million answers is not counted to the end,
+        and the pages go up to the limit (narrow the search to see further)."""
+        if self.count_limit is None:
+            self.capped = False
+            return super().count
+        n = self.object_list.order_by()[:self.count_limit + 1].count()
+        self.capped = n > self.count_limit
+        return min(n, self.count_limit)
 
     def page(self, number) -> Page:
         number = self.validate_number(number)

@@ -271,8 +271,8 @@ def _set_status(*, actor: Any, response: Response, status: str, reason: str, now
     )
 
 
-def response_publish(*, actor: Any, response: Response, now: datetime | None = None
-                     ) -> PublishedVersion:
+def response_publish(*, actor: Any, response: Response, now: datetime | None = None,
+                     audit_extra: dict[str, Any] | None = None) -> PublishedVersion:
     """Publish the response's text with its accepted redactions masked.
 
     Refuses when the respondent asked not to be published, before the consultation's deadline,
@@ -280,13 +280,14 @@ def response_publish(*, actor: Any, response: Response, now: datetime | None = N
     any proposal for masking is undecided. First scans the text (`redaction_propose`, its own
     transaction, so its proposals stay when publication is refused), so CPR numbers are masked
     even if nobody asked for proposals. `now` is for tests; it defaults to the time now.
+    `audit_extra` is added to the audit event (a bulk publication tags its events).
     The original text stays internal; the published text is stored in PublishedVersion.
     """
     require(actor, MODERATE, response)
     now = now or timezone.now()
     _check_publishable(response, now=now)
     redaction_propose(actor=actor, response=response)
-    return _publish(actor=actor, response=response, now=now)
+    return _publish(actor=actor, response=response, now=now, audit_extra=audit_extra)
 
 
 def _check_publishable(response: Response, *, now: datetime) -> None:
@@ -309,12 +310,14 @@ def _check_publishable(response: Response, *, now: datetime) -> None:
         )
 
 
-def _publish(*, actor: Any, response: Response, now: datetime) -> PublishedVersion:
+def _publish(*, actor: Any, response: Response, now: datetime,
+             audit_extra: dict[str, Any] | None = None) -> PublishedVersion:
     with staff_action(actor=actor, perm=MODERATE, obj=response, name="response.publish") as act:
-        return _publish_locked(act, response=response, now=now)
+        return _publish_locked(act, response=response, now=now, audit_extra=audit_extra)
 
 
-def _publish_locked(act: Action, *, response: Response, now: datetime) -> PublishedVersion:
+def _publish_locked(act: Action, *, response: Response, now: datetime,
+                    audit_extra: dict[str, Any] | None = None) -> PublishedVersion:
     actor = act.actor
     response = _lock(response)
     _check_publishable(response, now=now)  # again, under the lock
@@ -339,7 +342,8 @@ def _publish_locked(act: Action, *, response: Response, now: datetime) -> Publis
     act.audit(
         response, before=before,
         after={**_moderation_state(response), "redactions": count,
-               "published_text_sha256": hashlib.sha256(text.encode()).hexdigest()},
+               "published_text_sha256": hashlib.sha256(text.encode()).hexdigest(),
+               **(audit_extra or {})},
     )
     return version
 

@@ -7,6 +7,10 @@ app_name = "staff"
 urlpatterns = [
     path("", views.home, name="home"),
     path("hoeringer/<slug:slug>/svar/", views.inbox, name="inbox"),
+    path("hoeringer/<slug:slug>/svar/offentliggoer-alle/", views.bulk_publish,
+         name="bulk_publish"),
+    path("hoeringer/<slug:slug>/svar/offentliggoer-alle/<str:task_id>/",
+         views.bulk_publish_status, name="bulk_publish_status"),
     path("hoeringer/<slug:slug>/brev/", views.letter_register, name="letter"),
     path("hoeringer/<slug:slug>/hoeringsliste/", views.invited_parties, name="invited_parties"),
     path("hoeringer/<slug:slug>/hoeringsliste/ny/", views.invited_party_add,

@@ -8,8 +8,11 @@ from datetime import datetime, time
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.tasks import TaskResultStatus
+from django.tasks.exceptions import TaskResultDoesNotExist
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +37,7 @@ from samskab.workspace.paging import DeferredJoinPaginator
 from samskab.workspace.redaction import search_query_for
 
 PAGE_SIZE = 50
+INBOX_COUNT_LIMIT = 10_000
 
 
 def _consultation(slug: str) -> Consultation:
@@ -70,13 +74,18 @@ def inbox(request, slug: str):
         query=search_query_for(values["q"], request.user),
         sort=values["sort"] or "-received",
     )
-    paginator = DeferredJoinPaginator(responses, PAGE_SIZE, load=selectors.inbox_rows)
+    narrowed = any(v for k, v in values.items() if k != "sort")
+    # The whole list is counted exactly (an index-only count); a filter's or a search's
+    # matches up to INBOX_COUNT_LIMIT ("more than 10,000"), so a broad search stays fast.
+    paginator = DeferredJoinPaginator(responses, PAGE_SIZE, load=selectors.inbox_rows,
+                                      count_limit=INBOX_COUNT_LIMIT if narrowed else None)
     page = paginator.get_page(request.GET.get("side"))
     query = urlencode({k: v for k, v in values.items() if v})
     return render(request, "workspace/inbox.html", {
         "consultation": consultation, "form": form, "page": page,
         "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "query": query,
+        "can_moderate": request.user.has_perm("workspace.moderate_response", consultation),
     })
 
 
@@ -350,3 +359,73 @@ def letter_register(request, slug: str):
     return render(request, "workspace/letter.html",
                   {"consultation": consultation, "form": form},
                   status=400 if form.errors else 200)
+
+
+# --- Bulk publication of a filter's result ----------------------------------------------------
+
+def _bulk_filters(request, consultation: Consultation) -> dict[str, str]:
+    """The inbox's filters from GET (the confirmation page) or POST (its form)."""
+    form = InboxForm(request.POST if request.method == "POST" else request.GET,
+                     consultation=consultation)
+    return {k: v for k, v in form.values().items() if v and k != "sort"}
+
+
+@staff_view("workspace.moderate_response")
+def bulk_publish(request, slug: str):
+    """GET: how many responses the filter would publish, and a confirm button; POST: queue it."""
+    from samskab.core.errors import DomainError
+    from samskab.workspace import bulk
+
+    consultation = _consultation(slug)
+    if not request.user.has_perm("workspace.moderate_response", consultation):
+        raise PermissionDenied("workspace.moderate_response")
+    filters = _bulk_filters(request, consultation)
+    back = reverse("staff:inbox", args=[slug]) + (f"?{urlencode(filters)}" if filters else "")
+    if request.method == "POST":
+        try:
+            queued = bulk.bulk_publish_request(actor=request.user, consultation=consultation,
+                                               filters=filters)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect(back)
+        messages.success(request, ngettext(
+            "%(n)s høringssvar bliver offentliggjort i baggrunden.",
+            "%(n)s høringssvar bliver offentliggjort i baggrunden.", queued.count,
+        ) % {"n": queued.count})
+        return redirect("staff:bulk_publish_status", slug=slug, task_id=queued.task_id)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    count = bulk.bulk_publish_candidates(consultation, filters).count()
+    return render(request, "workspace/bulk_publish.html", {
+        "consultation": consultation, "filters": filters, "count": count, "back": back,
+        "past_deadline": consultation.closes_at <= timezone.now(),
+    })
+
+
+@require_GET
+@staff_view("workspace.moderate_response")
+def bulk_publish_status(request, slug: str, task_id: str):
+    """Progress, then the result, of one bulk publication (reload the page to follow it)."""
+    from samskab.workspace import bulk, tasks
+
+    consultation = _consultation(slug)
+    try:
+        result = tasks.bulk_publish_task.get_result(task_id)
+    except (TaskResultDoesNotExist, ValueError, ValidationError) as error:
+        raise Http404(_("Kørslen findes ikke.")) from error
+    if not result.args or result.args[0] != consultation.pk:
+        raise Http404(_("Kørslen findes ikke."))
+    done = result.status == TaskResultStatus.SUCCESSFUL
+    outcome = result.return_value if done else None
+    skipped = []
+    if outcome:
+        skipped = [(bulk.SKIP_REASONS.get(code, code), n)
+                   for code, n in sorted(outcome["skipped"].items())]
+    return render(request, "workspace/bulk_publish_status.html", {
+        "consultation": consultation, "result": result, "done": done,
+        "failed": result.status == TaskResultStatus.FAILED,
+        "published_so_far": bulk.bulk_publish_progress(task_id) if not done else None,
+        "outcome": outcome, "skipped": skipped,
+        "listed": [(ref, bulk.SKIP_REASONS.get(code, code))
+                   for ref, code in (outcome or {}).get("skipped_listed", [])],
+    })
