@@ -540,6 +540,7 @@ def bench_database(kind: str, args) -> dict:
     env = {**os.environ, "DATABASE_URL": url, "SAMSKAB_VAR_DIR": str(workdir),
            "SAMSKAB_BENCH_VIEWS": "true", "SAMSKAB_DEBUG": "false",
            "SAMSKAB_INSECURE_HTTP": "true",  # plain HTTP on loopback
+           "SAMSKAB_STATIC_MANIFEST": "false",  # served without collectstatic
            "DJANGO_SETTINGS_MODULE": "samskab.settings", "SAMSKAB_LOG_LEVEL": "ERROR"}
     server = Server(env, args.workers, workdir / "server.log")
     results = []

@@ -47,7 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mb", type=int, default=400)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="samskab-upload-bench-") as tmp:
-        env = {**os.environ, "SAMSKAB_VAR_DIR": tmp, "DJANGO_SETTINGS_MODULE": "samskab.settings"}
+        env = {**os.environ, "SAMSKAB_VAR_DIR": tmp, "DJANGO_SETTINGS_MODULE": "samskab.settings",
+               "SAMSKAB_INSECURE_HTTP": "true", "SAMSKAB_STATIC_MANIFEST": "false"}
         env.pop("DATABASE_URL", None)
         samskab = [sys.executable, "-m", "samskab.cli"]
         subprocess.run([*samskab, "migrate", "-v", "0"], env=env, check=True,  # noqa: S603

@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 export SAMSKAB_VAR_DIR="${SAMSKAB_VAR_DIR:-$PWD/var/test}"
 mkdir -p "$SAMSKAB_VAR_DIR"
-PYTEST_ARGS=("$@")
+# Two test processes (pytest-xdist): the machine has two cores, and the browser, server and
+# backup tests spend much of their time waiting. SAMSKAB_TEST_WORKERS=0 runs in one process.
+PYTEST_ARGS=(-n "${SAMSKAB_TEST_WORKERS:-2}" "$@")
 
 echo "== tests on SQLite =="
 env -u DATABASE_URL "$PY" -m pytest "${PYTEST_ARGS[@]}"

@@ -312,9 +312,12 @@ SECURE_CSP = {
 }
 
 # Static files hashed and compressed in production (tests use plain storage, tests/conftest.py).
-STORAGES["staticfiles"] = {
-    "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
-}
+# SAMSKAB_STATIC_MANIFEST=false serves them unhashed from the apps' folders, for a server started
+# without `collectstatic` (the crash test, the intake and upload benchmarks).
+if env_bool("SAMSKAB_STATIC_MANIFEST", True):
+    STORAGES["staticfiles"] = {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+    }
 
 # Staff sessions end after inactivity; StaffSessionMiddleware slides the window.
 SAMSKAB_STAFF_IDLE_MINUTES = env_int("SAMSKAB_STAFF_IDLE_MINUTES", 30)

@@ -16,6 +16,7 @@ from samskab.consultations.services import RespondentData
 from samskab.insights.services import consultation_analyse
 from samskab.publishing.models import NotatPublication
 from samskab.workspace import services as workspace
+from staff_login import sign_in_with_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -56,9 +57,7 @@ def test_staff_publish_the_notat_and_a_citizen_downloads_it(live_server, browser
     staff = browser.new_context(locale="da-DK")
     page = staff.new_page()
     page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Brugernavn").fill(analyst.username)
-    page.get_by_label("Adgangskode").fill("hemmeligt-kodeord-1")
-    page.get_by_role("button", name="Log ind").click()
+    sign_in_with_browser(page, analyst, "hemmeligt-kodeord-1")
     page.goto(f"{live_server.url}/medarbejder/hoeringsnotat/{consultation.slug}/")
 
     # Publication is refused while ideas lack a position.

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from samskab.core.actions import SystemActor
 from samskab.tracking.models import ProgressUpdate
 from samskab.tracking.services import progress_record
+from staff_login import sign_in_with_browser
 from tracking_factories import plan_2012_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,10 +24,16 @@ def plan_2012(transactional_db):
 
 
 def login(page, live_server, username):
+    """The real two-step sign-in (password, then the code of the user's device)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.contrib.auth import get_user_model
+
+    # Playwright runs an event loop in this thread; the ORM is asked from a plain thread.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        user = pool.submit(lambda: get_user_model().objects.get(username=username)).result()
     page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Brugernavn").fill(username)
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
+    sign_in_with_browser(page, user, PASSWORD)
 
 
 def test_officer_updates_own_commitment_and_is_refused_on_another(live_server, page,

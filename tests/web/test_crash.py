@@ -114,7 +114,9 @@ def test_sigkill_mid_run_loses_nothing_and_doubles_nothing(server_database, tmp_
     env = {**os.environ, "DATABASE_URL": url, "SAMSKAB_VAR_DIR": str(tmp_path),
            "DJANGO_SETTINGS_MODULE": "samskab.settings", "SAMSKAB_DEBUG": "false",
            # Plain HTTP on loopback, with the generated secret key (see settings).
-           "SAMSKAB_INSECURE_HTTP": "true"}
+           "SAMSKAB_INSECURE_HTTP": "true",
+           # Served without collectstatic: static files unhashed, from the apps.
+           "SAMSKAB_STATIC_MANIFEST": "false"}
     _samskab(env, "migrate", "--verbosity", "0")
     _samskab(env, "shell", "--command", SETUP)
     port = _free_port()

@@ -137,6 +137,22 @@ for _model, _admin_class in ((User, AuditedUserAdmin), (Group, AuditedGroupAdmin
     admin.site.register(_model, _admin_class)
 
 
+def _audit_library_admins() -> None:
+    """The sign-in libraries' admins (two-factor devices, django-axes' lockout records) take the
+    same audited path: a superuser who removes a device or a lockout leaves an AuditEvent."""
+    for model in list(admin.site._registry):
+        if model._meta.app_label not in {"otp_totp", "axes"}:
+            continue
+        library_admin = type(admin.site._registry[model])
+        audited = type(f"Audited{library_admin.__name__}",
+                       (AuditedModelAdmin, library_admin), {})
+        admin.site.unregister(model)
+        admin.site.register(model, audited)
+
+
+_audit_library_admins()
+
+
 @admin.register(GrandChallenge)
 class GrandChallengeAdmin(AuditedModelAdmin):
     list_display = ["code", "title_da", "title_en"]

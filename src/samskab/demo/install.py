@@ -51,5 +51,8 @@ def demo_install(*, progress=None) -> DemoInstall:
     # After the plan: the notat's positions name the commitments they became.
     say("Publishing the høringsnotat …")
     demo_notat_publish()
+    # What the steps queued (the published notat's files, …) is done now, so a second run
+    # finds no work left over and changes nothing.
+    call_command("worker", batch=True, verbosity=0)
     return DemoInstall(summary=summary, analysed=analysed, published=published,
                        tracking=tracking)
