@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from factories import ConsultationFactory, receive
-from samskab.insights import services
+from samskab.insights import selectors, services
 from samskab.insights.models import AnalysedResponse, AnalysisRun, GroupMembership, Proposal
 
 CAMPAIGN = ("Jeg støtter kravet om, at alle kommunale budgetter og regnskaber offentliggøres som "
@@ -103,7 +103,7 @@ def test_answers_that_arrive_while_the_run_stores_are_left_to_the_sweep(settings
         services._full_run_lock = real_lock
     assert late and late[0] > upto
     assert not AnalysedResponse.objects.filter(response_id=late[0]).exists()
-    assert set(services.responses_pending(consultation).values_list("pk", flat=True)) == {
+    assert set(selectors.responses_pending(consultation).values_list("pk", flat=True)) == {
         late[0]}
     assert AnalysedResponse.objects.filter(run=run).count() == len(SINGLES)
     services.consultation_analyse_pending(consultation=consultation, enqueue=False)
