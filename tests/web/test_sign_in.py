@@ -68,6 +68,20 @@ def test_wrong_code_refused_right_code_signs_in(staff):
     assert client.get(reverse("staff:home")).status_code == 200
 
 
+@pytest.mark.parametrize(("role", "start"), [("moderator", "staff:home"),
+                                             ("plan_editor", "plans:home"),
+                                             ("agency_officer", "tracking:home")])
+def test_each_role_lands_on_its_own_start_page(role, start):
+    user = UserFactory(roles=[role])
+    user.set_password(PASSWORD)
+    user.save()
+    client = Client()
+    _password_step(client, user)
+    answer = client.post(reverse("login_code"), {"code": current_code(user)})
+    assert answer["Location"] == reverse(start)
+    assert client.get(answer["Location"]).status_code == 200
+
+
 def test_a_code_is_accepted_once(staff):
     first, second = Client(), Client()
     code = current_code(staff)

@@ -29,6 +29,22 @@ def _next_url(request) -> str:
     return reverse(settings.LOGIN_REDIRECT_URL)
 
 
+# Each role's own start page, first that the user may open: moderators and analysts work in
+# the workspace, plan editors in the plans, agency officers in the implementation pages.
+START_PAGES = (("workspace.view_workspace", "staff:home"),
+               ("plans.change_actionplan", "plans:home"),
+               ("tracking.view_dashboard", "tracking:home"),
+               ("plans.view_actionplan", "plans:home"))
+
+
+def start_page(user) -> str:
+    """Where a signed-in user lands when no page was asked for."""
+    for permission, name in START_PAGES:
+        if user.has_perm(permission):
+            return reverse(name)
+    return reverse(settings.LOGIN_REDIRECT_URL)
+
+
 def _with_next(name: str, next_url: str) -> str:
     return f"{reverse(name)}?{urlencode({'next': next_url})}"
 
@@ -62,6 +78,8 @@ def _code_page(request, *, enrol: bool):
             if accepted:
                 accounts.login_complete(request, pending, device)
         if accepted:
+            if next_url == reverse(settings.LOGIN_REDIRECT_URL):
+                next_url = start_page(pending.user)
             return redirect(next_url)
         form.add_error("code", _("Koden passer ikke. Brug den kode, appen viser nu. Efter flere "
                                  "forkerte koder skal du vente lidt, før du prøver igen."))
