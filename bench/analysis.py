@@ -77,22 +77,27 @@ def _run_full(records: list[dict], workers: int) -> dict:
             "worker_mb": analyser.worker_peak_mb}
 
 
-def _run_ideas(records: list[dict], workers: int) -> dict:
+def _run_ideas(records: list[dict], workers: int, synonyms: bool = True) -> dict:
     from bench.generate import idea_scores
     from samskab.analysis import Analyser, Record
+    from samskab.analysis.ideas import IdeaParams
 
     recs = [Record(id=r["id"], text=r["text"]) for r in records]
-    t0 = time.perf_counter()
-    analyser = Analyser(stages=["proposals", "ideas"], workers=workers)
+    t0, c0 = time.perf_counter(), time.process_time()
+    params = IdeaParams(synonym_threshold=0.6 if synonyms else 0.0)
+    analyser = Analyser(stages=["proposals", "ideas"], workers=workers, idea_params=params)
     result = analyser.fit(recs)
     total = time.perf_counter() - t0
+    cpu = time.process_time() - c0 + analyser.worker_cpu_s
+    seconds = result.summary["seconds"]
     scores = idea_scores(_CORPUS["corpus"], result.responses)
     top = sorted(result.ideas, key=lambda i: (-i.size, i.id))[:10]
     reasons: dict[str, int] = {}
     for r in result.responses:
         for x in r.set_aside:
             reasons[x.reason] = reasons.get(x.reason, 0) + 1
-    return {"total": total, "scores": scores, "ideas": len(result.ideas),
+    return {"total": total, "cpu": cpu, "seconds": seconds,
+            "synonyms": len(analyser.ideas.synonyms), "scores": scores, "ideas": len(result.ideas),
             "top": [(i.label, i.size, ", ".join(i.keywords[:3])) for i in top],
             "set_aside": reasons}
 
@@ -188,8 +193,16 @@ def idea_quality(n: int, seed: int, workers: int) -> None:
     typographic = sum(1 for t in corpus.texts if any(ord(c) > 255 for c in t)) / max(1, n)
     print(f"\n== ideas on N = {n:,} (generated in {time.perf_counter() - t0:.1f} s; "
           f"{typographic:.0%} with typographic characters outside Latin-1)")
-    res = _in_child("ideas", workers)
+    for synonyms in (False, True):
+        _idea_report(_in_child("ideas" if synonyms else "ideas-plain", workers), synonyms)
+
+
+def _idea_report(res: dict, synonyms: bool) -> None:
     sc = res["scores"]
+    print(f"-- {'with' if synonyms else 'without'} learnt synonyms ({res['synonyms']} pairs); "
+          f"proposals+ideas {res['total']:.1f} s wall, {res['cpu']:.1f} s CPU, load "
+          f"{os.getloadavg()[0]:.1f}; stages " + ", ".join(
+              f"{k} {v:.1f}" for k, v in res["seconds"].items() if "." not in k))
     print(f"proposals      : {sc['proposals']:,}; pleasantry proposals "
           f"{sc['pleasantry_proposals']:,} = {sc['pleasantry_share']:.2%} (target ≤ 5 %); "
           f"ideas made mostly of them: {sc['pleasantry_ideas']} (target 0)")
@@ -197,6 +210,9 @@ def idea_quality(n: int, seed: int, workers: int) -> None:
           f"{sc['precision']:.3f} (≥ 0.9), recall {sc['recall']:.3f} (≥ 0.6); held-out "
           f"wordings alone: precision {sc['held_out_precision']:.3f}, recall "
           f"{sc['held_out_recall']:.3f}")
+    print(f"over-merging   : {sc['mixed_share']:.2%} of the proposals in ideas holding a planted "
+          f"wording hold none (background merged in); largest idea of background alone: "
+          f"{sc['largest_background']:,} proposals")
     print(f"set aside      : {res['set_aside']}; {res['ideas']:,} ideas in {res['total']:.1f} s")
     for label, size, kws in res["top"]:
         print(f"  {size:>6,}  {label}   [{kws}]")
@@ -211,6 +227,8 @@ def _child(kind: str, workers: int) -> dict:
         return _run_full(records, workers)
     if kind == "ideas":
         return _run_ideas(records, workers)
+    if kind == "ideas-plain":
+        return _run_ideas(records, workers, synonyms=False)
     return _run_baseline(texts, truth)
 
 

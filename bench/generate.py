@@ -861,6 +861,7 @@ def idea_scores(corpus: Corpus, responses) -> dict:
     pred: list[int] = []
     true: list[int] = []
     held: list[bool] = []
+    plain: set[str] = set()  # proposals holding no planted wording and no pleasantry
     idea_number: dict[str, int] = {}
     for r in responses:
         k = by_id[r.id]
@@ -878,6 +879,8 @@ def idea_scores(corpus: Corpus, responses) -> dict:
                               if not c.isspace())
                 if covered * 2 >= size:
                     nice_props.add(p.id)
+                else:
+                    plain.add(p.id)
             elif len(inside) == 1:
                 pred.append(idea_number.setdefault(p.idea, len(idea_number)) if p.idea
                             else -1)
@@ -885,10 +888,17 @@ def idea_scores(corpus: Corpus, responses) -> dict:
                 held.append(inside[0][3])
     nice_ideas = sum(1 for members in idea_members.values() if len(members) >= 2
                      and 2 * sum(1 for m in members if m in nice_props) > len(members))
+    planted_ideas = {p for p in idea_number if p}
+    in_planted = [m for i in planted_ideas for m in idea_members.get(i, [])]
+    mixed = sum(1 for m in in_planted if m in plain)
+    largest_background = max((len(ms) for i, ms in idea_members.items()
+                              if i not in planted_ideas), default=0)
     pred_a, true_a, held_a = np.array(pred), np.array(true), np.array(held, dtype=bool)
     precision, recall = pairwise_scores(pred_a, true_a)
     hp, hr = pairwise_scores(pred_a[held_a], true_a[held_a])
     return {"proposals": n_props, "pleasantry_proposals": len(nice_props),
             "pleasantry_share": len(nice_props) / max(1, n_props),
             "pleasantry_ideas": nice_ideas, "planted": len(pred), "precision": precision,
-            "recall": recall, "held_out_precision": hp, "held_out_recall": hr}
+            "recall": recall, "held_out_precision": hp, "held_out_recall": hr,
+            "mixed_share": mixed / max(1, len(in_planted)),
+            "largest_background": largest_background}

@@ -115,11 +115,23 @@ def _read_themes(path: Path) -> list[Theme]:
     return themes
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps with
+# arguments builds a new one per call
+
+
 def _jsonl(path: Path, rows) -> None:
+    encode = _ENCODE
     with path.open("w", encoding="utf-8") as f:
+        batch: list[str] = []
         for row in rows:
-            f.write(json.dumps(row, ensure_ascii=False))
-            f.write("\n")
+            batch.append(encode(row))
+            if len(batch) >= 4096:
+                batch.append("")
+                f.write("\n".join(batch))
+                batch = []
+        if batch:
+            batch.append("")
+            f.write("\n".join(batch))
 
 
 def write_results(out: Path, result: AnalysisResult, rejected: list[dict]) -> None:

@@ -26,6 +26,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
+from .synonyms import learn_synonyms
+
 _DANISH = frozenset("æøå")
 
 
@@ -42,6 +44,8 @@ class IdeaParams:
     merge_terms: int = 6
     merge_candidates: int = 12
     merge_vector_terms: int = 24
+    # synonyms learnt from the batch's co-occurrences (see :mod:`.synonyms`); 0 turns off
+    synonym_threshold: float = 0.0
 
 
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
@@ -72,6 +76,7 @@ class IdeaIndex:
     ideas: list[_Idea] = field(default_factory=list)
     buckets: dict[str, list[int]] = field(default_factory=dict)
     surface: dict[str, dict[str, int]] = field(default_factory=dict)
+    synonyms: dict[str, str] = field(default_factory=dict)  # learnt: term -> its substitute
 
     # --- vectors ------------------------------------------------------------------------
     def idf(self, term: str) -> float:
@@ -188,6 +193,13 @@ class IdeaIndex:
         family, placed once (its commonest type speaks for it): campaigns and repeated
         wishes cost one placement, not one per copy.
         """
+        if self.params.synonym_threshold > 0 and not self.synonyms:
+            distinct_sets = {tuple(sorted(set(st))) for st in stems if st}
+            self.synonyms = learn_synonyms(sorted(distinct_sets),
+                                           threshold=self.params.synonym_threshold)
+        if self.synonyms:
+            syn = self.synonyms
+            stems = [[syn.get(t, t) for t in st] for st in stems]
         types: dict[tuple[str, ...], list[int]] = {}
         count = self.df.update
         for i, st in enumerate(stems):
@@ -292,6 +304,8 @@ class IdeaIndex:
         content words."""
         if not stems:
             return -1
+        if self.synonyms:
+            stems = [self.synonyms.get(t, t) for t in stems]
         self.observe([stems])
         vec = self.vector(stems)
         idea = self._place(vec)
@@ -325,12 +339,13 @@ class IdeaIndex:
             "ideas": [{"leader": it.leader, "members": it.members, "weights": it.weights,
                        "best": list(it.best) if it.best else None, "text": it.text,
                        "text_da": it.text_da} for it in self.ideas],
-            "surface": self.surface,
+            "surface": self.surface, "synonyms": self.synonyms,
         }
 
     @classmethod
     def from_json(cls, data: dict) -> IdeaIndex:
         index = cls(params=IdeaParams(**data["params"]))
+        index.synonyms = dict(data.get("synonyms", {}))
         index.df = Counter({k: int(v) for k, v in data["df"].items()})
         index.n_docs = int(data["n_docs"])
         for it in data["ideas"]:
