@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from factories import ConsultationFactory, receive
-from samskab.insights import selectors, services
+from samskab.insights import bulk_writes, selectors, services
 from samskab.insights.models import AnalysedResponse, AnalysisRun, GroupMembership, Proposal
 
 CAMPAIGN = ("Jeg støtter kravet om, at alle kommunale budgetter og regnskaber offentliggøres som "
@@ -53,7 +53,7 @@ class RowsPerTransaction:
 @pytest.mark.django_db(transaction=True)
 def test_a_full_run_writes_at_most_a_chunk_per_transaction(settings, tmp_path, monkeypatch):
     settings.VAR_DIR = tmp_path / "var"
-    monkeypatch.setattr(services, "STORE_CHUNK", 7)
+    monkeypatch.setattr(bulk_writes, "STORE_CHUNK", 7)
     consultation = ConsultationFactory()
     for i in range(24):
         receive(consultation, text=f"Hej {i}.\n{CAMPAIGN}")
@@ -86,7 +86,7 @@ def test_answers_that_arrive_while_the_run_stores_are_left_to_the_sweep(settings
         receive(consultation, text=text)
     services.consultation_analyse(consultation=consultation)
     upto = consultation.responses.order_by("-pk").first().pk
-    real_lock = services._full_run_lock
+    real_lock = services.full_run_lock
     late: list[int] = []
 
     def lock_after_a_late_answer(c):
@@ -96,11 +96,11 @@ def test_answers_that_arrive_while_the_run_stores_are_left_to_the_sweep(settings
         late.append(receipt.response_id)
         return real_lock(c)
 
-    services._full_run_lock = lock_after_a_late_answer
+    services.full_run_lock = lock_after_a_late_answer
     try:
         run = services.consultation_analyse(consultation=consultation)
     finally:
-        services._full_run_lock = real_lock
+        services.full_run_lock = real_lock
     assert late and late[0] > upto
     assert not AnalysedResponse.objects.filter(response_id=late[0]).exists()
     assert set(selectors.responses_pending(consultation).values_list("pk", flat=True)) == {
@@ -124,7 +124,7 @@ def test_on_sqlite_an_incremental_run_steps_aside_while_a_full_run_stores(settin
     services.consultation_analyse(consultation=consultation)
     new = consultation.responses.get(
         pk=receive(consultation, text=SINGLES[2]).response_id)
-    with services._full_run_lock(consultation):
+    with services.full_run_lock(consultation):
         with pytest.raises(services.AnalysisBusy):
             services.response_analyse(response=new)
         assert tasks.response_analyse_task.call(new.pk) is None

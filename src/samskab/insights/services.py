@@ -12,30 +12,41 @@ raise ``DomainError`` (``DomainErrors`` when a form has several fields at fault)
 
 from __future__ import annotations
 
-import fcntl
 import logging
-import os
 import re
-import shutil
 import time
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samskab import analysis as engine
-from samskab.consultations.models import Attachment, Consultation, Response
+from samskab.consultations.models import Consultation, Response
 from samskab.core.actions import staff_action, user_or_none
 from samskab.core.errors import DomainError, DomainErrors
-from samskab.insights import selectors
+from samskab.insights import bulk_writes, selectors
+from samskab.insights.analyser_state import (
+    AnalysisBusy,
+    analyser_dir,
+    analysis_lock,
+    full_run_lock,
+    install_state,
+    load_state,
+    save_state,
+    write_state,
+)
+from samskab.insights.engine_input import (
+    Segment,
+    inputs_from_rows,
+    locate,
+    record_of,
+    segment_text,
+)
 from samskab.insights.models import (
     AnalysedResponse,
     AnalysisRun,
@@ -50,567 +61,39 @@ from samskab.insights.models import (
     TagState,
     TagSuggestion,
 )
+from samskab.insights.run_store import (
+    group_label,
+    group_sizes_refresh,
+    idea_counts_refresh,
+    mark_analysed,
+    proposal_for_segment,
+    set_aside_store,
+    store_groups,
+    store_ideas_and_proposals,
+    store_tags,
+)
+
+# Part of this module's interface (tasks, tests and the CLI use them from here).
+__all__ = ["AnalysisBusy", "analyser_dir", "group_sizes_refresh", "idea_counts_refresh",
+           "set_aside_store"]
 
 logger = logging.getLogger(__name__)
 
-# Attachments' extracted text follows the response's own text, after this mark.
-ATTACHMENT_MARK = "\n\n[Bilag]\n\n"
-BATCH = 2000
 # Every staff change below runs as core.actions.staff_action with this permission (the
 # analyst's; CLI, tasks and the demo act as a SystemActor). Engine runs are not staff changes.
 CHANGE = "insights.change_analysis"
-# Rows a full run writes per transaction: SQLite's write lock is held for a few milliseconds
-# at a time, so answers arriving meanwhile are stored between two chunks.
-STORE_CHUNK = 1000
+# Rows per query when positions are set in bulk.
+BATCH = 2000
 # Responses a full run reads per query (with their attachments).
 READ_CHUNK = 2000
 
 
 # --- feeding the engine ----------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Segment:
-    """Where one source text (the response's, or an attachment's) sits in the record text."""
-
-    start: int
-    end: int
-    attachment_id: int | None
-
-
-@dataclass
-class _Input:
-    records: list[engine.Record] = field(default_factory=list)
-    segments: dict[int, list[_Segment]] = field(default_factory=dict)
-    texts: dict[int, str] = field(default_factory=dict)
-
-
-def analyser_dir(consultation: Consultation) -> Path:
-    """Where the consultation's saved analyser state lives (JSON and plain arrays)."""
-    return Path(settings.VAR_DIR) / "analysis" / consultation.slug
 
 
 def engine_themes(consultation: Consultation) -> list[engine.Theme]:
     return [engine.Theme(t.slug, tuple(t.keywords or ()), t.title_da)
             for t in consultation.themes.all()]
-
-
-def _record(response: Response, attachments: Sequence[Attachment]
-            ) -> tuple[engine.Record, list[_Segment]]:
-    """The plain record for a response: its text, then each attachment's extracted text after
-    ``ATTACHMENT_MARK``; segments map record offsets back to the source text."""
-    parts = [response.text]
-    segments = [_Segment(0, len(response.text), None)]
-    pos = len(response.text)
-    for a in attachments:
-        extracted = a.extracted_text or ""
-        if not extracted.strip():
-            continue
-        pos += len(ATTACHMENT_MARK)
-        segments.append(_Segment(pos, pos + len(extracted), a.pk))
-        parts += [ATTACHMENT_MARK, extracted]
-        pos += len(extracted)
-    record = engine.Record(id=str(response.pk), text="".join(parts),
-                           language=response.language or None)
-    return record, segments
-
-
-def _inputs(responses: Iterable[Response]) -> _Input:
-    out = _Input()
-    for r in responses:
-        record, segments = _record(r, list(r.attachments.all()))
-        out.records.append(record)
-        out.segments[r.pk] = segments
-        out.texts[r.pk] = record.text
-    return out
-
-
-def _locate(segments: Sequence[_Segment], start: int, end: int
-            ) -> tuple[int | None, int, int] | None:
-    """Record offsets → (attachment id or None, start, end) in that source; None when the span
-    is only the attachment mark."""
-    for seg in segments:
-        if seg.start <= start < seg.end or (start == seg.end == seg.start):
-            s, e = start - seg.start, min(end, seg.end) - seg.start
-            return (seg.attachment_id, s, e) if e > s else None
-    # Inside a mark: move to the next segment.
-    for seg in segments:
-        if start < seg.start < end:
-            s, e = 0, min(end, seg.end) - seg.start
-            return (seg.attachment_id, s, e) if e > s else None
-    return None
-
-
-def _group_label(template: str) -> str:
-    """A short name for a group: its first line of some length, shortened."""
-    lines = [ln.strip() for ln in template.splitlines() if ln.strip()]
-    line = next((ln for ln in lines if len(ln.split()) >= 5), lines[0] if lines else "")
-    return line if len(line) <= 90 else line[:87].rstrip() + "…"
-
-
-# --- storing a full run ----------------------------------------------------------------------
-def _final(obj, by_id: dict):
-    seen = set()
-    while obj.merged_into_id and obj.pk not in seen:
-        seen.add(obj.pk)
-        obj = by_id[obj.merged_into_id]
-    return obj
-
-
-def _store_groups(consultation: Consultation, groups: Sequence[engine.Group],
-                  upto: int | None = None) -> None:
-    """``upto``: the largest response id when the run read the responses; rows of later ones
-    (answers that arrived since) are left for the incremental sweep."""
-    existing = {g.pk: g for g in ResponseGroup.objects.filter(consultation=consultation)}
-    by_canonical: dict[int, ResponseGroup] = {}
-    for g in sorted(existing.values(), key=lambda g: g.pk):
-        by_canonical.setdefault(g.canonical_id, g)
-    memberships = {m.response_id: m for m in
-                   GroupMembership.objects.filter(group__consultation=consultation)}
-    claimed: set[int] = set()
-    seen: set[int] = set()
-    to_create: list[GroupMembership] = []
-    to_update: list[GroupMembership] = []
-    changed_groups: list[ResponseGroup] = []
-    for eg in groups:
-        members = [int(m) for m in eg.members]
-        canonical = int(eg.canonical)
-        group = by_canonical.get(canonical)
-        if group is None or group.pk in claimed:
-            votes = Counter(memberships[m].group_id for m in members
-                            if m in memberships and not memberships[m].is_staff_decision)
-            group = next((existing[gid] for gid, _n in votes.most_common()
-                          if gid not in claimed and existing[gid].merged_into_id is None), None)
-        if group is None:
-            group = ResponseGroup.objects.create(
-                consultation=consultation, engine_key=eg.id, canonical_id=canonical,
-                template=eg.template, label=_group_label(eg.template), size=len(members))
-            existing[group.pk] = group
-        else:
-            fields = (eg.id, eg.template, _group_label(eg.template),
-                      canonical if group.merged_into_id is None else group.canonical_id)
-            if (group.engine_key, group.template, group.label, group.canonical_id) != fields:
-                group.engine_key, group.template, group.label, group.canonical_id = fields
-                changed_groups.append(group)
-        claimed.add(group.pk)
-        target = _final(group, existing)
-        for m in members:
-            seen.add(m)
-            additions = eg.additions.get(str(m), "")
-            mem = memberships.get(m)
-            if mem is None:
-                mem = GroupMembership(response_id=m, group=target, additions=additions)
-                memberships[m] = mem
-                to_create.append(mem)
-            elif not mem.is_staff_decision and (mem.group_id != target.pk
-                                                or mem.additions != additions):
-                mem.group, mem.additions = target, additions
-                to_update.append(mem)
-    _chunked_bulk_update(ResponseGroup, changed_groups,
-                         ["engine_key", "template", "label", "canonical"])
-    _fast_insert(GroupMembership, ["response", "group", "additions", "state"],
-                 [(m.response_id, m.group_id, m.additions, m.state) for m in to_create])
-    # Staff may decide a membership while the run stores (no lock is held across chunks):
-    # the engine only changes and removes memberships nobody decided, checked in the write.
-    _fast_update(GroupMembership, ["group", "additions"],
-                 [(m.group_id, m.additions, m.pk) for m in to_update],
-                 where=_UNDECIDED_MEMBERSHIP)
-    stale = [m.pk for r, m in memberships.items()
-             if r not in seen and (upto is None or r <= upto) and not m.is_staff_decision
-             and m.pk]
-    _delete_pks(GroupMembership, stale, decided_by__isnull=True,
-                state=MembershipState.SUGGESTED)
-    # Pure engine groups left without any member go; merged or merged-into groups stay.
-    (ResponseGroup.objects.filter(consultation=consultation, memberships__isnull=True,
-                                  merged_into__isnull=True, merged_from__isnull=True)
-     .delete())
-    group_sizes_refresh(consultation=consultation)
-
-
-def group_sizes_refresh(*, consultation: Consultation,
-                        groups: Iterable[ResponseGroup] | None = None) -> None:
-    """Store each group's member count (members split out do not count)."""
-    qs = ResponseGroup.objects.filter(consultation=consultation)
-    given = list(groups) if groups is not None else []
-    if groups is not None:
-        qs = qs.filter(pk__in=[g.pk for g in given])
-    rows = list(qs.annotate(n=Count("memberships", filter=~Q(
-        memberships__state=MembershipState.SPLIT_OUT))).only("pk", "size"))
-    _fast_update(ResponseGroup, ["size"], [(g.n, g.pk) for g in rows if g.size != g.n])
-    sizes = {g.pk: g.n for g in rows}
-    for g in given:
-        g.size = sizes.get(g.pk, 0)
-
-
-def idea_counts_refresh(*, consultation: Consultation,
-                        ideas: Iterable[Idea] | None = None) -> None:
-    """Store each idea's number of proposals and of distinct responses."""
-    qs = Idea.objects.filter(consultation=consultation)
-    given = list(ideas) if ideas is not None else []
-    if ideas is not None:
-        qs = qs.filter(pk__in=[i.pk for i in given])
-    rows = list(qs.annotate(np=Count("proposals"),
-                            nr=Count("proposals__response", distinct=True))
-                .only("pk", "proposal_count", "response_count"))
-    _fast_update(Idea, ["proposal_count", "response_count"],
-                 [(i.np, i.nr, i.pk) for i in rows
-                  if (i.proposal_count, i.response_count) != (i.np, i.nr)])
-    counts = {i.pk: (i.np, i.nr) for i in rows}
-    for i in given:  # the caller's instances show the new counts too
-        i.proposal_count, i.response_count = counts.get(i.pk, (0, 0))
-
-
-class _Row(NamedTuple):
-    pk: int
-    text: str
-    position: int
-    engine_key: str
-    idea_id: int | None
-    idea_by_id: int | None
-
-
-def _store_ideas_and_proposals(consultation: Consultation, result: engine.AnalysisResult,
-                               inputs: _Input, upto: int | None = None) -> dict[str, int]:
-    """Store proposals and ideas; returns the engine idea id → Idea pk map of this run.
-
-    An engine idea is matched to the stored idea most of its proposals are in now (engine ids
-    are not stable when the data or the engine change): one-to-one, except that several may
-    go to an idea staff merged others into, so a merge holds. A staff name, a position or a
-    merge thus stays with the proposals it was about."""
-    ideas = {i.pk: i for i in Idea.objects.filter(consultation=consultation)}
-    merge_targets = {i.merged_into_id for i in ideas.values() if i.merged_into_id}
-    existing = {(rid, aid, start, end): _Row(pk, text, position, key, idea_id, idea_by_id)
-                for pk, rid, aid, start, end, text, position, key, idea_id, idea_by_id in
-                Proposal.objects.filter(response__consultation=consultation)
-                .values_list("pk", "response_id", "attachment_id", "start", "end", "text",
-                             "position", "engine_key", "idea_id", "idea_by_id")}
-    located: list[tuple[tuple, engine.Proposal, str, int]] = []
-    votes: dict[str, Counter] = defaultdict(Counter)
-    sizes: Counter = Counter()
-    seen: set[tuple] = set()
-    for ra in result.responses:
-        rid = int(ra.id)
-        k = 0
-        for p in ra.proposals:
-            where = _locate(inputs.segments[rid], p.start, p.end)
-            if where is None:
-                continue
-            attachment_id, start, end = where
-            key = (rid, attachment_id, start, end)
-            if key in seen:
-                continue
-            seen.add(key)
-            k += 1
-            text = _segment_text(inputs.segments[rid], inputs.texts[rid], attachment_id,
-                                 start, end)
-            located.append((key, p, text, k))
-            if p.idea:
-                sizes[p.idea] += 1
-                row = existing.get(key)
-                if row is not None and row.idea_id in ideas:
-                    votes[p.idea][_final(ideas[row.idea_id], ideas).pk] += 1
-
-    assigned: dict[str, Idea] = {}
-    primary: dict[int, str] = {}
-    for n, eid, iid in sorted(((n, eid, iid) for eid, c in votes.items()
-                               for iid, n in c.items()), key=lambda x: (-x[0], x[1], x[2])):
-        idea = ideas[iid]
-        if eid in assigned or (iid in primary and iid not in merge_targets):
-            continue
-        if 2 * n <= min(sizes[eid], max(idea.proposal_count, 1)):
-            continue  # too little in common
-        assigned[eid] = idea
-        primary.setdefault(iid, eid)
-    new_ideas, changed_ideas = [], []
-    for ei in result.ideas:
-        idea = assigned.get(ei.id)
-        if idea is None:
-            idea = Idea(consultation=consultation, engine_key=ei.id, label=ei.label[:300],
-                        keywords=list(ei.keywords))
-            new_ideas.append(idea)
-            assigned[ei.id] = idea
-        elif primary.get(idea.pk) == ei.id:
-            label = idea.label if idea.label_by_id is not None else ei.label[:300]
-            fields = (ei.id, list(ei.keywords), label)
-            if (idea.engine_key, idea.keywords, idea.label) != fields:
-                idea.engine_key, idea.keywords, idea.label = fields
-                changed_ideas.append(idea)
-    for i in range(0, len(new_ideas), STORE_CHUNK):
-        Idea.objects.bulk_create(new_ideas[i:i + STORE_CHUNK])
-    _chunked_bulk_update(Idea, changed_ideas, ["engine_key", "keywords", "label"])
-    for i in new_ideas:
-        ideas[i.pk] = i
-    placed = {key: _final(i, ideas) for key, i in assigned.items()}
-
-    key_of: dict[str, tuple] = {}
-    to_create: list[tuple] = []
-    to_update: list[tuple] = []
-    moves: dict[int | None, list[int]] = defaultdict(list)
-    for key, p, text, k in located:
-        rid, attachment_id, start, end = key
-        idea = placed.get(p.idea) if p.idea else None
-        idea_id = idea.pk if idea else None
-        row = existing.get(key)
-        if row is None:
-            to_create.append((rid, attachment_id, start, end, text, k, p.id, idea_id))
-        else:
-            if (row.text, row.position, row.engine_key) != (text, k, p.id):
-                to_update.append((text, k, p.id, row.pk))
-            if row.idea_by_id is None and row.idea_id != idea_id:
-                moves[idea_id].append(row.pk)
-        key_of[p.id] = key
-    _fast_insert(Proposal, ["response", "attachment", "start", "end", "text", "position",
-                            "engine_key", "idea"], to_create)
-    _fast_update(Proposal, ["text", "position", "engine_key"], to_update)
-    for idea_id in sorted(moves, key=lambda i: (i is None, i or 0)):
-        pks = moves[idea_id]
-        for i in range(0, len(pks), STORE_CHUNK):
-            # A proposal staff moved meanwhile stays where they put it.
-            Proposal.objects.filter(pk__in=pks[i:i + STORE_CHUNK],
-                                    idea_by__isnull=True).update(idea_id=idea_id)
-    pk_of = {key: p.pk for key, p in existing.items()}
-    staff_placed = {key for key, p in existing.items() if p.idea_by_id is not None}
-    if to_create:
-        pk_of = {(rid, aid, start, end): pk for pk, rid, aid, start, end in
-                 Proposal.objects.filter(response__consultation=consultation)
-                 .values_list("pk", "response_id", "attachment_id", "start", "end")}
-    gone = [pk for key, pk in pk_of.items()
-            if key not in seen and key not in staff_placed and (upto is None or key[0] <= upto)]
-    positioned = set(Position.objects.filter(proposal_id__in=gone)
-                     .values_list("proposal_id", flat=True))
-    gone = [pk for pk in gone if pk not in positioned]
-    _delete_pks(Proposal, gone, idea_by__isnull=True, proposal_position__isnull=True)
-
-    reps = []
-    for ei in result.ideas:
-        idea = assigned[ei.id]
-        if primary.get(idea.pk, ei.id) != ei.id:
-            continue
-        key = key_of.get(ei.representative)
-        rep = pk_of.get(key) if key else None
-        if rep is not None and idea.representative_id != rep:
-            idea.representative_id = rep
-            reps.append((rep, idea.pk))
-    _fast_update(Idea, ["representative"], reps)
-    idea_counts_refresh(consultation=consultation)
-    # Engine ideas nobody touched and no proposal is in any more go.
-    (Idea.objects.filter(consultation=consultation, created_by_engine=True, label_by=None,
-                         merged_into=None, merged_from__isnull=True, proposal_count=0,
-                         position__isnull=True)
-     .delete())
-    return {eid: placed[eid].pk for eid in sorted(placed)}
-
-
-def _segment_text(segments: Sequence[_Segment], record_text: str, attachment_id: int | None,
-                  start: int, end: int) -> str:
-    seg = next(s for s in segments if s.attachment_id == attachment_id)
-    return record_text[seg.start + start:seg.start + end]
-
-
-def _fast_insert(model, fields: Sequence[str], rows: Sequence[tuple]) -> None:
-    """Insert plain rows with the DB-API's executemany. For hundreds of thousands of rows the
-    ORM's per-value SQL compilation costs many times what the database does; these models'
-    other columns are nullable. Identifiers come from the model, values are parameters."""
-    if not rows:
-        return
-    qn = connection.ops.quote_name
-    columns = ", ".join(qn(model._meta.get_field(f).column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
-    _executemany_chunked(sql, rows)
-
-
-def _executemany_chunked(sql: str, rows: Sequence[tuple]) -> None:
-    """STORE_CHUNK rows per transaction (a savepoint inside a caller's transaction)."""
-    for i in range(0, len(rows), STORE_CHUNK):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.executemany(sql, rows[i:i + STORE_CHUNK])
-
-
-# The engine's own membership suggestions (what ``GroupMembership.is_staff_decision`` is not).
-_UNDECIDED_MEMBERSHIP = ("decided_by_id IS NULL AND state = '%s'"
-                         % MembershipState.SUGGESTED.value)
-
-
-def _fast_update(model, fields: Sequence[str], rows: Sequence[tuple], *, where: str = ""
-                 ) -> None:
-    """``UPDATE … WHERE pk = …`` through executemany; each row is the new values, then the pk
-    (what ``bulk_update``'s CASE expressions do, without their cost at scale). ``where`` is a
-    further condition (constant SQL of ours, never input)."""
-    if not rows:
-        return
-    qn = connection.ops.quote_name
-    sets = ", ".join(f"{qn(model._meta.get_field(f).column)} = %s" for f in fields)
-    sql = (f"UPDATE {qn(model._meta.db_table)} SET {sets} "  # noqa: S608
-           f"WHERE {qn(model._meta.pk.column)} = %s" + (f" AND {where}" if where else ""))
-    _executemany_chunked(sql, rows)
-
-
-def _chunked_bulk_update(model, objs: Sequence, fields: Sequence[str]) -> None:
-    for i in range(0, len(objs), STORE_CHUNK):
-        with transaction.atomic():
-            model.objects.bulk_update(objs[i:i + STORE_CHUNK], fields)
-
-
-def _delete_pks(model, pks: Sequence[int], **still) -> None:
-    """Delete these rows, STORE_CHUNK per transaction; ``still`` filters out rows that have
-    changed since they were read (a staff decision made while the run stored)."""
-    for i in range(0, len(pks), STORE_CHUNK):
-        model.objects.filter(pk__in=pks[i:i + STORE_CHUNK], **still).delete()
-
-
-def _store_tags(consultation: Consultation, result: engine.AnalysisResult,
-                only_responses: set[int] | None = None, upto: int | None = None) -> None:
-    """Undecided suggestions are engine output: changed ones are rescored, vanished ones go.
-    Decided ones keep their state; only their current score is refreshed."""
-    qs = TagSuggestion.objects.filter(response__consultation=consultation)
-    if only_responses is not None:
-        qs = qs.filter(response_id__in=only_responses)
-    existing = {(rid, code): (pk, score, state) for pk, rid, code, score, state in
-                qs.values_list("pk", "response_id", "code", "score", "state")}
-    seen = set()
-    to_insert, to_delete, decided, rescored = [], [], [], []
-    for ra in result.responses:
-        rid = int(ra.id)
-        for t in ra.tags:
-            key = (rid, t.code)
-            if key in seen:
-                continue
-            seen.add(key)
-            score = min(1.0, max(0.0, float(t.score)))
-            row = existing.get(key)
-            if row is None:
-                to_insert.append((rid, t.code, score, TagState.SUGGESTED, False))
-            elif row[1] != score:
-                if row[2] == TagState.SUGGESTED:
-                    rescored.append((score, row[0]))
-                else:
-                    decided.append(TagSuggestion(pk=row[0], score=score))
-    to_delete += [pk for key, (pk, _score, state) in existing.items()
-                  if key not in seen and state == TagState.SUGGESTED
-                  and (upto is None or key[0] <= upto)]
-    _delete_pks(TagSuggestion, to_delete, state=TagState.SUGGESTED)
-    # Still an engine suggestion (staff may decide one while a full run stores): new score.
-    _fast_update(TagSuggestion, ["score"], rescored,
-                 where="state = '%s'" % TagState.SUGGESTED.value)
-    _fast_insert(TagSuggestion, ["response", "code", "score", "state", "fed_back"], to_insert)
-    _chunked_bulk_update(TagSuggestion, decided, ["score"])
-
-
-def _save_state(analyser: engine.Analyser, consultation: Consultation) -> None:
-    """Replace the saved analyser state in one rename, so a reader never sees half a state."""
-    _install_state(_write_state(analyser, consultation), consultation)
-
-
-def _write_state(analyser: engine.Analyser, consultation: Consultation) -> Path:
-    """Write the state beside the saved one (seconds for a large consultation: a full run
-    does it before its final transaction, so no lock is held meanwhile)."""
-    final = analyser_dir(consultation)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    fresh = final.with_name(f"{final.name}.new-{os.getpid()}")
-    shutil.rmtree(fresh, ignore_errors=True)
-    analyser.save(fresh)
-    return fresh
-
-
-def _install_state(fresh: Path, consultation: Consultation) -> None:
-    """Make a written state the saved one by renames (milliseconds)."""
-    final = analyser_dir(consultation)
-    old = final.with_name(f"{final.name}.old-{os.getpid()}")
-    if final.exists():
-        final.rename(old)
-    fresh.rename(final)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _load_state(consultation: Consultation) -> engine.Analyser | None:
-    path = analyser_dir(consultation)
-    if not (path / "state.json").exists():
-        return None
-    try:
-        return engine.Analyser.load(path)
-    except (OSError, ValueError, KeyError):
-        logger.exception("unreadable analyser state at %s; a full run will replace it", path)
-        return None
-
-
-# pg_advisory_xact_lock's first key: "analysis" runs of one consultation, one at a time.
-_ANALYSIS_LOCK_SPACE = 0x5A4E
-
-
-class AnalysisBusy(Exception):
-    """A full run is storing its results (SQLite): try again later (the sweep does)."""
-
-
-def _analysis_lock(consultation: Consultation) -> None:
-    """Serialise the analysis runs of one consultation until the transaction ends.
-
-    Not a lock on the consultation's row: answers take that row to number themselves, and the
-    form must not wait for an analysis to store its results (PostgreSQL: an advisory lock,
-    which waits for a full run storing; SQLite: the transaction already holds the database's
-    write lock, IMMEDIATE, so it must not wait for the full run's file lock: it raises
-    AnalysisBusy while a full run stores, and the caller's transaction rolls back)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s::int, %s::int)",
-                           [_ANALYSIS_LOCK_SPACE, consultation.pk])
-        return
-    path = analyser_dir(consultation)
-    lock = path.with_name(f"{path.name}.lock")
-    if not lock.exists():
-        return
-    with open(lock, "rb") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise AnalysisBusy(consultation.pk) from None
-        fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-@contextmanager
-def _full_run_lock(consultation: Consultation) -> Iterator[None]:
-    """Serialise full runs of one consultation for the whole run, which stores in many short
-    transactions (PostgreSQL: a session advisory lock, the same key incremental runs take per
-    transaction; SQLite: an exclusive lock on a file beside the analyser state)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s::int, %s::int)",
-                           [_ANALYSIS_LOCK_SPACE, consultation.pk])
-        try:
-            yield
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s::int, %s::int)",
-                               [_ANALYSIS_LOCK_SPACE, consultation.pk])
-        return
-    path = analyser_dir(consultation)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(f"{path.name}.lock"), "a+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _mark_analysed(consultation: Consultation, run: AnalysisRun,
-                   result: engine.AnalysisResult, upto: int) -> None:
-    """Point every analysed response at ``run`` (chunked), drop the marks of responses the
-    run did not analyse (rejected since), leave later answers to the switch."""
-    table = connection.ops.quote_name(AnalysedResponse._meta.db_table)
-    have = set(AnalysedResponse.objects.filter(response__consultation=consultation)
-               .values_list("response_id", flat=True))
-    languages = {int(ra.id): ra.language or "" for ra in result.responses}
-    _executemany_chunked(
-        f"UPDATE {table} SET run_id = %s, language = %s WHERE response_id = %s",  # noqa: S608
-        [(run.pk, lang, rid) for rid, lang in languages.items() if rid in have])
-    _fast_insert(AnalysedResponse, ["response", "run", "language"],
-                 [(rid, run.pk, lang) for rid, lang in languages.items() if rid not in have])
-    _delete_pks_by(AnalysedResponse, "response_id",
-                   sorted(rid for rid in have if rid not in languages and rid <= upto))
-
-
-def _delete_pks_by(model, column: str, values: Sequence[int]) -> None:
-    for i in range(0, len(values), STORE_CHUNK):
-        model.objects.filter(**{f"{column}__in": values[i:i + STORE_CHUNK]}).delete()
 
 
 def consultation_analyse(*, consultation: Consultation, actor: Any | None = None,
@@ -630,7 +113,7 @@ def consultation_analyse(*, consultation: Consultation, actor: Any | None = None
     the run stores win: the writes that would undo one check it is still undecided. Answers
     that arrive during the run (after the largest response id it read) are left alone and
     marked unanalysed at the switch, so the incremental sweep takes them against the new
-    state. Full runs of one consultation are serialised (``_full_run_lock``).
+    state. Full runs of one consultation are serialised (``full_run_lock``).
 
     The responses are read in chunks (no model instance per response is kept, only the
     engine's records). ``progress(stage, done, total)`` is told how far the run is (stages
@@ -655,15 +138,8 @@ def _full_run(consultation: Consultation, run: AnalysisRun, t0: float,
     analysable = selectors.analysable(consultation).filter(pk__lte=upto)
     total = analysable.count()
 
-    def read() -> Iterator[Response]:
-        for i, response in enumerate(analysable.only("pk", "text", "language")
-                                     .prefetch_related("attachments")
-                                     .iterator(chunk_size=READ_CHUNK), start=1):
-            if i % READ_CHUNK == 0 or i == total:
-                progress("read", i, total)
-            yield response
-
-    inputs = _inputs(read())
+    inputs = inputs_from_rows(analysable, chunk=READ_CHUNK,
+                              progress=lambda done: progress("read", done, total))
     progress("engine", 0, 1)
     themes = engine_themes(consultation)
     analyser = engine.Analyser(themes=themes, workers=settings.SAMSKAB_ANALYSIS_WORKERS)
@@ -679,7 +155,7 @@ def _full_run(consultation: Consultation, run: AnalysisRun, t0: float,
     result = analyser.fit(inputs.records)
     fitted = time.perf_counter()
     progress("engine", 1, 1)
-    with _full_run_lock(consultation):
+    with full_run_lock(consultation):
         return _full_run_store(consultation, run, t0, result, inputs, upto, read_at, analyser,
                                themes, decided, {"read_seconds": round(prepared - t0, 3),
                                                  "engine_seconds": round(fitted - prepared, 3)},
@@ -695,25 +171,25 @@ def _full_run_store(consultation, run, t0, result, inputs, upto, read_at, analys
     store: dict[str, float] = {}
     t = time.perf_counter()
     progress("store", 0, 5)
-    _store_groups(consultation, result.groups, upto)
+    store_groups(consultation, result.groups, upto)
     store["groups"] = time.perf_counter() - t
     progress("store", 1, 5)
     t = time.perf_counter()
-    idea_map = _store_ideas_and_proposals(consultation, result, inputs, upto)
+    idea_map = store_ideas_and_proposals(consultation, result, inputs, upto)
     set_aside_store(consultation=consultation, result=result, segments=inputs.segments,
                     texts=inputs.texts)
     store["ideas_and_proposals"] = time.perf_counter() - t
     progress("store", 2, 5)
     t = time.perf_counter()
-    _store_tags(consultation, result, upto=upto)
+    store_tags(consultation, result, upto=upto)
     store["tags"] = time.perf_counter() - t
     progress("store", 3, 5)
     t = time.perf_counter()
-    _mark_analysed(consultation, run, result, upto)
+    mark_analysed(consultation, run, result, upto)
     store["marks"] = time.perf_counter() - t
     progress("store", 4, 5)
     t = time.perf_counter()
-    fresh = _write_state(analyser, consultation)
+    fresh = write_state(analyser, consultation)
     store["state"] = time.perf_counter() - t
     # Staff tag decisions, read here (a scan, outside any transaction): the ones the new
     # state was taught are marked fed back, the ones made while the engine ran are taught
@@ -725,11 +201,11 @@ def _full_run_store(consultation, run, t0, result, inputs, upto, read_at, analys
     untaught = [pk for pk, at in made if at is not None and at >= read_at]
     t = time.perf_counter()
     with transaction.atomic():  # the switch: short
-        for i in range(0, len(taught), STORE_CHUNK):
-            TagSuggestion.objects.filter(pk__in=taught[i:i + STORE_CHUNK]).update(fed_back=True)
-        for i in range(0, len(untaught), STORE_CHUNK):
-            TagSuggestion.objects.filter(pk__in=untaught[i:i + STORE_CHUNK]
-                                         ).update(fed_back=False)
+        chunk = bulk_writes.STORE_CHUNK
+        for i in range(0, len(taught), chunk):
+            TagSuggestion.objects.filter(pk__in=taught[i:i + chunk]).update(fed_back=True)
+        for i in range(0, len(untaught), chunk):
+            TagSuggestion.objects.filter(pk__in=untaught[i:i + chunk]).update(fed_back=False)
         later = len(untaught)
         if later:
             from samskab.insights import tasks
@@ -739,7 +215,7 @@ def _full_run_store(consultation, run, t0, result, inputs, upto, read_at, analys
         late = list(Response.objects.filter(consultation=consultation, pk__gt=upto)
                     .values_list("pk", flat=True))
         AnalysedResponse.objects.filter(response_id__in=late).delete()
-        _install_state(fresh, consultation)
+        install_state(fresh, consultation)
         store["switch"] = time.perf_counter() - t  # the final transaction, all but its save
         run.params = {"stages": list(analyser.stages), "themes": [t.slug for t in themes],
                       "replayed_decisions": len(decided), "idea_map": idea_map}
@@ -775,13 +251,13 @@ def responses_analyse(*, consultation: Consultation, responses: Sequence[Respons
     started = timezone.now()
     try:
         with transaction.atomic():
-            _analysis_lock(consultation)
+            analysis_lock(consultation)
             done = set(AnalysedResponse.objects.filter(response__in=responses)
                        .values_list("response_id", flat=True))
             todo = [r for r in responses if r.pk not in done]
             if not todo:
                 return None
-            analyser = _load_state(consultation)
+            analyser = load_state(consultation)
             if analyser is None:
                 raise _NeedsFullRun
             run = AnalysisRun.objects.create(
@@ -793,7 +269,7 @@ def responses_analyse(*, consultation: Consultation, responses: Sequence[Respons
                         .order_by("-started_at", "-id").first())
             idea_map = dict(full_run.params.get("idea_map", {})) if full_run else {}
             for response in todo:
-                record, segments = _record(response, list(response.attachments.all()))
+                record, segments = record_of(response, list(response.attachments.all()))
                 try:
                     ra = analyser.add(record)
                 except ValueError:
@@ -803,7 +279,7 @@ def responses_analyse(*, consultation: Consultation, responses: Sequence[Respons
                                                 language=ra.language or "")
                 grouped += ra.group is not None
                 proposals += len(ra.proposals)
-            _save_state(analyser, consultation)
+            save_state(analyser, consultation)
             run.summary = {"responses": len(todo), "grouped": grouped, "proposals": proposals}
             run.finished_at = timezone.now()
             run.save(update_fields=["summary", "finished_at"])
@@ -815,7 +291,7 @@ def responses_analyse(*, consultation: Consultation, responses: Sequence[Respons
 
 def _store_one(consultation: Consultation, analyser: engine.Analyser,
                ra: engine.ResponseAnalysis, record: engine.Record,
-               segments: Sequence[_Segment], full_run: AnalysisRun | None,
+               segments: Sequence[Segment], full_run: AnalysisRun | None,
                idea_map: dict[str, int]) -> None:
     """Store what the engine said about one new response. ``idea_map`` (engine idea id →
     stored idea, as the last full run matched them) learns new ideas, kept on ``full_run``."""
@@ -830,7 +306,7 @@ def _store_one(consultation: Consultation, analyser: engine.Analyser,
         if group is None:
             group = ResponseGroup.objects.create(
                 consultation=consultation, engine_key=eg.id, canonical_id=int(eg.canonical),
-                template=eg.template, label=_group_label(eg.template))
+                template=eg.template, label=group_label(eg.template))
         target = group
         while target.merged_into_id:
             target = target.merged_into
@@ -842,7 +318,7 @@ def _store_one(consultation: Consultation, analyser: engine.Analyser,
         group_sizes_refresh(consultation=consultation, groups=[target])
     touched: dict[int, Idea] = {}
     for k, p in enumerate(ra.proposals, start=1):
-        where = _locate(segments, p.start, p.end)
+        where = locate(segments, p.start, p.end)
         if where is None:
             continue
         attachment_id, start, end = where
@@ -864,11 +340,11 @@ def _store_one(consultation: Consultation, analyser: engine.Analyser,
             touched[idea.pk] = idea
         Proposal.objects.get_or_create(
             response_id=rid, attachment_id=attachment_id, start=start, end=end,
-            defaults={"text": _segment_text(segments, record.text, attachment_id, start, end),
+            defaults={"text": segment_text(segments, record.text, attachment_id, start, end),
                       "position": k, "engine_key": p.id, "idea": idea})
     if touched:
         idea_counts_refresh(consultation=consultation, ideas=touched.values())
-    _store_tags(consultation, engine.AnalysisResult([ra], [], [], {}), only_responses={rid})
+    store_tags(consultation, engine.AnalysisResult([ra], [], [], {}), only_responses={rid})
     set_aside_store(consultation=consultation, result=engine.AnalysisResult([ra], [], [], {}),
                     segments={rid: list(segments)}, texts={rid: record.text},
                     only_responses={rid})
@@ -938,7 +414,7 @@ def tag_feedback_apply(*, consultation: Consultation) -> int:
     made; returns how many. Without a saved state there is nothing to teach: the next full run
     replays all decisions."""
     with transaction.atomic():
-        _analysis_lock(consultation)
+        analysis_lock(consultation)
         todo = list(TagSuggestion.objects
                     .filter(response__consultation=consultation, fed_back=False)
                     .exclude(state=TagState.SUGGESTED)
@@ -946,13 +422,13 @@ def tag_feedback_apply(*, consultation: Consultation) -> int:
                     .order_by("decided_at", "id"))
         if not todo:
             return 0
-        analyser = _load_state(consultation)
+        analyser = load_state(consultation)
         if analyser is None:
             return 0
         for s in todo:
-            record, _segments = _record(s.response, list(s.response.attachments.all()))
+            record, _segments = record_of(s.response, list(s.response.attachments.all()))
             analyser.feedback(record.text, s.code, s.state == TagState.CONFIRMED)
-        _save_state(analyser, consultation)
+        save_state(analyser, consultation)
         TagSuggestion.objects.filter(pk__in=[s.pk for s in todo]).update(fed_back=True)
     return len(todo)
 
@@ -1215,70 +691,6 @@ def excerpt(text: str, length: int = 240) -> str:
     return text if len(text) <= length else text[:length - 1].rstrip() + "…"
 
 
-
-# --- set-aside segments and decisions in bulk (issue 16) -------------------------------------
-# New functions only, at the end of the module: the runs call ``set_aside_store`` once after
-# storing proposals.
-def set_aside_store(*, consultation: Consultation, result: engine.AnalysisResult,
-                    segments: dict[int, list[_Segment]], texts: dict[int, str],
-                    only_responses: set[int] | None = None) -> int:
-    """Store what the engine set aside as not a proposal (greetings, sign-offs, courtesy,
-    statements about the sender, learnt boilerplate) for the responses of ``result``; returns
-    how many segments are stored.
-
-    Segments of an earlier run that nobody moved back are replaced (for ``only_responses``
-    when given, else for the whole consultation). A segment staff moved back stays moved back:
-    the engine sets it aside again, but its proposal is kept (recreated if a run removed it)."""
-    from samskab.insights.models import SetAsideSegment
-
-    rows = SetAsideSegment.objects.filter(response__consultation=consultation)
-    if only_responses is not None:
-        rows = rows.filter(response_id__in=only_responses)
-    kept = {(s.response_id, s.attachment_id, s.start, s.end): s
-            for s in rows.filter(moved_back_at__isnull=False)}
-    # Chunked (STORE_CHUNK per transaction), and a segment moved back meanwhile stays.
-    _delete_pks(SetAsideSegment, list(rows.filter(moved_back_at__isnull=True)
-                                      .values_list("pk", flat=True)),
-                moved_back_at__isnull=True)
-    new: list[tuple] = []
-    seen: set[tuple] = set()
-    for ra in result.responses:
-        rid = int(ra.id)
-        if rid not in segments or (only_responses is not None and rid not in only_responses):
-            continue
-        for x in ra.set_aside:
-            where = _locate(segments[rid], x.start, x.end)
-            if where is None:
-                continue
-            key = (rid, *where)
-            if key in kept or key in seen:
-                continue
-            seen.add(key)
-            attachment_id, start, end = where
-            new.append((rid, attachment_id, start, end,
-                        _segment_text(segments[rid], texts[rid], attachment_id, start, end),
-                        x.reason))
-    _fast_insert(SetAsideSegment, ["response", "attachment", "start", "end", "text", "reason"],
-                 new)
-    for segment in kept.values():  # moved back: its proposal stays
-        if segment.proposal_id is None or not Proposal.objects.filter(
-                pk=segment.proposal_id).exists():
-            segment.proposal = _proposal_for_segment(segment)
-            segment.save(update_fields=["proposal"])
-    return len(new) + len(kept)
-
-
-def _proposal_for_segment(segment: Any) -> Proposal:
-    last = (Proposal.objects.filter(response_id=segment.response_id)
-            .order_by("-position").values_list("position", flat=True).first()) or 0
-    proposal, _created = Proposal.objects.get_or_create(
-        response_id=segment.response_id, attachment_id=segment.attachment_id,
-        start=segment.start, end=segment.end,
-        defaults={"text": segment.text, "position": last + 1,
-                  "idea_by": segment.moved_back_by})
-    return proposal
-
-
 def set_aside_move_back(*, segment: Any, actor: Any) -> Proposal:
     """Make a set-aside segment a proposal after all (staff disagree with the engine). The
     proposal is placed by staff (in no idea yet; ``proposal_move`` puts it in one), so runs
@@ -1297,7 +709,7 @@ def set_aside_move_back(*, segment: Any, actor: Any) -> Proposal:
                               _("Tekststykket er allerede flyttet tilbage til forslagene."))
         row.moved_back_by = user_or_none(actor)
         row.moved_back_at = timezone.now()
-        row.proposal = _proposal_for_segment(row)
+        row.proposal = proposal_for_segment(row)
         row.save(update_fields=["moved_back_by", "moved_back_at", "proposal"])
         act.audit(row, before={"reason": row.reason, "moved_back": False},
                   after={"moved_back": True, "proposal": row.proposal_id,

@@ -1,0 +1,67 @@
+"""Chunked bulk writes for the analysis runs: plain rows through the DB-API's executemany,
+``STORE_CHUNK`` rows per transaction, so a run storing hundreds of thousands of rows never
+holds the database's write lock for more than a few milliseconds at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import connection, transaction
+
+# Rows a full run writes per transaction: SQLite's write lock is held for a few milliseconds
+# at a time, so answers arriving meanwhile are stored between two chunks.
+STORE_CHUNK = 1000
+
+
+def insert_rows(model, fields: Sequence[str], rows: Sequence[tuple]) -> None:
+    """Insert plain rows with the DB-API's executemany. For hundreds of thousands of rows the
+    ORM's per-value SQL compilation costs many times what the database does; these models'
+    other columns are nullable. Identifiers come from the model, values are parameters."""
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(model._meta.get_field(f).column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+    executemany_chunked(sql, rows)
+
+
+def executemany_chunked(sql: str, rows: Sequence[tuple]) -> None:
+    """STORE_CHUNK rows per transaction (a savepoint inside a caller's transaction)."""
+    for i in range(0, len(rows), STORE_CHUNK):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(sql, rows[i:i + STORE_CHUNK])
+
+
+
+
+def update_rows(model, fields: Sequence[str], rows: Sequence[tuple], *, where: str = ""
+                 ) -> None:
+    """``UPDATE … WHERE pk = …`` through executemany; each row is the new values, then the pk
+    (what ``bulk_update``'s CASE expressions do, without their cost at scale). ``where`` is a
+    further condition (constant SQL of ours, never input)."""
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    sets = ", ".join(f"{qn(model._meta.get_field(f).column)} = %s" for f in fields)
+    sql = (f"UPDATE {qn(model._meta.db_table)} SET {sets} "  # noqa: S608
+           f"WHERE {qn(model._meta.pk.column)} = %s" + (f" AND {where}" if where else ""))
+    executemany_chunked(sql, rows)
+
+
+def bulk_update_chunked(model, objs: Sequence, fields: Sequence[str]) -> None:
+    for i in range(0, len(objs), STORE_CHUNK):
+        with transaction.atomic():
+            model.objects.bulk_update(objs[i:i + STORE_CHUNK], fields)
+
+
+def delete_pks(model, pks: Sequence[int], **still) -> None:
+    """Delete these rows, STORE_CHUNK per transaction; ``still`` filters out rows that have
+    changed since they were read (a staff decision made while the run stored)."""
+    for i in range(0, len(pks), STORE_CHUNK):
+        model.objects.filter(pk__in=pks[i:i + STORE_CHUNK], **still).delete()
+
+
+def delete_by(model, column: str, values: Sequence[int]) -> None:
+    for i in range(0, len(values), STORE_CHUNK):
+        model.objects.filter(**{f"{column}__in": values[i:i + STORE_CHUNK]}).delete()

@@ -1,0 +1,502 @@
+"""Storing what a run of the engine found: groups and their members, proposals and the ideas
+they are in, tag suggestions, set-aside segments, and which responses a run analysed.
+
+Runs replace engine output only: a row a staff member decided on keeps what was decided (see
+``insights.services``). Every write is chunked (``bulk_writes``); a staff decision made while
+a full run stores wins, because the writes that would undo one check it is still undecided."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from django.db import connection
+from django.db.models import Count, Q
+
+from samskab import analysis as engine
+from samskab.consultations.models import Consultation
+from samskab.insights import bulk_writes
+from samskab.insights.bulk_writes import (
+    bulk_update_chunked,
+    delete_by,
+    delete_pks,
+    executemany_chunked,
+    insert_rows,
+    update_rows,
+)
+from samskab.insights.engine_input import EngineInput, Segment, locate, segment_text
+from samskab.insights.models import (
+    AnalysedResponse,
+    AnalysisRun,
+    GroupMembership,
+    Idea,
+    MembershipState,
+    Position,
+    Proposal,
+    ResponseGroup,
+    TagState,
+    TagSuggestion,
+)
+
+# The engine's own membership suggestions (what ``GroupMembership.is_staff_decision`` is not).
+_UNDECIDED_MEMBERSHIP = ("decided_by_id IS NULL AND state = '%s'"
+                         % MembershipState.SUGGESTED.value)
+
+
+def group_label(template: str) -> str:
+    """A short name for a group: its first line of some length, shortened."""
+    lines = [ln.strip() for ln in template.splitlines() if ln.strip()]
+    line = next((ln for ln in lines if len(ln.split()) >= 5), lines[0] if lines else "")
+    return line if len(line) <= 90 else line[:87].rstrip() + "…"
+
+
+def final_of(obj, by_id: dict):
+    seen = set()
+    while obj.merged_into_id and obj.pk not in seen:
+        seen.add(obj.pk)
+        obj = by_id[obj.merged_into_id]
+    return obj
+
+
+@dataclass(slots=True)
+class _Member:
+    """A stored group membership as a run compares it (``staff``: decided by staff)."""
+
+    pk: int | None
+    group_id: int
+    additions: str
+    staff: bool
+
+
+def store_groups(consultation: Consultation, groups: Sequence[engine.Group],
+                  upto: int | None = None) -> None:
+    """``upto``: the largest response id when the run read the responses; rows of later ones
+    (answers that arrived since) are left for the incremental sweep."""
+    existing = {g.pk: g for g in ResponseGroup.objects.filter(consultation=consultation)}
+    by_canonical: dict[int, ResponseGroup] = {}
+    for g in sorted(existing.values(), key=lambda g: g.pk):
+        by_canonical.setdefault(g.canonical_id, g)
+    # Plain rows, not model instances: a million memberships fit in a few hundred MB.
+    memberships = {rid: _Member(pk, group_id, additions,
+                                decided_by is not None or state != MembershipState.SUGGESTED)
+                   for pk, rid, group_id, additions, state, decided_by in
+                   GroupMembership.objects.filter(group__consultation=consultation)
+                   .values_list("pk", "response_id", "group_id", "additions", "state",
+                                "decided_by_id")}
+    claimed: set[int] = set()
+    seen: set[int] = set()
+    to_create: list[int] = []  # response ids
+    to_update: list[_Member] = []
+    changed_groups: list[ResponseGroup] = []
+    for eg in groups:
+        members = [int(m) for m in eg.members]
+        canonical = int(eg.canonical)
+        group = by_canonical.get(canonical)
+        if group is None or group.pk in claimed:
+            votes = Counter(memberships[m].group_id for m in members
+                            if m in memberships and not memberships[m].staff)
+            group = next((existing[gid] for gid, _n in votes.most_common()
+                          if gid not in claimed and existing[gid].merged_into_id is None), None)
+        if group is None:
+            group = ResponseGroup.objects.create(
+                consultation=consultation, engine_key=eg.id, canonical_id=canonical,
+                template=eg.template, label=group_label(eg.template), size=len(members))
+            existing[group.pk] = group
+        else:
+            fields = (eg.id, eg.template, group_label(eg.template),
+                      canonical if group.merged_into_id is None else group.canonical_id)
+            if (group.engine_key, group.template, group.label, group.canonical_id) != fields:
+                group.engine_key, group.template, group.label, group.canonical_id = fields
+                changed_groups.append(group)
+        claimed.add(group.pk)
+        target = final_of(group, existing)
+        for m in members:
+            seen.add(m)
+            additions = eg.additions.get(str(m), "")
+            mem = memberships.get(m)
+            if mem is None:
+                memberships[m] = _Member(None, target.pk, additions, False)
+                to_create.append(m)
+            elif not mem.staff and (mem.group_id != target.pk or mem.additions != additions):
+                mem.group_id, mem.additions = target.pk, additions
+                if mem.pk is not None:
+                    to_update.append(mem)
+    bulk_update_chunked(ResponseGroup, changed_groups,
+                        ["engine_key", "template", "label", "canonical"])
+    insert_rows(GroupMembership, ["response", "group", "additions", "state"],
+                [(rid, memberships[rid].group_id, memberships[rid].additions,
+                  MembershipState.SUGGESTED) for rid in to_create])
+    # Staff may decide a membership while the run stores (no lock is held across chunks):
+    # the engine only changes and removes memberships nobody decided, checked in the write.
+    update_rows(GroupMembership, ["group", "additions"],
+                [(m.group_id, m.additions, m.pk) for m in to_update],
+                where=_UNDECIDED_MEMBERSHIP)
+    stale = [m.pk for r, m in memberships.items()
+             if r not in seen and (upto is None or r <= upto) and not m.staff and m.pk]
+    delete_pks(GroupMembership, stale, decided_by__isnull=True,
+               state=MembershipState.SUGGESTED)
+    # Pure engine groups left without any member go; merged or merged-into groups stay.
+    (ResponseGroup.objects.filter(consultation=consultation, memberships__isnull=True,
+                                  merged_into__isnull=True, merged_from__isnull=True)
+     .delete())
+    group_sizes_refresh(consultation=consultation)
+
+
+def group_sizes_refresh(*, consultation: Consultation,
+                        groups: Iterable[ResponseGroup] | None = None) -> None:
+    """Store each group's member count (members split out do not count)."""
+    qs = ResponseGroup.objects.filter(consultation=consultation)
+    given = list(groups) if groups is not None else []
+    if groups is not None:
+        qs = qs.filter(pk__in=[g.pk for g in given])
+    rows = list(qs.annotate(n=Count("memberships", filter=~Q(
+        memberships__state=MembershipState.SPLIT_OUT))).only("pk", "size"))
+    update_rows(ResponseGroup, ["size"], [(g.n, g.pk) for g in rows if g.size != g.n])
+    sizes = {g.pk: g.n for g in rows}
+    for g in given:
+        g.size = sizes.get(g.pk, 0)
+
+
+def idea_counts_refresh(*, consultation: Consultation,
+                        ideas: Iterable[Idea] | None = None) -> None:
+    """Store each idea's number of proposals and of distinct responses."""
+    qs = Idea.objects.filter(consultation=consultation)
+    given = list(ideas) if ideas is not None else []
+    if ideas is not None:
+        qs = qs.filter(pk__in=[i.pk for i in given])
+    rows = list(qs.annotate(np=Count("proposals"),
+                            nr=Count("proposals__response", distinct=True))
+                .only("pk", "proposal_count", "response_count"))
+    update_rows(Idea, ["proposal_count", "response_count"],
+                 [(i.np, i.nr, i.pk) for i in rows
+                  if (i.proposal_count, i.response_count) != (i.np, i.nr)])
+    counts = {i.pk: (i.np, i.nr) for i in rows}
+    for i in given:  # the caller's instances show the new counts too
+        i.proposal_count, i.response_count = counts.get(i.pk, (0, 0))
+
+
+class _ProposalRow(NamedTuple):
+    """A stored proposal as a run compares it with what the engine found now."""
+
+    pk: int
+    text: str
+    position: int
+    engine_key: str
+    idea_id: int | None
+    idea_by_id: int | None
+
+
+# A proposal's place in the stored texts: (response id, attachment id or None, start, end).
+Place = tuple[int, int | None, int, int]
+
+
+class _Located(NamedTuple):
+    """A proposal of this run, placed in its source text."""
+
+    place: Place
+    proposal: engine.Proposal
+    text: str
+    position: int
+
+
+@dataclass
+class _Placed:
+    """The run's proposals in their source texts, and what the engine's ideas hold now."""
+
+    proposals: list[_Located]
+    places: set[Place]
+    votes: dict[str, Counter]  # engine idea id → stored idea pk → proposals now in it
+    sizes: Counter  # engine idea id → proposals
+
+
+@dataclass
+class _IdeaMatch:
+    """How this run's engine ideas map to stored ideas."""
+
+    assigned: dict[str, Idea]  # engine idea id → the stored idea it became
+    primary: dict[int, str]  # stored idea pk → the engine idea that names it
+    placed: dict[str, Idea]  # engine idea id → the idea its proposals go to (merges followed)
+
+
+def store_ideas_and_proposals(consultation: Consultation, result: engine.AnalysisResult,
+                              inputs: EngineInput, upto: int | None = None) -> dict[str, int]:
+    """Store proposals and ideas; returns the engine idea id → Idea pk map of this run.
+
+    Four steps: place the engine's proposals in the stored texts, match the engine's ideas to
+    the stored ones (creating and renaming ideas), write the proposals (new, changed, moved,
+    gone), then each idea's representative, counts and the ideas left empty. ``upto``: the
+    largest response id the run read (later answers are left to the incremental sweep)."""
+    ideas = {i.pk: i for i in Idea.objects.filter(consultation=consultation)}
+    existing = {(rid, aid, start, end): _ProposalRow(pk, text, position, key, idea_id, idea_by)
+                for pk, rid, aid, start, end, text, position, key, idea_id, idea_by in
+                Proposal.objects.filter(response__consultation=consultation)
+                .values_list("pk", "response_id", "attachment_id", "start", "end", "text",
+                             "position", "engine_key", "idea_id", "idea_by_id")}
+    located = _locate_proposals(result, inputs, existing, ideas)
+    match = _match_ideas(consultation, result, ideas, located)
+    key_of, pk_of = _write_proposals(consultation, located, existing, match.placed, upto)
+    _finish_ideas(consultation, result, match, key_of, pk_of)
+    return {eid: match.placed[eid].pk for eid in sorted(match.placed)}
+
+
+def _locate_proposals(result: engine.AnalysisResult, inputs: EngineInput,
+                      existing: dict[Place, _ProposalRow], ideas: dict[int, Idea]
+                      ) -> _Placed:
+    """Each proposal of the run in its source text (once per place, numbered per response),
+    and for each engine idea the stored ideas its proposals are in now (its votes)."""
+    out = _Placed([], set(), defaultdict(Counter), Counter())
+    for ra in result.responses:
+        rid = int(ra.id)
+        k = 0
+        for p in ra.proposals:
+            where = locate(inputs.segments[rid], p.start, p.end)
+            if where is None:
+                continue
+            attachment_id, start, end = where
+            place = (rid, attachment_id, start, end)
+            if place in out.places:
+                continue
+            out.places.add(place)
+            k += 1
+            text = segment_text(inputs.segments[rid], inputs.texts[rid], attachment_id,
+                                start, end)
+            out.proposals.append(_Located(place, p, text, k))
+            if p.idea:
+                out.sizes[p.idea] += 1
+                row = existing.get(place)
+                if row is not None and row.idea_id in ideas:
+                    out.votes[p.idea][final_of(ideas[row.idea_id], ideas).pk] += 1
+    return out
+
+
+def _match_ideas(consultation: Consultation, result: engine.AnalysisResult,
+                 ideas: dict[int, Idea], located: _Placed) -> _IdeaMatch:
+    """Match engine ideas to stored ideas and store the ideas (new ones, changed names).
+
+    An engine idea is matched to the stored idea most of its proposals are in now (engine ids
+    are not stable when the data or the engine change): one-to-one, except that several may
+    go to an idea staff merged others into, so a merge holds. A staff name, a position or a
+    merge thus stays with the proposals it was about."""
+    merge_targets = {i.merged_into_id for i in ideas.values() if i.merged_into_id}
+    assigned: dict[str, Idea] = {}
+    primary: dict[int, str] = {}
+    for n, eid, iid in sorted(((n, eid, iid) for eid, c in located.votes.items()
+                               for iid, n in c.items()), key=lambda x: (-x[0], x[1], x[2])):
+        idea = ideas[iid]
+        if eid in assigned or (iid in primary and iid not in merge_targets):
+            continue
+        if 2 * n <= min(located.sizes[eid], max(idea.proposal_count, 1)):
+            continue  # too little in common
+        assigned[eid] = idea
+        primary.setdefault(iid, eid)
+    new_ideas, changed_ideas = [], []
+    for ei in result.ideas:
+        idea = assigned.get(ei.id)
+        if idea is None:
+            idea = Idea(consultation=consultation, engine_key=ei.id, label=ei.label[:300],
+                        keywords=list(ei.keywords))
+            new_ideas.append(idea)
+            assigned[ei.id] = idea
+        elif primary.get(idea.pk) == ei.id:
+            label = idea.label if idea.label_by_id is not None else ei.label[:300]
+            fields = (ei.id, list(ei.keywords), label)
+            if (idea.engine_key, idea.keywords, idea.label) != fields:
+                idea.engine_key, idea.keywords, idea.label = fields
+                changed_ideas.append(idea)
+    for i in range(0, len(new_ideas), bulk_writes.STORE_CHUNK):
+        Idea.objects.bulk_create(new_ideas[i:i + bulk_writes.STORE_CHUNK])
+    bulk_update_chunked(Idea, changed_ideas, ["engine_key", "keywords", "label"])
+    for i in new_ideas:
+        ideas[i.pk] = i
+    placed = {key: final_of(i, ideas) for key, i in assigned.items()}
+    return _IdeaMatch(assigned, primary, placed)
+
+
+def _write_proposals(consultation: Consultation, located: _Placed,
+                     existing: dict[Place, _ProposalRow], placed: dict[str, Idea],
+                     upto: int | None) -> tuple[dict[str, Place], dict[Place, int]]:
+    """Insert the new proposals, update the changed ones, move the ones whose idea changed
+    (unless staff placed them) and delete the ones the run no longer finds (unless staff
+    placed them or took a position on them). Returns engine proposal id → place and place →
+    stored pk."""
+    key_of: dict[str, Place] = {}
+    to_create: list[tuple] = []
+    to_update: list[tuple] = []
+    moves: dict[int | None, list[int]] = defaultdict(list)
+    for place, p, text, k in located.proposals:
+        rid, attachment_id, start, end = place
+        idea = placed.get(p.idea) if p.idea else None
+        idea_id = idea.pk if idea else None
+        row = existing.get(place)
+        if row is None:
+            to_create.append((rid, attachment_id, start, end, text, k, p.id, idea_id))
+        else:
+            if (row.text, row.position, row.engine_key) != (text, k, p.id):
+                to_update.append((text, k, p.id, row.pk))
+            if row.idea_by_id is None and row.idea_id != idea_id:
+                moves[idea_id].append(row.pk)
+        key_of[p.id] = place
+    insert_rows(Proposal, ["response", "attachment", "start", "end", "text", "position",
+                           "engine_key", "idea"], to_create)
+    update_rows(Proposal, ["text", "position", "engine_key"], to_update)
+    chunk = bulk_writes.STORE_CHUNK
+    for idea_id in sorted(moves, key=lambda i: (i is None, i or 0)):
+        pks = moves[idea_id]
+        for i in range(0, len(pks), chunk):
+            # A proposal staff moved meanwhile stays where they put it.
+            Proposal.objects.filter(pk__in=pks[i:i + chunk],
+                                    idea_by__isnull=True).update(idea_id=idea_id)
+    pk_of = {place: p.pk for place, p in existing.items()}
+    staff_placed = {place for place, p in existing.items() if p.idea_by_id is not None}
+    if to_create:
+        pk_of = {(rid, aid, start, end): pk for pk, rid, aid, start, end in
+                 Proposal.objects.filter(response__consultation=consultation)
+                 .values_list("pk", "response_id", "attachment_id", "start", "end")}
+    gone = [pk for place, pk in pk_of.items()
+            if place not in located.places and place not in staff_placed
+            and (upto is None or place[0] <= upto)]
+    positioned = set(Position.objects.filter(proposal_id__in=gone)
+                     .values_list("proposal_id", flat=True))
+    gone = [pk for pk in gone if pk not in positioned]
+    delete_pks(Proposal, gone, idea_by__isnull=True, proposal_position__isnull=True)
+    return key_of, pk_of
+
+
+def _finish_ideas(consultation: Consultation, result: engine.AnalysisResult,
+                  match: _IdeaMatch, key_of: dict[str, Place], pk_of: dict[Place, int]
+                  ) -> None:
+    """Each idea's representative proposal (the engine's, for the idea it names) and counts;
+    engine ideas nobody touched and no proposal is in any more go."""
+    reps = []
+    for ei in result.ideas:
+        idea = match.assigned[ei.id]
+        if match.primary.get(idea.pk, ei.id) != ei.id:
+            continue
+        place = key_of.get(ei.representative)
+        rep = pk_of.get(place) if place else None
+        if rep is not None and idea.representative_id != rep:
+            idea.representative_id = rep
+            reps.append((rep, idea.pk))
+    update_rows(Idea, ["representative"], reps)
+    idea_counts_refresh(consultation=consultation)
+    (Idea.objects.filter(consultation=consultation, created_by_engine=True, label_by=None,
+                         merged_into=None, merged_from__isnull=True, proposal_count=0,
+                         position__isnull=True)
+     .delete())
+
+
+def store_tags(consultation: Consultation, result: engine.AnalysisResult,
+                only_responses: set[int] | None = None, upto: int | None = None) -> None:
+    """Undecided suggestions are engine output: changed ones are rescored, vanished ones go.
+    Decided ones keep their state; only their current score is refreshed."""
+    qs = TagSuggestion.objects.filter(response__consultation=consultation)
+    if only_responses is not None:
+        qs = qs.filter(response_id__in=only_responses)
+    existing = {(rid, code): (pk, score, state) for pk, rid, code, score, state in
+                qs.values_list("pk", "response_id", "code", "score", "state")}
+    seen = set()
+    to_insert, to_delete, decided, rescored = [], [], [], []
+    for ra in result.responses:
+        rid = int(ra.id)
+        for t in ra.tags:
+            key = (rid, t.code)
+            if key in seen:
+                continue
+            seen.add(key)
+            score = min(1.0, max(0.0, float(t.score)))
+            row = existing.get(key)
+            if row is None:
+                to_insert.append((rid, t.code, score, TagState.SUGGESTED, False))
+            elif row[1] != score:
+                if row[2] == TagState.SUGGESTED:
+                    rescored.append((score, row[0]))
+                else:
+                    decided.append(TagSuggestion(pk=row[0], score=score))
+    to_delete += [pk for key, (pk, _score, state) in existing.items()
+                  if key not in seen and state == TagState.SUGGESTED
+                  and (upto is None or key[0] <= upto)]
+    delete_pks(TagSuggestion, to_delete, state=TagState.SUGGESTED)
+    # Still an engine suggestion (staff may decide one while a full run stores): new score.
+    update_rows(TagSuggestion, ["score"], rescored,
+                 where="state = '%s'" % TagState.SUGGESTED.value)
+    insert_rows(TagSuggestion, ["response", "code", "score", "state", "fed_back"], to_insert)
+    bulk_update_chunked(TagSuggestion, decided, ["score"])
+
+
+def mark_analysed(consultation: Consultation, run: AnalysisRun,
+                   result: engine.AnalysisResult, upto: int) -> None:
+    """Point every analysed response at ``run`` (chunked), drop the marks of responses the
+    run did not analyse (rejected since), leave later answers to the switch."""
+    table = connection.ops.quote_name(AnalysedResponse._meta.db_table)
+    have = set(AnalysedResponse.objects.filter(response__consultation=consultation)
+               .values_list("response_id", flat=True))
+    languages = {int(ra.id): ra.language or "" for ra in result.responses}
+    executemany_chunked(
+        f"UPDATE {table} SET run_id = %s, language = %s WHERE response_id = %s",  # noqa: S608
+        [(run.pk, lang, rid) for rid, lang in languages.items() if rid in have])
+    insert_rows(AnalysedResponse, ["response", "run", "language"],
+                 [(rid, run.pk, lang) for rid, lang in languages.items() if rid not in have])
+    delete_by(AnalysedResponse, "response_id",
+                   sorted(rid for rid in have if rid not in languages and rid <= upto))
+
+
+def set_aside_store(*, consultation: Consultation, result: engine.AnalysisResult,
+                    segments: dict[int, list[Segment]], texts: dict[int, str],
+                    only_responses: set[int] | None = None) -> int:
+    """Store what the engine set aside as not a proposal (greetings, sign-offs, courtesy,
+    statements about the sender, learnt boilerplate) for the responses of ``result``; returns
+    how many segments are stored.
+
+    Segments of an earlier run that nobody moved back are replaced (for ``only_responses``
+    when given, else for the whole consultation). A segment staff moved back stays moved back:
+    the engine sets it aside again, but its proposal is kept (recreated if a run removed it)."""
+    from samskab.insights.models import SetAsideSegment
+
+    rows = SetAsideSegment.objects.filter(response__consultation=consultation)
+    if only_responses is not None:
+        rows = rows.filter(response_id__in=only_responses)
+    kept = {(s.response_id, s.attachment_id, s.start, s.end): s
+            for s in rows.filter(moved_back_at__isnull=False)}
+    # Chunked (STORE_CHUNK per transaction), and a segment moved back meanwhile stays.
+    delete_pks(SetAsideSegment, list(rows.filter(moved_back_at__isnull=True)
+                                      .values_list("pk", flat=True)),
+                moved_back_at__isnull=True)
+    new: list[tuple] = []
+    seen: set[tuple] = set()
+    for ra in result.responses:
+        rid = int(ra.id)
+        if rid not in segments or (only_responses is not None and rid not in only_responses):
+            continue
+        for x in ra.set_aside:
+            where = locate(segments[rid], x.start, x.end)
+            if where is None:
+                continue
+            key = (rid, *where)
+            if key in kept or key in seen:
+                continue
+            seen.add(key)
+            attachment_id, start, end = where
+            new.append((rid, attachment_id, start, end,
+                        segment_text(segments[rid], texts[rid], attachment_id, start, end),
+                        x.reason))
+    insert_rows(SetAsideSegment, ["response", "attachment", "start", "end", "text", "reason"],
+                 new)
+    for segment in kept.values():  # moved back: its proposal stays
+        if segment.proposal_id is None or not Proposal.objects.filter(
+                pk=segment.proposal_id).exists():
+            segment.proposal = proposal_for_segment(segment)
+            segment.save(update_fields=["proposal"])
+    return len(new) + len(kept)
+
+
+def proposal_for_segment(segment: Any) -> Proposal:
+    last = (Proposal.objects.filter(response_id=segment.response_id)
+            .order_by("-position").values_list("position", flat=True).first()) or 0
+    proposal, _created = Proposal.objects.get_or_create(
+        response_id=segment.response_id, attachment_id=segment.attachment_id,
+        start=segment.start, end=segment.end,
+        defaults={"text": segment.text, "position": last + 1,
+                  "idea_by": segment.moved_back_by})
+    return proposal
