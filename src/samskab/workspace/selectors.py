@@ -13,6 +13,7 @@ from django.db import connection
 from django.db.models import (
     Count,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -94,11 +95,11 @@ def _boolean(field: str) -> Callable[[QuerySet, str], QuerySet]:
 
 
 def _has_attachment(qs: QuerySet, value: str) -> QuerySet:
-    exists = Exists(Attachment.objects.filter(response=OuterRef("pk")))
     if value == "yes":
-        return qs.filter(exists)
+        return qs.filter(search.ListedIn(F("pk"), Attachment.objects.order_by()
+                                         .values("response_id")))
     if value == "no":
-        return qs.filter(~exists)
+        return qs.filter(~Exists(Attachment.objects.filter(response=OuterRef("pk"))))
     return qs
 
 
