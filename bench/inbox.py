@@ -2,19 +2,28 @@
 
     .venv/bin/python bench/inbox.py [--n 100000] [--databases sqlite,postgresql]
                                     [--pg-url postgresql://postgres@127.0.0.1:5432/postgres]
+                                    [--var DIR] [--pg-db NAME --keep]
 
 For each database it builds a fresh database (SQLite in a temporary directory; on PostgreSQL a
-database named `samskab_bench_inbox` next to the one in --pg-url, dropped first), migrates,
+database named `samskab_bench_inbox` (or --pg-db) next to the one in --pg-url, dropped first),
+migrates,
 bulk-inserts N responses (5 % with an attachment's extracted text) so the search triggers index
 them as they go, and times whole inbox pages through Django's test client as a logged-in
 moderator: rendering, counting and paging included. Prints one line per scenario with the
-median and worst of the runs. Deterministic: the same N gives the same data.
+median and worst of the runs, the CPU time of the process per page (Django's side; the
+database's own CPU on PostgreSQL is in the SQL column) and the load average, since the machine
+is shared. Deterministic: the same N gives the same data.
+
+`--var DIR` keeps the SQLite database in DIR and `--keep` keeps the PostgreSQL database: a
+second run with the same option reuses it (migrating it first), so a 1,000,000-response
+database is built once.
 """
 
 import argparse
 import json
 import os
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -26,6 +35,7 @@ from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "samskab_bench_inbox"
+_DB_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 SUBJECTS = ["Kommunerne", "Staten", "Regionerne", "Myndighederne", "Digitaliseringsstyrelsen",
             "Ministerierne", "Folketinget", "Borgerne", "Foreningerne", "Virksomhederne"]
@@ -80,7 +90,9 @@ def child(n: int, runs: int) -> dict:
 
     call_command("migrate", verbosity=0)
     existing = Consultation.objects.filter(slug="bench").first()
-    if existing is not None:  # --var DIR: a database kept from an earlier run
+    if existing is not None:  # --var DIR / --keep: a database kept from an earlier run
+        with connection.cursor() as cursor:  # statistics for indexes a migration just added
+            cursor.execute("ANALYZE")
         return _time_pages(existing, runs, load_seconds=0.0)
     cph = ZoneInfo("Europe/Copenhagen")
     opens = datetime(2012, 2, 3, 9, tzinfo=cph)
@@ -118,6 +130,8 @@ def child(n: int, runs: int) -> dict:
                        extracted_text="Bilaget foreslår flere vindmøller og " + _text(rng))
             for r in created if rng.random() < 0.05
         ])
+        if (first + size) % 100_000 == 0:
+            print(f"  {first + size:,} responses loaded", file=sys.stderr, flush=True)
     Consultation.objects.filter(pk=consultation.pk).update(last_reference_number=n)
     load_seconds = time.perf_counter() - started
     with connection.cursor() as cursor:
@@ -143,19 +157,22 @@ def _time_pages(consultation, runs: int, *, load_seconds: float) -> dict:
     for label, query in SCENARIOS:
         target = f"{url}?{query}" if query else url
         client.get(target)  # warm the caches once
-        timings, sql = [], []
+        timings, cpu, sql, loads = [], [], [], []
         for _ in range(runs):
             with CaptureQueriesContext(connection) as queries:
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 page = client.get(target)
                 timings.append((time.perf_counter() - t0) * 1000)
+                cpu.append((time.process_time() - c0) * 1000)
+            loads.append(os.getloadavg()[0])
             assert page.status_code == 200, (target, page.status_code)  # noqa: S101
             sql.append(sum(float(q["time"]) for q in queries.captured_queries) * 1000)
         html = page.content.decode()
         words = html.split('id="inbox-count">', 1)[1].split()
         count = f">{words[2]}" if words[0] == "Mere" else words[0]  # "Mere end 10.000 …"
         results.append({"scenario": label, "median_ms": statistics.median(timings),
-                        "max_ms": max(timings), "sql_ms": statistics.median(sql),
+                        "max_ms": max(timings), "cpu_ms": statistics.median(cpu),
+                        "sql_ms": statistics.median(sql), "load": statistics.median(loads),
                         "queries": len(queries.captured_queries),
                         "matches": count})
     n = consultation.responses.count()
@@ -163,25 +180,30 @@ def _time_pages(consultation, runs: int, *, load_seconds: float) -> dict:
             "results": results}
 
 
-def _pg_url(base: str) -> str:
+def _pg_url(base: str, name: str) -> str:
     prefix, _slash, _name = base.rpartition("/")
-    return f"{prefix}/{BENCH_DB}"
+    return f"{prefix}/{name}"
 
 
-def _fresh_pg(base: str) -> str:
+def _fresh_pg(base: str, name: str, *, keep: bool) -> str:
+    """The bench database's URL: created empty, or (with `keep`) reused when it exists."""
     import psycopg
 
     with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {BENCH_DB}")
-    return _pg_url(base)
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if exists and keep:
+            return _pg_url(base, name)
+        # `name` matched _DB_NAME: a plain identifier
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    return _pg_url(base, name)
 
 
-def _drop_pg(base: str) -> None:
+def _drop_pg(base: str, name: str) -> None:
     import psycopg
 
     with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def main() -> int:
@@ -192,36 +214,42 @@ def main() -> int:
     parser.add_argument("--pg-url", default=os.environ.get(
         "TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
     parser.add_argument("--var", help="keep the SQLite database in this directory and reuse it")
+    parser.add_argument("--pg-db", default=BENCH_DB, help="the PostgreSQL bench database's name")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the PostgreSQL bench database and reuse it when it exists")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(args.n, args.runs)))
         return 0
 
+    if not _DB_NAME.match(args.pg_db):
+        parser.error("--pg-db: lower-case letters, digits and _ only")
     for database in args.databases.split(","):
         with tempfile.TemporaryDirectory(prefix="samskab-bench-") as var:
             env = {**os.environ, "SAMSKAB_VAR_DIR": args.var or var}
             if database == "postgresql":
-                env["DATABASE_URL"] = _fresh_pg(args.pg_url)
+                env["DATABASE_URL"] = _fresh_pg(args.pg_url, args.pg_db, keep=args.keep)
             else:
                 env.pop("DATABASE_URL", None)
             try:
                 out = subprocess.run(  # noqa: S603 - our own script, fixed arguments
                     [sys.executable, __file__, "--child", "--n", str(args.n),
                      "--runs", str(args.runs)],
-                    env=env, cwd=ROOT, check=True, capture_output=True, text=True,
+                    env=env, cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True,
                 ).stdout
             finally:
-                if database == "postgresql":
-                    _drop_pg(args.pg_url)
+                if database == "postgresql" and not args.keep:
+                    _drop_pg(args.pg_url, args.pg_db)
         report = json.loads(out.strip().splitlines()[-1])
         print(f"\n== inbox on {report['vendor']}: {report['n']:,} responses "
               f"(bulk load incl. search indexing: {report['load_seconds']:.1f} s) ==")
-        print(f"{'scenario':52} {'median':>9} {'max':>9} {'of it SQL':>9} {'queries':>8} "
-              f"{'matches':>8}")
+        print(f"{'scenario':52} {'median':>9} {'max':>9} {'CPU':>9} {'of it SQL':>9} "
+              f"{'queries':>8} {'matches':>8} {'load':>5}")
         for row in report["results"]:
             print(f"{row['scenario']:52} {row['median_ms']:7.1f}ms {row['max_ms']:7.1f}ms "
-                  f"{row['sql_ms']:7.1f}ms {row['queries']:8d} {row['matches']:>8}")
+                  f"{row['cpu_ms']:7.1f}ms {row['sql_ms']:7.1f}ms {row['queries']:8d} "
+                  f"{row['matches']:>8} {row['load']:5.1f}")
     return 0
 
 

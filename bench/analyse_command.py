@@ -1,0 +1,174 @@
+"""Benchmark: `samskab analyse-consultation` end to end (database → engine → database).
+
+    .venv/bin/python bench/analyse_command.py [--n 100000] [--databases sqlite,postgresql]
+                                              [--pg-url postgresql://postgres@127.0.0.1:5432/postgres]
+                                              [--pg-db samskab_bench_analyse] [--runs 2]
+
+For each database it builds a fresh database (SQLite in a temporary directory; on PostgreSQL
+the database --pg-db next to the one in --pg-url, dropped first and afterwards), stores N
+generated responses (`bench.generate`, the engine benchmark's corpus: campaigns, ideas,
+pleasantries; 3 % with an attachment's extracted text) in one consultation, then runs the real
+command `samskab analyse-consultation bench` in a child process `--runs` times (the first run
+stores everything, a rerun compares with what is stored). For each run it prints the wall time
+with the load average beside it, the child's CPU time (user + system; the database server's
+own CPU on PostgreSQL is not in it), its peak resident set size (the command runs in a fresh
+process of its own, `call_command` as the CLI does), and the run's own stage times (read,
+engine, store) from `AnalysisRun.summary`.
+"""
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+KINDS = ["citizen"] * 6 + ["ngo", "business", "authority_municipality", "research"]
+
+
+def load(n: int, seed: int) -> float:
+    """Runs inside a process whose environment names the fresh database: migrate and store
+    the corpus. Returns the seconds it took."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samskab.settings")
+    django.setup()
+    from django.core.management import call_command
+
+    from bench.generate import generate
+    from samskab.consultations.models import Attachment, Consultation, Respondent, Response
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    corpus = generate(n, seed)
+    cph = ZoneInfo("Europe/Copenhagen")
+    opens = datetime(2012, 2, 3, 9, tzinfo=cph)
+    consultation = Consultation.objects.create(
+        slug="bench", title_da="Benchmark-høring", published_at=opens, opens_at=opens,
+        closes_at=datetime(2012, 3, 1, tzinfo=cph), reference_prefix="A",
+    )
+    rng = random.Random(seed)
+    batch = 5000
+    for first in range(0, n, batch):
+        records = corpus.records[first:first + batch]
+        respondents = Respondent.objects.bulk_create([
+            Respondent(kind=rng.choice(KINDS), name=f"Person {first + i}")
+            for i in range(len(records))])
+        created = Response.objects.bulk_create([
+            Response(reference=f"A-{first + i + 1:07d}", consultation=consultation,
+                     respondent=respondent, channel="web", text=record["text"],
+                     language=record.get("language") or "",
+                     received_at=opens + timedelta(seconds=first + i))
+            for i, (record, respondent) in enumerate(zip(records, respondents, strict=True))])
+        Attachment.objects.bulk_create([
+            Attachment(response=r, file="", original_name="bilag.pdf", sha256="0" * 64,
+                       size=1000, extraction_status="ok",
+                       extracted_text=corpus.records[rng.randrange(n)]["text"])
+            for r in created if rng.random() < 0.03])
+    Consultation.objects.filter(pk=consultation.pk).update(last_reference_number=n)
+    return time.perf_counter() - started
+
+
+def analyse() -> dict:
+    """The command, run in this (fresh) process as `samskab analyse-consultation bench`
+    runs it; then this process's own CPU time and peak RSS, and the run's summary."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samskab.settings")
+    django.setup()
+    from django.core.management import call_command
+
+    from samskab.insights.models import AnalysisRun
+
+    call_command("analyse_consultation", "bench", stdout=sys.stderr)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)  # the engine's, if it used any
+    run = AnalysisRun.objects.filter(finished_at__isnull=False).order_by("-pk").first()
+    return {"cpu": usage.ru_utime + usage.ru_stime + workers.ru_utime + workers.ru_stime,
+            "peak_mb": max(usage.ru_maxrss, workers.ru_maxrss) / 1024,
+            "summary": run.summary}
+
+
+def _pg(base: str, name: str, *, drop_only: bool = False) -> str:
+    import psycopg
+
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")  # name: checked below
+        if not drop_only:
+            conn.execute(f"CREATE DATABASE {name}")
+    prefix, _slash, _old = base.rpartition("/")
+    return f"{prefix}/{name}"
+
+
+def _child(env: dict, *args: str) -> tuple[dict, float]:
+    """Run this script as a child with ``args``; returns its last line (JSON) and the wall
+    seconds."""
+    t0 = time.perf_counter()
+    out = subprocess.run(  # noqa: S603 - this script, fixed arguments
+        [sys.executable, __file__, "--child", *args], env=env, cwd=ROOT, check=True,
+        stdout=subprocess.PIPE, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1]), time.perf_counter() - t0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=2012)
+    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--databases", default="sqlite")
+    parser.add_argument("--pg-url", default=os.environ.get(
+        "TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument("--pg-db", default="samskab_bench_analyse")
+    parser.add_argument("--child", choices=["load", "analyse"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child == "load":
+        print(json.dumps({"load_seconds": load(args.n, args.seed)}))
+        return 0
+    if args.child == "analyse":
+        print(json.dumps(analyse()))
+        return 0
+    if not args.pg_db.isidentifier() or args.pg_db.lower() != args.pg_db:
+        parser.error("--pg-db: lower-case letters, digits and _ only")
+
+    for database in args.databases.split(","):
+        with tempfile.TemporaryDirectory(prefix="samskab-bench-analyse-") as var:
+            env = {**os.environ, "SAMSKAB_VAR_DIR": var}
+            env.pop("DATABASE_URL", None)
+            if database == "postgresql":
+                env["DATABASE_URL"] = _pg(args.pg_url, args.pg_db)
+            try:
+                loaded = _child(env, "load", "--n", str(args.n),
+                                "--seed", str(args.seed))[0]["load_seconds"]
+                print(f"\n== analyse-consultation on {database}: {args.n:,} responses "
+                      f"(generated and stored in {loaded:.0f} s) ==")
+                print(f"{'run':8} {'wall':>8} {'load':>5} {'CPU':>8} {'peak RSS':>9} "
+                      f"{'read':>7} {'engine':>7} {'store':>7}")
+                for i in range(1, args.runs + 1):
+                    got, wall = _child(env, "analyse")
+                    load_avg = os.getloadavg()[0]
+                    s = got["summary"]
+                    stored = sum(s.get("store_seconds", {}).values())
+                    print(f"{'first' if i == 1 else 'rerun':8} {wall:7.1f}s {load_avg:5.1f} "
+                          f"{got['cpu']:7.1f}s {got['peak_mb']:7.0f}MB "
+                          f"{s.get('read_seconds', 0):6.1f}s "
+                          f"{s.get('engine_seconds', 0):6.1f}s {stored:6.1f}s", flush=True)
+                print(f"   {s.get('groups', 0)} groups, {s.get('proposals', 0)} proposals, "
+                      f"{s.get('ideas', 0)} ideas; store stages "
+                      f"{json.dumps(s.get('store_seconds', {}))}")
+            finally:
+                if database == "postgresql":
+                    _pg(args.pg_url, args.pg_db, drop_only=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
