@@ -149,27 +149,29 @@ def _time_pages(consultation, runs: int, *, load_seconds: float) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     user, _created = get_user_model().objects.get_or_create(username="bench-moderator")
-    user.groups.add(Group.objects.get(name="moderator"))
+    user.groups.add(*Group.objects.filter(name__in=["moderator", "analyst"]))
     client = Client()
     client.force_login(user)
     url = f"/medarbejder/hoeringer/{consultation.slug}/svar/"
     results = []
-    for label, query in SCENARIOS:
-        target = f"{url}?{query}" if query else url
-        client.get(target)  # warm the caches once
+    for label, target in [(label, f"{url}?{query}" if query else url)
+                          for label, query in SCENARIOS] + _analysis_pages(consultation):
+        client.get(target, secure=True)  # warm the caches once (production settings: HTTPS)
         timings, cpu, sql, loads = [], [], [], []
         for _ in range(runs):
             with CaptureQueriesContext(connection) as queries:
                 t0, c0 = time.perf_counter(), time.process_time()
-                page = client.get(target)
+                page = client.get(target, secure=True)
                 timings.append((time.perf_counter() - t0) * 1000)
                 cpu.append((time.process_time() - c0) * 1000)
             loads.append(os.getloadavg()[0])
             assert page.status_code == 200, (target, page.status_code)  # noqa: S101
             sql.append(sum(float(q["time"]) for q in queries.captured_queries) * 1000)
         html = page.content.decode()
-        words = html.split('id="inbox-count">', 1)[1].split()
-        count = f">{words[2]}" if words[0] == "Mere" else words[0]  # "Mere end 10.000 …"
+        count = ""
+        if 'id="inbox-count">' in html:
+            words = html.split('id="inbox-count">', 1)[1].split()
+            count = f">{words[2]}" if words[0] == "Mere" else words[0]  # "Mere end 10.000 …"
         results.append({"scenario": label, "median_ms": statistics.median(timings),
                         "max_ms": max(timings), "cpu_ms": statistics.median(cpu),
                         "sql_ms": statistics.median(sql), "load": statistics.median(loads),
@@ -178,6 +180,30 @@ def _time_pages(consultation, runs: int, *, load_seconds: float) -> dict:
     n = consultation.responses.count()
     return {"vendor": connection.vendor, "n": n, "load_seconds": load_seconds,
             "results": results}
+
+
+def _analysis_pages(consultation) -> list[tuple[str, str]]:
+    """The analysis pages of the consultation, when it has been analysed (e.g. a database
+    kept by `bench/analyse_command.py --var DIR`): overview, groups, tag review, tag quality,
+    ideas, set-aside text, and the largest group and idea."""
+    from django.urls import reverse
+
+    from samskab.insights.models import AnalysisRun, Idea, ResponseGroup
+
+    if not AnalysisRun.objects.filter(consultation=consultation,
+                                      finished_at__isnull=False).exists():
+        return []
+    pages = [(f"analysis: {name}", reverse(f"insights:{name}", args=[consultation.slug]))
+             for name in ["overview", "groups", "tags", "tag_quality", "ideas", "set_aside"]]
+    group = ResponseGroup.objects.filter(consultation=consultation).order_by("-size").first()
+    idea = Idea.objects.filter(consultation=consultation).order_by("-proposal_count").first()
+    if group is not None:
+        pages.append((f"analysis: largest group ({group.size:,})",
+                      reverse("insights:group", args=[group.pk])))
+    if idea is not None:
+        pages.append((f"analysis: largest idea ({idea.proposal_count:,})",
+                      reverse("insights:idea", args=[idea.pk])))
+    return pages
 
 
 def _pg_url(base: str, name: str) -> str:
