@@ -320,7 +320,8 @@ def _write_proposals(consultation: Consultation, located: _Placed,
     """Insert the new proposals, update the changed ones, move the ones whose idea changed
     (unless staff placed them) and delete the ones the run no longer finds (unless staff
     placed them or took a position on them). Returns engine proposal id → place and place →
-    stored pk."""
+    stored pk of the proposals stored before (not re-read: at a million responses that map
+    alone is hundreds of MB)."""
     key_of: dict[str, Place] = {}
     to_create: list[tuple] = []
     to_update: list[tuple] = []
@@ -348,12 +349,10 @@ def _write_proposals(consultation: Consultation, located: _Placed,
             # A proposal staff moved meanwhile stays where they put it.
             Proposal.objects.filter(pk__in=pks[i:i + chunk],
                                     idea_by__isnull=True).update(idea_id=idea_id)
+    # The proposals stored before this run; the ones it inserted are all in its places, so
+    # they are never gone (full runs of a consultation are serialised: nobody else inserted).
     pk_of = {place: p.pk for place, p in existing.items()}
     staff_placed = {place for place, p in existing.items() if p.idea_by_id is not None}
-    if to_create:
-        pk_of = {(rid, aid, start, end): pk for pk, rid, aid, start, end in
-                 Proposal.objects.filter(response__consultation=consultation)
-                 .values_list("pk", "response_id", "attachment_id", "start", "end")}
     gone = [pk for place, pk in pk_of.items()
             if place not in located.places and place not in staff_placed
             and (upto is None or place[0] <= upto)]
@@ -368,7 +367,19 @@ def _finish_ideas(consultation: Consultation, result: engine.AnalysisResult,
                   match: _IdeaMatch, key_of: dict[str, Place], pk_of: dict[Place, int]
                   ) -> None:
     """Each idea's representative proposal (the engine's, for the idea it names) and counts;
-    engine ideas nobody touched and no proposal is in any more go."""
+    engine ideas nobody touched and no proposal is in any more go. Representatives this run
+    inserted are looked up by their responses (one query per STORE_CHUNK responses)."""
+    wanted = {key_of[ei.representative] for ei in result.ideas if ei.representative in key_of}
+    missing = wanted - pk_of.keys()
+    rids = sorted({place[0] for place in missing})
+    pk_of = dict(pk_of)
+    chunk = bulk_writes.STORE_CHUNK
+    for i in range(0, len(rids), chunk):
+        for pk, rid, aid, start, end in (Proposal.objects.filter(response_id__in=rids[i:i + chunk])
+                                         .values_list("pk", "response_id", "attachment_id",
+                                                      "start", "end")):
+            if (rid, aid, start, end) in missing:
+                pk_of[(rid, aid, start, end)] = pk
     reps = []
     for ei in result.ideas:
         idea = match.assigned[ei.id]
