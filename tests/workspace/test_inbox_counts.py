@@ -9,7 +9,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from samskab.consultations.services import IncomingFile
-
 from samskab.workspace import views
 
 pytestmark = pytest.mark.django_db
