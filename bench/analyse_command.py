@@ -128,6 +128,8 @@ def main() -> int:
     parser.add_argument("--pg-url", default=os.environ.get(
         "TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
     parser.add_argument("--pg-db", default="samskab_bench_analyse")
+    parser.add_argument("--var", help="keep the SQLite database in this (empty) directory, "
+                                      "e.g. for `bench/inbox.py --var DIR` to time the pages")
     parser.add_argument("--child", choices=["load", "analyse"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child == "load":
@@ -141,7 +143,7 @@ def main() -> int:
 
     for database in args.databases.split(","):
         with tempfile.TemporaryDirectory(prefix="samskab-bench-analyse-") as var:
-            env = {**os.environ, "SAMSKAB_VAR_DIR": var}
+            env = {**os.environ, "SAMSKAB_VAR_DIR": args.var or var}
             env.pop("DATABASE_URL", None)
             if database == "postgresql":
                 env["DATABASE_URL"] = _pg(args.pg_url, args.pg_db)
