@@ -209,5 +209,7 @@ class RawSubmissionFactory(factory.django.DjangoModelFactory):
     status = RawStatus.QUARANTINED
     reason = factory.LazyAttribute(
         lambda o: "" if o.status == RawStatus.ACCEPTED else "Kunne ikke læses.")
-    consultation = factory.SubFactory(ConsultationFactory)
+    consultation = factory.Maybe(  # mail no consultation claims has none
+        factory.LazyAttribute(lambda o: o.status != RawStatus.UNROUTED),
+        yes_declaration=factory.SubFactory(ConsultationFactory), no_declaration=None)
 
