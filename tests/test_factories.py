@@ -68,3 +68,17 @@ def test_each_factory_makes_a_valid_saved_object(name):
     fresh.full_clean(exclude=unknown)
     # A second object of the same factory does not clash with the first (unique fields).
     assert factory_class().pk != obj.pk
+
+
+@pytest.mark.django_db
+def test_a_plan_reaches_each_later_status_through_the_services():
+    from samskab.plans.models import PlanStatus
+
+    plan = factories.ActionPlanFactory(status=PlanStatus.PUBLIC_COMMENT)
+    assert plan.status == PlanStatus.PUBLIC_COMMENT and plan.versions.get().comment_consultation
+    factories.plan_move_to(plan, PlanStatus.ADOPTED)
+    factories.plan_move_to(plan, PlanStatus.COMPLETED)
+    assert plan.status == PlanStatus.COMPLETED and plan.adopted_at is not None
+    assert plan.versions.count() == 2  # the draft out for comment, the adopted plan
+    factories.plan_move_to(plan, PlanStatus.IMPLEMENTATION)  # never backwards
+    assert plan.status == PlanStatus.COMPLETED

@@ -43,7 +43,8 @@ def plan_move_to(plan: ActionPlan, status: str, *, actor=ACTOR) -> ActionPlan:
         services.plan_publish_for_comment(actor=actor, plan=plan,
                                           closes_at=timezone.now() + timedelta(days=14))
     else:
-        services.plan_adopt(actor=actor, plan=plan)
+        if plan.status in (PlanStatus.DRAFTING, PlanStatus.PUBLIC_COMMENT):
+            services.plan_adopt(actor=actor, plan=plan)
         while plan.status != status:
             services.plan_advance(actor=actor, plan=plan)
     plan.refresh_from_db()
