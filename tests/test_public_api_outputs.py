@@ -17,11 +17,9 @@ import pytest
 from django.core.cache import cache
 
 from samskab.insights.models import Idea, PositionKind
-from samskab.plans.models import CommitmentSource, MilestoneStatus, PlanStatus
+from samskab.plans.models import MilestoneStatus, PlanStatus
 from samskab.publishing import bulk
-from samskab.tracking.models import Assessment, ForumMeeting, ProgressUpdate
 from test_public_outputs import PHONES, _build, _planted
-from tracking_factories import make_commitment, make_plan
 
 BASE = "/api/v1/read"
 SITE = "http://127.0.0.1:8000"
@@ -37,32 +35,40 @@ FILTERS = {
 }
 
 
-def _plan_on(data, officer) -> None:
+def _plan_on(data) -> None:
     """A plan in implementation whose first commitment came from the dataset's biggest idea,
-    with planted personal data in fields that must not leave."""
-    from factories import OrganisationFactory
+    with planted personal data in fields that must not leave (the commitment's contact, the
+    officer who registered progress)."""
+    from factories import (
+        ActionPlanFactory,
+        AssessmentFactory,
+        CommitmentFactory,
+        CommitmentSourceFactory,
+        ForumMeetingFactory,
+        OrganisationFactory,
+        ProgressUpdateFactory,
+        officer_of,
+        plan_move_to,
+    )
 
-    plan = make_plan(slug="laekage-plan", status=PlanStatus.IMPLEMENTATION)
-    plan.consultation = data.closed
-    plan.save(update_fields=["consultation"])
+    plan = ActionPlanFactory(slug="laekage-plan", consultation=data.closed)
     agency = OrganisationFactory(name="Digitaliseringsstyrelsen")
-    commitment = make_commitment(plan, "DK0001", agency, milestones=[
-        ("Lobbyregister i drift", date(2013, 3, 1))])
-    commitment.contact_name = "Karen Holmgaard"
-    commitment.contact_phone = PHONES[2]
-    commitment.themes = ["åbenhed"]
-    commitment.save()
+    commitment = CommitmentFactory(
+        plan=plan, identifier="DK0001", lead_agency=agency, contact_name="Karen Holmgaard",
+        contact_phone=PHONES[2], themes=["åbenhed"],
+        milestones=[("Lobbyregister i drift", date(2013, 3, 1))])
     idea = Idea.objects.filter(consultation=data.closed, merged_into=None).order_by(
         "-response_count").first()
-    CommitmentSource.objects.create(commitment=commitment, idea=idea, created_by=officer)
-    ProgressUpdate.objects.create(milestone=commitment.milestones.first(), status="started",
-                                  reported_on=date(2012, 10, 1), note="Godt i gang.",
-                                  created_by=officer, author_label="Mette Skovbjerg")
-    ForumMeeting.objects.create(plan=plan, held_on=date(2012, 11, 1),
-                                government=["Digitaliseringsstyrelsen"],
-                                civil_society=["Transparency International"],
-                                minutes="Status gennemgået.")
-    Assessment.objects.create(commitment=commitment, framework="irm-2020")
+    CommitmentSourceFactory(commitment=commitment, idea=idea)
+    plan_move_to(plan, PlanStatus.IMPLEMENTATION)
+    ProgressUpdateFactory(milestone=commitment.milestones.first(),
+                          status=MilestoneStatus.LIMITED, reported_on=date(2012, 10, 1),
+                          note="Godt i gang.", actor=officer_of(agency, "mette.skovbjerg"))
+    ForumMeetingFactory(plan=plan, held_on=date(2012, 11, 1),
+                        government=["Digitaliseringsstyrelsen"],
+                        civil_society=["Transparency International"],
+                        minutes="Status gennemgået.")
+    AssessmentFactory(commitment=commitment)
 
 
 def _links(node) -> list[str]:
@@ -104,12 +110,10 @@ def _walk_api(client) -> dict[str, str]:
 def test_no_api_bulk_or_feed_output_contains_planted_personal_data(client, run_worker,
                                                                    tmp_path, settings,
                                                                    capsys):
-    from factories import UserFactory
-
     settings.SAMSKAB_API_READ_RATE = 1_000_000
     cache.clear()
     data = _build(run_worker)
-    _plan_on(data, UserFactory(username="leak-officer"))
+    _plan_on(data)
     outputs = _walk_api(client)
     kinds = {url.split("?")[0].rsplit("/", 1)[-1] for url in outputs}
     assert {"consultations", "responses", "campaigns", "ideas", "positions", "plans",

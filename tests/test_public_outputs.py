@@ -29,7 +29,14 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from factories import ConsultationFactory, UserFactory, receive
+from factories import (
+    ConsultationFactory,
+    InvitedPartyFactory,
+    InvitedPartyMatchFactory,
+    NotatTextFactory,
+    UserFactory,
+    receive,
+)
 from samskab.consultations import redaction
 from samskab.consultations.models import InvitedParty, Response, ResponseStatus
 from samskab.consultations.services import IncomingFile, RespondentData
@@ -38,9 +45,9 @@ from samskab.core.models import AuditEvent
 from samskab.insights import services as insights
 from samskab.publishing import bulk, selectors
 from samskab.publishing import services as publishing
-from samskab.publishing.models import NotatPublication, NotatText
+from samskab.publishing.models import NotatPublication
 from samskab.workspace import services as workspace
-from samskab.workspace.models import InvitedPartyMatch, RedactionState
+from samskab.workspace.models import RedactionState
 
 # CPR numbers, each in another spelling the issue lists (all with a valid date).
 CPRS = {
@@ -108,9 +115,9 @@ def _build(run_worker) -> Dataset:
     open_now = ConsultationFactory(slug="aaben", title_da="Høring der stadig er åben",
                                    reference_prefix="AB")
     for name in ("Forbrugerrådet Tænk", "Danske Regioner", "Datatilsynet"):
-        InvitedParty.objects.create(consultation=closed, name=name)
-    NotatText.objects.create(consultation=closed,
-                             general_remarks_da="Tak for de mange gode høringssvar.")
+        InvitedPartyFactory(consultation=closed, name=name)
+    NotatTextFactory(consultation=closed, published_where="",
+                     general_remarks_da="Tak for de mange gode høringssvar.")
     email = {"channel": "email"}
     # 1. An organisation whose organisation field carries a CPR number, an e-mail and a phone.
     receive(closed, text="Vi foreslår at alle ministeriers kalendere offentliggøres hver uge, "
@@ -187,9 +194,9 @@ def _build(run_worker) -> Dataset:
             _publish(response, moderator)
             published.append(response)
     assert len(published) == 8
-    InvitedPartyMatch.objects.create(
+    InvitedPartyMatchFactory(
         party=InvitedParty.objects.get(consultation=closed, name="Datatilsynet"),
-        response=published[0], method="manual", state="confirmed")
+        response=published[0], actor=moderator)
 
     # Analysis; every idea answered (the small ones in one go); the notat published.
     insights.consultation_analyse(consultation=closed)
@@ -379,6 +386,7 @@ def _count_kinds(checks) -> dict[str, int]:
     return counts
 
 
+@pytest.mark.slow  # loads the whole demo
 @pytest.mark.django_db(transaction=True)
 def test_no_public_output_of_the_demo_contains_personal_data(client, settings, tmp_path,
                                                              run_worker, capsys):

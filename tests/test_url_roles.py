@@ -238,7 +238,7 @@ def world(people, settings, tmp_path):
         "match": InvitedPartyMatch.objects.get(party=party).pk,
         "redaction": Redaction.objects.filter(response=response).first().pk,
         "group": ResponseGroup.objects.filter(consultation=consultation).first().pk,
-        "segment": _set_aside_segment(),
+        "segment": _set_aside_segment(response),
         "membership": GroupMembership.objects.order_by("pk").first().pk,
         "tag": TagSuggestion.objects.order_by("pk").first().pk,
         "idea": idea.pk,
@@ -247,13 +247,14 @@ def world(people, settings, tmp_path):
     }
 
 
-def _set_aside_segment() -> int:
-    """A set-aside segment's id when the analysis made one, else one that does not exist (the
-    walk then checks only who is let in: a missing object is a 404 for those let in)."""
+def _set_aside_segment(response) -> int:
+    """A set-aside segment's id: the analysis's first, else the greeting of `response` set
+    aside as the engine stores it, so the walk always reaches a real segment."""
+    from factories import SetAsideSegmentFactory
     from samskab.insights.models import SetAsideSegment
 
     found = SetAsideSegment.objects.order_by("pk").first()
-    return found.pk if found else 999999
+    return (found or SetAsideSegmentFactory(response=response)).pk
 
 
 def _plan_objects(idea) -> dict:

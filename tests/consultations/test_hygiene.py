@@ -116,14 +116,15 @@ def test_xml_safe_removes_what_xml_cannot_hold():
 @pytest.mark.parametrize("fmt", ["docx", "odt", "html", "pdf"])
 def test_notat_never_fails_on_a_character(fmt):
     """Text already stored before hygiene (or typed by staff) holding controls."""
+    from factories import NotatTextFactory
     from samskab.publishing import notat
-    from samskab.publishing.models import NotatText
 
     consultation = ConsultationFactory(title_da="Høring\x01 om\x02 data", closed=True)
     receive(consultation, channel="email", text="Tekst",
             respondent=services.RespondentData(kind="ngo", organisation="Org"))
     Response.objects.update(text="Styre\x01tegn\x1f i teksten")
-    NotatText.objects.create(consultation=consultation, general_remarks_da="Tak\x0b til\x1f alle")
+    NotatTextFactory(consultation=consultation, published_where="",
+                     general_remarks_da="Tak\x0b til\x1f alle")
     data = notat.notat_build(consultation)
     output = notat.render(data, fmt)
     if fmt == "docx":

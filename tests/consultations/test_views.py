@@ -1,15 +1,12 @@
 import re
+from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from factories import ConsultationFactory
-from samskab.consultations.models import (
-    InvitedParty,
-    ProcessStep,
-    Response,
-)
+from factories import ConsultationFactory, InvitedPartyFactory, ProcessStepFactory
+from samskab.consultations.models import Response
 
 pytestmark = pytest.mark.django_db
 
@@ -53,8 +50,8 @@ def test_unpublished_consultation_is_not_listed_or_shown(client):
 
 def test_detail_shows_timeline_invited_parties_and_deadline(client, django_assert_max_num_queries):
     consultation = ConsultationFactory()
-    ProcessStep.objects.create(consultation=consultation, kind="notat", date="2030-03-14")
-    InvitedParty.objects.create(consultation=consultation, name="Ådal Kommune")
+    ProcessStepFactory(consultation=consultation, kind="notat", date=date(2030, 3, 14))
+    InvitedPartyFactory(consultation=consultation, name="Ådal Kommune")
     with django_assert_max_num_queries(12):
         page = client.get(reverse("consultations:detail", args=[consultation.slug]))
     html = page.content.decode()

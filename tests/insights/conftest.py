@@ -4,9 +4,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from factories import ConsultationFactory, receive
+from factories import ConsultationFactory, ThemeFactory, receive
 from samskab.consultations import services as consultation_services
-from samskab.consultations.models import Response, Theme
+from samskab.consultations.models import Response
 from samskab.core import roles
 
 CAMPAIGN = (
@@ -50,8 +50,8 @@ def small(db):
     """A consultation with a form-letter campaign of eight copies (two with personal
     additions), six individual answers from named organisations and a private person."""
     consultation = ConsultationFactory()
-    Theme.objects.create(consultation=consultation, slug="sundhed", title_da="Sundhed",
-                         keywords=["telemedicin", "sundhed"])
+    ThemeFactory(consultation=consultation, slug="sundhed", title_da="Sundhed",
+                 keywords=["telemedicin", "sundhed"])
     campaign = []
     for i, greeting in enumerate(GREETINGS):
         text = "\n".join(x for x in (greeting, CAMPAIGN, ADDITIONS.get(i, ""),

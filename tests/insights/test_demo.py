@@ -1,8 +1,6 @@
 """The demo: both planted form-letter campaigns are found as groups, and the ideas with
 positions reach the public page."""
 
-import time
-
 import pytest
 from django.urls import reverse
 
@@ -20,13 +18,11 @@ PLANTED = {"aabne-data-nu": 42, "fri-software": 26}
 def demo(settings, tmp_path):
     settings.VAR_DIR = tmp_path
     demo_load()
-    started = time.perf_counter()
-    result = demo_analyse()
-    return result, time.perf_counter() - started
+    return demo_analyse()
 
 
 def test_demo_finds_both_planted_campaigns_and_publishes_positions(client, demo):
-    result, seconds = demo
+    result = demo
     consultation = result.run.consultation
     truth = {name: set(Response.objects.filter(consultation=consultation,
                                                source__campaign=name)
@@ -45,7 +41,6 @@ def test_demo_finds_both_planted_campaigns_and_publishes_positions(client, demo)
     assert GroupMembership.objects.filter(group__consultation=consultation).exclude(
         additions="").exists()
     assert Idea.objects.filter(consultation=consultation, proposal_count__gt=1).count() >= 20
-    assert seconds < 30
 
     # A few positions on the largest ideas reach the public page; a second run adds none.
     assert result.positions_created == len(DEMO_POSITIONS)

@@ -2,9 +2,9 @@
 
 import pytest
 
-from factories import link_to_commitment, receive
+from factories import AttachmentFactory, ResponseGroupFactory, link_to_commitment, receive
 from samskab import analysis as engine
-from samskab.consultations.models import Attachment, Response
+from samskab.consultations.models import Response
 from samskab.core.errors import DomainError, errors_of
 from samskab.core.models import AuditEvent
 from samskab.insights import selectors, services
@@ -74,9 +74,7 @@ def test_attachment_text_is_analysed_and_located_in_the_attachment(small, tmp_pa
     response = small["singles"][2]
     text = ("Bilag til vores høringssvar.\n\n"
             "Vi foreslår, at alle whistleblowere i den offentlige sektor får beskyttelse.")
-    attachment = Attachment.objects.create(
-        response=response, file="attachments/x", original_name="bilag.txt", sha256="0" * 64,
-        size=10, extracted_text=text, extraction_status="ok")
+    attachment = AttachmentFactory(response=response, extracted_text=text)
     services.consultation_analyse(consultation=small["consultation"])
     from_file = Proposal.objects.filter(attachment=attachment)
     assert from_file.exists()
@@ -196,9 +194,7 @@ def test_group_merge_dry_run_changes_nothing(small, analyst):
     consultation = small["consultation"]
     services.consultation_analyse(consultation=consultation)
     source = ResponseGroup.objects.get(consultation=consultation)
-    other = ResponseGroup.objects.create(consultation=consultation, canonical=small["singles"][1],
-                                         template="x", label="y")
-    GroupMembership.objects.create(response=small["singles"][1], group=other)
+    other = ResponseGroupFactory(members=[small["singles"][1]], template="x", label="y")
     services.group_sizes_refresh(consultation=consultation)
     other.refresh_from_db()
     before = _snapshot(consultation)

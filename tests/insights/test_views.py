@@ -160,6 +160,8 @@ def test_public_page_shows_positions_and_no_personal_data(client, analysed, anal
 
     Consultation.objects.filter(pk=consultation.pk).update(
         closes_at=timezone.now() - timedelta(minutes=1))
+    # By hand, not PublishedVersionFactory: these states are ones the services refuse (a
+    # response published without consent), and the page must not leak them either.
     for response in (private, lobby_public, lobby_hidden):
         PublishedVersion.objects.create(response=response, text="…", published_by=analyst,
                                         published_at=timezone.now())

@@ -4,9 +4,8 @@ from datetime import date
 
 import pytest
 
-from factories import ConsultationFactory, OrganisationFactory, UserFactory, receive
+from factories import ConsultationFactory, IdeaFactory, OrganisationFactory, UserFactory, receive
 from samskab.core.actions import SystemActor
-from samskab.insights.models import Idea, Proposal
 from samskab.plans import services
 
 ACTOR = SystemActor("test")
@@ -27,15 +26,10 @@ def world(db):
     from samskab.consultations.models import Response
 
     rows = list(Response.objects.filter(consultation=consultation).order_by("id"))
-    grants = Idea.objects.create(consultation=consultation, label="Åbne data om tilskud",
-                                 response_count=2, proposal_count=2, keywords=["tilskud"])
-    lobby = Idea.objects.create(consultation=consultation, label="Lobbyregister",
-                                response_count=1, proposal_count=1)
-    for r, idea in zip(rows, [grants, grants, lobby], strict=True):
-        p = Proposal.objects.create(response=r, start=0, end=len(r.text), text=r.text, idea=idea)
-        if idea.representative_id is None:
-            idea.representative = p
-            idea.save(update_fields=["representative"])
+    grants = IdeaFactory(consultation=consultation, label="Åbne data om tilskud",
+                         keywords=["tilskud"], responses=rows[:2])
+    lobby = IdeaFactory(consultation=consultation, label="Lobbyregister", keywords=[],
+                        responses=rows[2:])
     agency = OrganisationFactory(name="Finansministeriet")
     plan = services.plan_save(actor=ACTOR, title_da="Handlingsplan 2012–2013",
                               title_en="Action plan 2012–2013", period_start=date(2012, 4, 1),

@@ -12,7 +12,7 @@ from samskab.plans.demo import PLAN_SLUG, demo_plan
 from samskab.plans.models import ActionPlan, PlanComment, PlanStatus
 from samskab.plans.services import plan_findings
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # loads the whole demo
 
 
 @pytest.fixture

@@ -9,8 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from factories import UserFactory
-from samskab.consultations.models import Response
+from factories import PublishedVersionFactory, UserFactory
 from samskab.plans import services
 from samskab.plans.models import Milestone, PlanComment, PlanStatus
 
@@ -206,11 +205,7 @@ def test_drafts_are_not_public(client, world):
 def test_public_commitment_page_shows_its_published_sources(client, linked):
     plan, commitment = linked["plan"], linked["commitment"]
     rows = linked["rows"]
-    Response.objects.filter(pk=rows[0].pk).update(status="published")
-    from samskab.workspace.models import PublishedVersion
-
-    PublishedVersion.objects.create(response=rows[0], text=rows[0].text,
-                                    published_by=UserFactory(), published_at=timezone.now())
+    PublishedVersionFactory(response=rows[0])
     version = services.plan_publish_for_comment(
         actor=ACTOR, plan=plan, closes_at=timezone.now() + timedelta(days=14))
     url = reverse("plans_public:commitment", args=[plan.slug, commitment.identifier])

@@ -6,13 +6,23 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from factories import ConsultationFactory, UserFactory, link_to_commitment, receive
+from factories import (
+    ConsultationFactory,
+    IdeaFactory,
+    InvitedPartyFactory,
+    InvitedPartyMatchFactory,
+    NotatTextFactory,
+    PositionFactory,
+    UserFactory,
+    link_to_commitment,
+    receive,
+)
 from samskab.consultations import services
 from samskab.consultations.models import InvitedParty, Response
 from samskab.publishing import notat
 from samskab.publishing.models import NotatText
 from samskab.workspace import services as workspace
-from samskab.workspace.models import InvitedPartyMatch, RedactionState
+from samskab.workspace.models import RedactionState
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +45,7 @@ def consultation(moderator):
     consultation = ConsultationFactory(slug="ogp-notat", title_da="Åben forvaltning 2012",
                                        reference_prefix="N", closed=True)
     for name in ("Ådal Kommune", "Aarhus Forening", "Borgernes Råd", "Zeta Data", "Ørsted Lab"):
-        InvitedParty.objects.create(consultation=consultation, name=name)
+        InvitedPartyFactory(consultation=consultation, name=name)
     kw = {"channel": "email"}
     receive(consultation, text="Vi foreslår åbne budgetdata. Ring 20 45 67 89.",
             respondent=services.RespondentData(kind="citizen", name="Hemmelig Borger",
@@ -47,8 +57,7 @@ def consultation(moderator):
                                                organisation="Ådal Kommune"), **kw)
     receive(consultation, text="Vi ønsker dashboards.",
             respondent=services.RespondentData(kind="ngo", organisation="Ny Forening"), **kw)
-    NotatText.objects.create(consultation=consultation,
-                             general_remarks_da="Tak til alle, der har svaret.")
+    NotatTextFactory(consultation=consultation, general_remarks_da="Tak til alle, der har svaret.")
     # Published: the first three; »Ny Forening« stays unpublished.
     for response in consultation.responses.order_by("reference")[:3]:
         publish(response, moderator)
@@ -72,8 +81,7 @@ def test_build_counts_parties_and_anonymises_citizens(consultation):
         ("Borgernes Råd", False), ("Zeta Data", False), ("Ørsted Lab", False),
         ("Ådal Kommune", False), ("Aarhus Forening", False)]
     party = InvitedParty.objects.get(consultation=consultation, name="Ådal Kommune")
-    InvitedPartyMatch.objects.create(party=party, response=consultation.responses.get(
-        reference="N-0003"), method="organisation", state="confirmed")
+    InvitedPartyMatchFactory(party=party, response=consultation.responses.get(reference="N-0003"))
     data = notat.notat_build(consultation)
     assert ("Ådal Kommune", True) in [(p.name, p.replied) for p in data.parties]
     # Only organisations of published responses are named; the unpublished one is not.
@@ -158,19 +166,12 @@ def test_unknown_consultation_is_a_usage_error(tmp_path):
 
 
 def test_sections_carry_ideas_positions_and_respondents(consultation):
-    from samskab.insights.models import Idea, Position, Proposal
-
     responses = list(consultation.responses.order_by("reference"))
-    idea = Idea.objects.create(consultation=consultation, label="Åbne budgetdata",
-                               keywords=["budget", "data"], response_count=3,
-                               label_by=UserFactory(roles=["analyst"]))
-    proposals = [Proposal.objects.create(response=response, start=0, end=len(response.text),
-                                         text=response.text, idea=idea)
-                 for response in responses[:3]]
-    idea.representative = proposals[0]
-    idea.save(update_fields=["representative"])
-    Position.objects.create(idea=idea, kind="adopted", decided_at=timezone.now(),
-                            justification_da="Forslaget indgår i forpligtelse 2.")
+    idea = IdeaFactory(consultation=consultation, label="Åbne budgetdata",
+                       keywords=["budget", "data"], label_by=UserFactory(roles=["analyst"]),
+                       responses=responses[:3])
+    PositionFactory(idea=idea, kind="adopted",
+                    justification_da="Forslaget indgår i forpligtelse 2.")
     link_to_commitment(idea=idea, identifier="DK0002", title="Åbne budgetter")
     section, = notat.notat_build(consultation).sections
     assert section.number == "3.1" and section.title == "Åbne budgetdata"
@@ -206,7 +207,7 @@ def test_staff_page_by_role(client, consultation, django_user_model, role, view,
 
         assert NotatText.objects.get(consultation=consultation).general_remarks_da == (
             "Nye bemærkninger")
-        assert AuditEvent.objects.filter(action="notat_text.update").count() == 1
+        assert AuditEvent.objects.filter(action="notat_text.update", actor=user).count() == 1
 
 
 def test_anonymous_is_sent_to_login(client, consultation):

@@ -15,7 +15,7 @@ from icalendar import Calendar
 from rdflib import Graph, URIRef
 from rdflib import namespace as ns
 
-from factories import ConsultationFactory, receive
+from factories import ConsultationFactory, SubscriptionFactory, receive
 from samskab.consultations import services
 from samskab.consultations.models import Response
 from samskab.publishing import bulk, subscriptions
@@ -216,10 +216,9 @@ def test_subscription_is_double_opt_in_and_sends_each_new_consultation_once(
 
 
 def test_one_click_unsubscribe_needs_no_csrf_token(client):
-    subscription = Subscription.objects.create(
-        email="a@mail.example", token="t" * 40, confirmed_at=timezone.now())
+    subscription = SubscriptionFactory(email="a@mail.example")
     csrf_client = type(client)(enforce_csrf_checks=True)
-    answer = csrf_client.post(reverse("opendata:subscription_cancel", args=["t" * 40]),
+    answer = csrf_client.post(reverse("opendata:subscription_cancel", args=[subscription.token]),
                               {"List-Unsubscribe": "One-Click"})
     assert answer.status_code == 200
     subscription.refresh_from_db()
@@ -229,19 +228,16 @@ def test_one_click_unsubscribe_needs_no_csrf_token(client):
 
 
 def test_filters_narrow_what_a_subscriber_gets():
-    now = timezone.now()
-    Subscription.objects.create(email="a@mail.example", token="a" * 40,
-                                authority="Styrelsen A", confirmed_at=now - timedelta(days=1))
-    _just_published(authority="Styrelsen B")
+    SubscriptionFactory(email="a@mail.example", authority="Styrelsen A")
+    _just_published(timedelta(0), authority="Styrelsen B")  # after the confirmation
     assert subscriptions.subscriptions_notify() == 0
-    _just_published(authority="styrelsen a")
+    _just_published(timedelta(0), authority="styrelsen a")
     assert subscriptions.subscriptions_notify() == 1
 
 
 def test_asking_again_reveals_nothing_and_does_not_flood_an_inbox(
         client, django_capture_on_commit_callbacks):
-    Subscription.objects.create(email="known@mail.example", token="k" * 40,
-                                confirmed_at=timezone.now())
+    SubscriptionFactory(email="known@mail.example")
     with django_capture_on_commit_callbacks() as callbacks:
         answers = [client.post(reverse("opendata:subscribe"), {"email": email})
                    for email in ("b@mail.example", "b@mail.example", "known@mail.example")]

@@ -9,19 +9,18 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from factories import ConsultationFactory, UserFactory, receive
+from factories import (
+    ConsultationFactory,
+    IdeaFactory,
+    ResponseGroupFactory,
+    UserFactory,
+    receive,
+)
 from samskab.consultations.models import Response
 from samskab.consultations.services import RespondentData
 from samskab.core.errors import DomainError
 from samskab.core.models import AuditEvent
-from samskab.insights.models import (
-    GroupMembership,
-    Idea,
-    Position,
-    PositionKind,
-    Proposal,
-    ResponseGroup,
-)
+from samskab.insights.models import Idea, Position, PositionKind
 from samskab.publishing import notat, selectors, services
 from samskab.publishing.models import NotatPublication, PublicationState
 from samskab.workspace import services as workspace
@@ -54,15 +53,11 @@ def closed(users):
     responses = list(consultation.responses.order_by("reference"))
     for response in responses[:2]:
         _publish(response, users["moderator"])
-    budget = Idea.objects.create(consultation=consultation, label="karen holmgaard budgetter",
-                                 keywords=["budgetter", "karen", "holmgaard", "kommuner"])
-    lobby = Idea.objects.create(consultation=consultation, label="lobbyregister",
-                                keywords=["lobbyregister", "ring"])
-    for response, idea in zip(responses, [budget, budget, lobby], strict=True):
-        Proposal.objects.create(response=response, start=0, end=len(response.text),
-                                text=response.text, idea=idea)
-    budget.representative = Proposal.objects.get(response=responses[0])
-    budget.save(update_fields=["representative"])
+    IdeaFactory(consultation=consultation, label="karen holmgaard budgetter",
+                keywords=["budgetter", "karen", "holmgaard", "kommuner"],
+                responses=responses[:2])
+    IdeaFactory(consultation=consultation, label="lobbyregister",
+                keywords=["lobbyregister", "ring"], responses=responses[2:])
     return consultation
 
 
@@ -168,11 +163,9 @@ def test_the_notat_quotes_published_versions_and_checks_engine_words(closed):
 
 def test_campaign_text_comes_from_a_public_members_published_version(closed, users):
     responses = list(closed.responses.order_by("reference"))
-    group = ResponseGroup.objects.create(
-        consultation=closed, template="Hemmelig skabelon med Karen Holmgaard",
-        label="Karen Holmgaard", size=2, canonical=responses[2])
-    for response in responses[1:]:
-        GroupMembership.objects.create(response=response, group=group)
+    ResponseGroupFactory(members=responses[1:], canonical=responses[2],
+                         template="Hemmelig skabelon med Karen Holmgaard",
+                         label="Karen Holmgaard")
     [campaign] = selectors.campaigns(closed)
     # The canonical response is not public: another member's published text is shown.
     assert campaign.excerpt == "Åbne budgetter i alle kommuner, tak."

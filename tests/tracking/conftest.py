@@ -1,9 +1,9 @@
-"""Fixtures of the tracking tests (helpers in tests/tracking_factories.py, shared with the
+"""Fixtures of the tracking tests (the world is built by tests/factories, shared with the
 browser tests)."""
 
 import pytest
 
-from tracking_factories import plan_2012_world
+from factories import plan_2012_world
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from samskab.tracking.models import (
     SimilarCommitment,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # loads the whole demo
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 
-from factories import UserFactory
+from factories import MembershipFactory, UserFactory
 from samskab.consultations.services import IncomingFile
 from samskab.core import roles
 from samskab.core.errors import DomainError
@@ -67,9 +67,8 @@ def test_roles_matrix(plan_2012):
     for name, user in refused.items():
         assert not user.has_perm("tracking.update_progress", c1), name
     # A member of the lead agency who is not an agency officer may not either.
-    from samskab.core.models import Membership
     member = UserFactory(roles=[roles.ANALYST])
-    Membership.objects.create(user=member, organisation=plan_2012["digst"])
+    MembershipFactory(user=member, organisation=plan_2012["digst"])
     assert not member.has_perm("tracking.update_progress", c1)
 
 

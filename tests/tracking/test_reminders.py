@@ -53,8 +53,8 @@ def test_overdue_milestones(plan_2012):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_task_sends_once_across_restarts(run_worker, settings):
+    from factories import plan_2012_world
     from samskab.tracking import tasks
-    from tracking_factories import plan_2012_world
 
     world = plan_2012_world()
     milestone = world["c1"].milestones.first()

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
-from factories import ConsultationFactory
-from samskab.consultations.models import RawSubmission, Response
+from factories import ConsultationFactory, RawSubmissionFactory
+from samskab.consultations.models import RawStatus, Response
 from samskab.consultations.services import IncomingFile
 from samskab.workspace import services
 from samskab.workspace.models import Redaction
@@ -38,10 +38,8 @@ def test_home_lists_consultations_with_counts(as_moderator, closed_consultation,
     respond(closed_consultation, "Til tiden.")
     respond(closed_consultation, "For sent.", received_at=closed_consultation.closes_at)
     ConsultationFactory(title_da="Den anden høring")
-    RawSubmission.objects.create(channel="email", source_key="a", raw=b"x", content_hash="a",
-                                 status="quarantined", consultation=closed_consultation)
-    RawSubmission.objects.create(channel="email", source_key="b", raw=b"x", content_hash="b",
-                                 status="unrouted")
+    RawSubmissionFactory(status=RawStatus.QUARANTINED, consultation=closed_consultation)
+    RawSubmissionFactory(status=RawStatus.UNROUTED)
     with django_assert_max_num_queries(8):
         page = as_moderator.get(reverse("staff:home"))
     html = page.content.decode()
