@@ -33,10 +33,11 @@ _LAYOUT = """() => {
     }
     for (const link of document.querySelectorAll('.samskab-tabs a, .samskab-sitenav-list a')) {
         const text = link.textContent.trim();
-        const words = text.split(/\\s+/).length;
-        const lineHeight = parseFloat(getComputedStyle(link).lineHeight) || 20;
-        const lines = Math.round(link.getBoundingClientRect().height / lineHeight);
-        if (words > 1 && lines >= words) problems.push('tab wraps word by word: ' + text);
+        const range = document.createRange();
+        range.selectNodeContents(link);
+        const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+        if (text.split(/\\s+/).length > 1 && lines >= text.split(/\\s+/).length)
+            problems.push('tab wraps word by word: ' + text);
     }
     for (const item of document.querySelectorAll('.samskab-cards > li, .samskab-tabs > li')) {
         if (getComputedStyle(item).listStyleType !== 'none')

@@ -41,7 +41,7 @@ class AssessmentForm(forms.Form):
     relevant_values = forms.MultipleChoiceField(
         label=_("Relevante OGP-værdier"), required=False,
         choices=_choices("relevant_values", irm.VALUES, False),
-        widget=forms.CheckboxSelectMultiple)
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-checkbox"}))
     potential_impact = forms.ChoiceField(label=_("Potentiel virkning (til 2020)"),
                                          required=False,
                                          choices=_choices("potential_impact", irm.POTENTIAL_IMPACT))
