@@ -336,6 +336,12 @@ PASSWORD_RESET_TIMEOUT = env_int("SAMSKAB_PASSWORD_RESET_MINUTES", 60) * 60
 
 # Who answers for the site (contact page, privacy page, accessibility statement).
 SAMSKAB_AUTHORITY_NAME = os.environ.get("SAMSKAB_AUTHORITY_NAME", "Digitaliseringsstyrelsen")
+# The header's identity (DKFDS portal header): the authority's logo (a static file path such as
+# "samskab/authority-logo.svg", or an absolute URL; empty: the name in text) and its website.
+SAMSKAB_AUTHORITY_LOGO = os.environ.get("SAMSKAB_AUTHORITY_LOGO", "")
+SAMSKAB_AUTHORITY_URL = os.environ.get("SAMSKAB_AUTHORITY_URL", "")
+if SAMSKAB_AUTHORITY_LOGO.startswith("https://"):  # a logo on another site: let images load
+    SECURE_CSP["img-src"].append("https://" + SAMSKAB_AUTHORITY_LOGO.split("/")[2])
 SAMSKAB_CONTACT_EMAIL = os.environ.get("SAMSKAB_CONTACT_EMAIL", "kontakt@samskab.example")
 SAMSKAB_DPO_EMAIL = os.environ.get("SAMSKAB_DPO_EMAIL", "dpo@samskab.example")
 # How long responses that were never published are kept after a consultation closes.

@@ -28,6 +28,24 @@ def test_404_page_has_header_footer_and_a_way_back(client, language, heading):
     assert all(link in html for link in FOOTER)
 
 
+def test_header_carries_the_authority_by_name_or_logo(client, settings):
+    """DKFDS header: the authority in the portal header (its name, or its logo with the name
+    as alt text, leading to its website), the site's name in the solution header."""
+    settings.SAMSKAB_AUTHORITY_NAME = "Styrelsen for Eksempler"
+    header = client.get("/").content.decode().split("</header>")[0]
+    assert '<span>Styrelsen for Eksempler</span>' in header and "<img" not in header
+    assert 'class="solution-header"' in header and "Samskab" in header
+    settings.SAMSKAB_AUTHORITY_LOGO = "samskab/authority-logo.svg"
+    settings.SAMSKAB_AUTHORITY_URL = "https://eksempel.example/"
+    header = client.get("/").content.decode().split("</header>")[0]
+    assert '<img src="/static/samskab/authority-logo.svg"' in header
+    assert 'href="https://eksempel.example/"' in header
+    assert 'alt="Styrelsen for Eksempler (til myndighedens website)"' in header
+    header = _english(client).get("/").content.decode().split("</header>")[0]
+    assert "Styrelsen for Eksempler (to the authority's website)" in header
+    assert "from Styrelsen for Eksempler" in header
+
+
 def test_error_pages_when_signed_in_offer_sign_out(client):
     client.force_login(UserFactory(roles=["moderator"]))
     html = client.get("/findes-ikke/").content.decode()

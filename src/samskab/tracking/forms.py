@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from samskab.consultations.forms import MultipleFileField
 from samskab.plans.models import MilestoneStatus
 from samskab.tracking import irm
+from samskab.tracking.irm_labels import choices as _choices
 from samskab.tracking.models import Framework, ReportKind
 
 
@@ -28,34 +29,32 @@ class ProgressForm(forms.Form):
                 if line.strip()]
 
 
-def _choices(values, blank=True):
-    return ([("", "–")] if blank else []) + [(v, v.replace("_", " ")) for v in values]
-
-
 class AssessmentForm(forms.Form):
     """The codings of every era side by side; the service checks them against the chosen
     framework's scales. There is no field for starred: it is computed."""
 
     framework = forms.ChoiceField(label=_("IRM-ramme"), choices=Framework.choices)
     specificity = forms.ChoiceField(label=_("Specificitet (til 2020)"), required=False,
-                                    choices=_choices(irm.SPECIFICITY))
+                                    choices=_choices("specificity", irm.SPECIFICITY))
     verifiable = forms.ChoiceField(label=_("Verificerbar (fra 2021)"), required=False,
                                    choices=[("", "–"), ("yes", _("Ja")), ("no", _("Nej"))])
     relevant_values = forms.MultipleChoiceField(
-        label=_("Relevante OGP-værdier"), required=False, choices=_choices(irm.VALUES, False),
-        widget=forms.CheckboxSelectMultiple)
+        label=_("Relevante OGP-værdier"), required=False,
+        choices=_choices("relevant_values", irm.VALUES, False),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-checkbox"}))
     potential_impact = forms.ChoiceField(label=_("Potentiel virkning (til 2020)"),
-                                         required=False, choices=_choices(irm.POTENTIAL_IMPACT))
+                                         required=False,
+                                         choices=_choices("potential_impact", irm.POTENTIAL_IMPACT))
     potential_for_results = forms.ChoiceField(
         label=_("Potentiale for resultater (fra 2021)"), required=False,
-        choices=_choices(irm.POTENTIAL_FOR_RESULTS))
+        choices=_choices("potential_for_results", irm.POTENTIAL_FOR_RESULTS))
     completion = forms.ChoiceField(label=_("Gennemførelse"), required=False,
-                                   choices=_choices(irm.COMPLETION))
+                                   choices=_choices("completion", irm.COMPLETION))
     did_it_open_government = forms.ChoiceField(
         label=_("Åbnede det forvaltningen?"), required=False,
-        choices=_choices(irm.DID_IT_OPEN_GOVERNMENT))
+        choices=_choices("did_it_open_government", irm.DID_IT_OPEN_GOVERNMENT))
     early_results = forms.ChoiceField(label=_("Tidlige resultater (fra 2021)"), required=False,
-                                      choices=_choices(irm.EARLY_RESULTS))
+                                      choices=_choices("early_results", irm.EARLY_RESULTS))
     assessed_on = forms.DateField(label=_("Vurderet"), required=False, widget=forms.DateInput(
         attrs={"type": "date", "class": "form-input"}))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(
