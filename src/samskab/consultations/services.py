@@ -30,6 +30,7 @@ from samskab.consultations.models import (
     attachment_path,
 )
 from samskab.core.errors import DomainError
+from samskab.core.prepared import Prepared
 
 # Channels where the sender is present and can be told "no"; the others store late items flagged.
 REFUSING_CHANNELS = frozenset({Channel.WEB, Channel.API})
@@ -172,13 +173,19 @@ def _next_references(consultation: Consultation, count: int) -> list[str]:
             for number in range(last - count + 1, last + 1)]
 
 
+# The `exclude` repeats the partial unique index's condition, so SQLite can use that index
+# (it does not infer key <> '' from key = 'abc'); else it scans the whole consultation.
+# Compiled once per process (core.prepared): every web answer looks its token up first.
+_BY_IDEMPOTENCY_KEY = Prepared(
+    lambda consultation_id, key: Response.objects.filter(
+        consultation_id=consultation_id, idempotency_key=key,
+    ).exclude(idempotency_key="").order_by()[:1],
+    consultation_id=-7_000_002, key="\x00key",
+)
+
+
 def _existing_response(consultation: Consultation, idempotency_key: str) -> Response | None:
-    # The `exclude` repeats the partial unique index's condition, so SQLite can use that index
-    # (it does not infer key <> '' from key = 'abc'); else it scans the whole consultation.
-    existing = (
-        Response.objects.filter(consultation=consultation, idempotency_key=idempotency_key)
-        .exclude(idempotency_key="").first()
-    )
+    existing = _BY_IDEMPOTENCY_KEY.first(consultation_id=consultation.pk, key=idempotency_key)
     if existing is not None:
         existing.consultation = consultation
     return existing

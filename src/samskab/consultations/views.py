@@ -161,13 +161,12 @@ def receipt(request, token: str):
     reference = receipts.reference_from_token(token)
     if reference is None:
         raise Http404(_("Kvitteringen findes ikke."))
-    response = (
-        Response.objects.select_related("consultation", "respondent")
-        .prefetch_related("attachments").filter(reference=reference).first()
-    )
-    if response is None:
+    found = selectors.response_for_receipt(reference)
+    if found is None:
         raise Http404(_("Kvitteringen findes ikke."))
+    response, attachments = found
     # The page holds a copy of what was sent (personal data): never cached on the way.
-    page = render(request, "consultations/receipt.html", {"response": response})
+    page = render(request, "consultations/receipt.html",
+                  {"response": response, "attachments": attachments})
     patch_cache_control(page, no_store=True, private=True)
     return page
