@@ -3,10 +3,10 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from tests.factories import ConsultationFactory, receive
 
 from samskab.consultations.models import Consultation, Response
 from samskab.core.prepared import Prepared
-from tests.factories import ConsultationFactory, receive
 
 pytestmark = pytest.mark.django_db
 
