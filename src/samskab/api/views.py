@@ -115,10 +115,16 @@ def token_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     return wrapper
 
 
-def _receipt_json(receipt: Receipt) -> dict[str, Any]:
+def _receipt_json(receipt: Receipt, moments: dict | None = None) -> dict[str, Any]:
+    """`moments` caches the local time of each moment across a batch (most share one)."""
+    moment = moments.get(receipt.received_at) if moments is not None else None
+    if moment is None:
+        moment = timezone.localtime(receipt.received_at).isoformat()
+        if moments is not None:
+            moments[receipt.received_at] = moment
     return {
         "reference": receipt.reference,
-        "received_at": timezone.localtime(receipt.received_at).isoformat(),
+        "received_at": moment,
         "late": receipt.late,
         "created": receipt.created,
     }
@@ -154,12 +160,13 @@ def response_batch_create(
             ],
         )
     created = sum(receipt.created for receipt in receipts)
+    moments: dict = {}
     return JsonResponse(
         {
             "created": created,
             "references": [receipt.reference for receipt in receipts],
             "results": [
-                {"index": index, **_receipt_json(receipt)}
+                {"index": index, **_receipt_json(receipt, moments)}
                 for index, receipt in enumerate(receipts)
             ],
         },

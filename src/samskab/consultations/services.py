@@ -506,10 +506,17 @@ def _store_chunk(consultation: Consultation, channel: str, items: Sequence[Incom
             ])
             moment = Response._meta.get_field("received_at")
             source = Response._meta.get_field("source")
+            moments: dict = {}  # most items of a chunk share their moment: converted once
+
+            def db_moment(value):
+                if value not in moments:
+                    moments[value] = moment.get_db_prep_save(value, connection)
+                return moments[value]
+
             ids = _insert_rows(Response, [
                 {"reference": reference, "consultation": consultation.pk,
                  "respondent": respondent_id, "channel": channel,
-                 "received_at": moment.get_db_prep_save(checked[i][1], connection),
+                 "received_at": db_moment(checked[i][1]),
                  "text": checked[i][0].text, "language": items[i].language[:8],
                  "late": checked[i][2], "consent_publish_name": items[i].consent_publish_name,
                  "consent_publish_response": items[i].consent_publish_response,
