@@ -280,7 +280,7 @@ class Server:
         self.port = _free_port()
         self.process: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 60.0) -> None:
+    def start(self, timeout: float = 240.0) -> None:
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(  # noqa: S603 - our own command, fixed arguments
                 [*_samskab(), "serve", "--bind", f"{HOST}:{self.port}", "--workers",
