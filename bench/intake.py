@@ -1,7 +1,7 @@
 """Benchmark: the deadline peak, through the real server, the real form and the batch API.
 
     .venv/bin/python bench/intake.py [--databases sqlite,postgresql] [--browsers 64]
-        [--api-clients 4] [--batch 1000] [--seconds 10] [--workers 2] [--client-cpu 1]
+        [--api-clients 4] [--batch 1000] [--seconds 10] [--workers N] [--client-cpu 1]
         [--scenarios cheapest,minimal,form,api,mixed] [--analysis] [--prefill 0]
         [--pg-url postgresql://postgres@127.0.0.1:5432/postgres] [--json FILE]
 
@@ -280,7 +280,7 @@ class Server:
         self.port = _free_port()
         self.process: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 60.0) -> None:
+    def start(self, timeout: float = 240.0) -> None:
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(  # noqa: S603 - our own command, fixed arguments
                 [*_samskab(), "serve", "--bind", f"{HOST}:{self.port}", "--workers",
@@ -592,7 +592,9 @@ def _line(kind: str, result: dict) -> str:
 
 def report(summary: dict) -> None:
     kind = summary["database"]
-    print(f"\n== {kind}: {summary['workers']} gunicorn sync workers; stored bench responses "
+    print(f"\n== {kind}: {summary['workers']} gunicorn sync workers, "
+          f"{os.environ.get('SAMSKAB_API_BATCH_SLOTS', max(1, (os.cpu_count() or 2) // 2))} "
+          f"batch API slot(s); stored bench responses "
           f"{summary['stored_responses']}; doubled {summary['doubled']}")
     print(f"{'scenario':22}{'ack/s':>9}{'p50':>8}{'p95':>8}{'p99':>8}{'all p99':>9}"
           f"{'errors':>8}{'503':>6}{'lost':>6}{'client CPU':>12}{'server CPU':>12}"
@@ -627,7 +629,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--api-clients", type=int, default=4)
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=None,
+                        help="gunicorn workers (default: what `samskab serve` starts, 4 per "
+                             "core, as docs/operations.md recommends)")
     parser.add_argument("--scenarios", default="cheapest,minimal,form,api,mixed")
     parser.add_argument("--analysis", action="store_true",
                         help="run a full analysis of the consultation during `mixed`")
@@ -650,6 +654,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     # A SIGTERM (or `timeout`) ends the run through the `finally` that stops the server.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if args.workers is None:
+        args.workers = 4 * (os.cpu_count() or 1)
     if args.client_cpu is not None:
         os.sched_setaffinity(0, {args.client_cpu})
     print(f"load average before: {os.getloadavg()}; CPUs: {os.cpu_count()}; client pinned to "

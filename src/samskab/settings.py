@@ -244,6 +244,12 @@ SAMSKAB_ANALYSIS_WORKERS = env_int("SAMSKAB_ANALYSIS_WORKERS", 1)
 # Days before a milestone's due date that its agency gets a reminder (one more after it).
 SAMSKAB_REMINDER_DAYS_BEFORE = env_int("SAMSKAB_REMINDER_DAYS_BEFORE", 14)
 
+# Batch API calls that run at the same time on one machine (the others wait for a slot without
+# using CPU, up to SAMSKAB_API_BATCH_WAIT_SECONDS, then 503 with Retry-After), so batches never
+# take every core from the response form at a deadline. 0: no limit. Default: half the cores.
+SAMSKAB_API_BATCH_SLOTS = env_int("SAMSKAB_API_BATCH_SLOTS", max(1, (os.cpu_count() or 2) // 2))
+SAMSKAB_API_BATCH_WAIT_SECONDS = env_int("SAMSKAB_API_BATCH_WAIT_SECONDS", 30)
+
 # bench/intake.py only: mount the minimal form-and-insert yardstick at /bench/minimal/.
 # Never true in production.
 SAMSKAB_BENCH_VIEWS = env_bool("SAMSKAB_BENCH_VIEWS", False)

@@ -425,3 +425,24 @@ def test_batch_needs_the_token_of_its_consultation(post, secret):
     ConsultationFactory(slug="andet")
     answer = post("/api/v1/consultations/andet/responses/batch", _batch(1), secret=secret)
     assert answer.status_code == 403
+
+
+def test_a_batch_waits_for_a_free_slot_and_answers_503_when_none_comes(post, secret, settings):
+    """At most SAMSKAB_API_BATCH_SLOTS batches run at once on a machine (the form keeps its
+    share of the cores); one that finds no slot in time is told to send again, stores nothing,
+    and the same batch sent again is stored once."""
+    from samskab.core import slots
+
+    settings.SAMSKAB_API_BATCH_SLOTS = 1
+    settings.SAMSKAB_API_BATCH_WAIT_SECONDS = 0
+    batch = _batch(3)
+    with slots.slot("api-batch", 1):  # another worker process's batch, as far as flock knows
+        busy = post(BATCH_URL, batch, secret=secret)
+    assert busy.status_code == 503
+    assert busy["Retry-After"] == "2"
+    assert busy.json()["error"]["code"] == "busy"
+    assert Response.objects.count() == 0
+    again = post(BATCH_URL, batch, secret=secret)
+    assert again.status_code == 201
+    assert post(BATCH_URL, batch, secret=secret).status_code == 200
+    assert Response.objects.count() == 3

@@ -172,3 +172,36 @@ def test_chart_data_csv_neutralises_formula_labels():
                   rows=(("=HYPERLINK(\"http://evil.example/\")", 3),))
     rows = list(csv.reader(io.StringIO(chart.csv())))
     assert rows[1] == ["'=HYPERLINK(\"http://evil.example/\")", "3"]
+
+
+@pytest.mark.parametrize("item", [
+    services.Incoming(text="Rent svar", respondent=services.RespondentData(kind="ngo",
+                      organisation="Forening 12"), idempotency_key="k1",
+                      source={"api_token": 3, "id": "r1", "flag": True}),
+    services.Incoming(text="Rent svar", source=None),
+    services.Incoming(text="Styre\x07tegn", idempotency_key="k2"),
+    services.Incoming(text="Rent", source={"id": "r\x00"}),
+    services.Incoming(text="Rent", source={"nested": {"id": "r\x1b"}}),
+    services.Incoming(text="Rent", respondent=services.RespondentData(email="a\x9b@b.dk")),
+    services.Incoming(text="Rent", language="da\x00"),
+    services.Incoming(text="Rent", idempotency_key="k\x7f"),
+    services.Incoming(text="Halv \ud800 surrogat"),
+    services.Incoming(text="Rent", respondent=services.RespondentData(name="\udfff")),
+], ids=lambda item: repr(item.text))
+def test_a_batch_item_is_cleaned_as_response_receive_cleans_it(item):
+    """The batch's shortcut for clean items gives what the full cleaning gives."""
+    from samskab.consultations import hygiene
+
+    cleaned, refused = hygiene.incoming_clean_all([item])
+    try:
+        one = hygiene.response_input_clean(
+            text=item.text, respondent=item.respondent, attachments=item.attachments,
+            source=item.source, idempotency_key=item.idempotency_key, language=item.language)
+    except services.ReceiveError as error:
+        assert refused[0].code == error.code == "invalid_characters"
+        return
+    assert not refused
+    got = cleaned[0]
+    assert (got.text, got.respondent, list(got.attachments), got.source, got.idempotency_key,
+            got.language) == (one.text, one.respondent, one.attachments, one.source,
+                              one.idempotency_key, one.language)

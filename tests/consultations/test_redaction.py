@@ -36,3 +36,11 @@ def test_emails_and_phones_are_masked_cpr_first():
 def test_mask_only_selected_kinds():
     text = "070382-1235 og a@b.dk"
     assert redaction.mask(text, frozenset({"cpr"})) == f"{redaction.CPR_MASK} og a@b.dk"
+
+
+@pytest.mark.parametrize("value", ["", "Forening", "Forening 12", "0101901234", "Ane 010190-1234",
+                                   "Tlf 12 34 56 78"])
+def test_mask_cpr_gives_what_the_full_mask_gives(value):
+    from samskab.consultations.redaction import mask, mask_cpr
+
+    assert mask_cpr(value) == (mask(value, frozenset({"cpr"})) if value else value)

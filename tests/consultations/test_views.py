@@ -176,3 +176,33 @@ def test_closed_consultation_links_to_its_results(client):
     html = client.get(reverse("consultations:detail", args=[consultation.slug])).content.decode()
     assert f"/hoeringer/{consultation.slug}/offentlige-svar/" in html
     assert f"/hoeringer/{consultation.slug}/det-sagde-i/" in html
+
+
+CSRF_VALUE = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+"')
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_receipt_from_the_per_process_frame_is_the_page_rendered_whole(client, language):
+    """The receipt's frame (header, navigation, footer) is rendered once per process and
+    language; the page is the one rendered whole (here: with a messages cookie, which turns the
+    frame off), but for the CSRF token, whatever the sender wrote or the address holds."""
+    client.cookies["django_language"] = language
+    consultation = ConsultationFactory()
+    _, token = _form(client, consultation)
+    sneaky = "SAMSKABCONTENTSLOT SAMSKABCSRFTOKENSLOT SAMSKABPATHSLOT <b>fed</b>"
+    upload = SimpleUploadedFile("bilag.txt", b"Forslag", "text/plain")
+    location = _post(client, consultation, idempotency_token=token, text=sneaky,
+                     organisation="SAMSKABPATHSLOT", attachments=upload)["Location"]
+    for address in (location, location + "?x=SAMSKABCONTENTSLOT"):
+        client.get(address)  # fills the frame
+        framed = client.get(address)
+        client.cookies["messages"] = "none"
+        whole = client.get(address)
+        del client.cookies["messages"]
+        assert framed.status_code == whole.status_code == 200
+        assert framed["Cache-Control"] == whole["Cache-Control"]
+        html = framed.content.decode()
+        assert CSRF_VALUE.sub(r"\1", html) == CSRF_VALUE.sub(r"\1", whole.content.decode())
+        assert "SAMSKABCONTENTSLOT SAMSKABCSRFTOKENSLOT SAMSKABPATHSLOT &lt;b&gt;" in html
+        assert "bilag.txt" in html and Response.objects.get().reference in html
+        assert html.count("SAMSKAB") == 4 + address.count("SAMSKAB")

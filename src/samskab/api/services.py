@@ -217,12 +217,14 @@ def responses_submit_batch(
             _key(token, parsed[index].idempotency_key)
         except DomainError as error:  # RecordError, ApiError
             errors.append(ItemError(index, error.code, str(error.message), error.field))
-    batch_digest = hashlib.sha256(
-        "\n".join(p.fingerprint for p in parsed.values()).encode()
-    ).hexdigest()[:32]
+    batch_digest = ""  # of the whole batch's content, only when a record needs it
     keys = {}
     for index, record in parsed.items():
         own = record.idempotency_key
+        if not own and not batch_key and not batch_digest:
+            batch_digest = hashlib.sha256(
+                "\n".join(p.fingerprint for p in parsed.values()).encode()
+            ).hexdigest()[:32]
         keys[index] = (f"api:{token.pk}:{own}" if own
                        else f"api:{token.pk}:{batch_key}#{index}" if batch_key
                        else f"api:{token.pk}:batch-{batch_digest}#{index}")

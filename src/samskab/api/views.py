@@ -10,6 +10,7 @@ from functools import wraps
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from samskab.api import services
 from samskab.api.models import ApiToken
 from samskab.consultations.services import Receipt
+from samskab.core import slots
 from samskab.core.errors import DomainError
 
 OPENAPI_PATH = Path(__file__).with_name("openapi.json")
@@ -37,6 +39,7 @@ STATUS = {
     "unsupported_media_type": 415,
     "validation": 422,
     "batch_rejected": 422,
+    "busy": 503,
 }
 
 
@@ -115,10 +118,16 @@ def token_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     return wrapper
 
 
-def _receipt_json(receipt: Receipt) -> dict[str, Any]:
+def _receipt_json(receipt: Receipt, moments: dict | None = None) -> dict[str, Any]:
+    """`moments` caches the local time of each moment across a batch (most share one)."""
+    moment = moments.get(receipt.received_at) if moments is not None else None
+    if moment is None:
+        moment = timezone.localtime(receipt.received_at).isoformat()
+        if moments is not None:
+            moments[receipt.received_at] = moment
     return {
         "reference": receipt.reference,
-        "received_at": timezone.localtime(receipt.received_at).isoformat(),
+        "received_at": moment,
         "late": receipt.late,
         "created": receipt.created,
     }
@@ -137,6 +146,21 @@ def response_create(request: HttpRequest, *, token: ApiToken, consultation, body
 def response_batch_create(
     request: HttpRequest, *, token: ApiToken, consultation, body
 ) -> HttpResponse:
+    # At most SAMSKAB_API_BATCH_SLOTS batches run at a time on this machine: the others wait
+    # for a slot without using CPU, so the response form keeps its share of the cores.
+    try:
+        with slots.slot("api-batch", settings.SAMSKAB_API_BATCH_SLOTS,
+                        wait_seconds=settings.SAMSKAB_API_BATCH_WAIT_SECONDS):
+            return _batch(request, token=token, consultation=consultation, body=body)
+    except slots.NoSlot:
+        response = error_response("busy", _(
+            "Der er travlt lige nu. Send forespørgslen igen om lidt med samme "
+            "Idempotency-Key; intet er gemt to gange."))
+        response["Retry-After"] = "2"
+        return response
+
+
+def _batch(request: HttpRequest, *, token: ApiToken, consultation, body) -> HttpResponse:
     try:
         receipts = services.responses_submit_batch(
             token=token, consultation=consultation, records=body,
@@ -154,12 +178,13 @@ def response_batch_create(
             ],
         )
     created = sum(receipt.created for receipt in receipts)
+    moments: dict = {}
     return JsonResponse(
         {
             "created": created,
             "references": [receipt.reference for receipt in receipts],
             "results": [
-                {"index": index, **_receipt_json(receipt)}
+                {"index": index, **_receipt_json(receipt, moments)}
                 for index, receipt in enumerate(receipts)
             ],
         },

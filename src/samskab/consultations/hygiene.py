@@ -142,12 +142,38 @@ def response_input_clean(
     )
 
 
+# Anything `response_input_clean` would remove or refuse: one search tells that a string is
+# clean already, which most are.
+_UNCLEAN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _clean_already(item: Any) -> bool:
+    """Whether `response_input_clean` would give `item` (a `services.Incoming` without
+    attachments) back unchanged: every string clean, the metadata flat."""
+    respondent = item.respondent
+    strings = [item.text, respondent.name, respondent.organisation, respondent.email,
+               respondent.kind, item.idempotency_key, item.language]
+    for key, value in (item.source or {}).items():
+        if type(key) is not str or type(value) not in (str, int, bool):
+            return False
+        strings.append(key)
+        if type(value) is str:
+            strings.append(value)
+    if any(type(value) is not str for value in strings):
+        return False
+    return _UNCLEAN.search("".join(strings)) is None
+
+
 def incoming_clean_all(items: Sequence[Any]) -> tuple[list[Any], dict[int, Exception]]:
     """`response_input_clean` for each item of a batch (`services.Incoming`): the cleaned
     items, and the ReceiveError of each item refused (those keep their place, uncleaned)."""
     cleaned: list[Any] = []
     refused: dict[int, Exception] = {}
     for index, item in enumerate(items):
+        if not item.attachments and _clean_already(item):
+            cleaned.append(item if item.source is not None else dataclasses.replace(
+                item, source={}))
+            continue
         try:
             clean = response_input_clean(
                 text=item.text, respondent=item.respondent, attachments=item.attachments,

@@ -70,9 +70,15 @@ def find_personal_data(text: str) -> list[Finding]:
     return sorted(findings, key=lambda f: f.start)
 
 
+# A CPR number begins with two digits: a string without them holds none (most names do not).
+_TWO_DIGITS = re.compile(r"\d\d")
+
+
 def mask_cpr(text: str) -> str:
     """`text` with every CPR number masked, whatever its spelling (masked always, §11)."""
-    return mask(text, frozenset({"cpr"})) if text else text
+    if not text or _TWO_DIGITS.search(text) is None:
+        return text
+    return mask(text, frozenset({"cpr"}))
 
 
 def mask(text: str, kinds: frozenset[str] = frozenset({"cpr", "email", "phone"})) -> str:
@@ -95,8 +101,13 @@ def screen_intake(checked: Any, source: dict[str, Any]) -> tuple[Any, dict[str, 
     kept unchanged and its CPR numbers are masked, always, in every published version (the
     workspace accepts them automatically). E-mail addresses and phone numbers in these fields
     are left for the public read model, which masks them on the way out."""
-    respondent = replace(checked.respondent, name=mask_cpr(checked.respondent.name),
-                         organisation=mask_cpr(checked.respondent.organisation))
+    name, organisation = checked.respondent.name, checked.respondent.organisation
+    masked_name, masked_organisation = mask_cpr(name), mask_cpr(organisation)
+    if (masked_name is name and masked_organisation is organisation and not checked.attachments
+            and "subject" not in source):
+        return checked, source  # nothing to mask (the common case)
+    respondent = replace(checked.respondent, name=masked_name,
+                         organisation=masked_organisation)
     attachments = [replace(a, name=mask_cpr(a.name)) if a.name else a
                    for a in checked.attachments]
     if isinstance(source.get("subject"), str):

@@ -30,6 +30,7 @@ from samskab.consultations.models import (
     attachment_path,
 )
 from samskab.core.errors import DomainError
+from samskab.core.prepared import Prepared
 
 # Channels where the sender is present and can be told "no"; the others store late items flagged.
 REFUSING_CHANNELS = frozenset({Channel.WEB, Channel.API})
@@ -172,13 +173,19 @@ def _next_references(consultation: Consultation, count: int) -> list[str]:
             for number in range(last - count + 1, last + 1)]
 
 
+# The `exclude` repeats the partial unique index's condition, so SQLite can use that index
+# (it does not infer key <> '' from key = 'abc'); else it scans the whole consultation.
+# Compiled once per process (core.prepared): every web answer looks its token up first.
+_BY_IDEMPOTENCY_KEY = Prepared(
+    lambda consultation_id, key: Response.objects.filter(
+        consultation_id=consultation_id, idempotency_key=key,
+    ).exclude(idempotency_key="").order_by()[:1],
+    consultation_id=-7_000_002, key="\x00key",
+)
+
+
 def _existing_response(consultation: Consultation, idempotency_key: str) -> Response | None:
-    # The `exclude` repeats the partial unique index's condition, so SQLite can use that index
-    # (it does not infer key <> '' from key = 'abc'); else it scans the whole consultation.
-    existing = (
-        Response.objects.filter(consultation=consultation, idempotency_key=idempotency_key)
-        .exclude(idempotency_key="").first()
-    )
+    existing = _BY_IDEMPOTENCY_KEY.first(consultation_id=consultation.pk, key=idempotency_key)
     if existing is not None:
         existing.consultation = consultation
     return existing
@@ -252,29 +259,32 @@ def response_receive(
     checked, source = redaction.screen_intake(checked, source or {})
 
     written: list[str] = []
+    respondent_row = Respondent(
+        kind=checked.respondent.kind,
+        name=checked.respondent.name,
+        organisation=checked.respondent.organisation,
+        email=checked.respondent.email,
+    )
+    response = Response(
+        consultation=consultation,
+        channel=channel,
+        received_at=received_at,
+        text=checked.text,
+        language=language[:8],
+        late=status == ConsultationStatus.CLOSED,
+        consent_publish_name=consent_publish_name,
+        consent_publish_response=consent_publish_response,
+        idempotency_key=idempotency_key[:200],
+        content_hash=hashlib.sha256(checked.text.encode()).hexdigest(),
+        source=source or {},
+    )
     try:
         with transaction.atomic():
-            respondent_row = _insert(Respondent(
-                kind=checked.respondent.kind,
-                name=checked.respondent.name,
-                organisation=checked.respondent.organisation,
-                email=checked.respondent.email,
-            ))
-            response = _insert(Response(
-                reference=_next_reference(consultation),
-                consultation=consultation,
-                respondent=respondent_row,
-                channel=channel,
-                received_at=received_at,
-                text=checked.text,
-                language=language[:8],
-                late=status == ConsultationStatus.CLOSED,
-                consent_publish_name=consent_publish_name,
-                consent_publish_response=consent_publish_response,
-                idempotency_key=idempotency_key[:200],
-                content_hash=hashlib.sha256(checked.text.encode()).hexdigest(),
-                source=source or {},
-            ))
+            response.respondent = _insert(respondent_row)
+            # Numbered last: on PostgreSQL the numbering row stays locked from here to the
+            # commit, and other answers to the consultation wait for it.
+            response.reference = _next_reference(consultation)
+            _insert(response)
             attachment_ids = [
                 _store_attachment(response, incoming, written).pk
                 for incoming in checked.attachments
@@ -479,6 +489,34 @@ def _store_chunk(consultation: Consultation, channel: str, items: Sequence[Incom
                  checked: dict[int, tuple[_Checked, datetime, bool]], indexes: list[int],
                  results: list) -> None:
     keys = [items[i].idempotency_key[:200] for i in indexes if items[i].idempotency_key]
+    # The rows in database form first, outside the transaction: on SQLite it holds the write
+    # lock from its first statement, so only the statements run inside it.
+    moment = Response._meta.get_field("received_at")
+    source = Response._meta.get_field("source")
+    moments: dict = {}  # most items of a chunk share their moment: converted once
+
+    def db_moment(value):
+        if value not in moments:
+            moments[value] = moment.get_db_prep_save(value, connection)
+        return moments[value]
+
+    respondent_rows = {
+        i: {"kind": checked[i][0].respondent.kind, "name": checked[i][0].respondent.name,
+            "organisation": checked[i][0].respondent.organisation,
+            "email": checked[i][0].respondent.email}
+        for i in indexes
+    }
+    response_rows = {
+        i: {"consultation": consultation.pk, "channel": channel,
+            "received_at": db_moment(checked[i][1]),
+            "text": checked[i][0].text, "language": items[i].language[:8],
+            "late": checked[i][2], "consent_publish_name": items[i].consent_publish_name,
+            "consent_publish_response": items[i].consent_publish_response,
+            "idempotency_key": items[i].idempotency_key[:200],
+            "content_hash": hashlib.sha256(checked[i][0].text.encode()).hexdigest(),
+            "source": source.get_db_prep_save(items[i].source or {}, connection)}
+        for i in indexes
+    }
     try:
         with transaction.atomic():
             # Inside the transaction: on SQLite it holds the write lock (IMMEDIATE), so no
@@ -490,28 +528,15 @@ def _store_chunk(consultation: Consultation, channel: str, items: Sequence[Incom
             } if keys else {}
             new = [i for i in indexes if items[i].idempotency_key[:200] not in existing
                    or not items[i].idempotency_key]
+            respondent_ids = _insert_rows(Respondent, [respondent_rows[i] for i in new])
+            # Numbered after the respondents are in: on PostgreSQL the numbering row stays
+            # locked from here to the commit, and other answers to the consultation wait.
             references = _next_references(consultation, len(new)) if new else []
-            respondent_ids = _insert_rows(Respondent, [
-                {"kind": checked[i][0].respondent.kind, "name": checked[i][0].respondent.name,
-                 "organisation": checked[i][0].respondent.organisation,
-                 "email": checked[i][0].respondent.email}
-                for i in new
-            ])
-            moment = Response._meta.get_field("received_at")
-            source = Response._meta.get_field("source")
-            ids = _insert_rows(Response, [
-                {"reference": reference, "consultation": consultation.pk,
-                 "respondent": respondent_id, "channel": channel,
-                 "received_at": moment.get_db_prep_save(checked[i][1], connection),
-                 "text": checked[i][0].text, "language": items[i].language[:8],
-                 "late": checked[i][2], "consent_publish_name": items[i].consent_publish_name,
-                 "consent_publish_response": items[i].consent_publish_response,
-                 "idempotency_key": items[i].idempotency_key[:200],
-                 "content_hash": hashlib.sha256(checked[i][0].text.encode()).hexdigest(),
-                 "source": source.get_db_prep_save(items[i].source or {}, connection)}
-                for i, reference, respondent_id in zip(new, references, respondent_ids,
-                                                       strict=True)
-            ])
+            for i, reference, respondent_id in zip(new, references, respondent_ids,
+                                                   strict=True):
+                response_rows[i]["reference"] = reference
+                response_rows[i]["respondent"] = respondent_id
+            ids = _insert_rows(Response, [response_rows[i] for i in new])
     except IntegrityError:
         if not keys:
             raise

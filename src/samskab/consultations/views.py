@@ -6,8 +6,10 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -161,13 +163,55 @@ def receipt(request, token: str):
     reference = receipts.reference_from_token(token)
     if reference is None:
         raise Http404(_("Kvitteringen findes ikke."))
-    response = (
-        Response.objects.select_related("consultation", "respondent")
-        .prefetch_related("attachments").filter(reference=reference).first()
-    )
-    if response is None:
+    found = selectors.response_for_receipt(reference)
+    if found is None:
         raise Http404(_("Kvitteringen findes ikke."))
+    response, attachments = found
+    context = {"response": response, "attachments": attachments}
+    frame = _receipt_frame(request)
+    if frame is None:
+        page = render(request, "consultations/receipt.html", context)
+    else:
+        # Slots filled in this order, the content last and by position, so that nothing the
+        # visitor controls (the address, the text sent) is read as a slot.
+        csrf_token, path = get_token(request), escape(request.get_full_path())
+        before, after = (
+            part.replace(_CSRF_SLOT, csrf_token).replace(_PATH_SLOT, path) for part in frame
+        )
+        content = render_to_string("consultations/_receipt.html", context, request)
+        page = HttpResponse(before + content + after)
     # The page holds a copy of what was sent (personal data): never cached on the way.
-    page = render(request, "consultations/receipt.html", {"response": response})
     patch_cache_control(page, no_store=True, private=True)
     return page
+
+
+# The receipt page around the receipt (header, navigation, footer) is the same for every
+# anonymous visitor in a language but for the CSRF token and the page's own address (in the
+# language switch): each worker process renders it once per language and fills them in.
+_CONTENT_SLOT = "SAMSKABCONTENTSLOT"
+_PATH_SLOT = "SAMSKABPATHSLOT"
+_receipt_frames: dict[str, tuple[str, str]] = {}
+
+
+class _PathSlot:
+    """Stands in for the request in the frame: its address is a slot."""
+
+    @staticmethod
+    def get_full_path() -> str:
+        return _PATH_SLOT
+
+
+def _receipt_frame(request) -> tuple[str, str] | None:
+    """The receipt page before and after its content, or None when it must be rendered whole."""
+    if request.COOKIES.get("sessionid") or request.COOKIES.get("messages"):
+        return None  # a signed-in header, or a message to show
+    frame = _receipt_frames.get(request.LANGUAGE_CODE)
+    if frame is None:
+        html = render_to_string(
+            "consultations/receipt.html",
+            {"content_slot": _CONTENT_SLOT, "csrf_token": _CSRF_SLOT, "request": _PathSlot()},
+            request,
+        )
+        before, _slot, after = html.partition(_CONTENT_SLOT)
+        frame = _receipt_frames[request.LANGUAGE_CODE] = (before, after)
+    return frame

@@ -6,6 +6,14 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 
+def default_workers() -> int:
+    """Four sync workers per core: a worker waits on the database part of the time, and up to
+    SAMSKAB_API_BATCH_SLOTS batch calls run while other batch calls wait for a slot holding
+    their worker without CPU, so the response form still finds free workers (docs/operations.md,
+    The deadline peak)."""
+    return 4 * (os.cpu_count() or 1)
+
+
 def gunicorn_args(bind: str, workers: int) -> list[str]:
     """gunicorn serving Samskab with sync workers (see design.md, Scale)."""
     return [
@@ -25,7 +33,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--bind", default="127.0.0.1:8000", help="HOST:PORT to listen on")
-        parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+        parser.add_argument("--workers", type=int, default=None,
+                            help="gunicorn worker processes (default: 4 per CPU core)")
         parser.add_argument("--no-collectstatic", action="store_true",
                             help="skip collecting static files first")
 
@@ -40,4 +49,4 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         if not no_collectstatic:
             call_command("collectstatic", interactive=False, verbosity=0)
-        run_gunicorn(bind, workers)
+        run_gunicorn(bind, workers or default_workers())
