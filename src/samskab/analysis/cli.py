@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import io
 import json
 import os
 import sys
@@ -17,6 +18,7 @@ import time
 from pathlib import Path
 
 from .engine import Analyser
+from .parallel import Workers
 from .tags import Theme
 from .types import RESPONDENT_KINDS, STAGES, AnalysisResult, Record
 
@@ -48,54 +50,111 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _parsed_lines(path: Path, rejected: list[dict]) -> list[tuple[int, object]]:
-    """``(line number, parsed value)`` of the non-blank lines; a line that is not JSON goes to
-    ``rejected``. (One decoder call over the whole file, as a JSON array, was measured slower
-    than a call per line.)"""
-    out: list[tuple[int, object]] = []
-    loads = json.loads
-    with path.open(encoding="utf-8", errors="replace") as f:
-        for k, line in enumerate(f, start=1):
-            if not line.strip():
-                continue
-            try:
-                out.append((k, loads(line)))
-            except json.JSONDecodeError as exc:
-                rejected.append({"line": k, "reason": f"not JSON: {exc.msg}"})
-    return out
+READ_JOB_BYTES = 1 << 23  # bytes of the input file parsed per job of a worker process
+PARALLEL_READ_MIN_BYTES = 1 << 24  # below this, the file is parsed in this process
 
 
-def read_records(path: Path) -> tuple[list[Record], list[dict]]:
-    """Valid records and rejected lines (``{"line", "reason"}``, plus ``id`` when known)."""
-    records: list[Record] = []
+def _reason(obj: object) -> str | None:
+    """Why a parsed line is not a valid response (duplicate ids aside), or None."""
+    if not isinstance(obj, dict):
+        return "not a JSON object"
+    if not isinstance(obj.get("id"), str) or not obj["id"].strip():
+        return "missing or empty id"
+    if not isinstance(obj.get("text"), str):
+        return "missing text"
+    if obj.get("respondent_kind") not in (None, *RESPONDENT_KINDS):
+        return f"unknown respondent_kind {obj['respondent_kind']!r}"
+    for key in ("language", "organisation"):
+        if obj.get(key) is not None and not isinstance(obj[key], str):
+            return f"{key} must be a string"
+    return None
+
+
+def parse_part(path: str, start: int, end: int) -> tuple[list[tuple], list[dict], int]:
+    """Parse bytes ``start:end`` of ``path`` (whole lines): the responses as ``(line, id,
+    text, language, respondent_kind, organisation)``, the rejected lines, and how many lines
+    the part holds; line numbers count from 1 within the part. One job of
+    :class:`samskab.analysis.parallel.Workers` (or the whole file in this process).
+
+    Lines are read as a text file with universal newlines reads them. (One decoder call over
+    the whole part, as a JSON array, was measured slower than a call per line.)"""
+    with open(path, "rb") as f:
+        f.seek(start)
+        data = f.read(end - start)
+    rows: list[tuple] = []
     rejected: list[dict] = []
-    seen: set[str] = set()
-    for number, obj in _parsed_lines(path, rejected):
-        reason = None
-        if not isinstance(obj, dict):
-            reason = "not a JSON object"
-        elif not isinstance(obj.get("id"), str) or not obj["id"].strip():
-            reason = "missing or empty id"
-        elif not isinstance(obj.get("text"), str):
-            reason = "missing text"
-        elif obj["id"] in seen:
-            reason = f"duplicate id {obj['id']!r}"
-        elif obj.get("respondent_kind") not in (None, *RESPONDENT_KINDS):
-            reason = f"unknown respondent_kind {obj['respondent_kind']!r}"
-        else:
-            for key in ("language", "organisation"):
-                if obj.get(key) is not None and not isinstance(obj[key], str):
-                    reason = f"{key} must be a string"
+    loads = json.loads
+    k = 0
+    for k, line in enumerate(io.StringIO(data.decode("utf-8", errors="replace"), newline=None),
+                             start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = loads(line)
+        except json.JSONDecodeError as exc:
+            rejected.append({"line": k, "reason": f"not JSON: {exc.msg}"})
+            continue
+        reason = _reason(obj)
         if reason:
-            entry = {"line": number, "reason": reason}
+            entry = {"line": k, "reason": reason}
             if isinstance(obj, dict) and isinstance(obj.get("id"), str):
                 entry["id"] = obj["id"]
             rejected.append(entry)
             continue
-        seen.add(obj["id"])
-        records.append(Record(id=obj["id"], text=obj["text"], language=obj.get("language"),
-                              respondent_kind=obj.get("respondent_kind"),
-                              organisation=obj.get("organisation")))
+        get = obj.get
+        rows.append((k, obj["id"], obj["text"], get("language"), get("respondent_kind"),
+                     get("organisation")))
+    return rows, rejected, k
+
+
+def _parts(path: Path, size: int, budget: int) -> list[tuple[int, int]]:
+    """Byte ranges of about ``budget`` bytes that end just after a line feed."""
+    cuts = [0]
+    with path.open("rb") as f:
+        while cuts[-1] + budget < size:
+            f.seek(cuts[-1] + budget)
+            while True:
+                block = f.read(1 << 16)
+                if not block:
+                    cut = size
+                    break
+                nl = block.find(b"\n")
+                if nl >= 0:
+                    cut = f.tell() - len(block) + nl + 1
+                    break
+            if cut >= size:
+                break
+            cuts.append(cut)
+    cuts.append(size)
+    return list(zip(cuts[:-1], cuts[1:], strict=True))
+
+
+def read_records(path: Path, workers: Workers | None = None
+                 ) -> tuple[list[Record], list[dict]]:
+    """Valid records and rejected lines (``{"line", "reason"}``, plus ``id`` when known);
+    a large file is parsed in ``workers``' processes when there are several."""
+    size = path.stat().st_size
+    if workers is not None and workers.parallel and size >= PARALLEL_READ_MIN_BYTES:
+        parts = _parts(path, size, min(READ_JOB_BYTES, -(-size // (4 * workers.n))))
+        results = workers.imap(parse_part, ((str(path), a, b) for a, b in parts))
+    else:
+        results = iter([parse_part(str(path), 0, size)])
+    records: list[Record] = []
+    rejected: list[dict] = []
+    seen: set[str] = set()
+    offset = 0
+    for rows, bad, lines in results:
+        for entry in bad:
+            entry["line"] += offset
+        rejected.extend(bad)
+        for k, rid, text, language, kind, organisation in rows:
+            if rid in seen:
+                rejected.append({"line": k + offset, "reason": f"duplicate id {rid!r}",
+                                 "id": rid})
+                continue
+            seen.add(rid)
+            records.append(Record(rid, text, language, kind, organisation))
+        offset += lines
     rejected.sort(key=lambda r: r["line"])
     return records, rejected
 
@@ -194,12 +253,16 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.flush()
 
     t0 = time.perf_counter()
-    records, rejected = read_records(path)
-    read_seconds = time.perf_counter() - t0
-    progress(f"read {len(records)} responses ({len(rejected)} rejected) in {read_seconds:.1f} s")
-    analyser = Analyser(stages=stages, themes=themes, dask_address=args.dask,
-                        workers=args.workers, progress=progress)
-    result = analyser.fit(records)
+    with Workers(args.workers) as pool:
+        pool.start()  # the workers start while the file is read (and then help to read it)
+        records, rejected = read_records(path, pool)
+        read_seconds = time.perf_counter() - t0
+        progress(f"read {len(records)} responses ({len(rejected)} rejected) in "
+                 f"{read_seconds:.1f} s")
+        analyser = Analyser(stages=stages, themes=themes, dask_address=args.dask,
+                            workers=args.workers, progress=progress)
+        result = analyser.fit(records, pool=pool)
+        del records
     result.summary["seconds"] = {"read": round(read_seconds, 3), **result.summary["seconds"]}
     t0 = time.perf_counter()
     write_results(Path(args.out), result, rejected)

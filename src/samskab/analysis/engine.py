@@ -16,6 +16,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -338,19 +339,21 @@ class Analyser:
         self.worker_cpu_s = 0.0
 
     # --- batch -------------------------------------------------------------------------
-    def fit(self, records: Sequence[Record]) -> AnalysisResult:
-        """Analyse a batch (the first, or a full rerun from an empty analyser)."""
+    def fit(self, records: Sequence[Record], *, pool: Workers | None = None
+            ) -> AnalysisResult:
+        """Analyse a batch (the first, or a full rerun from an empty analyser); in ``pool``'s
+        worker processes when given (left running), else in ``workers`` new ones."""
         if self.ids:
             raise RuntimeError("fit() runs once; use add() for further responses")
         collecting = gc.isenabled()
         gc.disable()  # millions of small acyclic objects: generational passes only cost time
-        with Workers(self.workers) as pool:
-            self._pool = pool
+        with Workers(self.workers) if pool is None else nullcontext(pool) as used:
+            self._pool = used
             try:
                 return self._fit(records)
             finally:
-                self.worker_peak_mb = pool.peak_mb()
-                self.worker_cpu_s = pool.cpu_seconds()
+                self.worker_peak_mb = used.peak_mb()
+                self.worker_cpu_s = used.cpu_seconds()
                 self._pool = Workers(1)
                 if collecting:
                     gc.enable()
