@@ -139,3 +139,16 @@ def test_a_file_read_in_worker_processes_gives_the_same_records_and_rejections(t
     assert [r.id for r in records] == [f"r-{i}" for i in range(40)] + ["z"]
     assert [(r["line"], r["reason"].split()[0]) for r in rejected] == [
         (41, "not"), (43, "duplicate"), (44, "unknown")]
+
+
+def test_a_plain_responses_line_is_written_as_the_json_encoder_writes_it():
+    from samskab.analysis.cli import _ENCODE, _plain_row, _response_row
+    from samskab.analysis.types import ResponseAnalysis, TagScore
+
+    for rid, language, group in [("r-1", "da", "g-000001"), ('a "quoted" \\ id\n', None, None),
+                                 ("ø–„x“ ☺", "en", None)]:
+        r = ResponseAnalysis(rid, language, group)
+        assert _plain_row(r) == _ENCODE({"id": rid, "language": language, "group": group,
+                                          "proposals": [], "tags": [], "set_aside": []})
+    tagged = ResponseAnalysis("r-2", "da", None, tags=[TagScore("GC1", 0.7)])
+    assert _plain_row(tagged) is None and _response_row(tagged)["tags"]

@@ -68,19 +68,22 @@ def band_keys(sig: np.ndarray, params: GroupParams = GroupParams(), block: int =
     if width > bins:
         raise ValueError("bands × rows exceeds the signature length")
     keys = np.empty((n, params.bands), dtype=U64)
-    mult = _MULTIPLIERS[:width]
+    mult = _MULTIPLIERS[:width].reshape(params.bands, params.rows)
     salt = np.arange(params.bands, dtype=U64) * _BAND_SALT
     for a in range(0, n, block):
-        part = sig[a:a + block, :width]
-        m = len(part)
-        acc = (part.astype(U64) * mult).reshape(m, params.bands, params.rows).sum(
-            axis=2, dtype=U64)
+        # one row of each band at a time: a sum over a short last axis is slow in numpy
+        part = sig[a:a + block, :width].reshape(-1, params.bands, params.rows)
+        acc = part[:, :, 0] * mult[:, 0]  # uint32 × uint64: uint64, modulo 2**64
+        common = part[:, :, 0].copy()
+        for r in range(1, params.rows):
+            acc += part[:, :, r] * mult[:, r]
+            common &= part[:, :, r]
         acc += salt
         acc = fmix64(acc)
         acc |= U64(1)
         # a band with no value of its own (all bins empty) puts nobody in a bucket
-        acc[(part == EMPTY32).reshape(m, params.bands, params.rows).all(axis=2)] = 0
-        keys[a:a + m] = acc
+        acc[common == EMPTY32] = 0
+        keys[a:a + len(part)] = acc
     return keys
 
 
