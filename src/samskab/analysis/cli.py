@@ -16,11 +16,13 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .engine import Analyser
 from .parallel import Workers
-from .tags import Theme
 from .types import RESPONDENT_KINDS, STAGES, AnalysisResult, Record, ResponseAnalysis
+
+if TYPE_CHECKING:
+    from .tags import Theme
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -160,6 +162,8 @@ def read_records(path: Path, workers: Workers | None = None
 
 
 def _read_themes(path: Path) -> list[Theme]:
+    from .tags import Theme
+
     data = json.loads(path.read_text(encoding="utf-8"))
     if not isinstance(data, list):
         raise ValueError("themes file must hold a JSON list")
@@ -273,7 +277,12 @@ def main(argv: list[str] | None = None) -> int:
 
     t0 = time.perf_counter()
     with Workers(args.workers) as pool:
-        pool.start()  # the workers start while the file is read (and then help to read it)
+        if path.stat().st_size >= PARALLEL_READ_MIN_BYTES:
+            # the workers start (and import the engine) while this process imports it and
+            # reads the file, which they then help to parse (small inputs need no workers)
+            pool.start()
+        from .engine import Analyser
+
         records, rejected = read_records(path, pool)
         read_seconds = time.perf_counter() - t0
         progress(f"read {len(records)} responses ({len(rejected)} rejected) in "
