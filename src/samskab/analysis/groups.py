@@ -266,7 +266,7 @@ def group_labels(sig: np.ndarray, words: np.ndarray, params: GroupParams = Group
     u, v = candidate_links(keys, threads)
     del keys
     sig8 = low_bytes(sig, 64)
-    if threads > 1 and len(u) >= 1 << 20:
+    if threads > 1 and len(u) >= 1 << 17:  # a few hundred thousand links: worth a thread
         cuts = np.linspace(0, len(u), threads + 1).astype(np.int64)
         parts = list(zip(cuts[:-1], cuts[1:], strict=True))
         with ThreadPoolExecutor(threads) as pool:

@@ -691,11 +691,11 @@ def sample_token_hashes(texts: list[str], max_docs: int = 8_000
     """Word hashes of an evenly spaced, deterministic sample of ``texts`` (for slot learning)."""
     step = max(1, len(texts) // max_docs)
     sample = texts[::step][:max_docs]
-    hs, lens = [], []
-    for a, b in _sub_chunks(sample):
-        h, dl = token_hashes(sample[a:b])
-        hs.append(h)
-        lens.append(dl)
+    parts = _sub_chunks(sample)
+    with ThreadPoolExecutor(2) as pool:  # two pieces at once: numpy works without the GIL
+        found = list(pool.map(lambda ab: token_hashes(sample[ab[0]:ab[1]]), parts))
+    hs = [h for h, _ in found]
+    lens = [dl for _, dl in found]
     if not hs:
         return np.zeros(0, dtype=U64), np.zeros(0, dtype=np.int64)
     return np.concatenate(hs), np.concatenate(lens)
