@@ -97,7 +97,7 @@ def run_cli(path: Path, out: Path, workers: int | None) -> dict:
            "--stages", "groups"]
     if workers:
         cmd += ["--workers", str(workers)]
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    env = dict(os.environ, PYTHONPATH=os.environ.get("SAMSKAB_BENCH_SRC", str(ROOT / "src")))
     load0 = os.getloadavg()[0]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
@@ -117,10 +117,10 @@ def run_cli(path: Path, out: Path, workers: int | None) -> dict:
         raise RuntimeError(f"samskab analyse failed ({proc.returncode}): {err}")
     # the command's own CPU (it is our child) plus what its forkserver and workers used
     # (they are not reaped by it, so the kernel does not add them to it), as last polled
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    cpu += sum(others.values())
+    own = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    cpu = own + sum(others.values())
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    return {"wall": wall, "cpu": cpu, "peak_mb": peak / 1024, "load": (load0,
+    return {"wall": wall, "cpu": cpu, "own_cpu": own, "peak_mb": peak / 1024, "load": (load0,
             os.getloadavg()[0]), "seconds": summary["seconds"], "groups": summary["groups"]}
 
 
@@ -147,10 +147,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--baseline-max", type=int, default=100_000,
                     help="run datasketch at the sizes up to this (0: never)")
     ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--src", default=None,
+                    help="run the command from this source tree (e.g. an older version's src/ "
+                         "for a before/after figure in the same conditions)")
     ap.add_argument("--dir", default=str(ROOT / "var" / "bench"),
                     help="where the corpus files and outputs go")
     args = ap.parse_args(argv)
     directory = Path(args.dir)
+    if args.src:
+        os.environ["SAMSKAB_BENCH_SRC"] = str(Path(args.src).resolve())
     print(f"machine: {os.cpu_count()} CPUs; `samskab analyse --stages groups`, whole process "
           f"(start, imports, read, groups, write); CPU = the command's and its workers'")
     for n in [int(x) for x in args.n.split(",") if x.strip()]:
@@ -164,7 +169,9 @@ def main(argv: list[str] | None = None) -> int:
             p, r = pairwise_scores(groups_from_output(out, n), truth)
             steps = ", ".join(f"{k} {v:.2f}" for k, v in res["seconds"].items()
                               if k != "groups")
-            print(f"samskab analyse: {res['wall']:.2f} s wall, {res['cpu']:.2f} s CPU, peak "
+            workers = res["cpu"] - res["own_cpu"]
+            print(f"samskab analyse: {res['wall']:.2f} s wall, {res['cpu']:.2f} s CPU (the "
+                  f"command's own {res['own_cpu']:.2f} s, workers {workers:.2f} s), peak "
                   f"{res['peak_mb']:.0f} MB (command + workers); load average "
                   f"{res['load'][0]:.1f} → {res['load'][1]:.1f}; P/R {p:.4f}/{r:.4f}; "
                   f"{res['groups']:,} groups")

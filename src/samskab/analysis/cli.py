@@ -87,8 +87,9 @@ def parse_part(path: str, start: int, end: int) -> tuple[list[tuple], list[dict]
     rejected: list[dict] = []
     loads = json.loads
     k = 0
-    for k, line in enumerate(io.StringIO(data.decode("utf-8", errors="replace"), newline=None),
-                             start=1):
+    # decoded as the file would be (incrementally: a StringIO of the whole part took 4× the CPU)
+    lines = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="replace", newline=None)
+    for k, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
