@@ -15,6 +15,11 @@ speed ratio. First it prints tag quality (precision, recall, Brier score) on lab
 sentences, with the lexicons alone and after simulated staff decisions. The baseline is run
 up to ``--baseline-max`` responses (default 100k); above that its time is estimated by linear
 scaling from the largest run, and the output says so.
+
+With ``--cli``, it also runs :mod:`bench.analysis_cli` for the same sizes: ``samskab analyse
+--stages groups`` end to end (interpreter start, reading the file, writing the results), with
+wall and CPU time, peak memory of the command and its workers, and the load average, beside
+datasketch at 100k.
 """
 
 from __future__ import annotations
@@ -293,6 +298,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--prefault", type=float, default=0,
                     help="GiB of memory to touch once before measuring (see _prefault)")
     ap.add_argument("--no-tags", action="store_true", help="skip the tag quality figures")
+    ap.add_argument("--cli", action="store_true",
+                    help="also time `samskab analyse --stages groups` end to end "
+                         "(bench.analysis_cli) for the same sizes")
     ap.add_argument("--ideas", type=int, default=20_000,
                     help="corpus size for the idea quality figures (0: skip; default 20000)")
     args = ap.parse_args(argv)
@@ -351,6 +359,12 @@ def main(argv: list[str] | None = None) -> int:
                   f"{full['ideas']:,} ideas; peak RSS {full['peak_mb']:.0f} MB + workers "
                   f"{_mb(full['worker_mb'])} MB")
         sys.stdout.flush()
+    if args.cli and sizes:
+        from bench import analysis_cli
+
+        print("\n== the whole command (bench.analysis_cli)")
+        analysis_cli.main(["--n", ",".join(map(str, sizes)), "--seed", str(args.seed),
+                           "--baseline-max", str(args.baseline_max)])
     return 0
 
 

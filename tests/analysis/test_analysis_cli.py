@@ -115,3 +115,40 @@ def test_dask_option_without_the_extra_says_what_to_install(responses_file, tmp_
     assert main([str(responses_file), "--out", str(tmp_path / "out"), "--dask",
                  "tcp://127.0.0.1:1"]) == 2
     assert "samskab[dask]" in capsys.readouterr().err
+
+
+def test_a_file_read_in_worker_processes_gives_the_same_records_and_rejections(tmp_path,
+                                                                               monkeypatch):
+    from samskab.analysis import cli
+    from samskab.analysis.parallel import Workers
+
+    monkeypatch.setattr(cli, "PARALLEL_READ_MIN_BYTES", 1)
+    monkeypatch.setattr(cli, "READ_JOB_BYTES", 300)  # many parts: lines on either side of cuts
+    rows = [{"id": f"r-{i}", "text": OTHERS[i % len(OTHERS)] + f" – nr. {i} „citat“",
+             "language": "da" if i % 3 else None} for i in range(40)]
+    path = write_jsonl(tmp_path / "in.jsonl", rows, extra_lines=[
+        "{not json", "", json.dumps({"id": "r-3", "text": "a duplicate in a later part"}),
+        json.dumps({"id": "x", "text": "y", "respondent_kind": "alien"}),
+        json.dumps({"id": "z", "text": "after a Windows line end"}) + "\r"])
+    alone = cli.read_records(path)
+    with Workers(2) as workers:
+        together = cli.read_records(path, workers)
+        assert workers.peak_mb()  # the parts were parsed in the worker processes
+    assert alone == together
+    records, rejected = together
+    assert [r.id for r in records] == [f"r-{i}" for i in range(40)] + ["z"]
+    assert [(r["line"], r["reason"].split()[0]) for r in rejected] == [
+        (41, "not"), (43, "duplicate"), (44, "unknown")]
+
+
+def test_a_plain_responses_line_is_written_as_the_json_encoder_writes_it():
+    from samskab.analysis.cli import _ENCODE, _plain_row, _response_row
+    from samskab.analysis.types import ResponseAnalysis, TagScore
+
+    for rid, language, group in [("r-1", "da", "g-000001"), ('a "quoted" \\ id\n', None, None),
+                                 ("ø–„x“ ☺", "en", None)]:
+        r = ResponseAnalysis(rid, language, group)
+        assert _plain_row(r) == _ENCODE({"id": rid, "language": language, "group": group,
+                                          "proposals": [], "tags": [], "set_aside": []})
+    tagged = ResponseAnalysis("r-2", "da", None, tags=[TagScore("GC1", 0.7)])
+    assert _plain_row(tagged) is None and _response_row(tagged)["tags"]

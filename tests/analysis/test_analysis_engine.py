@@ -206,3 +206,22 @@ def test_one_group_or_idea_can_be_looked_up_by_id(campaign_records):
     assert analyser.idea(result.ideas[-1].id) == result.ideas[-1]
     assert analyser.group("g-999999") is None and analyser.idea("i-999999") is None
     assert analyser.idea("nonsense") is None
+
+
+def test_the_slot_key_table_finds_exactly_its_keys_and_their_values():
+    import numpy as np
+
+    from samskab.analysis.hashing import _KeyTable
+
+    rng = np.random.default_rng(7)
+    keys = rng.integers(0, 2**63, 3_000, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    keys[:40] = keys[40] ^ np.arange(40, dtype=np.uint64)  # same top bits: they collide
+    keys = np.unique(keys)
+    table = _KeyTable(keys, keys * np.uint64(3))
+    assert len(table.overflow) > 0  # collisions went to the overflow
+    others = rng.integers(0, 2**63, 20_000, dtype=np.uint64) * np.uint64(2)  # even: absent
+    queries = np.concatenate([others, keys, keys[:40] ^ np.uint64(1 << 20)])
+    hit, values = table.find(queries)
+    assert (hit == np.isin(queries, keys)).all()
+    assert (values[hit] == queries[hit] * np.uint64(3)).all()
+    assert not _KeyTable(np.zeros(0, dtype=np.uint64)).find(keys)[0].any()

@@ -39,24 +39,46 @@ How it works (details in each module's docstring and in README.md beside this fi
   :func:`analyse`; :mod:`.dask_backend` — the signature stage on a Dask cluster.
 """
 
-from .engine import Analyser, analyse
-from .groups import GroupParams
-from .ideas import IdeaParams
-from .tags import TagModel, Theme, evaluate, review_order
-from .types import (
-    STAGES,
-    AnalysisResult,
-    Group,
-    Idea,
-    Proposal,
-    Record,
-    ResponseAnalysis,
-    SetAside,
-    TagScore,
-)
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .engine import Analyser, analyse
+    from .groups import GroupParams
+    from .ideas import IdeaParams
+    from .tags import TagModel, Theme, evaluate, review_order
+    from .types import (
+        STAGES,
+        AnalysisResult,
+        Group,
+        Idea,
+        Proposal,
+        Record,
+        ResponseAnalysis,
+        SetAside,
+        TagScore,
+    )
+
+# Imported on first use (PEP 562), so that ``samskab analyse`` can start its worker processes
+# before it imports numpy and the stages, and a module of the package costs only its own imports.
+_WHERE = {
+    "Analyser": "engine", "analyse": "engine", "GroupParams": "groups", "IdeaParams": "ideas",
+    "TagModel": "tags", "Theme": "tags", "evaluate": "tags", "review_order": "tags",
+    **dict.fromkeys(("STAGES", "AnalysisResult", "Group", "Idea", "Proposal", "Record",
+                     "ResponseAnalysis", "SetAside", "TagScore"), "types"),
+}
 
 __all__ = [
     "STAGES", "AnalysisResult", "Analyser", "Group", "GroupParams", "Idea", "IdeaParams",
     "Proposal", "Record", "ResponseAnalysis", "SetAside", "TagModel", "TagScore", "Theme",
     "analyse", "evaluate", "review_order",
 ]
+
+
+def __getattr__(name: str) -> object:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value

@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import io
 import json
 import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .engine import Analyser
-from .tags import Theme
-from .types import RESPONDENT_KINDS, STAGES, AnalysisResult, Record
+from .parallel import Workers
+from .types import RESPONDENT_KINDS, STAGES, AnalysisResult, Record, ResponseAnalysis
+
+if TYPE_CHECKING:
+    from .tags import Theme
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -48,59 +52,119 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _parsed_lines(path: Path, rejected: list[dict]) -> list[tuple[int, object]]:
-    """``(line number, parsed value)`` of the non-blank lines; a line that is not JSON goes to
-    ``rejected``. (One decoder call over the whole file, as a JSON array, was measured slower
-    than a call per line.)"""
-    out: list[tuple[int, object]] = []
-    loads = json.loads
-    with path.open(encoding="utf-8", errors="replace") as f:
-        for k, line in enumerate(f, start=1):
-            if not line.strip():
-                continue
-            try:
-                out.append((k, loads(line)))
-            except json.JSONDecodeError as exc:
-                rejected.append({"line": k, "reason": f"not JSON: {exc.msg}"})
-    return out
+READ_JOB_BYTES = 1 << 23  # bytes of the input file parsed per job of a worker process
+PARALLEL_READ_MIN_BYTES = 1 << 24  # below this, the file is parsed in this process
 
 
-def read_records(path: Path) -> tuple[list[Record], list[dict]]:
-    """Valid records and rejected lines (``{"line", "reason"}``, plus ``id`` when known)."""
-    records: list[Record] = []
+def _reason(obj: object) -> str | None:
+    """Why a parsed line is not a valid response (duplicate ids aside), or None."""
+    if not isinstance(obj, dict):
+        return "not a JSON object"
+    if not isinstance(obj.get("id"), str) or not obj["id"].strip():
+        return "missing or empty id"
+    if not isinstance(obj.get("text"), str):
+        return "missing text"
+    if obj.get("respondent_kind") not in (None, *RESPONDENT_KINDS):
+        return f"unknown respondent_kind {obj['respondent_kind']!r}"
+    for key in ("language", "organisation"):
+        if obj.get(key) is not None and not isinstance(obj[key], str):
+            return f"{key} must be a string"
+    return None
+
+
+def parse_part(path: str, start: int, end: int) -> tuple[list[tuple], list[dict], int]:
+    """Parse bytes ``start:end`` of ``path`` (whole lines): the responses as ``(line, id,
+    text, language, respondent_kind, organisation)``, the rejected lines, and how many lines
+    the part holds; line numbers count from 1 within the part. One job of
+    :class:`samskab.analysis.parallel.Workers` (or the whole file in this process).
+
+    Lines are read as a text file with universal newlines reads them. (One decoder call over
+    the whole part, as a JSON array, was measured slower than a call per line.)"""
+    with open(path, "rb") as f:
+        f.seek(start)
+        data = f.read(end - start)
+    rows: list[tuple] = []
     rejected: list[dict] = []
-    seen: set[str] = set()
-    for number, obj in _parsed_lines(path, rejected):
-        reason = None
-        if not isinstance(obj, dict):
-            reason = "not a JSON object"
-        elif not isinstance(obj.get("id"), str) or not obj["id"].strip():
-            reason = "missing or empty id"
-        elif not isinstance(obj.get("text"), str):
-            reason = "missing text"
-        elif obj["id"] in seen:
-            reason = f"duplicate id {obj['id']!r}"
-        elif obj.get("respondent_kind") not in (None, *RESPONDENT_KINDS):
-            reason = f"unknown respondent_kind {obj['respondent_kind']!r}"
-        else:
-            for key in ("language", "organisation"):
-                if obj.get(key) is not None and not isinstance(obj[key], str):
-                    reason = f"{key} must be a string"
+    loads = json.loads
+    k = 0
+    # decoded as the file would be (incrementally: a StringIO of the whole part took 4× the CPU)
+    lines = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="replace", newline=None)
+    for k, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = loads(line)
+        except json.JSONDecodeError as exc:
+            rejected.append({"line": k, "reason": f"not JSON: {exc.msg}"})
+            continue
+        reason = _reason(obj)
         if reason:
-            entry = {"line": number, "reason": reason}
+            entry = {"line": k, "reason": reason}
             if isinstance(obj, dict) and isinstance(obj.get("id"), str):
                 entry["id"] = obj["id"]
             rejected.append(entry)
             continue
-        seen.add(obj["id"])
-        records.append(Record(id=obj["id"], text=obj["text"], language=obj.get("language"),
-                              respondent_kind=obj.get("respondent_kind"),
-                              organisation=obj.get("organisation")))
+        get = obj.get
+        rows.append((k, obj["id"], obj["text"], get("language"), get("respondent_kind"),
+                     get("organisation")))
+    return rows, rejected, k
+
+
+def _parts(path: Path, size: int, budget: int) -> list[tuple[int, int]]:
+    """Byte ranges of about ``budget`` bytes that end just after a line feed."""
+    cuts = [0]
+    with path.open("rb") as f:
+        while cuts[-1] + budget < size:
+            f.seek(cuts[-1] + budget)
+            while True:
+                block = f.read(1 << 16)
+                if not block:
+                    cut = size
+                    break
+                nl = block.find(b"\n")
+                if nl >= 0:
+                    cut = f.tell() - len(block) + nl + 1
+                    break
+            if cut >= size:
+                break
+            cuts.append(cut)
+    cuts.append(size)
+    return list(zip(cuts[:-1], cuts[1:], strict=True))
+
+
+def read_records(path: Path, workers: Workers | None = None
+                 ) -> tuple[list[Record], list[dict]]:
+    """Valid records and rejected lines (``{"line", "reason"}``, plus ``id`` when known);
+    a large file is parsed in ``workers``' processes when there are several."""
+    size = path.stat().st_size
+    if workers is not None and workers.parallel and size >= PARALLEL_READ_MIN_BYTES:
+        parts = _parts(path, size, min(READ_JOB_BYTES, -(-size // (4 * workers.n))))
+        results = workers.imap(parse_part, ((str(path), a, b) for a, b in parts))
+    else:
+        results = iter([parse_part(str(path), 0, size)])
+    records: list[Record] = []
+    rejected: list[dict] = []
+    seen: set[str] = set()
+    offset = 0
+    for rows, bad, lines in results:
+        for entry in bad:
+            entry["line"] += offset
+        rejected.extend(bad)
+        for k, rid, text, language, kind, organisation in rows:
+            if rid in seen:
+                rejected.append({"line": k + offset, "reason": f"duplicate id {rid!r}",
+                                 "id": rid})
+                continue
+            seen.add(rid)
+            records.append(Record(rid, text, language, kind, organisation))
+        offset += lines
     rejected.sort(key=lambda r: r["line"])
     return records, rejected
 
 
 def _read_themes(path: Path) -> list[Theme]:
+    from .tags import Theme
+
     data = json.loads(path.read_text(encoding="utf-8"))
     if not isinstance(data, list):
         raise ValueError("themes file must hold a JSON list")
@@ -119,12 +183,38 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps
 # arguments builds a new one per call
 
 
+_STRING = json.encoder.encode_basestring  # one JSON string, as the encoder writes it
+
+
+def _plain_row(r: ResponseAnalysis) -> str | None:
+    """The ``responses.jsonl`` line of a response with no proposals, tags or set-aside text
+    (every line of a groups-only run), as the encoder writes it, at a fraction of its cost;
+    None for the others."""
+    if r.proposals or r.tags or r.set_aside:
+        return None
+    language = "null" if r.language is None else _STRING(r.language)
+    group = "null" if r.group is None else _STRING(r.group)
+    return (f'{{"id": {_STRING(r.id)}, "language": {language}, "group": {group}, '
+            f'"proposals": [], "tags": [], "set_aside": []}}')
+
+
+def _response_row(r: ResponseAnalysis) -> dict | str:
+    return _plain_row(r) or {
+        "id": r.id, "language": r.language, "group": r.group,
+        "proposals": [{"id": p.id, "start": p.start, "end": p.end, "idea": p.idea}
+                      for p in r.proposals],
+        "tags": [{"code": t.code, "score": t.score} for t in r.tags],
+        "set_aside": [{"start": x.start, "end": x.end, "reason": x.reason}
+                      for x in r.set_aside]}
+
+
 def _jsonl(path: Path, rows) -> None:
+    """One JSON value a line; a row given as a string is a line already encoded."""
     encode = _ENCODE
     with path.open("w", encoding="utf-8") as f:
         batch: list[str] = []
         for row in rows:
-            batch.append(encode(row))
+            batch.append(row if isinstance(row, str) else encode(row))
             if len(batch) >= 4096:
                 batch.append("")
                 f.write("\n".join(batch))
@@ -137,14 +227,7 @@ def _jsonl(path: Path, rows) -> None:
 def write_results(out: Path, result: AnalysisResult, rejected: list[dict]) -> None:
     """The contract's files in ``out`` (created when missing)."""
     out.mkdir(parents=True, exist_ok=True)
-    _jsonl(out / "responses.jsonl", (
-        {"id": r.id, "language": r.language, "group": r.group,
-         "proposals": [{"id": p.id, "start": p.start, "end": p.end, "idea": p.idea}
-                       for p in r.proposals],
-         "tags": [{"code": t.code, "score": t.score} for t in r.tags],
-         "set_aside": [{"start": x.start, "end": x.end, "reason": x.reason}
-                       for x in r.set_aside]}
-        for r in result.responses))
+    _jsonl(out / "responses.jsonl", map(_response_row, result.responses))
     _jsonl(out / "groups.jsonl", (
         {"id": g.id, "size": g.size, "members": g.members, "canonical": g.canonical,
          "template": g.template, "additions": g.additions}
@@ -194,12 +277,21 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.flush()
 
     t0 = time.perf_counter()
-    records, rejected = read_records(path)
-    read_seconds = time.perf_counter() - t0
-    progress(f"read {len(records)} responses ({len(rejected)} rejected) in {read_seconds:.1f} s")
-    analyser = Analyser(stages=stages, themes=themes, dask_address=args.dask,
-                        workers=args.workers, progress=progress)
-    result = analyser.fit(records)
+    with Workers(args.workers) as pool:
+        if path.stat().st_size >= PARALLEL_READ_MIN_BYTES:
+            # the workers start (and import the engine) while this process imports it and
+            # reads the file, which they then help to parse (small inputs need no workers)
+            pool.start()
+        from .engine import Analyser
+
+        records, rejected = read_records(path, pool)
+        read_seconds = time.perf_counter() - t0
+        progress(f"read {len(records)} responses ({len(rejected)} rejected) in "
+                 f"{read_seconds:.1f} s")
+        analyser = Analyser(stages=stages, themes=themes, dask_address=args.dask,
+                            workers=args.workers, progress=progress)
+        result = analyser.fit(records, pool=pool)
+        del records
     result.summary["seconds"] = {"read": round(read_seconds, 3), **result.summary["seconds"]}
     t0 = time.perf_counter()
     write_results(Path(args.out), result, rejected)

@@ -68,19 +68,22 @@ def band_keys(sig: np.ndarray, params: GroupParams = GroupParams(), block: int =
     if width > bins:
         raise ValueError("bands × rows exceeds the signature length")
     keys = np.empty((n, params.bands), dtype=U64)
-    mult = _MULTIPLIERS[:width]
+    mult = _MULTIPLIERS[:width].reshape(params.bands, params.rows)
     salt = np.arange(params.bands, dtype=U64) * _BAND_SALT
     for a in range(0, n, block):
-        part = sig[a:a + block, :width]
-        m = len(part)
-        acc = (part.astype(U64) * mult).reshape(m, params.bands, params.rows).sum(
-            axis=2, dtype=U64)
+        # one row of each band at a time: a sum over a short last axis is slow in numpy
+        part = sig[a:a + block, :width].reshape(-1, params.bands, params.rows)
+        acc = part[:, :, 0] * mult[:, 0]  # uint32 × uint64: uint64, modulo 2**64
+        common = part[:, :, 0].copy()
+        for r in range(1, params.rows):
+            acc += part[:, :, r] * mult[:, r]
+            common &= part[:, :, r]
         acc += salt
         acc = fmix64(acc)
         acc |= U64(1)
         # a band with no value of its own (all bins empty) puts nobody in a bucket
-        acc[(part == EMPTY32).reshape(m, params.bands, params.rows).all(axis=2)] = 0
-        keys[a:a + m] = acc
+        acc[common == EMPTY32] = 0
+        keys[a:a + len(part)] = acc
     return keys
 
 
@@ -263,7 +266,7 @@ def group_labels(sig: np.ndarray, words: np.ndarray, params: GroupParams = Group
     u, v = candidate_links(keys, threads)
     del keys
     sig8 = low_bytes(sig, 64)
-    if threads > 1 and len(u) >= 1 << 20:
+    if threads > 1 and len(u) >= 1 << 17:  # a few hundred thousand links: worth a thread
         cuts = np.linspace(0, len(u), threads + 1).astype(np.int64)
         parts = list(zip(cuts[:-1], cuts[1:], strict=True))
         with ThreadPoolExecutor(threads) as pool:

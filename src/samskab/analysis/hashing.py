@@ -27,6 +27,7 @@ All functions are deterministic: the seeds are constants of this module.
 from __future__ import annotations
 
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -287,30 +288,55 @@ def _near(hit: np.ndarray, reach: int = 2) -> np.ndarray:
     return near
 
 
-_FILTER_BITS = 18
+class _KeyTable:
+    """An exact set of distinct ``uint64`` keys, each with a ``uint64`` value, for looking up
+    millions of words at a time: each key sits at the slot its top bits name in a table of
+    32 or more slots per key (so it stays in the cache), the few that collide in a small
+    sorted overflow array. A query whose slot holds its key is a hit, an empty slot a miss;
+    only the few that meet another key are looked up in the overflow. (A binary search of
+    every query cost one random access per step.)"""
 
+    EMPTY = U64(0x5A17E5A17E5A17E5)  # a slot's value when no key sits there
 
-class _KeySet:
-    """A sorted key array with a direct-address filter (256 kB) that answers most misses
-    before any binary search."""
+    def __init__(self, keys: np.ndarray, values: np.ndarray | None = None) -> None:
+        keys = np.asarray(keys, dtype=U64)
+        vals = np.zeros(len(keys), dtype=U64) if values is None else np.asarray(values, U64)
+        self.bits = max(8, (32 * max(len(keys), 1) - 1).bit_length())
+        self.table = np.full(1 << self.bits, self.EMPTY, dtype=U64)
+        self.values = np.zeros(1 << self.bits, dtype=U64)
+        home = self._home(keys)
+        _, first = np.unique(home, return_index=True)
+        placed = np.zeros(len(keys), dtype=bool)
+        placed[first] = keys[first] != self.EMPTY
+        self.table[home[placed]] = keys[placed]
+        self.values[home[placed]] = vals[placed]
+        order = np.argsort(keys[~placed])
+        self.overflow = keys[~placed][order]
+        self.overflow_values = vals[~placed][order]
+        self.empty = len(keys) == 0
 
-    def __init__(self, sorted_keys: np.ndarray) -> None:
-        self.keys = sorted_keys
-        self.present = np.zeros(1 << _FILTER_BITS, dtype=bool)
-        if len(sorted_keys):
-            self.present[(sorted_keys >> U64(64 - _FILTER_BITS)).astype(np.int64)] = True
+    def _home(self, keys: np.ndarray) -> np.ndarray:
+        return (keys >> U64(64 - self.bits)).astype(np.intp)
 
-    def contains(self, keys: np.ndarray) -> np.ndarray:
-        if len(self.keys) == 0 or len(keys) == 0:
-            return np.zeros(len(keys), dtype=bool)
-        hit = self.present[(keys >> U64(64 - _FILTER_BITS)).astype(np.intp)]
-        cand_idx = np.flatnonzero(hit)
-        if len(cand_idx):
-            cand = keys[cand_idx]
-            pos = np.searchsorted(self.keys, cand)
-            pos[pos == len(self.keys)] = 0
-            hit[cand_idx] = self.keys[pos] == cand
-        return hit
+    def find(self, keys: np.ndarray, with_values: bool = True
+             ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Which ``keys`` are in the table, and (``with_values``) the value of each found."""
+        if self.empty or len(keys) == 0:
+            return np.zeros(len(keys), dtype=bool), np.zeros(len(keys), dtype=U64)
+        pos = self._home(keys)
+        slot = self.table[pos]
+        hit = slot == keys
+        values = self.values[pos] if with_values else None
+        if len(self.overflow):
+            other = np.flatnonzero((slot != self.EMPTY) > hit)  # another key's slot
+            if len(other):
+                q = keys[other]
+                at = np.minimum(np.searchsorted(self.overflow, q), len(self.overflow) - 1)
+                found = self.overflow[at] == q
+                hit[other[found]] = True
+                if values is not None:
+                    values[other[found]] = self.overflow_values[at[found]]
+        return hit, values
 
 
 @dataclass
@@ -330,6 +356,19 @@ class SlotSide:
 
 def _pair_key(context: np.ndarray, word: np.ndarray) -> np.ndarray:
     return fmix64(context ^ (word * _M3))
+
+
+@dataclass
+class _SideTables:
+    """A side's contexts, and its (context, alternative) pairs with their canonical words,
+    as hash tables."""
+
+    contexts: _KeyTable
+    pairs: _KeyTable
+
+    @classmethod
+    def of(cls, side: SlotSide) -> _SideTables:
+        return cls(_KeyTable(side.contexts), _KeyTable(side.pairs, side.canonical))
 
 
 @dataclass
@@ -359,11 +398,11 @@ class SlotTable:
             i += 1
         return cls(passes)
 
-    def key_sets(self) -> list[tuple[_KeySet, _KeySet]]:
-        cached = getattr(self, "_key_sets", None)
+    def tables(self) -> list[tuple[_SideTables, _SideTables]]:
+        cached = getattr(self, "_tables", None)
         if cached is None or len(cached) != len(self.passes):
-            cached = [(_KeySet(a.contexts), _KeySet(b.contexts)) for a, b in self.passes]
-            self._key_sets = cached
+            cached = [(_SideTables.of(a), _SideTables.of(b)) for a, b in self.passes]
+            self._tables = cached
         return cached
 
     @property
@@ -423,28 +462,18 @@ def _slot_side(keys: np.ndarray, mids: np.ndarray, *, min_count: int, max_altern
     return SlotSide(contexts=np.sort(frequent_keys[ok]), pairs=pair, canonical=canon_of[pk])
 
 
-def _lookup(sorted_keys: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Which ``keys`` are in ``sorted_keys``, and where."""
-    if len(sorted_keys) == 0 or len(keys) == 0:
-        return np.zeros(len(keys), dtype=bool), np.zeros(len(keys), dtype=np.intp)
-    pos = np.searchsorted(sorted_keys, keys)
-    pos[pos == len(sorted_keys)] = 0
-    return sorted_keys[pos] == keys, pos
-
-
-def _replace(out: np.ndarray, where: np.ndarray, contexts: np.ndarray, side: SlotSide,
+def _replace(out: np.ndarray, where: np.ndarray, contexts: np.ndarray, pairs: _KeyTable,
              done: np.ndarray) -> None:
     """Put each learnt alternative at ``where`` (context ``contexts``) to its slot's word."""
     if len(where) == 0:
         return
-    found, pos = _lookup(side.pairs, _pair_key(contexts, out[where]))
-    out[where[found]] = side.canonical[pos[found]]
+    found, canonical = pairs.find(_pair_key(contexts, out[where]))
+    out[where[found]] = canonical[found]
     done[where[found]] = True
 
 
-def _apply_pass(h: np.ndarray, same2: np.ndarray, sides: tuple[SlotSide, SlotSide],
-                filters: tuple[_KeySet, _KeySet], only: np.ndarray | None
-                ) -> tuple[np.ndarray, np.ndarray]:
+def _apply_pass(h: np.ndarray, same2: np.ndarray, tables: tuple[_SideTables, _SideTables],
+                only: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """One pass of slot canonicalisation; returns the new hashes and the positions changed
     (words already canonical count too: their neighbours' contexts are what changed)."""
     n = len(h)
@@ -452,14 +481,13 @@ def _apply_pass(h: np.ndarray, same2: np.ndarray, sides: tuple[SlotSide, SlotSid
     if n < 3:
         return h, done
     pk = _pair_keys(h)
-    left_side, right_side = sides
-    left_filter, right_filter = filters
+    left_tables, right_tables = tables
     # dense masks over every position: later passes look near most words of a campaign
     # letter anyway (three quarters on the benchmark), where index arrays cost more
     cand_l = np.zeros(n, dtype=bool)
-    cand_l[2:] = left_filter.contains(pk[:-1]) & same2
+    cand_l[2:] = left_tables.contexts.find(pk[:-1], False)[0] & same2
     cand_r = np.zeros(n, dtype=bool)
-    cand_r[:-2] = right_filter.contains(pk[1:]) & same2
+    cand_r[:-2] = right_tables.contexts.find(pk[1:], False)[0] & same2
     if only is not None:
         cand_l &= only
         cand_r &= only
@@ -468,9 +496,9 @@ def _apply_pass(h: np.ndarray, same2: np.ndarray, sides: tuple[SlotSide, SlotSid
     if len(left) == 0 and len(right) == 0:
         return h, done
     out = h.copy()
-    _replace(out, left, pk[left - 2], left_side, done)
+    _replace(out, left, pk[left - 2], left_tables.pairs, done)
     right = right[~done[right]]
-    _replace(out, right, pk[right + 1], right_side, done)
+    _replace(out, right, pk[right + 1], right_tables.pairs, done)
     return out, done
 
 
@@ -487,15 +515,17 @@ def learn_slots(h: np.ndarray, doc_len: np.ndarray, *, passes: int = 2, min_coun
     same2 = _same_doc2(_doc_index(doc_len))
     only = None
     kw = {"min_count": min_count, "max_alternatives": max_alternatives, "min_share": min_share}
-    for _ in range(passes):
-        pk = _pair_keys(h)
-        left, right = _context_positions(len(h), same2, only)
-        sides = (_slot_side(pk[left - 2], h[left], **kw),
-                 _slot_side(pk[right + 1], h[right], **kw))
-        table.passes.append(sides)
-        h, done = _apply_pass(h, same2, sides, (_KeySet(sides[0].contexts),
-                                                _KeySet(sides[1].contexts)), only)
-        only = _near(done)
+    with ThreadPoolExecutor(2) as pool:  # both sides at once (numpy sorts without the GIL)
+        for _ in range(passes):
+            pk = _pair_keys(h)
+            left, right = _context_positions(len(h), same2, only)
+            lefts = pool.submit(_slot_side, pk[left - 2], h[left], **kw)
+            rights = _slot_side(pk[right + 1], h[right], **kw)
+            sides = (lefts.result(), rights)
+            table.passes.append(sides)
+            h, done = _apply_pass(h, same2, (_SideTables.of(sides[0]),
+                                             _SideTables.of(sides[1])), only)
+            only = _near(done)
     return table
 
 
@@ -505,8 +535,8 @@ def collapse_slots(h: np.ndarray, doc_len: np.ndarray, table: SlotTable | None) 
         return h
     same2 = _same_doc2(_doc_index(doc_len))
     only = None
-    for sides, filters in zip(table.passes, table.key_sets(), strict=True):
-        h, done = _apply_pass(h, same2, sides, filters, only)
+    for tables in table.tables():
+        h, done = _apply_pass(h, same2, tables, only)
         only = _near(done)
     return h
 
@@ -661,11 +691,11 @@ def sample_token_hashes(texts: list[str], max_docs: int = 8_000
     """Word hashes of an evenly spaced, deterministic sample of ``texts`` (for slot learning)."""
     step = max(1, len(texts) // max_docs)
     sample = texts[::step][:max_docs]
-    hs, lens = [], []
-    for a, b in _sub_chunks(sample):
-        h, dl = token_hashes(sample[a:b])
-        hs.append(h)
-        lens.append(dl)
+    parts = _sub_chunks(sample)
+    with ThreadPoolExecutor(2) as pool:  # two pieces at once: numpy works without the GIL
+        found = list(pool.map(lambda ab: token_hashes(sample[ab[0]:ab[1]]), parts))
+    hs = [h for h, _ in found]
+    lens = [dl for _, dl in found]
     if not hs:
         return np.zeros(0, dtype=U64), np.zeros(0, dtype=np.int64)
     return np.concatenate(hs), np.concatenate(lens)

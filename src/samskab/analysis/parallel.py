@@ -66,6 +66,10 @@ def _worker_start() -> None:
     gc.disable()
 
 
+def _ready() -> None:
+    return None
+
+
 def _traced(fn: Callable[..., Any], args: tuple) -> tuple[Any, int, float, float]:
     """Run ``fn(*args)`` in a worker; also report the worker's pid, peak memory (MB) and the
     CPU seconds it has used so far."""
@@ -104,6 +108,14 @@ class Workers:
             self._pool = ProcessPoolExecutor(max_workers=self.n, mp_context=ctx,
                                              initializer=_worker_start)
         return self._pool
+
+    def start(self) -> None:
+        """Start the worker processes now, without waiting for them (they import the
+        engine while this process goes on, e.g. reading the input)."""
+        if self.parallel:
+            pool = self._executor()
+            for _ in range(self.n):
+                pool.submit(_ready)
 
     def map(self, fn: Callable[..., Any], jobs: Iterable[tuple]) -> list[Any]:
         """``[fn(*job) for job in jobs]``, in order (see :meth:`imap`)."""

@@ -1,0 +1,97 @@
+"""The analyser's state on disk: ``state.json`` and ``arrays.npz`` of plain arrays, never pickle
+(a state file may come from elsewhere)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from . import groups as gr
+from . import hashing
+from . import text as tx
+from .groupstage import _GroupState
+from .ideas import IdeaIndex
+from .tags import TagModel, Theme
+from .textpass import _Words
+
+if TYPE_CHECKING:
+    from .engine import Analyser
+
+STATE_VERSION = 1
+Progress = Callable[[str], None]
+
+
+class State:
+    """Saving and loading (a mixin of :class:`samskab.analysis.engine.Analyser`)."""
+
+    def save(self, directory: str | Path) -> None:
+        """Write the state to ``directory`` (``state.json`` and ``arrays.npz``)."""
+        d = Path(directory)
+        d.mkdir(parents=True, exist_ok=True)
+        tag_meta, tag_arrays = self.tag_model.to_arrays()
+        state = {
+            "version": STATE_VERSION,
+            "stages": self.stages,
+            "themes": [{"slug": t.slug, "keywords": list(t.keywords), "label": t.label}
+                       for t in self.themes],
+            "group_params": self.group_params.__dict__,
+            "with_additions": self.with_additions,
+            "ids": self.ids,
+            "texts": self.texts,
+            "groups": [{"id": g.id, "members": g.members, "canonical": g.canonical,
+                        "template": g.template.text,
+                        "sentence_keys": sorted(list(k) for k in g.template.sentence_keys),
+                        "vocabulary": sorted(g.template.vocabulary),
+                        "sentence_norms": sorted(g.template.sentence_norms),
+                        "sentences_as_written": sorted(g.template.sentences_as_written),
+                        "additions": {str(k): v for k, v in g.additions.items()}}
+                       for g in self.groups],
+            "speller": self.speller.to_json(),
+            "recurring": sorted(sorted(k) for k in self.recurring),
+            "ideas": self.ideas.to_json(),
+            "tags": tag_meta,
+        }
+        (d / "state.json").write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+        arrays = {"sig": self.sig, "words": self.words, "label": self.label,
+                  **self.slots.to_arrays(), **tag_arrays}
+        np.savez_compressed(d / "arrays.npz", **arrays)
+
+    @classmethod
+    def load(cls, directory: str | Path, *, progress: Progress | None = None) -> Analyser:
+        """Read a state written by :meth:`save` (JSON and plain arrays; no pickle)."""
+        d = Path(directory)
+        state = json.loads((d / "state.json").read_text(encoding="utf-8"))
+        if state.get("version") != STATE_VERSION:
+            raise ValueError("unsupported analyser state version")
+        themes = [Theme(t["slug"], tuple(t["keywords"]), t.get("label", ""))
+                  for t in state["themes"]]
+        a = cls(stages=state["stages"], themes=themes,
+                group_params=gr.GroupParams(**state["group_params"]),
+                additions=state["with_additions"], progress=progress)
+        with np.load(d / "arrays.npz", allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files}
+        a.ids = list(state["ids"])
+        a.texts = list(state["texts"])
+        a.position = {rid: i for i, rid in enumerate(a.ids)}
+        a.sig, a.words, a.label = arrays["sig"], arrays["words"], arrays["label"]
+        a.slots = hashing.SlotTable.from_arrays(arrays)
+        for g in state["groups"]:
+            template = gr.Template(text=g["template"],
+                                   sentence_keys={tuple(k) for k in g["sentence_keys"]},
+                                   vocabulary=set(g["vocabulary"]),
+                                   sentence_norms=set(g["sentence_norms"]),
+                                   sentences_as_written=set(g.get("sentences_as_written", ())))
+            a.groups.append(_GroupState(id=g["id"], members=list(g["members"]),
+                                        canonical=int(g["canonical"]), template=template,
+                                        additions={int(k): v for k, v in
+                                                   g["additions"].items()}))
+        a.speller = tx.Speller.from_json(state["speller"])
+        a._word_cache = _Words(a.speller)
+        a.ideas = IdeaIndex.from_json(state["ideas"])
+        a.recurring = {frozenset(k) for k in state.get("recurring", ())}
+        a.tag_model = TagModel.from_arrays(state["tags"], arrays, themes)
+        return a
