@@ -272,11 +272,11 @@ def label_quality(corpus, result, top: int = 50) -> dict:
     bad: list[str] = []  # the first few flagged labels, to show
     for iid in chosen:
         label = ideas[iid].label
-        words = [w.lower() for w in _WORD.findall(label)]
+        words = [w.strip(".,;:!?\"'()").lower() for w in label.split()]
         why = []
         if not words or words[-1] in _FUNCTION_END or words[0] in _FUNCTION_START:
             why.append("fragment")
-        if words and words[0] in _VERB_START:
+        if words and words[0] in _VERB_START and words[1:2] not in (["af"], ["of"]):
             why.append("verb_phrase")
         if any(w in _PLEASANTRY for w in words):
             why.append("pleasantry")

@@ -125,3 +125,21 @@ def test_labels_are_in_the_consultations_language_and_english_ideas_stay_english
     assert "Offentliggørelse af ministrenes rejser" in labels, labels
     assert any(label.startswith("Ban on anonymous shell companies") for label in labels), labels
     assert not any(w in label for label in labels for w in ("Kære", "hilsen", "Dear", "Kind"))
+
+
+def test_labels_survive_save_and_load_and_follow_new_members(tmp_path):
+    from samskab.analysis import Analyser
+
+    texts = ["Regionerne bør offentliggøre deres ventelister hver uge."] * 4 + [
+        "Skolerne skal etablere et elevråd i hver klasse."] * 3
+    analyser = Analyser(stages=["proposals", "ideas"])
+    result = analyser.fit([Record(f"r{i}", t) for i, t in enumerate(texts)])
+    before = {i.id: i.label for i in result.ideas}
+    assert "Offentliggørelse af regionernes ventelister" in before.values(), before
+    assert "Elevråd i hver klasse" in before.values(), before
+    analyser.save(tmp_path)
+    loaded = Analyser.load(tmp_path)
+    assert {i.id: i.label for i in loaded.idea_results()} == before
+    added = loaded.add(Record("new", "Regionerne bør offentliggøre deres ventelister hver uge."))
+    assert loaded.idea(added.proposals[0].idea).label == \
+        "Offentliggørelse af regionernes ventelister"

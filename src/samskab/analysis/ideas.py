@@ -11,9 +11,13 @@ single-pass and incremental:
    terms are compared — an inverted index on pairs of top terms — so the work grows with the
    number of proposals, not its square. (A proposal looks up pairs of its top four terms; an
    idea is filed under pairs of its leader's top five.)
-3. An idea's keywords are the stems with the largest summed weight over its members, shown in
-   the commonest written form; the label is its first three keywords; the representative is
-   the member proposal closest to the leader (in a batch: the leading, commonest wording).
+3. A merge pass joins an idea to a larger one whose centroid is alike and which shares two of
+   its heaviest terms (:meth:`IdeaIndex.merge`).
+4. An idea's keywords are the stems with the largest summed weight over its members, shown in
+   the commonest written form; it keeps its commonest wordings, from which
+   :mod:`samskab.analysis.labels` writes its label (:meth:`IdeaIndex.label`, its first three
+   keywords, is the fallback); the representative is the member proposal closest to the
+   leader (in a batch: the leading, commonest wording).
 
 A new proposal later goes through step 2 alone (:meth:`IdeaIndex.assign`).
 """

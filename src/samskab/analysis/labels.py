@@ -44,12 +44,13 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from . import text as tx
 
 LABEL_MAX_CHARS = 60
 LABEL_MAX_WORDS = 9
-LABEL_WORDINGS = 6  # wordings an idea keeps for its label (its commonest)
+LABEL_TEXT_CHARS = 800  # of each wording (a proposal is a paragraph or a point)
 WORD_COST = 0.06  # per word, against the idea weight covered (0..1 per term)
 # a noun phrase is a heading; a verb phrase or a clause with its modal less so
 KIND_COST = {"np": 0.0, "nominal": 0.02, "object": 0.0, "subject": 0.05, "verb": 0.35,
@@ -58,7 +59,10 @@ KIND_COST = {"np": 0.0, "nominal": 0.02, "object": 0.0, "subject": 0.05, "verb":
 Terms = Callable[[str, str], tuple[str, ...]]  # written word, language -> its idea terms
 
 _CLAUSE = re.compile(r"[,;:()\[\]–—\n!?…\"„“”]| - |\.(?=\s|$)")
-_TOKEN = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*'?", re.UNICODE)
+_TOKEN = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*'?", re.UNICODE)  # "borger.dk", "API'er"
+
+
+_fold = lru_cache(maxsize=1 << 16)(tx.fold)
 
 
 def _fs(words: str) -> frozenset[str]:
@@ -90,6 +94,7 @@ _CUE_LEADS = (
     "we urge", "i urge", "we believe", "i think", "in our view", "it is important",
     "in addition",
 )
+_CUE_FIRST = frozenset(tx.fold(c.split()[0]) for c in _CUE_LEADS)
 PREPOSITIONS = _fs("""
 af på i til for med om fra ved hos mod uden efter under over gennem blandt mellem omkring
 inden_for via pr
@@ -104,6 +109,7 @@ så fordi når hvis hvor hvilket hvorfor som der inden senest hvert hver allered
 idet da mens herunder
 so because when if which who whom whose where while every each already unless
 """)
+_EVERY = _fs("hver hvert every each")
 PRONOUNS_DA = _fs("vi jeg os mig vores vor mit min mine jer jeres du dig man")
 PRONOUNS_EN = _fs("we i us me our ours my mine you your yours")
 PRONOUNS = PRONOUNS_DA | PRONOUNS_EN
@@ -293,8 +299,8 @@ def _strip_lead(toks: list[_Tok]) -> list[_Tok]:
     changed = True
     while toks and changed:
         changed = False
-        joined = " ".join(t.text.lower() for t in toks[:6])
-        for cue in _CUE_LEADS:
+        joined = " ".join(t.text.lower() for t in toks[:6]) if toks[0].low in _CUE_FIRST else ""
+        for cue in _CUE_LEADS if joined else ():
             if joined.startswith(cue) and (len(joined) == len(cue) or joined[len(cue)] == " "):
                 toks = toks[len(cue.split()):]
                 changed = True
@@ -314,6 +320,8 @@ def _ends(toks: list[_Tok]) -> list[int]:
             out.append(k)
             break
         nxt = toks[k].low
+        if nxt in _EVERY and toks[k - 1].low in PREPOSITIONS:
+            continue  # "i hver klasse" is a place; "hver uge" alone a time the label leaves out
         if nxt in _STOP_BEFORE or nxt.isdigit() or (nxt == "at" and k + 1 < len(toks)):
             out.append(k)
             break  # what follows depends on a clause the label leaves out
@@ -339,7 +347,7 @@ def _clauses(text: str) -> list[list[_Tok]]:
     pos = 0
     bounds = [m.start() for m in _CLAUSE.finditer(text)] + [len(text)]
     for stop in bounds:
-        toks = [_Tok(m.group(), tx.fold(m.group()), m.start(), m.end())
+        toks = [_Tok(m.group(), _fold(m.group()), m.start(), m.end())
                 for m in _TOKEN.finditer(text, pos, stop)]
         pos = stop + 1
         if toks:
@@ -348,8 +356,10 @@ def _clauses(text: str) -> list[list[_Tok]]:
 
 
 def candidates(text: str, language: str, known: Callable[[str], bool] | None = None,
-               keep_upper: set[str] | None = None) -> list[Candidate]:
-    """The candidate labels of one wording (see the module docstring)."""
+               keep_upper: set[str] | None = None,
+               relevant: Callable[[str], bool] | None = None) -> list[Candidate]:
+    """The candidate labels of one wording (see the module docstring); ``relevant`` (a
+    written word → bool) skips the clauses without a word of the idea."""
     keep_upper = keep_upper or set()
     en = language == "en"
     verbs = _VERBS_EN if en else _VERBS_DA
@@ -387,13 +397,17 @@ def candidates(text: str, language: str, known: Callable[[str], bool] | None = N
         head, tail = obj[:cut], obj[cut:]
         if not head or head[-1].low in _NO_END:
             return
-        words = [t.text for t in head] + ["for" if en else "til"] + \
-            _lower_first([t.text for t in who], keep_upper)
+        if len(tail) > 1 and tail[1].low == "at":
+            tail = []  # "… til at tage sager op": a purpose the heading leaves out
+        to = "for" if en or (tail and tail[0].low == "til") else "til"
+        words = [t.text for t in head] + [to] + _lower_first([t.text for t in who], keep_upper)
         source = [t.text for t in head + who]
         emit(words, source, "object")
         add(words, tail, "object", source)
 
     for toks in _clauses(text):
+        if relevant is not None and not any(relevant(t.text) for t in toks):
+            continue
         so_that = toks[0].low in ("saa", "so")
         toks = _strip_lead(toks)
         if not toks or toks[0].low in _SUBORDINATE:
@@ -475,9 +489,11 @@ def candidates(text: str, language: str, known: Callable[[str], bool] | None = N
             add([], _trim_object(obj), "object")
             continue
         before = len(out)
-        if verb.low in _GIVE and obj:  # "Giv Ombudsmanden flere midler" → "Flere midler til …"
+        if verb.low in _GIVE and len(obj) > 1:  # "Giv X flere midler" → "Flere midler til X"
             cut = next((k for k, t in enumerate(obj) if k > 0 and t.low in _QUANTIFIERS), None)
-            if cut is not None:
+            if cut is None:  # "give foreningerne adgang til …": the receiver is one noun
+                cut = 2 if obj[0].low in ARTICLES else 1
+            if cut < len(obj):
                 beneficiary(_trim_object(obj[cut:]), obj[:cut])
         elif verb.low in _PLACE and obj:  # "stille data til rådighed" → "Data til rådighed"
             add([], _trim_object(obj), "object")
@@ -510,7 +526,7 @@ def candidates(text: str, language: str, known: Callable[[str], bool] | None = N
 
 
 def _clean(c: Candidate, language: str) -> bool:
-    words = [tx.fold(w) for w in c.text.split()]
+    words = [_fold(w) for w in c.text.split()]
     if not words or words[0] in _NO_START or words[-1] in _NO_END:
         return False
     pronouns = PRONOUNS_EN if language == "en" else PRONOUNS_DA
@@ -535,7 +551,11 @@ def best_label(wordings: Sequence[tuple[str, int, str]], weights: dict[str, floa
     for text, count, lang in wordings:
         lang = "en" if lang == "en" else "da"
         popularity = 0.1 * math.log1p(count) / math.log1p(most)
-        for c in candidates(text, lang, known, keep_upper):
+
+        def relevant(word: str, lang: str = lang) -> bool:
+            return any(t in weights for t in terms(word, lang))
+
+        for c in candidates(text[:LABEL_TEXT_CHARS], lang, known, keep_upper, relevant):
             if not _clean(c, lang):
                 continue
             seen: set[str] = set()

@@ -2,7 +2,9 @@
 
 A response is cut into blocks at blank lines and at numbered or bulleted points; inside a
 block a new proposal starts at a sentence opening with a cue phrase ("Vi foreslår", "For det
-andet", "Desuden", "We propose", "Secondly", ...). Greetings, sign-offs and what follows a
+andet", "Desuden", "We propose", "Secondly", ...) and at a sentence that asks for something with
+a modal of its own (*bør, skal, should, must*) after one that did: one proposal per request,
+with the reasons and examples that follow it. Greetings, sign-offs and what follows a
 sign-off (the name) are not proposals. A short response is one proposal. Offsets are
 ``[start, end)`` character positions in the text as received, so the very sentences can be
 shown and traced later.
