@@ -48,6 +48,8 @@ def _label(text: str, lang: str = "da", known=None) -> str:
      "Fælles portal for sundhedsdata"),
     ("Skolerne bør have flere ressourcer til at undervise i demokrati.",
      "Flere ressourcer til skolerne"),
+    # a quality asked of something comes before it
+    ("Skolemad bør være sund og billig.", "Sund og billig skolemad"),
     # people write the heading themselves
     ("Gratis adgang til alle offentlige kort, tak.", "Gratis adgang til alle offentlige kort"),
 ])
@@ -63,6 +65,7 @@ def test_danish_proposals_become_noun_phrase_headings(text, expected):
      "Publication of contracts above one million"),
     ("The regions must invest in better ambulance data.",
      "Investment in better ambulance data"),
+    ("Public Wi-Fi in libraries should be free.", "Free public Wi-Fi in libraries"),
 ])
 def test_english_proposals_become_english_headings(text, expected):
     assert _label(text, "en") == expected

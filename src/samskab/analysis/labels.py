@@ -107,7 +107,7 @@ _CONJ = _fs("og eller samt men and or but nor")
 _STOP_BEFORE = _fs("""
 så fordi når hvis hvor hvilket hvorfor som der inden senest hvert hver allerede ligesom
 idet da mens herunder
-so because when if which who whom whose where while every each already unless
+so because when if which who whom whose where while every each already unless as
 """)
 _EVERY = _fs("hver hvert every each")
 PRONOUNS_DA = _fs("vi jeg os mig vores vor mit min mine jer jeres du dig man")
@@ -431,18 +431,22 @@ def candidates(text: str, language: str, known: Callable[[str], bool] | None = N
         subject: list[_Tok] = [] if expletive or modal is None else toks[:modal]
         if len(subject) == 1 and subject[0].low in _SUBJECT_PRONOUNS:
             subject = []
-        if subject:
-            add([], _trim_object(subject), "subject")
-            add([], toks, "clause")  # as written, modal and all
         pred = toks[modal + 1:] if modal is not None else toks
         while pred and (pred[0].low in _ADVERBS or pred[0].low in MODALS):
             pred = pred[1:]
         if not pred or pred[0].low in NEGATION:
-            continue
+            continue  # (nor its subject: "… og KL bør ikke indskrænke adgangen")
+        if subject:
+            add([], _trim_object(subject), "subject")
+            add([], toks, "clause")  # as written, modal and all
         verb, rest = pred[0], pred[1:]
         subj = [t.text for t in subject]
         subj_low = _lower_first(subj, keep_upper)
-        if en and verb.low in ("be", "being") and rest:
+        if en and verb.low in ("be", "being") and rest and \
+                nominalise(rest[0].text, language, known) is None:
+            verb = _Tok("be", "be", verb.start, verb.end)  # "should be free": a copula
+            passive = False
+        elif en and verb.low in ("be", "being") and rest:
             verb, rest, passive = rest[0], rest[1:], True  # "should be published"
         else:
             passive = not en and verb.low.endswith("s") and len(verb.low) > 4 and \
@@ -450,6 +454,18 @@ def candidates(text: str, language: str, known: Callable[[str], bool] | None = N
         if verb.low in _COPULA:
             if expletive and rest:  # "Der bør være åbenhed om …"
                 add([], _trim_object(rest), "object")
+            elif subject and (en or len(subject) == 1):
+                # "Aktindsigt bør være gratis og hurtig" → "Gratis og hurtig aktindsigt"
+                adjs: list[str] = []
+                for t in rest:
+                    if t.low in _STOP_BEFORE or t.low in PREPOSITIONS or t.low in _SUBORDINATE \
+                            or t.low in ARTICLES or t.low in NEGATION or len(adjs) > 4:
+                        break
+                    adjs.append(t.text)
+                if adjs and _fold(adjs[-1]) not in _NO_END and \
+                        (len(adjs) == 1 or _fold(adjs[-2]) in _CONJ):
+                    who = _lower_first([t.text for t in _trim_object(subject)], keep_upper)
+                    emit([*adjs, *who], [*adjs, *subj], "np")
             continue
         create = verb.low in _CREATE or (not en and verb.low[:-1] in _CREATE)
         if en and verb.low == "set" and rest and rest[0].low == "up":
