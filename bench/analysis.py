@@ -195,16 +195,27 @@ def background_quality(corpus, result) -> dict:
         w = len(sets) * (len(sets) - 1) / 2
         weighted += w * _pairs_sharing(sets, rng)
         total += w
-    in_planted = off = 0
+    in_planted = off = in_main = off_main = 0
+    main: dict[int, tuple[int, str]] = {}  # planted idea -> (its wordings there, idea)
+    for iid, counts in planted_of.items():
+        for j, c in counts.items():
+            if (c, iid) > main.get(j, (0, "")):
+                main[j] = (c, iid)
+    main_ideas = {iid: j for j, (_, iid) in main.items()}
     for iid, counts in planted_of.items():
         k = max(counts, key=lambda j: (counts[j], -j))
         words = _ON_TOPIC.get(k, ())
         texts = plain.get(iid, [])
+        n_off = sum(1 for t in texts if not any(w in t for w in words))
         in_planted += sum(counts.values()) + len(texts)
-        off += sum(1 for t in texts if not any(w in t for w in words))
+        off += n_off
+        if iid in main_ideas:
+            in_main += sum(counts.values()) + len(texts)
+            off_main += n_off
     recognised = sum(len(v) for v in members.values())
     return {"precision": weighted / total if total else 1.0, "recognised": recognised,
-            "off_topic_share": off / max(1, in_planted)}
+            "off_topic_share": off / max(1, in_planted),
+            "off_topic_main": off_main / max(1, in_main)}
 
 
 # The benchmark's own word lists for judging labels (kept apart from the engine's lists, so
@@ -439,7 +450,8 @@ def _idea_report(res: dict, synonyms: bool) -> None:
         print(f"background     : pairwise precision by template {bq['precision']:.3f} "
               f"({bq['recognised']:,} background proposals recognised); in ideas holding a "
               f"planted wording, {bq['off_topic_share']:.2%} of the proposals are background "
-              f"about something else")
+              f"about something else ({bq.get('off_topic_main', 0):.2%} in each planted idea's "
+              f"main idea)")
     lq = res.get("labels")
     if lq:
         print(f"labels         : {lq['judged']} judged (the 50 largest ideas and each planted "

@@ -177,7 +177,10 @@ NOMINAL_DA: dict[str, str] = {
     "evaluere": "evaluering", "investere": "investering", "prioritere": "prioritering",
     "digitalisere": "digitalisering", "regulere": "regulering", "registrere": "registrering",
     "tilpasse": "tilpasning",
-    "opdatere": "opdatering", "afsætte": "afsættelse",
+    "opdatere": "opdatering", "afsætte": "afsættelse", "udgive": "udgivelse",
+    "koble": "kobling", "samkøre": "samkøring", "opgøre": "opgørelse",
+    "indsamle": "indsamling", "nedlægge": "nedlæggelse", "vedligeholde": "vedligeholdelse",
+    "tilgængeliggøre": "tilgængeliggørelse", "udskyde": "udskydelse",
 }
 NOMINAL_EN: dict[str, str] = {
     "publish": "publication", "protect": "protection", "strengthen": "strengthening",
@@ -213,6 +216,17 @@ class Candidate:
 _ADVERB_ENDINGS = ("igt", "ligt", "alt", "ivt", "ymt", "elt")
 
 
+_PARTICIPLES_EN = _fs("written given taken made done seen shown known chosen held sent kept "
+                      "built paid put set told found brought")
+
+
+def _verb_like(low: str, en: bool) -> bool:
+    """A word that is a verb form, not an adjective (after a copula)."""
+    if en:
+        return low.endswith("ed") or low in _PARTICIPLES_EN
+    return low.endswith("es") or low in _PRESENT_DA
+
+
 def _imperative(infinitive: str) -> str:
     """Danish imperative of an infinitive: "indføre" → "indfør", "beskytte" → "beskyt"."""
     if not infinitive.endswith("e") or len(infinitive) < 4:
@@ -229,7 +243,7 @@ def _verb_index() -> tuple[dict[str, str], dict[str, str]]:
     for inf in NOMINAL_DA:
         if " " in inf:
             continue
-        for form in (inf, _imperative(inf), inf + "s", inf[:-1] + "es" if inf.endswith("e")
+        for form in (inf, _imperative(inf), inf + "r", inf + "s", inf[:-1] + "es" if inf.endswith("e")
                      else inf + "es"):
             da.setdefault(tx.fold(form), inf)
     en = {tx.fold(v): v for v in NOMINAL_EN}
@@ -237,6 +251,11 @@ def _verb_index() -> tuple[dict[str, str], dict[str, str]]:
 
 
 _VERBS_DA, _VERBS_EN = _verb_index()
+# Danish present tense and passive forms (not the imperative, which is often a noun: "mål")
+_PRESENT_DA = frozenset(
+    tx.fold(f) for inf in NOMINAL_DA if " " not in inf
+    for f in (inf + "r", inf + "s", inf[:-1] + "es", *([_imperative(inf)] if
+                                                       inf.endswith("øre") else [])))
 
 
 def nominalise(verb: str, language: str, known: Callable[[str], bool] | None = None
@@ -332,7 +351,8 @@ def _ends(toks: list[_Tok]) -> list[int]:
                 out.append(k)
                 break  # "til at …", "for at …": a purpose clause
             out.append(k)
-    return [k for k in out if toks[k - 1].low not in _NO_END]
+    return [k for k in out if toks[k - 1].low not in _NO_END and
+            not toks[k - 1].text.endswith(",")]
 
 
 def _trim_object(toks: list[_Tok]) -> list[_Tok]:
@@ -343,15 +363,32 @@ def _trim_object(toks: list[_Tok]) -> list[_Tok]:
 
 
 def _clauses(text: str) -> list[list[_Tok]]:
-    out = []
+    """The clauses of ``text`` as tokens; an enumeration ("adresser, kort, virksomheder og
+    ejendomme") stays in its clause, its commas kept on the words they follow."""
+    segments: list[tuple[list[_Tok], str]] = []  # tokens, the separator after them
     pos = 0
-    bounds = [m.start() for m in _CLAUSE.finditer(text)] + [len(text)]
-    for stop in bounds:
+    for stop in [m.start() for m in _CLAUSE.finditer(text)] + [len(text)]:
         toks = [_Tok(m.group(), _fold(m.group()), m.start(), m.end())
                 for m in _TOKEN.finditer(text, pos, stop)]
+        segments.append((toks, text[stop] if stop < len(text) else ""))
         pos = stop + 1
-        if toks:
+    out: list[list[_Tok]] = []
+    after_item = False
+    for i, (toks, sep) in enumerate(segments):
+        if not toks:
+            after_item = False
+            continue
+        # a list item: one or two plain words between commas ("…, kort, …")
+        item = i > 0 and segments[i - 1][1] == "," and len(toks) <= 2 and sep == "," and \
+            not any(t.low in _NO_START or t.low in PLEASANTRY_WORDS or t.low in MODALS
+                    for t in toks)
+        if out and (item or after_item):
+            last = out[-1][-1]
+            out[-1][-1] = _Tok(last.text + ",", last.low, last.start, last.end)
+            out[-1].extend(toks)
+        else:
             out.append(toks)
+        after_item = item
     return out
 
 
@@ -425,13 +462,23 @@ def candidates(text: str, language: str, known: Callable[[str], bool] | None = N
         if gets is not None:  # "… at civilsamfundet får en fast plads i arbejdet"
             if gets <= 3:
                 beneficiary(_trim_object(toks[gets + 1:]), toks[:gets])
-        if modal is None and not first_verb:
-            add([], toks, "np")  # the writer's own heading ("Klart sprog i alle breve")
-            continue
         subject: list[_Tok] = [] if expletive or modal is None else toks[:modal]
         if len(subject) == 1 and subject[0].low in _SUBJECT_PRONOUNS:
             subject = []
-        pred = toks[modal + 1:] if modal is not None else toks
+        finite = None
+        if modal is None and not first_verb:
+            # "… at kommunerne offentliggør deres budgetter": a verb in the present tense
+            finite = next((k for k, t in enumerate(toks) if k > 0 and not en and
+                           t.low in _PRESENT_DA and
+                           toks[k - 1].low not in PREPOSITIONS and
+                           toks[k - 1].low not in ARTICLES), None)
+            if finite is None:
+                add([], toks, "np")  # the writer's own heading ("Klart sprog i alle breve")
+                continue
+            subject = toks[:finite]
+            if len(subject) == 1 and subject[0].low in _SUBJECT_PRONOUNS:
+                subject = []
+        pred = toks[modal + 1:] if modal is not None else toks[finite:] if finite else toks
         while pred and (pred[0].low in _ADVERBS or pred[0].low in MODALS):
             pred = pred[1:]
         if not pred or pred[0].low in NEGATION:
@@ -459,9 +506,12 @@ def candidates(text: str, language: str, known: Callable[[str], bool] | None = N
                 adjs: list[str] = []
                 for t in rest:
                     if t.low in _STOP_BEFORE or t.low in PREPOSITIONS or t.low in _SUBORDINATE \
-                            or t.low in ARTICLES or t.low in NEGATION or len(adjs) > 4:
+                            or t.low in ARTICLES or t.low in NEGATION or len(adjs) > 4 or \
+                            _verb_like(t.low, en):
                         break
                     adjs.append(t.text)
+                while adjs and _fold(adjs[-1]) in _CONJ:
+                    adjs.pop()  # "gratis og [gives …]"
                 if adjs and _fold(adjs[-1]) not in _NO_END and \
                         (len(adjs) == 1 or _fold(adjs[-2]) in _CONJ):
                     who = _lower_first([t.text for t in _trim_object(subject)], keep_upper)
@@ -485,6 +535,9 @@ def candidates(text: str, language: str, known: Callable[[str], bool] | None = N
                 # adverb ("bedre", "direkte") belongs to the verb the heading left out
                 pp = rest if rest and rest[0].low in PREPOSITIONS else []
                 add(head, pp, "nominal", (verb.text, *subj), alone=True)
+                # a long subject cut where a phrase may end ("Udgivelse af alle grunddata")
+                add([noun.capitalize(), *([] if " " in noun else [of])], subject, "nominal",
+                    (verb.text,), lower=True)
             continue
         if rest and rest[0].low in ("det", "it"):
             continue  # "Gør det nemt at …": the object is a clause the label leaves out
@@ -542,7 +595,9 @@ def candidates(text: str, language: str, known: Callable[[str], bool] | None = N
 
 
 def _clean(c: Candidate, language: str) -> bool:
-    words = [_fold(w) for w in c.text.split()]
+    if c.text.endswith(","):
+        return False
+    words = [_fold(w.rstrip(",")) for w in c.text.split()]
     if not words or words[0] in _NO_START or words[-1] in _NO_END:
         return False
     pronouns = PRONOUNS_EN if language == "en" else PRONOUNS_DA
@@ -569,7 +624,7 @@ def best_label(wordings: Sequence[tuple[str, int, str]], weights: dict[str, floa
         popularity = 0.1 * math.log1p(count) / math.log1p(most)
 
         def relevant(word: str, lang: str = lang) -> bool:
-            return any(t in weights for t in terms(word, lang))
+            return any(t in weights for t in terms(word.rstrip(","), lang))
 
         for c in candidates(text[:LABEL_TEXT_CHARS], lang, known, keep_upper, relevant):
             if not _clean(c, lang):
@@ -577,7 +632,7 @@ def best_label(wordings: Sequence[tuple[str, int, str]], weights: dict[str, floa
             seen: set[str] = set()
             gain = 0.0
             for w in c.source:
-                for t in terms(w, lang):
+                for t in terms(w.rstrip(","), lang):
                     if t not in seen:
                         seen.add(t)
                         gain += weights.get(t, 0.0) / top
@@ -600,6 +655,7 @@ class WordSource:
 
     def terms(self, word: str, language: str) -> tuple[str, ...]:
         lang = "en" if language == "en" else "da"
+        word = word.rstrip(",")
         cache = self.words.caches[lang]
         entry = cache.get(word) or cache.get(word.lower()) or self.words._make(word, lang)
         return tuple(t for t, _ in entry[3]) if entry[0] is not None else ()
