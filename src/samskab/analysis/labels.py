@@ -243,8 +243,8 @@ def _verb_index() -> tuple[dict[str, str], dict[str, str]]:
     for inf in NOMINAL_DA:
         if " " in inf:
             continue
-        for form in (inf, _imperative(inf), inf + "r", inf + "s", inf[:-1] + "es" if inf.endswith("e")
-                     else inf + "es"):
+        passive = inf[:-1] + "es" if inf.endswith("e") else inf + "es"
+        for form in (inf, _imperative(inf), inf + "r", inf + "s", passive):
             da.setdefault(tx.fold(form), inf)
     en = {tx.fold(v): v for v in NOMINAL_EN}
     return da, en
