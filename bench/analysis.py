@@ -34,7 +34,14 @@ import time
 
 import numpy as np
 
-from bench.generate import generate, labelled_sentences, pairwise_scores
+from bench import generate as gen
+from bench.generate import (
+    ACTIONS,
+    EN_ACTIONS,
+    generate,
+    labelled_sentences,
+    pairwise_scores,
+)
 
 _WORD = re.compile(r"\w+")
 
@@ -104,7 +111,229 @@ def _run_ideas(records: list[dict], workers: int, synonyms: bool = True) -> dict
     return {"total": total, "cpu": cpu, "seconds": seconds,
             "synonyms": len(analyser.ideas.synonyms), "scores": scores, "ideas": len(result.ideas),
             "top": [(i.label, i.size, ", ".join(i.keywords[:3])) for i in top],
-            "set_aside": reasons}
+            "set_aside": reasons, "labels": label_quality(_CORPUS["corpus"], result),
+            "background": background_quality(_CORPUS["corpus"], result)}
+
+
+_SLOTS = {"inst": gen.INST, "Inst": [w[0].upper() + w[1:] for w in gen.INST], "data": gen.DATA,
+          "service": gen.SERVICE, "value": gen.VALUE, "group": gen.GROUP,
+          "Group": [w[0].upper() + w[1:] for w in gen.GROUP], "format": gen.FORMAT,
+          "area": gen.AREA, "tool": gen.TOOL, "year": gen.YEAR, "inst_en": gen.INST_EN,
+          "data_en": gen.DATA_EN, "group_en": gen.GROUP_EN, "area_en": gen.AREA_EN}
+_TYPO_BACK = str.maketrans({"„": '"', "“": '"', "”": '"', "’": "'", "–": "-", "—": "-",
+                            "…": "...", "•": "-"})
+
+
+def _template_patterns() -> list[tuple[str, re.Pattern]]:
+    """The generator's background sentence templates and proposal actions as patterns (slots
+    as their alternatives), so a proposal's templates — its background "ideas" — are known."""
+    out = []
+    for tag, templates in (("da", gen.DA_TEMPLATES), ("en", gen.EN_TEMPLATES),
+                           ("da-action", gen.ACTIONS), ("en-action", gen.EN_ACTIONS)):
+        for k, t in enumerate(templates):
+            body = t.rstrip(".")
+            if not tag.endswith("action"):
+                body = body[0].lower() + body[1:] if body[0] != "{" else body
+            parts = re.split(r"(\{\w+\})", body)
+            rx = "".join("(?:" + "|".join(re.escape(v) for v in _SLOTS[p[1:-1]]) + ")"
+                         if p.startswith("{") else re.escape(p) for p in parts)
+            out.append((f"{tag}:{k}", re.compile(rx, re.IGNORECASE)))
+    return out
+
+
+def _pairs_sharing(sets: list[frozenset], rng, samples: int = 300) -> float:
+    """Share of pairs of ``sets`` that share an element (sampled when there are many)."""
+    n = len(sets)
+    if n * (n - 1) // 2 <= samples:
+        pairs = [(a, b) for a in range(n) for b in range(a + 1, n)]
+    else:
+        pairs = []
+        while len(pairs) < samples:
+            a, b = rng.randrange(n), rng.randrange(n)
+            if a != b:
+                pairs.append((a, b))
+    return sum(1 for a, b in pairs if sets[a] & sets[b]) / max(1, len(pairs))
+
+
+# background templates about the same thing as a planted idea (by its words)
+_ON_TOPIC = {0: ("ministrenes kalendere",), 1: ("whistleblow",), 2: ("aktindsigt",)}
+
+
+def background_quality(corpus, result) -> dict:
+    """Over-merging of background proposals, judged by the templates the generator built
+    them from: pairwise precision of background proposals in the same idea (a pair is right
+    when the two share a template: a lower bound, as two templates may say one thing); and
+    the share of the proposals in ideas holding a planted wording that hold none *and* are
+    about something else (no word of the planted idea's topic)."""
+    import random
+
+    patterns = _template_patterns()
+    by_id = {r["id"]: k for k, r in enumerate(corpus.records)}
+    members: dict[str, list[frozenset]] = {}
+    planted_of: dict[str, dict[int, int]] = {}
+    plain: dict[str, list[str]] = {}
+    cache: dict[str, frozenset] = {}
+    for r in result.responses:
+        k = by_id[r.id]
+        planted = corpus.ideas[k] if corpus.ideas else []
+        for p in r.proposals:
+            if not p.idea:
+                continue
+            inside = [x for x in planted if x[0] >= p.start and x[1] <= p.end]
+            if inside:
+                counts = planted_of.setdefault(p.idea, {})
+                for x in inside:
+                    counts[x[2]] = counts.get(x[2], 0) + 1
+                continue
+            low = p.text.translate(_TYPO_BACK)
+            found = cache.get(low)
+            if found is None:
+                found = cache[low] = frozenset(tag for tag, rx in patterns if rx.search(low))
+            plain.setdefault(p.idea, []).append(p.text.lower())
+            if found:
+                members.setdefault(p.idea, []).append(found)
+    rng = random.Random(0)
+    weighted = total = 0.0
+    for sets in members.values():
+        if len(sets) < 2:
+            continue
+        w = len(sets) * (len(sets) - 1) / 2
+        weighted += w * _pairs_sharing(sets, rng)
+        total += w
+    in_planted = off = in_main = off_main = 0
+    main: dict[int, tuple[int, str]] = {}  # planted idea -> (its wordings there, idea)
+    for iid, counts in planted_of.items():
+        for j, c in counts.items():
+            if (c, iid) > main.get(j, (0, "")):
+                main[j] = (c, iid)
+    main_ideas = {iid: j for j, (_, iid) in main.items()}
+    for iid, counts in planted_of.items():
+        k = max(counts, key=lambda j: (counts[j], -j))
+        words = _ON_TOPIC.get(k, ())
+        texts = plain.get(iid, [])
+        n_off = sum(1 for t in texts if not any(w in t for w in words))
+        in_planted += sum(counts.values()) + len(texts)
+        off += n_off
+        if iid in main_ideas:
+            in_main += sum(counts.values()) + len(texts)
+            off_main += n_off
+    recognised = sum(len(v) for v in members.values())
+    return {"precision": weighted / total if total else 1.0, "recognised": recognised,
+            "off_topic_share": off / max(1, in_planted),
+            "off_topic_main": off_main / max(1, in_main)}
+
+
+# The benchmark's own word lists for judging labels (kept apart from the engine's lists, so
+# the figure does not grade the engine by its own rules).
+_FUNCTION_END = frozenset("""
+af på i til for med om fra ved hos mod uden efter under over gennem og eller samt men at en et
+den det de der som så hvis når fordi bør skal kan vil må er har ikke også deres sin sit sine
+vores jeres min mit mine hvert hver inden
+of on in to for with about from by at and or but a an the that which who should must can
+will is are their its our my your not also every each
+""".split())
+_FUNCTION_START = frozenset("""
+af på i til for med om fra ved hos mod og eller samt men at der som så hvis når fordi bør skal
+kan vil må er har ikke hvem hvad hvordan grad inden senest fremover også gerne hvert hver
+allerede desuden endvidere derudover regeringen vi jeg
+of on in to for with about from by at and or but that which who should must can will is are
+not whom what how also already every we i
+""".split())
+# labels that open on a verb (the generator's proposal verbs): a verb phrase, not a heading
+_VERB_START = frozenset(a.split()[0] for a in ACTIONS + EN_ACTIONS) | frozenset(
+    "læg gør giv brug skriv lad indfør beskyt nedsæt styrk sæt make give publish introduce "
+    "set write use let".split())
+_PLEASANTRY = frozenset("""
+tak hilsen hilsner venlig kære hej mvh please thank thanks regards dear sincerely
+""".split())
+
+
+def _stems(text: str, lang: str) -> set[str]:
+    from samskab.analysis import text as tx
+
+    return {tx.stem(tx.fold(w), lang) for w in _WORD.findall(text.lower())
+            if tx.fold(w) not in tx.stop_words(lang) and len(w) > 2}
+
+
+def label_quality(corpus, result, top: int = 50) -> dict:
+    """Quality of idea labels: over the ``top`` largest ideas and each planted idea's main
+    idea (the one holding most of its wordings), the share of labels that are cut fragments
+    (end on a function word, or start on one that cannot open a heading), hold a pleasantry
+    word, are longer than 60 characters, are keyword lists, or are in the wrong language (the
+    label's words found more in the idea's members of the other language); and, per planted
+    idea, the label beside the planted heading with their stem overlap (F1) and the share of
+    the label's stems found in the planted wordings (is the label the members' own words?)."""
+    from bench.generate import IDEAS
+
+    by_id = {r["id"]: k for k, r in enumerate(corpus.records)}
+    held: dict[str, list[tuple[str, str]]] = {}  # idea -> (proposal text, language)
+    planted_in: dict[int, dict[str, int]] = {}
+    for r in result.responses:
+        k = by_id[r.id]
+        planted = corpus.ideas[k] if corpus.ideas else []
+        for p in r.proposals:
+            if not p.idea:
+                continue
+            held.setdefault(p.idea, []).append((p.text, r.language))
+            for a, b, idea_k, _ in planted:
+                if a >= p.start and b <= p.end:
+                    counts = planted_in.setdefault(idea_k, {})
+                    counts[p.idea] = counts.get(p.idea, 0) + 1
+    main = {k: max(c, key=lambda i: (c[i], i)) for k, c in planted_in.items()}
+    ideas = {i.id: i for i in result.ideas}
+    chosen = [i.id for i in sorted(result.ideas, key=lambda i: (-i.size, i.id))[:top]]
+    chosen += [i for i in main.values() if i not in chosen]
+    flags = {"fragment": 0, "verb_phrase": 0, "pleasantry": 0, "too_long": 0, "keywords": 0,
+             "wrong_language": 0}
+    bad: list[str] = []  # the first few flagged labels, to show
+    for iid in chosen:
+        label = ideas[iid].label
+        words = [w.strip(".,;:!?\"'()").lower() for w in label.split()]
+        why = []
+        if not words or words[-1] in _FUNCTION_END or words[0] in _FUNCTION_START:
+            why.append("fragment")
+        if words and words[0] in _VERB_START and words[1:2] not in (["af"], ["of"]):
+            why.append("verb_phrase")
+        if any(w in _PLEASANTRY for w in words):
+            why.append("pleasantry")
+        if len(label) > 60:
+            why.append("too_long")
+        if label.count(", ") >= 2 and label[:1].islower():
+            why.append("keywords")
+        members = held.get(iid, [])
+        n_en = sum(1 for _, lang in members if lang == "en")
+        majority = "en" if n_en * 2 > len(members) else "da"
+        vocab = {"da": set(), "en": set()}
+        for text, lang in members[:400]:
+            vocab["en" if lang == "en" else "da"].update(w.lower() for w in _WORD.findall(text))
+        other = "da" if majority == "en" else "en"
+        if vocab[other] and sum(w in vocab[other] and w not in vocab[majority] for w in words) > \
+                sum(w in vocab[majority] for w in words):
+            why.append("wrong_language")
+        for w in why:
+            flags[w] += 1
+        if why and len(bad) < 12:
+            bad.append(f"{label!r} ({', '.join(why)})")
+    planted_rows = []
+    f1s, owns = [], []
+    for k, iid in sorted(main.items()):
+        label = ideas[iid].label
+        mine = _stems(label, "da") | _stems(label, "en")
+        truth = _stems(IDEAS[k]["label"], "da")
+        common = len(mine & truth)
+        f1 = 2 * common / (len(mine) + len(truth)) if mine and truth else 0.0
+        wordings = " ".join(w.removeprefix("en:") for w in IDEAS[k]["seen"] + IDEAS[k]["held_out"])
+        own = _stems(wordings, "da") | _stems(wordings, "en")
+        share = len(mine & own) / len(mine) if mine else 0.0
+        f1s.append(f1)
+        owns.append(share)
+        planted_rows.append((IDEAS[k]["label"], label, ideas[iid].size, f1, share))
+    n = max(1, len(chosen))
+    return {"judged": len(chosen), "shares": {k: v / n for k, v in flags.items()},
+            "bad": bad, "planted": planted_rows,
+            "planted_f1": sum(f1s) / max(1, len(f1s)),
+            "planted_own": sum(owns) / max(1, len(owns)),
+            "mean_chars": sum(len(ideas[i].label) for i in chosen) / n}
 
 
 def _run_baseline(texts: list[str], truth: np.ndarray) -> dict:
@@ -221,6 +450,24 @@ def _idea_report(res: dict, synonyms: bool) -> None:
     print(f"set aside      : {res['set_aside']}; {res['ideas']:,} ideas in {res['total']:.1f} s")
     for label, size, kws in res["top"]:
         print(f"  {size:>6,}  {label}   [{kws}]")
+    bq = res.get("background")
+    if bq:
+        print(f"background     : pairwise precision by template {bq['precision']:.3f} "
+              f"({bq['recognised']:,} background proposals recognised); in ideas holding a "
+              f"planted wording, {bq['off_topic_share']:.2%} of the proposals are background "
+              f"about something else ({bq.get('off_topic_main', 0):.2%} in each planted idea's "
+              f"main idea)")
+    lq = res.get("labels")
+    if lq:
+        print(f"labels         : {lq['judged']} judged (the 50 largest ideas and each planted "
+              f"idea's main idea), mean {lq['mean_chars']:.0f} characters; " + ", ".join(
+                  f"{k.replace('_', ' ')} {v:.0%}" for k, v in lq["shares"].items()))
+        print(f"                 planted ideas: label–heading stem F1 {lq['planted_f1']:.2f}, "
+              f"label stems found in the planted wordings {lq['planted_own']:.0%}")
+        for heading, label, size, f1, own in lq["planted"]:
+            print(f"    {heading:<40} -> {label!r} ({size:,}; F1 {f1:.2f}, own {own:.0%})")
+        if lq["bad"]:
+            print("                 flagged: " + "; ".join(lq["bad"]))
     sys.stdout.flush()
 
 

@@ -121,3 +121,20 @@ def test_a_signoff_on_its_own_line_inside_a_paragraph_is_set_aside():
     assert [text[s.start:s.end] for s in spans] == [text[5:text.index("\nMed")]]
     assert [(text[a.start:a.end], a.reason) for a in aside] == [
         ("Hej.", "greeting"), ("Med venlig hilsen\nBo", "signoff")]
+
+
+@pytest.mark.parametrize(("text", "starts"), [
+    ("Kommunerne bør offentliggøre deres budgetter som åbne data hvert år. Det vil styrke "
+     "tilliden til dem og gøre det lettere for borgerne at følge med. "
+     "Staten skal oprette et lobbyregister, så alle kan se, hvem ministrene mødes med.",
+     ["Kommunerne bør", "Staten skal"]),
+    ("Hospitals should publish their waiting times every month. That would help patients "
+     "choose where to go for treatment. Parliament must also protect whistleblowers in the "
+     "public sector.",
+     ["Hospitals should", "Parliament must"]),
+    # a reason before the request stays with it; "ønsker" describing the writer is no request
+    ("Vi er borgere, der ønsker et åbent land. Derfor bør alle data være gratis.",
+     ["Vi er"]),
+])
+def test_each_request_is_a_proposal_with_its_reasons(text, starts):
+    assert [" ".join(t.split()[:2]) for t in texts(text)] == starts

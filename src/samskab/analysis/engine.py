@@ -28,6 +28,7 @@ from . import proposals as pr
 from . import text as tx
 from .groupstage import GroupStage, _GroupState
 from .ideas import IdeaIndex, IdeaParams
+from .labels import idea_label
 from .parallel import Workers
 from .state import STATE_VERSION, State
 from .tags import TagModel, Theme, review_order
@@ -61,7 +62,7 @@ def _quiet(_: str) -> None:
 
 PARALLEL_MIN_RESPONSES = 5_000  # below this, a step stays in this process
 _SERIAL = Workers(1)
-__all__ = ["LANGUAGE_HEAD", "STATE_VERSION", "TAG_FLOOR", "Analyser", "analyse", "phrase_label",
+__all__ = ["LANGUAGE_HEAD", "STATE_VERSION", "TAG_FLOOR", "Analyser", "analyse",
            "text_job"]
 
 
@@ -234,15 +235,11 @@ class Analyser(TextPass, GroupStage, State):
         return out
 
     def _idea_label(self, k: int) -> str:
-        """A short phrase from the idea's own words: the stretch of its representative
-        proposal (one written in Danish when the consultation is Danish and there is one)
-        that holds most of the idea's weight in few words; its keywords when it has no text."""
+        """A short heading from the idea's own words (:mod:`samskab.analysis.labels`); its
+        keywords when it has no text."""
         it = self.ideas.ideas[k]
-        text = it.text
-        if it.text_da and self.consultation_language != "en" and \
-                tx.detect_language(text[:LANGUAGE_HEAD]) == "en":
-            text = it.text_da  # an English representative in a Danish consultation
-        label = phrase_label(text, it.weights, self._word_cache) if text else ""
+        wordings = it.wordings or ([(it.text, 1)] if it.text else [])
+        label = idea_label(wordings, it.weights, self._word_cache, self.consultation_language)
         return label or self.ideas.label(k)
 
     # --- one more response --------------------------------------------------------------
@@ -345,61 +342,6 @@ class Analyser(TextPass, GroupStage, State):
             "suggested_tags": dict(sorted(suggested.items())),
             "seconds": {k: round(v, 3) for k, v in seconds.items()},
         }
-
-LABEL_MAX_WORDS = 7
-LABEL_WORD_COST = 0.12  # per word of a label, against the idea weight it covers (0..1 each)
-_CLAUSE = re.compile(r"[,;:()\[\]–—\n!?…]| - |\.(?=\s|$)")
-_LABEL_LEAD = tx.fold_set("""
-at og eller men så som der hvis når fordi samt herunder fx bl a the and or but so that which
-if when because inden hvert hver fordel allerede dog kun blandt ca evt løbende senest
-""")
-
-
-def phrase_label(text: str, weights: dict[str, float], words: _Words) -> str:
-    """The best short phrase of ``text`` for an idea whose terms weigh ``weights``.
-
-    Inside each clause (cut at commas, colons, dashes, brackets), windows of at most
-    ``LABEL_MAX_WORDS`` words that begin and end on a content word are scored by the idea
-    weight of the distinct terms they cover (relative to the heaviest) less a cost per word;
-    the best is returned as written, its first letter upper-case.
-    """
-    if not weights:
-        return ""
-    top = max(weights.values()) or 1.0
-    lang = "en" if tx.detect_language(text[:LANGUAGE_HEAD]) == "en" else "da"
-    cache = words.caches[lang]
-    best: tuple[float, int, int] | None = None
-    pos = 0
-    bounds = [m.start() for m in _CLAUSE.finditer(text)] + [len(text)]
-    for stop in bounds:
-        found = list(tx.WORD.finditer(text, pos, stop))
-        pos = stop + 1
-        terms: list[tuple[str, ...]] = []
-        for m in found:
-            w = m.group()
-            e = cache.get(w) or words._make(w, lang)
-            terms.append(tuple(t for t, _ in e[3]) if e[0] is not None else ())
-        for a in range(len(found)):
-            if not terms[a] or tx.fold(found[a].group()) in _LABEL_LEAD:
-                continue
-            seen: set[str] = set()
-            gain = 0.0
-            for b in range(a, min(len(found), a + LABEL_MAX_WORDS)):
-                for t in terms[b]:
-                    if t not in seen:
-                        seen.add(t)
-                        gain += weights.get(t, 0.0) / top
-                if not terms[b] or (b > a and tx.fold(found[b].group()) in _LABEL_LEAD):
-                    continue
-                # a phrase of two content words or more beats any single word
-                score = gain - LABEL_WORD_COST * (b - a + 1) + (1.0 if len(seen) >= 2 else 0.0)
-                if best is None or score > best[0] + 1e-9:
-                    best = (score, found[a].start(), found[b].end())
-    if best is None:
-        return ""
-    phrase = " ".join(text[best[1]:best[2]].split())
-    return phrase[:1].upper() + phrase[1:]
-
 
 def _idea_id(index: int) -> str:
     return f"i-{index + 1:06d}"

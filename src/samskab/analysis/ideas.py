@@ -11,9 +11,13 @@ single-pass and incremental:
    terms are compared — an inverted index on pairs of top terms — so the work grows with the
    number of proposals, not its square. (A proposal looks up pairs of its top four terms; an
    idea is filed under pairs of its leader's top five.)
-3. An idea's keywords are the stems with the largest summed weight over its members, shown in
-   the commonest written form; the label is its first three keywords; the representative is
-   the member proposal closest to the leader (in a batch: the leading, commonest wording).
+3. A merge pass joins an idea to a larger one whose centroid is alike and which shares two of
+   its heaviest terms (:meth:`IdeaIndex.merge`).
+4. An idea's keywords are the stems with the largest summed weight over its members, shown in
+   the commonest written form; it keeps its commonest wordings, from which
+   :mod:`samskab.analysis.labels` writes its label (:meth:`IdeaIndex.label`, its first three
+   keywords, is the fallback); the representative is the member proposal closest to the
+   leader (in a batch: the leading, commonest wording).
 
 A new proposal later goes through step 2 alone (:meth:`IdeaIndex.assign`).
 """
@@ -44,8 +48,28 @@ class IdeaParams:
     merge_terms: int = 6
     merge_candidates: int = 12
     merge_vector_terms: int = 24
+    # ... and shares at least this many of its heaviest ``merge_terms`` terms with it (one
+    # shared word — "gratis", "online", "egen" — is not the same idea)
+    merge_min_shared: int = 2
     # synonyms learnt from the batch's co-occurrences (see :mod:`.synonyms`); 0 turns off
     synonym_threshold: float = 0.0
+
+
+WORDINGS_KEPT = 6  # per idea, for its label
+
+
+def _add_wording(wordings: list[tuple[str, int]], text: str, count: int) -> None:
+    """Keep the ``WORDINGS_KEPT`` commonest wordings (a wording met again adds its count)."""
+    for k, (t, c) in enumerate(wordings):
+        if t == text:
+            wordings[k] = (t, c + count)
+            break
+    else:
+        wordings.append((text, count))
+    if len(wordings) > WORDINGS_KEPT or (len(wordings) > 1 and
+                                         wordings[-1][1] > wordings[-2][1]):
+        wordings.sort(key=lambda w: (-w[1], w[0]))
+        del wordings[WORDINGS_KEPT:]
 
 
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
@@ -64,6 +88,8 @@ class _Idea:
     norm2: float = 0.0  # squared norm of ``weights`` (the members' summed vectors)
     text: str = ""  # the best member's text (labels are phrases from it)
     text_da: str = ""  # the best member written with Danish letters, when ``text`` is not
+    # the commonest wordings and how many members wrote each (labels are chosen among them)
+    wordings: list[tuple[str, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -176,6 +202,8 @@ class IdeaIndex:
         if text and not it.text_da and _DANISH.intersection(text) and \
                 not _DANISH.intersection(it.text):
             it.text_da = text
+        if text:
+            _add_wording(it.wordings, text, len(ids))
         surface = self.surface
         for stem, word in words.items():
             forms = surface.get(stem)
@@ -258,6 +286,7 @@ class IdeaIndex:
         order.sort(key=lambda k: (-len(self.ideas[k].members), k))
         index: dict[str, list[int]] = {}
         centroids: dict[int, dict[str, float]] = {}
+        heavy_of: dict[int, set[str]] = {}
         target: dict[int, int] = {}
         for k in order:
             vec = self._centroid(k)
@@ -269,6 +298,9 @@ class IdeaIndex:
                     if other in seen:
                         continue
                     seen.add(other)
+                    if p.merge_min_shared > 1 and \
+                            len(heavy_of[other].intersection(heavy)) < p.merge_min_shared:
+                        continue
                     sim = _cosine(vec, centroids[other])
                     if sim > best_sim or (sim == best_sim and other < best):
                         best, best_sim = other, sim
@@ -277,6 +309,7 @@ class IdeaIndex:
                 self._absorb(best, k)
                 continue
             centroids[k] = vec
+            heavy_of[k] = set(heavy)
             for t in heavy:
                 index.setdefault(t, []).append(k)
         if target:
@@ -296,6 +329,9 @@ class IdeaIndex:
         if not a.text_da and b.text and _DANISH.intersection(b.text) and \
                 not _DANISH.intersection(a.text):
             a.text_da = b.text
+        for text, count in b.wordings:
+            _add_wording(a.wordings, text, count)
+        b.wordings = []
         b.members, b.weights, b.norm2 = [], {}, 0.0
 
     def assign(self, proposal_id: str, stems: Sequence[str], words: dict[str, str],
@@ -338,7 +374,8 @@ class IdeaIndex:
             "params": self.params.__dict__, "df": dict(self.df), "n_docs": self.n_docs,
             "ideas": [{"leader": it.leader, "members": it.members, "weights": it.weights,
                        "best": list(it.best) if it.best else None, "text": it.text,
-                       "text_da": it.text_da} for it in self.ideas],
+                       "text_da": it.text_da, "wordings": [list(w) for w in it.wordings]}
+                      for it in self.ideas],
             "surface": self.surface, "synonyms": self.synonyms,
         }
 
@@ -355,7 +392,9 @@ class IdeaIndex:
                                      weights={k: float(v) for k, v in
                                               it["weights"].items()},
                                      best=(float(best[0]), str(best[1])) if best else None,
-                                     text=it.get("text", ""), text_da=it.get("text_da", "")))
+                                     text=it.get("text", ""), text_da=it.get("text_da", ""),
+                                     wordings=[(str(t), int(c)) for t, c in
+                                               it.get("wordings", ())]))
         for i, it in enumerate(index.ideas):
             it.norm2 = math.fsum([w * w for w in it.weights.values()])
             for key in index._keys(it.leader, extra=1):

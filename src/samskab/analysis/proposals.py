@@ -2,7 +2,9 @@
 
 A response is cut into blocks at blank lines and at numbered or bulleted points; inside a
 block a new proposal starts at a sentence opening with a cue phrase ("Vi foreslår", "For det
-andet", "Desuden", "We propose", "Secondly", ...). Greetings, sign-offs and what follows a
+andet", "Desuden", "We propose", "Secondly", ...) and at a sentence that asks for something with
+a modal of its own (*bør, skal, should, must*) after one that did: one proposal per request,
+with the reasons and examples that follow it. Greetings, sign-offs and what follows a
 sign-off (the name) are not proposals. A short response is one proposal. Offsets are
 ``[start, end)`` character positions in the text as received, so the very sentences can be
 shown and traced later.
@@ -50,6 +52,8 @@ _SIGNOFF = re.compile(
     r"hilsen|kind regards|best regards|regards|sincerely|yours sincerely|yours faithfully)\b",
     re.IGNORECASE)
 SHORT_RESPONSE_WORDS = 25
+# one proposal per request: a paragraph that asks for several things is several proposals
+SPLIT_REQUESTS = True
 
 # Why a segment was set aside (the values the engine's output and the platform use).
 GREETING, SIGNOFF, COURTESY, ABOUT_RESPONDENT, RECURRING = (
@@ -151,6 +155,18 @@ def has_proposal_cue(sentence: str) -> bool:
         padded = " " + " ".join(words) + " "
         return any(p in padded for p in _CUE_PHRASES)
     return False
+
+
+_MODAL_REQUEST = frozenset("bør burde skal skulle should must ought".split())
+
+
+def _asks(sentence: str) -> bool:
+    """True when the sentence asks for something with a modal of its own (*bør, skal,
+    should, must*): the mark of one request, where *ønsker* or *mangler* may describe."""
+    low = sentence.lower()
+    if "skal her" in low:
+        low = _NOT_A_CUE.sub(" ", low)
+    return not _MODAL_REQUEST.isdisjoint(_WORDS_LOWER.findall(low))
 
 
 def pleasantry(sentence: str) -> str | None:
@@ -292,11 +308,19 @@ def split_with_set_aside(text: str) -> tuple[list[Span], list[Aside]]:
         if not inside:
             return [Span(sentences[0][0], sentences[-1][1])], aside
     spans: list[list[int]] = []
+    asks: list[bool] = []  # whether each span holds a request already
     for s, e, item, first in sentences:
-        if first or not spans or _is_cue(text[s:e]):
+        sentence = text[s:e]
+        request = _asks(sentence)
+        # a sentence that asks for something of its own after one that did is a new proposal
+        # ("Kommunerne bør … . Staten skal også …"); a reason or an example stays with its
+        # request
+        if first or not spans or _is_cue(sentence) or (SPLIT_REQUESTS and request and asks[-1]):
             spans.append([s, e, item])
+            asks.append(request)
         else:
             spans[-1][1] = e
+            asks[-1] = asks[-1] or request
     # a fragment of a few words (a heading, "Forslag:") belongs with what follows it; a short
     # point of a list stays a proposal of its own
     merged: list[list[int]] = []
