@@ -14,7 +14,6 @@ runs them in order, keeps the ideas and labels, and takes one more response at a
 from __future__ import annotations
 
 import gc
-import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
