@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from samskab.core.actions import actor_label, staff_action, user_or_none
 from samskab.core.errors import DomainError
+from samskab.core.maildomains import domain_candidates, is_free_mail
 from samskab.core.models import (
     AuditEvent,
     Membership,
@@ -48,10 +49,16 @@ def _organisation_state(org: Organisation) -> dict[str, Any]:
 
 
 def normalise_domain(domain: str) -> str:
+    """A domain an organisation may own: lower case, no "@" or trailing dot; never a free-mail
+    provider's (`core.maildomains`: anybody can write from gmail.com)."""
     domain = domain.strip().lower().lstrip("@").rstrip(".")
     if not domain or "." not in domain or any(c.isspace() for c in domain):
         raise DomainError("invalid_domain", _("%(domain)s er ikke et e-maildomæne.")
                           % {"domain": domain or "–"}, "domains")
+    if is_free_mail(domain):
+        raise DomainError("free_mail_domain", _("%(domain)s er en gratis e-mailtjeneste og kan "
+                                                "ikke høre til en organisation.")
+                          % {"domain": domain}, "domains")
     return domain
 
 
@@ -121,12 +128,11 @@ def membership_remove(*, actor: Any, organisation: Organisation, user: Any) -> N
 
 def organisation_for_email(address: str) -> Organisation | None:
     """The organisation that owns the address's domain or a parent domain of it
-    (`jens@kbh.kk.dk` → the owner of `kk.dk`), None when none does."""
-    domain = address.rpartition("@")[2].strip().lower().rstrip(".")
-    if not domain:
+    (`jens@kbh.kk.dk` → the owner of `kk.dk`), None when none does or the address is free
+    mail."""
+    candidates = domain_candidates(address)
+    if not candidates:
         return None
-    parts = domain.split(".")
-    candidates = [".".join(parts[i:]) for i in range(len(parts) - 1)]
     found = {d.domain: d.organisation for d in
              OrganisationDomain.objects.filter(domain__in=candidates).select_related(
                  "organisation")}
@@ -147,6 +153,28 @@ def organisation_by_name(name: str) -> Organisation | None:
 
 # --- Recognising organisations -----------------------------------------------------------------
 
+def sender_organisation_id(*, email: str, organisation: str) -> int | None:
+    """The id of the organisation behind a sender, or None: the owner of the address's domain
+    (or a parent domain; never free mail), else the organisation whose name or short name the
+    typed organisation matches by `core.text.organisation_key` (the full name first). At most
+    two indexed queries, none when there is nothing to look up (a citizen writing from
+    gmail.com). Used at receipt, so every response's respondent points to its organisation
+    from the start."""
+    candidates = domain_candidates(email)
+    if candidates:
+        owners = dict(OrganisationDomain.objects.filter(domain__in=candidates)
+                      .values_list("domain", "organisation_id"))
+        for candidate in candidates:  # most specific first
+            if candidate in owners:
+                return owners[candidate]
+    key = organisation_key(organisation)
+    if not key:
+        return None
+    rows = list(Organisation.objects.filter(models.Q(name_key=key) | models.Q(short_name_key=key))
+                .values_list("pk", "name_key").order_by("pk"))
+    return next((pk for pk, name_key in rows if name_key == key), rows[0][0] if rows else None)
+
+
 @dataclass
 class OrganisationIndex:
     """Every organisation's e-mail domains and name keys in memory, to recognise many senders
@@ -157,16 +185,18 @@ class OrganisationIndex:
     by_name: dict[str, int] = field(default_factory=dict)
 
     def for_email(self, address: str) -> int | None:
-        """The id of the organisation owning the address's domain or a parent of it."""
-        domain = (address or "").rpartition("@")[2].strip().lower().rstrip(".")
-        if "@" not in (address or "") or not domain:
-            return None
-        parts = domain.split(".")
-        for i in range(len(parts) - 1):  # most specific first
-            found = self.by_domain.get(".".join(parts[i:]))
+        """The id of the organisation owning the address's domain or a parent of it (never
+        for free mail)."""
+        for candidate in domain_candidates(address):  # most specific first
+            found = self.by_domain.get(candidate)
             if found is not None:
                 return found
         return None
+
+    def for_sender(self, *, email: str, organisation: str) -> int | None:
+        """`sender_organisation_id` from memory: the domain's owner, else the name's."""
+        by_domain = self.for_email(email)
+        return by_domain if by_domain is not None else self.for_name(organisation)
 
     def for_name(self, name: str) -> int | None:
         key = organisation_key(name)
@@ -176,10 +206,13 @@ class OrganisationIndex:
 def organisation_index() -> OrganisationIndex:
     index = OrganisationIndex()
     index.by_domain = dict(OrganisationDomain.objects.values_list("domain", "organisation_id"))
-    for pk, name, short_name in Organisation.objects.values_list("pk", "name", "short_name"):
-        for text in (short_name, name):  # the full name wins when both give one key
-            if organisation_key(text):
-                index.by_name[organisation_key(text)] = pk
+    rows = list(Organisation.objects.values_list("pk", "name_key", "short_name_key")
+                .order_by("-pk"))
+    # As `sender_organisation_id`: a full name wins over a short name, then the oldest.
+    for column in (2, 1):
+        for row in rows:
+            if row[column]:
+                index.by_name[row[column]] = row[0]
     return index
 
 
@@ -187,14 +220,15 @@ def organisation_for_party(*, name: str, kind: str, domain: str = "") -> Organis
     """The organisation behind a party on a høringsliste: the owner of its e-mail domain, or
     the one of its name; created (with the domain, if no one owns it) when there is none.
     Call inside the staff action that adds the party: the creation is part of that change."""
+    domain = "" if is_free_mail(domain) else domain  # gmail.com is nobody's
     owner = organisation_for_email(f"x@{domain}") if domain else None
     if owner is not None:
         return owner
     wanted = organisation_key(name)
-    organisation = organisation_by_name(name) or next(
-        (o for o in Organisation.objects.only("pk", "name", "short_name")
-         if wanted and wanted in (organisation_key(o.name), organisation_key(o.short_name))),
-        None)
+    organisation = organisation_by_name(name) or (
+        Organisation.objects.filter(name_key=wanted).order_by("pk").first()
+        or Organisation.objects.filter(short_name_key=wanted).order_by("pk").first()
+        if wanted else None)
     if organisation is None:
         kind = kind if kind in OrganisationKind.values else OrganisationKind.OTHER
         organisation = Organisation.objects.create(name=" ".join(name.split())[:200], kind=kind)
