@@ -62,6 +62,44 @@ def normalise_domain(domain: str) -> str:
     return domain
 
 
+@dataclass(frozen=True)
+class OrganisationInput:
+    """An organisation's fields as `organisation_check` cleaned them."""
+
+    name: str
+    kind: str
+    short_name: str
+    cvr: str
+    website: str
+    domains: list[str]
+
+
+def organisation_check(*, name: str, kind: str = OrganisationKind.OTHER, short_name: str = "",
+                       cvr: str = "", website: str = "", domains: Iterable[str] = (),
+                       organisation: Organisation | None = None) -> OrganisationInput:
+    """Clean an organisation's fields or raise the DomainError naming the field: a name, not
+    another organisation's; CVR of eight digits; e-mail domains (`normalise_domain`: never free
+    mail) that no other organisation owns. `organisation_save` and the admin's form ask this."""
+    name = " ".join(name.split())
+    if not name:
+        raise DomainError("name_required", _("Organisationen skal have et navn."), "name")
+    cvr = cvr.replace(" ", "")
+    if cvr and not (len(cvr) == 8 and cvr.isdigit()):
+        raise DomainError("invalid_cvr", _("Et CVR-nummer har otte cifre."), "cvr")
+    wanted = sorted({normalise_domain(d) for d in domains if d.strip()})
+    own = organisation.pk if organisation is not None else None
+    if Organisation.objects.filter(name__iexact=name).exclude(pk=own).exists():
+        raise DomainError("name_taken", _("Der findes allerede en organisation med det navn."),
+                          "name")
+    taken = list(OrganisationDomain.objects.filter(domain__in=wanted).exclude(organisation=own)
+                 .values_list("domain", flat=True)[:1])
+    if taken:
+        raise DomainError("domain_taken", _("Domænet %(domain)s hører til en anden "
+                                            "organisation.") % {"domain": taken[0]}, "domains")
+    return OrganisationInput(name=name, kind=kind, short_name=short_name.strip(), cvr=cvr,
+                             website=website.strip(), domains=wanted)
+
+
 def organisation_save(
     *,
     actor: Any,
@@ -73,38 +111,26 @@ def organisation_save(
     domains: Iterable[str] = (),
     organisation: Organisation | None = None,
 ) -> Organisation:
-    """Create an organisation, or change `organisation`; its e-mail domains are replaced by
-    `domains`. Audited. A domain already owned by another organisation is refused."""
-    name = " ".join(name.split())
-    if not name:
-        raise DomainError("name_required", _("Organisationen skal have et navn."), "name")
-    cvr = cvr.replace(" ", "")
-    if cvr and not (len(cvr) == 8 and cvr.isdigit()):
-        raise DomainError("invalid_cvr", _("Et CVR-nummer har otte cifre."), "cvr")
-    wanted = sorted({normalise_domain(d) for d in domains if d.strip()})
-    perm = "core.change_organisation" if organisation else "core.add_organisation"
-    with staff_action(actor=actor, perm=perm, obj=organisation,
-                      name="organisation.change" if organisation else "organisation.create"
+    """Create an organisation (`organisation` None, or a new unsaved instance to fill), or
+    change `organisation`; its e-mail domains are replaced by `domains`. Checked by
+    `organisation_check`, audited."""
+    existing = organisation is not None and organisation.pk is not None
+    perm = "core.change_organisation" if existing else "core.add_organisation"
+    with staff_action(actor=actor, perm=perm, obj=organisation if existing else None,
+                      name="organisation.change" if existing else "organisation.create"
                       ) as act:
-        before = _organisation_state(organisation) if organisation else None
-        org = organisation or Organisation()
-        clash = Organisation.objects.filter(name__iexact=name).exclude(pk=org.pk).first()
-        if clash:
-            raise DomainError("name_taken", _("Der findes allerede en organisation med det navn."),
-                              "name")
-        taken = (OrganisationDomain.objects.filter(domain__in=wanted).exclude(organisation=org.pk)
-                 .values_list("domain", flat=True)) if org.pk else (
-            OrganisationDomain.objects.filter(domain__in=wanted).values_list("domain", flat=True))
-        if taken:
-            raise DomainError("domain_taken", _("Domænet %(domain)s hører til en anden "
-                                                "organisation.") % {"domain": taken[0]}, "domains")
+        clean = organisation_check(name=name, kind=kind, short_name=short_name, cvr=cvr,
+                                   website=website, domains=domains, organisation=organisation)
+        before = _organisation_state(organisation) if existing else None
+        org = organisation if organisation is not None else Organisation()
         org.name, org.kind, org.short_name, org.cvr, org.website = (
-            name, kind, short_name.strip(), cvr, website.strip())
+            clean.name, clean.kind, clean.short_name, clean.cvr, clean.website)
         org.save()
-        org.domains.exclude(domain__in=wanted).delete()
+        org.domains.exclude(domain__in=clean.domains).delete()
         have = set(org.domains.values_list("domain", flat=True))
         OrganisationDomain.objects.bulk_create(
-            [OrganisationDomain(organisation=org, domain=d) for d in wanted if d not in have])
+            [OrganisationDomain(organisation=org, domain=d) for d in clean.domains
+             if d not in have])
         act.audit(org, before=before, after=_organisation_state(org))
     return org
 
