@@ -24,14 +24,18 @@ def test_public_name(kind, organisation, name, consent, expected):
                        consent_name=consent) == expected
 
 
-@pytest.mark.django_db
-def test_the_database_expression_says_the_same():
+def _receive_every_case() -> None:
     consultation = ConsultationFactory()
     for kind, organisation, name, consent, _expected in CASES:
         receive(consultation, text=f"Svar fra {name} {organisation} {kind} {consent}.",
                 respondent=services.RespondentData(kind=kind, organisation=organisation,
                                                    name=name, email="x@mail.example"),
                 consent_publish_name=consent)
+
+
+@pytest.mark.django_db
+def test_the_database_expression_says_the_same():
+    _receive_every_case()
     rows = (Response.objects.annotate(sender=public_name_expression())
             .select_related("respondent").order_by("pk"))
     for row, case in zip(rows, CASES, strict=True):
@@ -53,12 +57,7 @@ def test_the_public_read_model_names_by_the_same_rule(kind, organisation, name, 
 def test_published_responses_and_proposal_senders_use_the_same_expression():
     from samskab.publishing import selectors
 
-    consultation = ConsultationFactory()
-    for kind, organisation, name, consent, _expected in CASES:
-        receive(consultation, text=f"Svar fra {name} {organisation} {kind} {consent}.",
-                respondent=services.RespondentData(kind=kind, organisation=organisation,
-                                                   name=name, email="x@mail.example"),
-                consent_publish_name=consent)
+    _receive_every_case()
     rows = (Response.objects.annotate(sender=selectors._sender()).order_by("pk")
             .values_list("sender", flat=True))
     assert list(rows) == [case[-1] for case in CASES]
