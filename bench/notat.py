@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     _setup(args.n)
     print(f"database ready with {args.n} responses in {time.perf_counter() - started:.1f} s")
     from samskab.consultations.models import Consultation
-    from samskab.publishing import notat
+    from samskab.publishing import notat, notat_documents
 
     consultation = Consultation.objects.get(slug="bench")
     t = time.perf_counter()
@@ -98,14 +98,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"notat_build: {time.perf_counter() - t:.2f} s ({data.total} responses)")
     for fmt in args.formats.split(","):
         t = time.perf_counter()
-        output = notat.render(data, fmt)
+        output = notat_documents.render(data, fmt)
         seconds = time.perf_counter() - t
         (OUT / f"notat-{args.n}.{fmt}").write_bytes(output)
         print(f"render {fmt:4}: {seconds:6.2f} s  {len(output) / 1e6:7.1f} MB")
     # Baseline: the whole document, annex included, through weasyprint, on a slice.
     data.annex = data.annex[:2000]
     t = time.perf_counter()
-    notat.render_pdf_weasyprint_only(data)
+    notat_documents.render_pdf_weasyprint_only(data)
     slice_seconds = time.perf_counter() - t
     print(f"baseline weasyprint-only pdf: {slice_seconds:.2f} s for 2,000 responses "
           f"= ~{slice_seconds * args.n / 2000:.0f} s for {args.n} (linear estimate)")

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from samskab.consultations.intake import mime
+from samskab.consultations.intake import headers, mime
 
 FAST = settings(max_examples=60, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow])
@@ -78,7 +78,7 @@ def test_any_message_shape_parses_or_is_quarantined(from_value, subject, body, b
 @given(HOSTILE_TEXT)
 def test_any_address_header_gives_addresses_or_nothing(value):
     defects: list[str] = []
-    for name, address in mime.parse_addresses([value], defects, "from"):
+    for name, address in headers.parse_addresses([value], defects, "from"):
         assert isinstance(name, str) and "@" in address and "=?" not in address
 
 

@@ -117,7 +117,7 @@ def test_xml_safe_removes_what_xml_cannot_hold():
 def test_notat_never_fails_on_a_character(fmt):
     """Text already stored before hygiene (or typed by staff) holding controls."""
     from factories import NotatTextFactory
-    from samskab.publishing import notat
+    from samskab.publishing import notat, notat_documents
 
     consultation = ConsultationFactory(title_da="Høring\x01 om\x02 data", closed=True)
     receive(consultation, channel="email", text="Tekst",
@@ -126,7 +126,7 @@ def test_notat_never_fails_on_a_character(fmt):
     NotatTextFactory(consultation=consultation, published_where="",
                      general_remarks_da="Tak\x0b til\x1f alle")
     data = notat.notat_build(consultation)
-    output = notat.render(data, fmt)
+    output = notat_documents.render(data, fmt)
     if fmt == "docx":
         import docx
 
@@ -149,9 +149,9 @@ def test_notat_never_fails_on_a_character(fmt):
 @pytest.mark.parametrize("writer", ["write_docx", "write_odt"])
 def test_the_shared_document_writers_never_fail_on_a_character(writer):
     """The DOCX/ODT writers the action plan's documents use too."""
-    from samskab.publishing import notat
+    from samskab.publishing import documents
 
-    output = getattr(notat, writer)(
+    output = getattr(documents, writer)(
         title="Handlingsplan\x01", lead="Bly\x00", outline=[
             (1, "Forpligtelse\x0b 1", ["Tekst\x1f med styretegn\ud800"],
              [(["Kolonne\x02"], [["Celle\x03"]])])])

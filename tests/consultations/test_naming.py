@@ -24,15 +24,40 @@ def test_public_name(kind, organisation, name, consent, expected):
                        consent_name=consent) == expected
 
 
-@pytest.mark.django_db
-def test_the_database_expression_says_the_same():
+def _receive_every_case() -> None:
     consultation = ConsultationFactory()
     for kind, organisation, name, consent, _expected in CASES:
         receive(consultation, text=f"Svar fra {name} {organisation} {kind} {consent}.",
                 respondent=services.RespondentData(kind=kind, organisation=organisation,
                                                    name=name, email="x@mail.example"),
                 consent_publish_name=consent)
+
+
+@pytest.mark.django_db
+def test_the_database_expression_says_the_same():
+    _receive_every_case()
     rows = (Response.objects.annotate(sender=public_name_expression())
             .select_related("respondent").order_by("pk"))
     for row, case in zip(rows, CASES, strict=True):
         assert row.sender == case[-1]
+
+
+@pytest.mark.parametrize(("kind", "organisation", "name", "consent", "expected"), CASES)
+def test_the_public_read_model_names_by_the_same_rule(kind, organisation, name, consent,
+                                                      expected):
+    """publishing.selectors names a respondent by `public_name`, and where nobody may be
+    named, as "Borger (reference)"."""
+    from samskab.publishing.selectors import respondent_label
+
+    assert respondent_label(reference="R-1", kind=kind, organisation=organisation, name=name,
+                            consent_name=consent) == (expected or "Borger (R-1)")
+
+
+@pytest.mark.django_db
+def test_published_responses_and_proposal_senders_use_the_same_expression():
+    from samskab.publishing import selectors
+
+    _receive_every_case()
+    rows = (Response.objects.annotate(sender=selectors._sender()).order_by("pk")
+            .values_list("sender", flat=True))
+    assert list(rows) == [case[-1] for case in CASES]

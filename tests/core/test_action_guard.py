@@ -64,6 +64,18 @@ def test_test_setup_may_write_directly(guard):
     assert guard.violations == []
 
 
+def test_an_admin_save_outside_an_action_is_refused(guard, rf):
+    """A ModelAdmin that saves a staff model the plain Django way (no action) fails a test."""
+    from django.contrib import admin
+
+    from samskab.core.models import Organisation
+
+    plain = admin.ModelAdmin(Organisation, admin.site)
+    with pytest.raises(StaffWriteOutsideAction, match="core.Organisation"):
+        plain.save_model(rf.post("/"), Organisation(name="Uden om"), None, False)
+    assert guard.violations
+
+
 def test_every_declared_model_exists():
     from django.apps import apps
 

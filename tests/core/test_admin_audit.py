@@ -84,8 +84,10 @@ def test_admin_add_change_and_delete_write_audit_events(admin_client):
     url, data = _change_form(admin_client, organisation)
     data["name"] = "Styrelsen for Åbenhed"
     assert admin_client.post(url, data).status_code == 302
-    change = AuditEvent.objects.for_object(organisation).get(action="admin.change")
-    assert change.after == {"name": "Styrelsen for Åbenhed"}
+    # An organisation is saved through its service: the same audited action as everywhere.
+    change = AuditEvent.objects.for_object(organisation).get(action="organisation.change")
+    assert (change.before["name"], change.after["name"]) == ("Styrelsen", "Styrelsen for Åbenhed")
+    assert change.actor.username == "admin"
     delete_url = reverse("admin:core_organisation_delete", args=[organisation.pk])
     assert admin_client.post(delete_url, {"post": "yes"}).status_code == 302
     deleted = AuditEvent.objects.get(action="admin.delete", object_type="core.organisation")
@@ -117,14 +119,54 @@ def test_admin_password_change_is_audited_without_the_hash(admin_client):
 
 
 def test_admin_inline_changes_are_audited(admin_client):
+    from samskab.core.models import Membership
+
     organisation = OrganisationFactory(name="Kommunen")
+    officer = User.objects.create_user("officer")
     url, data = _change_form(admin_client, organisation)
-    data.update({"domains-TOTAL_FORMS": 1, "domains-0-domain": "aadal.example"})
+    data.update({"memberships-TOTAL_FORMS": 1, "memberships-0-user": officer.pk,
+                 "domains": "aadal.example\nwww.aadal.example"})
     answer = admin_client.post(url, data)
     assert answer.status_code == 302, answer.context["adminform"].form.errors
-    added = AuditEvent.objects.get(action="admin.add", object_type="core.organisationdomain")
-    assert added.after["domain"] == "aadal.example"
-    assert organisation.domains.count() == 1
+    assert Membership.objects.filter(organisation=organisation, user=officer).exists()
+    added = AuditEvent.objects.for_object(organisation).get(action="organisation.member_add")
+    assert added.after == {"member": "officer", "created": True}
+    change = AuditEvent.objects.for_object(organisation).get(action="organisation.change")
+    assert change.after["domains"] == ["aadal.example", "www.aadal.example"]
+    assert sorted(organisation.domains.values_list("domain", flat=True)) == [
+        "aadal.example", "www.aadal.example"]
+
+
+@pytest.mark.parametrize(("field", "value", "error"), [
+    ("domains", "gmail.com", "gratis e-mailtjeneste"),
+    ("domains", "ikke et domæne", "ikke et e-maildomæne"),
+    ("cvr", "1234", "otte cifre"),
+    ("name", "andre kommune", "findes allerede"),
+])
+def test_the_organisation_admin_refuses_what_the_service_refuses(admin_client, field, value,
+                                                                 error):
+    organisation = OrganisationFactory(name="Kommunen")
+    OrganisationFactory(name="Andre Kommune")
+    url, data = _change_form(admin_client, organisation)
+    data[field] = value
+    answer = admin_client.post(url, data)
+    assert answer.status_code == 200
+    assert error in str(answer.context["adminform"].form.errors[field])
+    assert not AuditEvent.objects.for_object(organisation).exists()
+
+
+def test_an_organisation_added_in_the_admin_is_created_by_the_service(admin_client):
+    from samskab.core.models import Organisation
+
+    answer = admin_client.post(reverse("admin:core_organisation_add"), {
+        "name": "Ældre  Sagen", "kind": "ngo", "cvr": "1234 5678", "domains": "@AELDRESAGEN.dk",
+        "memberships-TOTAL_FORMS": 0, "memberships-INITIAL_FORMS": 0})
+    assert answer.status_code == 302, answer.context["adminform"].form.errors
+    organisation = Organisation.objects.get(name="Ældre Sagen")
+    assert organisation.cvr == "12345678" and organisation.name_key == "aldre sagen"
+    assert list(organisation.domains.values_list("domain", flat=True)) == ["aeldresagen.dk"]
+    created = AuditEvent.objects.for_object(organisation).get()
+    assert created.action == "organisation.create" and created.actor.username == "admin"
 
 
 # The audit log itself ---------------------------------------------------------------------

@@ -19,7 +19,8 @@ from factories import (
 )
 from samskab.consultations import services
 from samskab.consultations.models import InvitedParty, Response
-from samskab.publishing import notat
+from samskab.core.text import danish_sort_key
+from samskab.publishing import notat, notat_documents
 from samskab.publishing.models import NotatText
 from samskab.workspace import services as workspace
 from samskab.workspace.models import RedactionState
@@ -67,7 +68,7 @@ def consultation(moderator):
 def test_danish_alphabetical_order():
     names = ["Ørsted Lab", "Aarhus Forening", "Ådal Kommune", "Zeta Data", "Borgernes Råd",
              "Æble ApS"]
-    assert sorted(names, key=notat.danish_sort_key) == [
+    assert sorted(names, key=danish_sort_key) == [
         "Borgernes Råd", "Zeta Data", "Æble ApS", "Ørsted Lab", "Ådal Kommune",
         "Aarhus Forening"]
 
@@ -103,11 +104,11 @@ def _pdf_text(data: bytes, tmp_path) -> str:
                           check=True, text=True).stdout
 
 
-@pytest.mark.parametrize("fmt", notat.FORMATS)
+@pytest.mark.parametrize("fmt", notat_documents.FORMATS)
 def test_every_format_reads_back_with_structure_and_no_private_data(consultation, fmt,
                                                                      tmp_path):
     data = notat.notat_build(consultation)
-    output = notat.render(data, fmt)
+    output = notat_documents.render(data, fmt)
     if fmt == "pdf":
         text = _pdf_text(output, tmp_path)
         assert "Side 1" in text and "Side 2" in text
@@ -182,7 +183,7 @@ def test_sections_carry_ideas_positions_and_respondents(consultation):
     assert section.quote == "Vi foreslår åbne budgetdata. Ring [telefonnr. fjernet]."
     assert section.position == "Taget med"
     assert section.changes == "DK0002 Åbne budgetter"
-    html = notat.render_html(notat.notat_build(consultation))
+    html = notat_documents.render_html(notat.notat_build(consultation))
     assert "3.1 Åbne budgetdata" in html and "Forslaget indgår i forpligtelse 2." in html
 
 

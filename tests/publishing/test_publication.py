@@ -20,8 +20,13 @@ from samskab.consultations.models import Response
 from samskab.consultations.services import RespondentData
 from samskab.core.errors import DomainError
 from samskab.core.models import AuditEvent
-from samskab.insights.models import Idea, Position, PositionKind
-from samskab.publishing import notat, selectors, services
+from samskab.insights.models import (
+    Idea,
+    Position,
+    PositionKind,
+)
+from samskab.publishing import notat, notat_documents, selectors, services
+from samskab.publishing.documents import MIME_TYPES
 from samskab.publishing.models import NotatPublication, PublicationState
 from samskab.workspace import services as workspace
 from samskab.workspace.models import RedactionState
@@ -118,11 +123,11 @@ def test_publish_render_and_publish_again(closed, users, client):
     html = client.get(page).content.decode()
     assert "Version 2, offentliggjort" in html and "Tidligere versioner" in html
     for version in (1, 2):
-        for fmt in notat.FORMATS:
+        for fmt in notat_documents.FORMATS:
             response = client.get(reverse("published:notat_file",
                                           args=[closed.slug, version, fmt]))
             assert response.status_code == 200, (version, fmt)
-            assert response["Content-Type"] == notat.MIME_TYPES[fmt]
+            assert response["Content-Type"] == MIME_TYPES[fmt]
 
 
 @pytest.mark.parametrize(("role", "status"), [

@@ -84,3 +84,22 @@ def test_the_data_migration_makes_organisations_of_typed_names(respond):
         assert response.respondent.recognised_organisation == fjordby
     assert typed.respondent.organisation == "FJORDBY KOMMUNE"
     assert Organisation.objects.count() == 2
+
+
+def test_a_reply_recognised_at_receipt_meets_its_party_after_a_rename(
+        moderator, closed_consultation, respond, kl):
+    """The høringsliste matches by organisation, not by string: a reply recognised as KL when
+    it arrived (typed "KL") still meets KL's party after KL is renamed without a short name."""
+    reply = respond(closed_consultation, "Svar.", kind="ngo", organisation="KL",
+                    email="sekretariat@mail.example")
+    reply.respondent.refresh_from_db()
+    assert reply.respondent.recognised_organisation == kl
+    organisation_save(actor=SystemActor("test"), name="KL – Kommunernes Landsforening",
+                      organisation=kl, domains=["kl.dk"])
+    party = services.invited_party_add(actor=moderator, consultation=closed_consultation,
+                                       name="KL – Kommunernes Landsforening")
+    assert party.organisation == kl
+    assert services.invited_party_match_propose(actor=moderator,
+                                                consultation=closed_consultation) == 1
+    match = InvitedPartyMatch.objects.get(party=party)
+    assert (match.response, match.method) == (reply, MatchMethod.ORGANISATION)

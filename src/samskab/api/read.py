@@ -140,6 +140,33 @@ def _list_page(request: HttpRequest, rows: list[dict[str, Any]], key: str, curso
     return _page(request, chunk, more, [chunk[-1][key]] if chunk else None)
 
 
+def _keyset_page(request: HttpRequest, qs, *, field: str, cursor: str | None, limit: int,
+                 descending: bool = False, item=lambda row: row) -> dict[str, Any]:
+    """A page of `qs` (a queryset ordered by `field`, a moment, then `id`, ascending or
+    `descending`), continued after the (moment, id) the cursor names; `item` turns a row
+    (a model or a values() dict) into the answer's item."""
+    limit = _limit(limit)
+    if cursor:
+        key = _decode(cursor)
+        try:
+            moment, pk = datetime.fromisoformat(str(key[0])), int(key[1])
+        except (ValueError, IndexError, TypeError):
+            raise HttpError(400, "invalid cursor: pass the next_cursor of a previous page"
+                            ) from None
+        op = "lt" if descending else "gt"
+        qs = qs.filter(Q(**{f"{field}__{op}": moment}) | Q(**{field: moment, f"id__{op}": pk}))
+    rows = list(qs[:limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    key = None
+    if rows:
+        last = rows[-1]
+        moment, pk = ((last[field], last["id"]) if isinstance(last, dict)
+                      else (getattr(last, field), last.pk))
+        key = [moment.isoformat(), pk]
+    return _page(request, [item(row) for row in rows], more, key)
+
+
 # --- consultations ----------------------------------------------------------------------------
 
 
@@ -188,7 +215,6 @@ def consultations(request, status: Literal["open", "closed", "upcoming"] | None 
                   authority: str | None = None,
                   cursor: str | None = None, limit: Limit = DEFAULT_LIMIT):
     """`status`: open, closed or upcoming; `authority`: exact name of the authority."""
-    limit = _limit(limit)
     qs = selectors.public_consultations().order_by("-published_at", "-id")
     now = timezone.now()
     if status is not None:
@@ -197,19 +223,8 @@ def consultations(request, status: Literal["open", "closed", "upcoming"] | None 
         qs = qs.filter(filters[status])
     if authority:
         qs = qs.filter(authority=authority)
-    if cursor:
-        key = _decode(cursor)
-        try:
-            moment, pk = datetime.fromisoformat(str(key[0])), int(key[1])
-        except (ValueError, IndexError, TypeError):
-            raise HttpError(400, "invalid cursor: pass the next_cursor of a previous page"
-                            ) from None
-        qs = qs.filter(Q(published_at__lt=moment) | Q(published_at=moment, id__lt=pk))
-    rows = list(qs[:limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    key = [rows[-1].published_at.isoformat(), rows[-1].pk] if rows else None
-    return _page(request, [_consultation(c) for c in rows], more, key)
+    return _keyset_page(request, qs, field="published_at", cursor=cursor, limit=limit,
+                        descending=True, item=_consultation)
 
 
 def _found(slug: str) -> Consultation:
@@ -265,42 +280,34 @@ def responses(request, slug: str, kind: RespondentKind | None = None, cursor: st
     name only when they consented; never an e-mail or postal address. `links.outcomes` are the
     positions and commitments the response's proposals met (the golden thread). `kind` filters
     on the respondent kind."""
-    limit = _limit(limit)
     found = _found(slug)
     qs = selectors.published_responses(found)
     if kind is not None:
         qs = qs.filter(respondent__kind=kind.value)
-    if cursor:
-        key = _decode(cursor)
-        try:
-            moment, pk = datetime.fromisoformat(str(key[0])), int(key[1])
-        except (ValueError, IndexError, TypeError):
-            raise HttpError(400, "invalid cursor: pass the next_cursor of a previous page"
-                            ) from None
-        qs = qs.filter(Q(received_at__gt=moment) | Q(received_at=moment, id__gt=pk))
-    rows = list(qs[:limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
+    page = _keyset_page(request, qs, field="received_at", cursor=cursor, limit=limit)
+    rows = page["items"]
     attachments = selectors._attachments_of([row["id"] for row in rows])
     outcomes = selectors.public_outcomes(found, [row["reference"] for row in rows])
-    page = reverse("published:responses", args=[found.slug])
-    items = []
-    for row in rows:
-        r = selectors.public_response(row)
-        items.append({
-            "reference": r.reference, "consultation": found.slug,
-            "received_at": _iso(r.received_at), "respondent_kind": r.kind,
-            "sender": r.sender, "text": r.text, "redacted": r.redacted,
-            "language": r.language, "channel": r.channel, "late": r.late,
-            "attachments": [
-                {"name": f"bilag-{i}", "mime": a["mime_type"], "sha256": a["sha256"],
-                 "status": a["extraction_status"], "ocr": bool(a["ocr"])}
-                for i, a in enumerate(attachments.get(row["id"], []), start=1)],
-            "url": _site(f"{page}#{r.reference}"),
-            "links": {"outcomes": [_site(o.url) for o in outcomes.get(r.reference, [])]},
-        })
-    key = [rows[-1]["received_at"].isoformat(), rows[-1]["id"]] if rows else None
-    return _page(request, items, more, key)
+    url = reverse("published:responses", args=[found.slug])
+    page["items"] = [_response(found, row, attachments, outcomes, url) for row in rows]
+    return page
+
+
+def _response(found: Consultation, row: dict[str, Any], attachments: dict, outcomes: dict,
+              url: str) -> dict[str, Any]:
+    r = selectors.public_response(row)
+    return {
+        "reference": r.reference, "consultation": found.slug,
+        "received_at": _iso(r.received_at), "respondent_kind": r.kind,
+        "sender": r.sender, "text": r.text, "redacted": r.redacted,
+        "language": r.language, "channel": r.channel, "late": r.late,
+        "attachments": [
+            {"name": f"bilag-{i}", "mime": a["mime_type"], "sha256": a["sha256"],
+             "status": a["extraction_status"], "ocr": bool(a["ocr"])}
+            for i, a in enumerate(attachments.get(row["id"], []), start=1)],
+        "url": _site(f"{url}#{r.reference}"),
+        "links": {"outcomes": [_site(o.url) for o in outcomes.get(r.reference, [])]},
+    }
 
 
 # --- campaigns, ideas, positions --------------------------------------------------------------
@@ -493,37 +500,12 @@ class CommitmentPage(Page):
 
 
 def _public_sources(commitment_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    """The golden link of each commitment, keeping only what the public read model shows:
-    ideas and proposals of public responses, whole responses that are public."""
-    from samskab.plans.models import CommitmentSource
-
-    links = list(CommitmentSource.objects.filter(commitment_id__in=commitment_ids)
-                 .values("commitment_id", "idea_id", "proposal_id", "response__reference")
-                 .order_by("commitment_id", "id"))
-    proposals = {r["pk"]: r for r in selectors.source_proposals(
-        idea_ids=[lnk["idea_id"] for lnk in links if lnk["idea_id"]],
-        proposal_ids=[lnk["proposal_id"] for lnk in links if lnk["proposal_id"]])}
-    ideas_public = {r["idea_id"]: r["response__consultation__slug"]
-                    for r in proposals.values() if r["idea_id"]}
-    responses = {r["reference"]: r["consultation__slug"] for r in selectors.source_responses(
-        [lnk["response__reference"] for lnk in links if lnk["response__reference"]])}
+    """Each commitment's golden link as the public read model shows it, without repeats."""
     out: dict[int, list[dict[str, Any]]] = {pk: [] for pk in commitment_ids}
-    for lnk in links:
-        item = None
-        if lnk["proposal_id"] and lnk["proposal_id"] in proposals:
-            p = proposals[lnk["proposal_id"]]
-            item = {"idea": p["idea_id"], "proposal": p["pk"],
-                    "response": p["response__reference"],
-                    "consultation": p["response__consultation__slug"]}
-        elif lnk["idea_id"] and not lnk["proposal_id"] and lnk["idea_id"] in ideas_public:
-            item = {"idea": lnk["idea_id"], "proposal": None, "response": None,
-                    "consultation": ideas_public[lnk["idea_id"]]}
-        elif (lnk["response__reference"] and not lnk["proposal_id"] and not lnk["idea_id"]
-              and lnk["response__reference"] in responses):
-            item = {"idea": None, "proposal": None, "response": lnk["response__reference"],
-                    "consultation": responses[lnk["response__reference"]]}
-        if item and item not in out[lnk["commitment_id"]]:
-            out[lnk["commitment_id"]].append(item)
+    for row in plans_read.public_commitment_sources(commitment_ids):
+        item = {k: row[k] for k in ("idea", "proposal", "response", "consultation")}
+        if item not in out[row["commitment"]]:
+            out[row["commitment"]].append(item)
     return out
 
 
@@ -550,8 +532,7 @@ def _commitment(c, sources) -> dict[str, Any]:
 def commitments(request, slug: str, theme: str | None = None, cursor: str | None = None,
                 limit: Limit = DEFAULT_LIMIT):
     found = _plan_found(slug)
-    rows = list(found.commitments.select_related("plan", "lead_agency").order_by("position",
-                                                                                  "id"))
+    rows = list(plans_read.public_commitments(found))
     if theme:
         rows = [c for c in rows if theme in (c.themes or [])]
     sources = _public_sources([c.pk for c in rows])
@@ -580,11 +561,7 @@ class MilestonePage(Page):
 def milestones(request, slug: str, commitment: str | None = None,
                status: MilestoneStatus | None = None,
                cursor: str | None = None, limit: Limit = DEFAULT_LIMIT):
-    from samskab.plans.models import Milestone
-
-    found = _plan_found(slug)
-    qs = (Milestone.objects.filter(commitment__plan=found).select_related("commitment")
-          .order_by("commitment__position", "commitment_id", "position", "id"))
+    qs = plans_read.public_milestones(_plan_found(slug))
     if commitment:
         qs = qs.filter(commitment__identifier=commitment)
     if status:
@@ -617,12 +594,7 @@ def progress(request, slug: str, since: date | None = None, cursor: str | None =
              limit: Limit = DEFAULT_LIMIT):
     """`since`: only updates reported on or after this date (YYYY-MM-DD). Who registered an
     update is not published."""
-    from samskab.tracking.models import ProgressUpdate
-
-    found = _plan_found(slug)
-    qs = (ProgressUpdate.objects.filter(milestone__commitment__plan=found)
-          .select_related("milestone__commitment").prefetch_related("evidence")
-          .order_by("reported_on", "id"))
+    qs = plans_read.public_progress(_plan_found(slug))
     if since:
         qs = qs.filter(reported_on__gte=since)
     rows = [{"id": u.pk, "milestone": u.milestone_id,
@@ -658,9 +630,6 @@ class AssessmentPage(Page):
 @api.get("/plans/{slug}/assessments", response=_answers(AssessmentPage), tags=["plans"],
          summary="IRM-style assessments of a plan's commitments")
 def assessments(request, slug: str, cursor: str | None = None, limit: Limit = DEFAULT_LIMIT):
-    from samskab.tracking.models import Assessment
-
-    found = _plan_found(slug)
     rows = [{"commitment": a.commitment.identifier, "framework": a.framework,
              "specificity": a.specificity, "verifiable": a.verifiable,
              "relevant_values": [str(v) for v in a.relevant_values or []],
@@ -669,8 +638,7 @@ def assessments(request, slug: str, cursor: str | None = None, limit: Limit = DE
              "did_it_open_government": a.did_it_open_government,
              "early_results": a.early_results, "starred": a.starred, "promising": a.promising,
              "assessed_on": _iso(a.assessed_on), "note": _t(a.note)}
-            for a in Assessment.objects.filter(commitment__plan=found)
-            .select_related("commitment").order_by("commitment__position", "commitment_id")]
+            for a in plans_read.public_assessments(_plan_found(slug))]
     return _list_page(request, rows, "commitment", cursor, limit)
 
 

@@ -30,7 +30,9 @@ from samskab.consultations.models import (
     attachment_path,
 )
 from samskab.core.errors import DomainError
+from samskab.core.maildomains import domain_candidates
 from samskab.core.prepared import Prepared
+from samskab.core.services import organisation_index, sender_organisation_id
 
 # Channels where the sender is present and can be told "no"; the others store late items flagged.
 REFUSING_CHANNELS = frozenset({Channel.WEB, Channel.API})
@@ -257,6 +259,8 @@ def response_receive(
         text=text, respondent=respondent, attachments=attachments, channel=channel
     )
     checked, source = redaction.screen_intake(checked, source or {})
+    recognised = sender_organisation_id(email=checked.respondent.email,
+                                        organisation=checked.respondent.organisation)
 
     written: list[str] = []
     respondent_row = Respondent(
@@ -264,6 +268,7 @@ def response_receive(
         name=checked.respondent.name,
         organisation=checked.respondent.organisation,
         email=checked.respondent.email,
+        recognised_organisation_id=recognised,
     )
     response = Response(
         consultation=consultation,
@@ -489,6 +494,12 @@ def _store_chunk(consultation: Consultation, channel: str, items: Sequence[Incom
                  checked: dict[int, tuple[_Checked, datetime, bool]], indexes: list[int],
                  results: list) -> None:
     keys = [items[i].idempotency_key[:200] for i in indexes if items[i].idempotency_key]
+    senders = [checked[i][0].respondent for i in indexes]
+    # The organisation behind each sender (as `response_receive`), from one index a chunk.
+    index = organisation_index() if any(
+        r.organisation.strip() or domain_candidates(r.email) for r in senders) else None
+    recognised = {i: index.for_sender(email=r.email, organisation=r.organisation)
+                  for i, r in zip(indexes, senders, strict=True)} if index else {}
     # The rows in database form first, outside the transaction: on SQLite it holds the write
     # lock from its first statement, so only the statements run inside it.
     moment = Response._meta.get_field("received_at")
@@ -503,7 +514,8 @@ def _store_chunk(consultation: Consultation, channel: str, items: Sequence[Incom
     respondent_rows = {
         i: {"kind": checked[i][0].respondent.kind, "name": checked[i][0].respondent.name,
             "organisation": checked[i][0].respondent.organisation,
-            "email": checked[i][0].respondent.email}
+            "email": checked[i][0].respondent.email,
+            "recognised_organisation": recognised.get(i)}
         for i in indexes
     }
     response_rows = {

@@ -1,19 +1,27 @@
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from samskab.core.actions import staff_action
+from samskab.core.errors import DomainError
 from samskab.core.models import (
     AuditEvent,
     GrandChallenge,
     Membership,
     OgpValue,
     Organisation,
-    OrganisationDomain,
+)
+from samskab.core.services import (
+    membership_add,
+    membership_remove,
+    organisation_check,
+    organisation_save,
 )
 
 # --- Every admin change is audited -------------------------------------------------------------
@@ -179,20 +187,84 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
 
-class OrganisationDomainInline(admin.TabularInline):
-    model = OrganisationDomain
-    extra = 1
-
-
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
 
 
+class OrganisationAdminForm(forms.ModelForm):
+    """The organisation's fields and its e-mail domains (one a line), checked by the service
+    (`core.services.organisation_check`) so the admin refuses what the service refuses (a free-
+    mail domain, another organisation's domain, a malformed CVR)."""
+
+    domains = forms.CharField(
+        label=_("e-maildomæner"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Ét domæne pr. linje, fx digst.dk. Underdomæner hører med."))
+    cvr = forms.CharField(  # "34 05 11 78" as printed; the service keeps the eight digits
+        label=_("CVR-nummer"), max_length=11, required=False,
+        help_text=_("Det danske virksomhedsnummer (otte cifre), hvor det kendes."))
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "short_name", "kind", "cvr", "website"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["domains"] = "\n".join(
+                self.instance.domains.values_list("domain", flat=True))
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {"name": data.get("name") or "", "kind": data.get("kind") or "",
+                "short_name": data.get("short_name") or "", "cvr": data.get("cvr") or "",
+                "website": data.get("website") or "",
+                "domains": (data.get("domains") or "").split()}
+
+    def _post_clean(self):
+        # The service's rules, not the model's: the service saves (unique name compared
+        # without case, CVR with spaces allowed, domains).
+        try:
+            organisation_check(**self.service_kwargs(),
+                               organisation=self.instance if self.instance.pk else None)
+        except DomainError as error:
+            self.add_error(error.field if error.field in self.fields else None,
+                           str(error.message))
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(AuditedModelAdmin):
+    """Saves through the service (`organisation_save`, `membership_add`/`_remove`): the same
+    checks and the same audited actions as every other way of changing an organisation."""
+
+    form = OrganisationAdminForm
     list_display = ["name", "short_name", "kind", "cvr"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name", "cvr", "domains__domain"]
-    inlines = [OrganisationDomainInline, MembershipInline]
+    inlines = [MembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        organisation_save(actor=request.user, organisation=obj, **form.service_kwargs())
+
+    def save_formset(self, request, form, formset, change):
+        organisation = form.instance
+        # What the admin's change message reads (ModelFormSet.save would set these).
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for inline in formset.deleted_forms:
+            if inline.instance.pk is not None:
+                membership_remove(actor=request.user, organisation=organisation,
+                                  user=inline.instance.user)
+                formset.deleted_objects.append(inline.instance)
+        for inline in formset.forms:
+            if inline in formset.deleted_forms or not inline.has_changed():
+                continue
+            user = inline.cleaned_data.get("user")
+            if user is None:
+                continue
+            if inline.instance.pk is not None and inline.initial.get("user") != user.pk:
+                previous = type(user).objects.get(pk=inline.initial["user"])
+                membership_remove(actor=request.user, organisation=organisation, user=previous)
+                formset.deleted_objects.append(inline.instance)
+            formset.new_objects.append(
+                membership_add(actor=request.user, organisation=organisation, user=user))

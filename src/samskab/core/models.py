@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from samskab.core.i18n import translated
+from samskab.core.text import organisation_key
 
 
 class Bilingual(models.Model):
@@ -140,6 +141,10 @@ class Organisation(models.Model):
     )
     website = models.URLField(_("websted"), blank=True)
     created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    # The names as senders are matched to them (`core.text.organisation_key`), kept by save().
+    name_key = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
+    short_name_key = models.CharField(max_length=60, blank=True, db_index=True,
+                                      editable=False)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="organisations",
         verbose_name=_("medlemmer"), blank=True,
@@ -160,6 +165,14 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = organisation_key(self.name)[:200]
+        self.short_name_key = organisation_key(self.short_name)[:60]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name", "short_name"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "name_key", "short_name_key"}
+        super().save(*args, **kwargs)
 
 
 class OrganisationDomain(models.Model):

@@ -32,6 +32,15 @@ class PlanForm(forms.Form):
         self.fields["consultation"].queryset = Consultation.objects.filter(
             plan_version__isnull=True)
 
+    @classmethod
+    def initial_for(cls, plan) -> dict:
+        return {name: getattr(plan, name) for name in cls.base_fields if name != "consultation"
+                } | {"consultation": plan.consultation_id}
+
+    def service_kwargs(self) -> dict:
+        """The cleaned input as `services.plan_save` takes it."""
+        return dict(self.cleaned_data)
+
 
 class CommitmentForm(forms.Form):
     identifier = forms.CharField(label=_("Nummer"), max_length=20, required=False,

@@ -60,6 +60,40 @@ def _domain_error(form, error: DomainError) -> None:
     form.add_error(error.field if error.field in form.fields else None, str(error.message))
 
 
+# What `_submit` returns when the service refused the change (the form carries the error).
+_REFUSED = object()
+
+
+def _submit(request, form, change, done):
+    """Run `change` (one service call) for a valid form. A DomainError lands on the form and
+    `_REFUSED` is returned; otherwise `done` (a message, or a function of the result giving
+    one) is shown and the result returned."""
+    try:
+        result = change()
+    except DomainError as error:
+        _domain_error(form, error)
+        return _REFUSED
+    messages.success(request, done(result) if callable(done) else done)
+    return result
+
+
+def _change_and_back(request, change, done: str, *to):
+    """A POST-only change without a form (delete, advance): the DomainError or `done` as a
+    message, then back to `to` (redirect arguments)."""
+    try:
+        change()
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        if done:
+            messages.success(request, done)
+    return redirect(*to)
+
+
+def _status(form) -> int:
+    return 400 if form.is_bound and form.errors else 200
+
+
 def _ctx(request, plan: ActionPlan, **extra) -> dict:
     return {"plan": plan, "can_change": request.user.has_perm(CHANGE),
             "can_adopt": request.user.has_perm(ADOPT),
@@ -75,24 +109,16 @@ def home(request):
     if request.method == "POST":
         if not request.user.has_perm(CHANGE):
             raise PermissionDenied(CHANGE)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                plan = services.plan_save(
-                    actor=request.user, title_da=d["title_da"], title_en=d["title_en"],
-                    country=d["country"], period_start=d["period_start"],
-                    period_end=d["period_end"], consultation=d["consultation"],
-                    uses_grand_challenges=d["uses_grand_challenges"])
-            except DomainError as error:
-                _domain_error(form, error)
-            else:
-                messages.success(request, _("Planen er oprettet."))
-                return redirect("plans:plan", pk=plan.pk)
+        plan = form.is_valid() and _submit(
+            request, form, lambda: services.plan_save(actor=request.user,
+                                                      **form.service_kwargs()),
+            _("Planen er oprettet."))
+        if plan and plan is not _REFUSED:
+            return redirect("plans:plan", pk=plan.pk)
     plans = ActionPlan.objects.annotate(commitment_count=Count("commitments"))
     return render(request, "plans/home.html", {
         "plans": plans, "form": form, "can_change": request.user.has_perm(CHANGE),
-        "strategies": Strategy.objects.all()},
-        status=400 if form.is_bound and form.errors else 200)
+        "strategies": Strategy.objects.all()}, status=_status(form))
 
 
 @require_GET
@@ -112,28 +138,15 @@ def plan_edit(request, pk: int):
     plan = _plan(pk)
     if request.method == "POST":
         form = PlanForm(request.POST)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                services.plan_save(
-                    actor=request.user, plan=plan, title_da=d["title_da"],
-                    title_en=d["title_en"], country=d["country"],
-                    period_start=d["period_start"], period_end=d["period_end"],
-                    consultation=d["consultation"],
-                    uses_grand_challenges=d["uses_grand_challenges"])
-            except DomainError as error:
-                _domain_error(form, error)
-            else:
-                messages.success(request, _("Planen er gemt."))
-                return redirect("plans:plan", pk=plan.pk)
+        if form.is_valid() and _submit(
+                request, form, lambda: services.plan_save(actor=request.user, plan=plan,
+                                                          **form.service_kwargs()),
+                _("Planen er gemt.")) is not _REFUSED:
+            return redirect("plans:plan", pk=plan.pk)
     else:
-        form = PlanForm(initial={
-            "title_da": plan.title_da, "title_en": plan.title_en, "country": plan.country,
-            "period_start": plan.period_start, "period_end": plan.period_end,
-            "consultation": plan.consultation_id,
-            "uses_grand_challenges": plan.uses_grand_challenges})
+        form = PlanForm(initial=PlanForm.initial_for(plan))
     return render(request, "plans/plan_edit.html", _ctx(request, plan, form=form, tab="plan"),
-                  status=400 if form.is_bound and form.errors else 200)
+                  status=_status(form))
 
 
 @require_GET
@@ -199,16 +212,12 @@ def commitment_new(request, pk: int):
         "new_initiative": True, "period_start": plan.period_start,
         "period_end": plan.period_end})
     if request.method == "POST" and "check" not in request.POST and form.is_valid():
-        try:
-            commitment = services.commitment_save(actor=request.user, plan=plan,
-                                                  **form.service_kwargs())
-        except DomainError as error:
-            _domain_error(form, error)
-        else:
-            messages.success(request, _("Forpligtelsen er oprettet."))
+        commitment = _submit(request, form, lambda: services.commitment_save(
+            actor=request.user, plan=plan, **form.service_kwargs()),
+            _("Forpligtelsen er oprettet."))
+        if commitment is not _REFUSED:
             return redirect("plans:commitment", pk=commitment.pk)
-    return _commitment_page(request, plan, None, form,
-                            status=400 if form.is_bound and form.errors else 200)
+    return _commitment_page(request, plan, None, form, status=_status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -218,15 +227,12 @@ def commitment_edit(request, pk: int):
     plan = commitment.plan
     if request.method == "POST":
         form = CommitmentForm(request.POST)
-        if "check" not in request.POST and form.is_valid():
-            try:
-                services.commitment_save(actor=request.user, plan=plan, commitment=commitment,
-                                         **form.service_kwargs())
-            except DomainError as error:
-                _domain_error(form, error)
-            else:
-                messages.success(request, _("Forpligtelsen er gemt."))
-                return redirect("plans:commitment", pk=commitment.pk)
+        if "check" not in request.POST and form.is_valid() and _submit(
+                request, form, lambda: services.commitment_save(
+                    actor=request.user, plan=plan, commitment=commitment,
+                    **form.service_kwargs()),
+                _("Forpligtelsen er gemt.")) is not _REFUSED:
+            return redirect("plans:commitment", pk=commitment.pk)
         return _commitment_page(request, plan, commitment, form,
                                 status=400 if form.errors else 200)
     form = CommitmentForm(initial=CommitmentForm.initial_for(commitment))
@@ -251,14 +257,9 @@ def commitment_check(request, pk: int):
 @staff_view(CHANGE)
 def commitment_delete(request, pk: int):
     commitment = _commitment(pk)
-    plan = commitment.plan
-    try:
-        services.commitment_delete(actor=request.user, commitment=commitment)
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("Forpligtelsen er slettet."))
-    return redirect("plans:plan", pk=plan.pk)
+    return _change_and_back(
+        request, lambda: services.commitment_delete(actor=request.user, commitment=commitment),
+        _("Forpligtelsen er slettet."), "plans:plan", commitment.plan.pk)
 
 
 # --- milestones -------------------------------------------------------------------------------
@@ -271,15 +272,11 @@ def milestones(request, pk: int):
     form = MilestoneForm(request.POST or None, initial={
         "start": commitment.period_start or plan.period_start,
         "end": commitment.period_end or plan.period_end})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.milestone_save(actor=request.user, commitment=commitment,
-                                    **form.service_kwargs())
-        except DomainError as error:
-            _domain_error(form, error)
-        else:
-            messages.success(request, _("Milepælen er tilføjet."))
-            return redirect("plans:milestones", pk=commitment.pk)
+    if request.method == "POST" and form.is_valid() and _submit(
+            request, form, lambda: services.milestone_save(
+                actor=request.user, commitment=commitment, **form.service_kwargs()),
+            _("Milepælen er tilføjet.")) is not _REFUSED:
+        return redirect("plans:milestones", pk=commitment.pk)
     _plan_level, per = services.findings_by_commitment(services.plan_findings(plan))
     findings = per.get(selectors.commitment_index(commitment), [])
     by_milestone: dict[int, list] = {}
@@ -290,7 +287,7 @@ def milestones(request, pk: int):
     rows = [(m, by_milestone.get(k, [])) for k, m in enumerate(commitment.milestones.all())]
     return render(request, "plans/milestones.html", _ctx(
         request, plan, commitment=commitment, rows=rows, form=form, tab="commitments"),
-        status=400 if form.is_bound and form.errors else 200)
+        status=_status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -300,34 +297,26 @@ def milestone_edit(request, pk: int):
     commitment = milestone.commitment
     if request.method == "POST":
         form = MilestoneForm(request.POST)
-        if form.is_valid():
-            try:
-                services.milestone_save(actor=request.user, commitment=commitment,
-                                        milestone=milestone, **form.service_kwargs())
-            except DomainError as error:
-                _domain_error(form, error)
-            else:
-                messages.success(request, _("Milepælen er gemt."))
-                return redirect("plans:milestones", pk=commitment.pk)
+        if form.is_valid() and _submit(
+                request, form, lambda: services.milestone_save(
+                    actor=request.user, commitment=commitment, milestone=milestone,
+                    **form.service_kwargs()),
+                _("Milepælen er gemt.")) is not _REFUSED:
+            return redirect("plans:milestones", pk=commitment.pk)
     else:
         form = MilestoneForm(initial={f: getattr(milestone, f) for f in MilestoneForm.base_fields})
     return render(request, "plans/milestone_edit.html", _ctx(
         request, commitment.plan, commitment=commitment, milestone=milestone, form=form,
-        tab="commitments"), status=400 if form.is_bound and form.errors else 200)
+        tab="commitments"), status=_status(form))
 
 
 @require_POST
 @staff_view(CHANGE)
 def milestone_delete(request, pk: int):
     milestone = get_object_or_404(Milestone.objects.select_related("commitment__plan"), pk=pk)
-    commitment = milestone.commitment
-    try:
-        services.milestone_delete(actor=request.user, milestone=milestone)
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("Milepælen er slettet."))
-    return redirect("plans:milestones", pk=commitment.pk)
+    return _change_and_back(
+        request, lambda: services.milestone_delete(actor=request.user, milestone=milestone),
+        _("Milepælen er slettet."), "plans:milestones", milestone.commitment_id)
 
 
 # --- sources ----------------------------------------------------------------------------------
@@ -340,15 +329,11 @@ def sources(request, pk: int):
     if request.method == "POST":
         idea = get_object_or_404(selectors.candidate_ideas(plan), pk=request.POST.get("idea"))
         kind = request.POST.get("kind") or PositionKind.ADOPTED
-        try:
-            services.commitment_source_link(actor=request.user, commitment=commitment,
-                                            idea=idea, kind=kind)
-        except DomainError as error:
-            messages.error(request, str(error.message))
-        else:
-            messages.success(request, _("Idéen »%(label)s« er knyttet til forpligtelsen.")
-                             % {"label": idea.label})
-        return redirect("plans:sources", pk=commitment.pk)
+        return _change_and_back(
+            request, lambda: services.commitment_source_link(
+                actor=request.user, commitment=commitment, idea=idea, kind=kind),
+            _("Idéen »%(label)s« er knyttet til forpligtelsen.") % {"label": idea.label},
+            "plans:sources", commitment.pk)
     query = request.GET.get("q", "")
     linked = (commitment.sources.select_related(
         "idea", "proposal__response", "response", "position"))
@@ -408,19 +393,14 @@ def publish_for_comment(request, pk: int):
     if request.method == "POST" and form.is_valid():
         closes = timezone.make_aware(datetime.combine(form.cleaned_data["closes_at"],
                                                       time(23, 59)))
-        try:
-            version = services.plan_publish_for_comment(actor=request.user, plan=plan,
-                                                        closes_at=closes)
-        except DomainError as error:
-            _domain_error(form, error)
-        else:
-            messages.success(request, _("Udkastet (version %(n)d) er lagt frem til offentlig "
-                                        "kommentering.") % {"n": version.number})
+        if _submit(request, form, lambda: services.plan_publish_for_comment(
+                actor=request.user, plan=plan, closes_at=closes),
+                lambda version: _("Udkastet (version %(n)d) er lagt frem til offentlig "
+                                  "kommentering.") % {"n": version.number}) is not _REFUSED:
             return redirect("plans:plan", pk=plan.pk)
     overview = selectors.plan_overview(plan)
     return render(request, "plans/publish.html", _ctx(
-        request, plan, form=form, overview=overview, tab="plan"),
-        status=400 if form.is_bound and form.errors else 200)
+        request, plan, form=form, overview=overview, tab="plan"), status=_status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -449,11 +429,8 @@ def adopt(request, pk: int):
 @staff_view(ADOPT)
 def advance(request, pk: int):
     plan = _plan(pk)
-    try:
-        services.plan_advance(actor=request.user, plan=plan)
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    return redirect("plans:plan", pk=plan.pk)
+    return _change_and_back(request, lambda: services.plan_advance(actor=request.user, plan=plan),
+                            "", "plans:plan", plan.pk)
 
 
 # --- strategies -------------------------------------------------------------------------------
@@ -483,5 +460,4 @@ def strategies(request):
                 return redirect("plans:strategies")
     return render(request, "plans/strategies.html", {
         "strategies": Strategy.objects.prefetch_related("initiatives"), "form": form,
-        "can_change": request.user.has_perm("plans.change_strategy")},
-        status=400 if form.is_bound and form.errors else 200)
+        "can_change": request.user.has_perm("plans.change_strategy")}, status=_status(form))

@@ -110,11 +110,22 @@ def _proposal_rows(consultation: Consultation) -> Iterator[dict[str, Any]]:
                "consultation": consultation.slug, "sender": row["sender"], "text": row["text"]}
 
 
+# Columns and links that several files share.
+_CONSULTATION = Column("consultation", "string", "Høringens korte navn", "The consultation's key")
+_TO_CONSULTATION = ("consultation", "consultation", "slug")
+_TITLES = (Column("title_da", "string", "Titel på dansk", "Title in Danish"),
+           Column("title_en", "string", "Titel på engelsk", "Title in English"))
+_KEY = Column("id", "integer", "Nøgle", "Key")
+_NAME = Column("label", "string", "Navn", "Name")
+_PLAN = Column("plan", "string", "Planen", "The plan")
+_TO_PLAN = ("plan", "plan", "slug")
+_COMMITMENT = Column("commitment", "integer", "Forpligtelsen", "The commitment")
+_TO_COMMITMENT = ("commitment", "commitments", "id")
+
 TABLES: tuple[Table, ...] = (
     Table("consultation", "Høringen", "The consultation", (
         Column("slug", "string", "Høringens korte navn (nøgle)", "The consultation's key"),
-        Column("title_da", "string", "Titel på dansk", "Title in Danish"),
-        Column("title_en", "string", "Titel på engelsk", "Title in English"),
+        *_TITLES,
         Column("authority", "string", "Myndigheden bag høringen", "The consulting authority"),
         Column("published_at", "datetime", "Høringsmaterialet offentliggjort",
                "Call published"),
@@ -125,7 +136,7 @@ TABLES: tuple[Table, ...] = (
     Table("responses", "Offentliggjorte høringssvar", "Published consultation responses", (
         Column("id", "string", "Referencenummer (nøgle)", "Reference number (key)"),
         Column("reference", "string", "Referencenummer", "Reference number"),
-        Column("consultation", "string", "Høringens korte navn", "The consultation's key"),
+        _CONSULTATION,
         Column("text", "string", "Svarets tekst, som den er offentliggjort (personoplysninger "
                "maskeret, bilags tekst indeholdt)", "The response as published (personal data "
                "masked, attachments' text included)"),
@@ -143,10 +154,10 @@ TABLES: tuple[Table, ...] = (
         Column("attachments", "array", "Bilag: type, sha256 og udtræksstatus (JSON)",
                "Attachments: type, sha256 and extraction status (JSON)"),
     ), _response_rows, primary_key=("id",),
-        foreign_keys=(("consultation", "consultation", "slug"),)),
+        foreign_keys=(_TO_CONSULTATION,)),
     Table("ideas", "Idéer fra høringen", "Ideas raised in the consultation", (
         Column("id", "integer", "Idéens nummer (nøgle)", "The idea's key"),
-        Column("consultation", "string", "Høringens korte navn", "The consultation's key"),
+        _CONSULTATION,
         Column("label", "string", "Idéens navn (givet af medarbejdere, ellers et nummer)",
                "The idea's name (given by staff, else a number)"),
         Column("keywords", "array", "Kontrollerede nøgleord (JSON)", "Checked keywords (JSON)"),
@@ -160,13 +171,13 @@ TABLES: tuple[Table, ...] = (
         Column("changes", "string", "Hvad det førte til (forpligtelser)", "What it led to "
                "(commitments)"),
     ), _idea_rows, primary_key=("id",),
-        foreign_keys=(("consultation", "consultation", "slug"),)),
+        foreign_keys=(_TO_CONSULTATION,)),
     Table("positions", "Det sagde I – det gør vi", "The reasoned response", (
         Column("id", "string", "Nøgle (ide-N eller forslag-N)", "Key (ide-N or forslag-N)"),
-        Column("consultation", "string", "Høringens korte navn", "The consultation's key"),
+        _CONSULTATION,
         Column("idea", "integer", "Idéen (tom for enkeltforslag)", "The idea (empty for single "
                "proposals)"),
-        Column("label", "string", "Navn", "Name"),
+        _NAME,
         Column("single_proposal", "boolean", "Et enkelt forslag", "A single proposal"),
         Column("responses", "integer", "Antal svar", "Number of responses"),
         Column("public_responses", "integer", "Antal offentliggjorte svar",
@@ -179,26 +190,26 @@ TABLES: tuple[Table, ...] = (
         Column("existing_strategy", "string", "Eksisterende strategi", "Existing strategy"),
         Column("commitments", "string", "Forpligtelser det blev til", "Commitments it became"),
     ), _position_rows, primary_key=("id",),
-        foreign_keys=(("consultation", "consultation", "slug"),)),
+        foreign_keys=(_TO_CONSULTATION,)),
     Table("campaigns", "Kampagner", "Form-letter campaigns", (
         Column("number", "integer", "Kampagnens nummer (nøgle)", "The campaign's key"),
-        Column("consultation", "string", "Høringens korte navn", "The consultation's key"),
-        Column("label", "string", "Navn", "Name"),
+        _CONSULTATION,
+        _NAME,
         Column("size", "integer", "Antal svar", "Number of responses"),
         Column("common_text", "string", "Den fælles tekst, som ét offentliggjort svar lyder",
                "The common text, as one published response reads"),
     ), _campaign_rows, primary_key=("number",),
-        foreign_keys=(("consultation", "consultation", "slug"),)),
+        foreign_keys=(_TO_CONSULTATION,)),
     Table("proposals", "Forslag i offentliggjorte svar", "Proposals in published responses", (
         Column("id", "integer", "Forslagets nummer (nøgle)", "The proposal's key"),
         Column("idea", "integer", "Idéen forslaget hører til", "The idea it belongs to"),
         Column("response", "string", "Svarets referencenummer", "The response's reference"),
-        Column("consultation", "string", "Høringens korte navn", "The consultation's key"),
+        _CONSULTATION,
         Column("sender", "string", "Afsender som offentliggjort", "Sender as published"),
         Column("text", "string", "Forslagets tekst, når den står uændret i den offentliggjorte "
                "udgave", "The proposal's text when unchanged in the published version"),
     ), _proposal_rows, primary_key=("id",),
-        foreign_keys=(("consultation", "consultation", "slug"), ("idea", "ideas", "id"),
+        foreign_keys=(_TO_CONSULTATION, ("idea", "ideas", "id"),
                       ("response", "responses", "id"))),
 )
 
@@ -426,7 +437,7 @@ def _plan_rows(plan: ActionPlan) -> Iterator[dict[str, Any]]:
 
 def _commitment_rows(plan: ActionPlan) -> Iterator[dict[str, Any]]:
     t = selectors.public_text
-    for c in plan.commitments.select_related("lead_agency").order_by("position", "id"):
+    for c in plans_read.public_commitments(plan):
         yield {"id": c.pk, "plan": plan.slug, "identifier": c.identifier,
                "title_da": t(c.title_da), "title_en": t(c.title_en),
                "problem_da": t(c.problem_da), "description_da": t(c.description_da),
@@ -436,11 +447,8 @@ def _commitment_rows(plan: ActionPlan) -> Iterator[dict[str, Any]]:
 
 
 def _milestone_rows(plan: ActionPlan) -> Iterator[dict[str, Any]]:
-    from samskab.plans.models import Milestone
-
     t = selectors.public_text
-    for m in (Milestone.objects.filter(commitment__plan=plan)
-              .order_by("commitment__position", "commitment_id", "position", "id")):
+    for m in plans_read.public_milestones(plan):
         yield {"id": m.pk, "commitment": m.commitment_id, "identifier": m.identifier,
                "title_da": t(m.title_da), "title_en": t(m.title_en),
                "deliverable_da": t(m.deliverable_da), "start": _d(m.start), "end": _d(m.end),
@@ -448,53 +456,20 @@ def _milestone_rows(plan: ActionPlan) -> Iterator[dict[str, Any]]:
 
 
 def _source_rows(plan: ActionPlan) -> Iterator[dict[str, Any]]:
-    """The golden link, only as far as the public read model shows it: ideas and proposals of
-    public responses, whole public responses."""
-    from samskab.plans.models import CommitmentSource
-
-    links = list(CommitmentSource.objects.filter(commitment__plan=plan)
-                 .values("id", "commitment_id", "idea_id", "proposal_id",
-                         "response__reference").order_by("commitment_id", "id"))
-    proposals = {r["pk"]: r for r in selectors.source_proposals(
-        idea_ids=[x["idea_id"] for x in links if x["idea_id"]],
-        proposal_ids=[x["proposal_id"] for x in links if x["proposal_id"]])}
-    public_ideas = {r["idea_id"]: r["response__consultation__slug"]
-                    for r in proposals.values() if r["idea_id"]}
-    responses = {r["reference"]: r["consultation__slug"] for r in selectors.source_responses(
-        [x["response__reference"] for x in links if x["response__reference"]])}
-    for x in links:
-        row = None
-        if x["proposal_id"] in proposals:
-            p = proposals[x["proposal_id"]]
-            row = {"idea": p["idea_id"], "proposal": p["pk"],
-                   "response": p["response__reference"],
-                   "consultation": p["response__consultation__slug"]}
-        elif x["idea_id"] and not x["proposal_id"] and x["idea_id"] in public_ideas:
-            row = {"idea": x["idea_id"], "proposal": None, "response": None,
-                   "consultation": public_ideas[x["idea_id"]]}
-        elif (x["response__reference"] in responses and not x["proposal_id"]
-              and not x["idea_id"]):
-            row = {"idea": None, "proposal": None, "response": x["response__reference"],
-                   "consultation": responses[x["response__reference"]]}
-        if row:
-            yield {"id": x["id"], "commitment": x["commitment_id"], **row}
+    """The golden link, only as far as the public read model shows it."""
+    commitment_ids = list(plans_read.public_commitments(plan).values_list("pk", flat=True))
+    yield from plans_read.public_commitment_sources(commitment_ids)
 
 
 def _progress_rows(plan: ActionPlan) -> Iterator[dict[str, Any]]:
-    from samskab.tracking.models import ProgressUpdate
-
-    for u in (ProgressUpdate.objects.filter(milestone__commitment__plan=plan)
-              .order_by("reported_on", "id")):
+    for u in plans_read.public_progress(plan):
         yield {"id": u.pk, "milestone": u.milestone_id, "status": u.status,
                "reported_on": _d(u.reported_on), "note": selectors.public_text(u.note),
                "links": [selectors.public_text(str(x)) for x in u.links or []]}
 
 
 def _assessment_rows(plan: ActionPlan) -> Iterator[dict[str, Any]]:
-    from samskab.tracking.models import Assessment
-
-    for a in (Assessment.objects.filter(commitment__plan=plan)
-              .order_by("commitment__position", "commitment_id")):
+    for a in plans_read.public_assessments(plan):
         yield {"commitment": a.commitment_id, "framework": a.framework,
                "specificity": a.specificity, "verifiable": a.verifiable,
                "potential_impact": a.potential_impact, "completion": a.completion,
@@ -513,90 +488,84 @@ def _meeting_rows(plan: ActionPlan) -> Iterator[dict[str, Any]]:
                "minutes": t(m.minutes), "decisions": t(m.decisions)}
 
 
-def _c(name: str, kind: str, da: str, en: str) -> Column:
-    return Column(name, kind, da, en)
-
-
 PLAN_TABLES: tuple[Table, ...] = (
     Table("plan", "Handlingsplanen", "The action plan", (
-        _c("slug", "string", "Planens korte navn (nøgle)", "The plan's key"),
-        _c("country", "string", "Land", "Country"),
-        _c("title_da", "string", "Titel på dansk", "Title in Danish"),
-        _c("title_en", "string", "Titel på engelsk", "Title in English"),
-        _c("status", "string", "Status", "Status"),
-        _c("period_start", "date", "Periode fra", "Period from"),
-        _c("period_end", "date", "Periode til", "Period to"),
-        _c("consultation", "string", "Høringen bag planen", "The consultation behind it"),
-        _c("url", "string", "Planens side", "The plan's page"),
+        Column("slug", "string", "Planens korte navn (nøgle)", "The plan's key"),
+        Column("country", "string", "Land", "Country"),
+        *_TITLES,
+        Column("status", "string", "Status", "Status"),
+        Column("period_start", "date", "Periode fra", "Period from"),
+        Column("period_end", "date", "Periode til", "Period to"),
+        Column("consultation", "string", "Høringen bag planen", "The consultation behind it"),
+        Column("url", "string", "Planens side", "The plan's page"),
     ), _plan_rows, primary_key=("slug",)),
     Table("commitments", "Forpligtelser", "Commitments", (
-        _c("id", "integer", "Nøgle", "Key"),
-        _c("plan", "string", "Planen", "The plan"),
-        _c("identifier", "string", "Nummer (fx DK0001)", "Number (e.g. DK0001)"),
-        _c("title_da", "string", "Titel på dansk", "Title in Danish"),
-        _c("title_en", "string", "Titel på engelsk", "Title in English"),
-        _c("problem_da", "string", "Problemet", "The problem"),
-        _c("description_da", "string", "Hvad forpligtelsen er", "What the commitment is"),
-        _c("ambition_da", "string", "Ambition", "Ambition"),
-        _c("themes", "array", "Temaer (JSON)", "Themes (JSON)"),
-        _c("lead_agency", "string", "Ansvarlig myndighed", "Lead agency"),
-        _c("period_start", "date", "Start", "Start"),
-        _c("period_end", "date", "Slut", "End"),
-    ), _commitment_rows, primary_key=("id",), foreign_keys=(("plan", "plan", "slug"),)),
+        _KEY,
+        _PLAN,
+        Column("identifier", "string", "Nummer (fx DK0001)", "Number (e.g. DK0001)"),
+        *_TITLES,
+        Column("problem_da", "string", "Problemet", "The problem"),
+        Column("description_da", "string", "Hvad forpligtelsen er", "What the commitment is"),
+        Column("ambition_da", "string", "Ambition", "Ambition"),
+        Column("themes", "array", "Temaer (JSON)", "Themes (JSON)"),
+        Column("lead_agency", "string", "Ansvarlig myndighed", "Lead agency"),
+        Column("period_start", "date", "Start", "Start"),
+        Column("period_end", "date", "Slut", "End"),
+    ), _commitment_rows, primary_key=("id",), foreign_keys=(_TO_PLAN,)),
     Table("milestones", "Milepæle", "Milestones", (
-        _c("id", "integer", "Nøgle", "Key"),
-        _c("commitment", "integer", "Forpligtelsen", "The commitment"),
-        _c("identifier", "string", "Nummer", "Number"),
-        _c("title_da", "string", "Aktivitet på dansk", "Activity in Danish"),
-        _c("title_en", "string", "Aktivitet på engelsk", "Activity in English"),
-        _c("deliverable_da", "string", "Leverance", "Deliverable"),
-        _c("start", "date", "Start", "Start"),
-        _c("end", "date", "Slut", "End"),
-        _c("status", "string", "Status", "Status"),
+        _KEY,
+        _COMMITMENT,
+        Column("identifier", "string", "Nummer", "Number"),
+        Column("title_da", "string", "Aktivitet på dansk", "Activity in Danish"),
+        Column("title_en", "string", "Aktivitet på engelsk", "Activity in English"),
+        Column("deliverable_da", "string", "Leverance", "Deliverable"),
+        Column("start", "date", "Start", "Start"),
+        Column("end", "date", "Slut", "End"),
+        Column("status", "string", "Status", "Status"),
     ), _milestone_rows, primary_key=("id",),
-        foreign_keys=(("commitment", "commitments", "id"),)),
+        foreign_keys=(_TO_COMMITMENT,)),
     Table("sources", "Hvor forpligtelserne kommer fra", "Where the commitments came from", (
-        _c("id", "integer", "Nøgle", "Key"),
-        _c("commitment", "integer", "Forpligtelsen", "The commitment"),
-        _c("idea", "integer", "Idéen i høringens data", "The idea in the consultation's data"),
-        _c("proposal", "integer", "Forslaget i høringens data",
+        _KEY,
+        _COMMITMENT,
+        Column("idea", "integer", "Idéen i høringens data", "The idea in the consultation's data"),
+        Column("proposal", "integer", "Forslaget i høringens data",
            "The proposal in the consultation's data"),
-        _c("response", "string", "Høringssvarets referencenummer", "The response's reference"),
-        _c("consultation", "string", "Høringens korte navn", "The consultation's key"),
+        Column("response", "string", "Høringssvarets referencenummer", "The response's reference"),
+        Column("consultation", "string", "Høringens korte navn", "The consultation's key"),
     ), _source_rows, primary_key=("id",),
-        foreign_keys=(("commitment", "commitments", "id"),)),
+        foreign_keys=(_TO_COMMITMENT,)),
     Table("progress", "Fremdrift", "Progress", (
-        _c("id", "integer", "Nøgle", "Key"),
-        _c("milestone", "integer", "Milepælen", "The milestone"),
-        _c("status", "string", "Status", "Status"),
-        _c("reported_on", "date", "Dato", "Date"),
-        _c("note", "string", "Note", "Note"),
-        _c("links", "array", "Links til dokumentation (JSON)", "Links to evidence (JSON)"),
+        _KEY,
+        Column("milestone", "integer", "Milepælen", "The milestone"),
+        Column("status", "string", "Status", "Status"),
+        Column("reported_on", "date", "Dato", "Date"),
+        Column("note", "string", "Note", "Note"),
+        Column("links", "array", "Links til dokumentation (JSON)", "Links to evidence (JSON)"),
     ), _progress_rows, primary_key=("id",),
         foreign_keys=(("milestone", "milestones", "id"),)),
     Table("assessments", "Vurderinger", "Assessments", (
-        _c("commitment", "integer", "Forpligtelsen (nøgle)", "The commitment (key)"),
-        _c("framework", "string", "IRM-ramme", "IRM framework"),
-        _c("specificity", "string", "Specificitet", "Specificity"),
-        _c("verifiable", "boolean", "Verificerbar", "Verifiable"),
-        _c("potential_impact", "string", "Potentiel virkning", "Potential impact"),
-        _c("completion", "string", "Gennemførelse", "Completion"),
-        _c("did_it_open_government", "string", "Åbnede det forvaltningen",
+        Column("commitment", "integer", "Forpligtelsen (nøgle)", "The commitment (key)"),
+        Column("framework", "string", "IRM-ramme", "IRM framework"),
+        Column("specificity", "string", "Specificitet", "Specificity"),
+        Column("verifiable", "boolean", "Verificerbar", "Verifiable"),
+        Column("potential_impact", "string", "Potentiel virkning", "Potential impact"),
+        Column("completion", "string", "Gennemførelse", "Completion"),
+        Column("did_it_open_government", "string", "Åbnede det forvaltningen",
            "Did it open government"),
-        _c("starred", "boolean", "Stjernemarkeret", "Starred"),
-        _c("assessed_on", "date", "Vurderet", "Assessed on"),
-        _c("note", "string", "Note", "Note"),
+        Column("starred", "boolean", "Stjernemarkeret", "Starred"),
+        Column("assessed_on", "date", "Vurderet", "Assessed on"),
+        Column("note", "string", "Note", "Note"),
     ), _assessment_rows, primary_key=("commitment",),
-        foreign_keys=(("commitment", "commitments", "id"),)),
+        foreign_keys=(_TO_COMMITMENT,)),
     Table("forum_meetings", "Møder i multi-aktør-forummet", "Forum meetings", (
-        _c("id", "integer", "Nøgle", "Key"),
-        _c("plan", "string", "Planen", "The plan"),
-        _c("held_on", "date", "Dato", "Date"),
-        _c("government", "array", "Myndigheder (JSON)", "Government (JSON)"),
-        _c("civil_society", "array", "Civilsamfundet (JSON)", "Civil society (JSON)"),
-        _c("minutes", "string", "Referat", "Minutes"),
-        _c("decisions", "string", "Beslutninger", "Decisions"),
-    ), _meeting_rows, primary_key=("id",), foreign_keys=(("plan", "plan", "slug"),)),
+        _KEY,
+        _PLAN,
+        Column("held_on", "date", "Dato", "Date"),
+        Column("government", "array", "Myndigheder (JSON)", "Government (JSON)"),
+        Column("civil_society", "array", "Civilsamfundet (JSON)", "Civil society (JSON)"),
+        Column("minutes", "string", "Referat", "Minutes"),
+        Column("decisions", "string", "Beslutninger", "Decisions"),
+    ), _meeting_rows, primary_key=("id",), foreign_keys=(_TO_PLAN,)),
 )
 
 

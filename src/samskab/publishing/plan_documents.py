@@ -1,8 +1,8 @@
 """The action plan as a document in the layout of OGP's commitment template: a heading per
 commitment, the template's fields as a two-column table, then the milestones table. PDF
-through weasyprint from HTML; DOCX and ODT through the høringsnotat's writers
-(`notat.write_docx`, `notat.write_odt`). Built from a public version's snapshot, in Danish or
-in English where English was entered."""
+through weasyprint from HTML; DOCX and ODT through the shared writers
+(`documents.write_docx`, `documents.write_odt`). Built from a public version's snapshot, in
+Danish or in English where English was entered."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from samskab.plans.models import ActionPlan, PlanVersion
-from samskab.publishing.notat import MIME_TYPES, write_docx, write_odt
+from samskab.publishing.documents import MIME_TYPES, write_docx, write_odt
 from samskab.publishing.plan_public import localised, public_commitments
 
 FORMATS = ("pdf", "odt", "docx")

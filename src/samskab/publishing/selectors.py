@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -39,7 +39,9 @@ from samskab.consultations.models import (
     Consultation,
     RespondentKind,
     Response,
+    ResponseQuerySet,
 )
+from samskab.consultations.naming import public_name, public_name_expression
 from samskab.insights.models import Idea, Position, PositionKind, Proposal, ResponseGroup
 from samskab.workspace import redaction as finder
 from samskab.workspace.models import (
@@ -63,13 +65,11 @@ def public_text(text: str) -> str:
 
 def respondent_label(*, reference: str, kind: str, organisation: str, name: str,
                      consent_name: bool) -> str:
-    """How a respondent is named in public: organisations by name, private persons by name
-    only with consent, otherwise as a citizen with the response's reference."""
-    if kind != RespondentKind.CITIZEN and organisation.strip():
-        return public_text(organisation.strip())
-    if kind == RespondentKind.CITIZEN and consent_name and name.strip():
-        return public_text(name.strip())
-    return f"Borger ({reference})"
+    """How a respondent is named in public (`consultations.naming.public_name`), and where
+    nobody may be named, as a citizen with the response's reference."""
+    named = public_name(kind=kind, organisation=organisation, name=name,
+                        consent_name=consent_name).strip()
+    return public_text(named) if named else f"Borger ({reference})"
 
 
 def public_consultations() -> QuerySet[Consultation]:
@@ -121,23 +121,15 @@ _ROW_FIELDS = ("id", "reference", "received_at", "respondent__kind", "respondent
 def published_responses(consultation: Consultation) -> QuerySet:
     """Published responses as value rows, oldest first, for paging; turn each into a
     PublicResponse with `public_response`. Selects the respondent's name only where the
-    citizen consented (a Case in SQL), never the e-mail or the received text."""
-    name = Case(
-        When(Q(consent_publish_name=True, respondent__kind=RespondentKind.CITIZEN),
-             then=F("respondent__name")),
-        default=Value(""), output_field=CharField(),
-    )
-    return (public_responses_qs(consultation).annotate(public_name=name)
+    citizen consented (`consultations.naming`, in SQL), never the e-mail or the received text."""
+    return (public_responses_qs(consultation).annotate(public_name=public_name_expression())
             .order_by("received_at", "id").values(*_ROW_FIELDS))
 
 
 def public_response(row: dict[str, Any], attachments: list[dict[str, Any]] | None = None
                     ) -> PublicResponse:
     kind = row["respondent__kind"]
-    if kind != RespondentKind.CITIZEN:
-        sender = public_text((row["respondent__organisation"] or "").strip())
-    else:
-        sender = public_text((row["public_name"] or "").strip())
+    sender = public_text((row["public_name"] or "").strip())
     return PublicResponse(
         reference=row["reference"],
         received_at=row["received_at"],
@@ -191,12 +183,9 @@ def response_records(consultation: Consultation) -> Iterator[dict[str, Any]]:
 
 
 def _sender(prefix: str = "") -> Case:
-    """The organisation for non-citizens; a citizen's name only with consent; else ""."""
-    return Case(
-        When(~Q(**{f"{prefix}respondent__kind": RespondentKind.CITIZEN}),
-             then=F(f"{prefix}respondent__organisation")),
-        When(**{f"{prefix}consent_publish_name": True}, then=F(f"{prefix}respondent__name")),
-        default=Value(""), output_field=CharField())
+    """The public name (`consultations.naming`) of the respondent of the response at
+    `prefix`."""
+    return public_name_expression(f"{prefix}respondent__", f"{prefix}consent_publish_name")
 
 
 def source_proposals(*, idea_ids: list[int], proposal_ids: list[int]) -> list[dict[str, Any]]:
@@ -323,8 +312,10 @@ def commitment_refs(position_ids: list[int]) -> dict[int, str]:
 
 
 def _public_response_q(prefix: str = "response__") -> Q:
-    return Q(**{f"{prefix}status": "published", f"{prefix}consent_publish_response": True,
-                f"{prefix}published_version__isnull": False})
+    """The response at `prefix` is public (the one rule, `ResponseQuerySet.public_condition`)
+    and has its published version."""
+    return (ResponseQuerySet.public_condition(prefix)
+            & Q(**{f"{prefix}published_version__isnull": False}))
 
 
 def you_said_we_did(consultation: Consultation) -> YouSaidWeDid:

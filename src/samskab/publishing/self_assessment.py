@@ -1,7 +1,7 @@
 """The self-assessment report as a document (PDF, ODT, DOCX), from its stored snapshot.
 
-Same writers as the høringsnotat and the action plan: DOCX and ODT through `notat.write_docx`
-and `notat.write_odt` (one outline of headings, paragraphs and tables), PDF through weasyprint
+Same writers as the høringsnotat and the action plan: DOCX and ODT through `documents.write_docx`
+and `documents.write_odt` (one outline of headings, paragraphs and tables), PDF through weasyprint
 from the same outline as HTML. Public: it is put to public comment."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from samskab.plans.models import MilestoneStatus
-from samskab.publishing.notat import MIME_TYPES, write_docx, write_odt
+from samskab.publishing.documents import MIME_TYPES, write_docx, write_odt
 from samskab.tracking import irm
 from samskab.tracking.models import SelfAssessment
 

@@ -18,7 +18,7 @@ from samskab.consultations.models import Consultation
 from samskab.core.actions import staff_action, user_or_none
 from samskab.core.errors import DomainError
 from samskab.insights.models import Idea, PositionKind
-from samskab.publishing import notat, selectors
+from samskab.publishing import notat, notat_documents, selectors
 from samskab.publishing.models import NotatPublication, NotatText, PublicationState
 
 logger = logging.getLogger(__name__)
@@ -88,8 +88,8 @@ def notat_render(publication: NotatPublication) -> NotatPublication:
     data = notat.from_json(publication.data)
     slug = publication.consultation.slug
     try:
-        html = notat.render_html(data)
-        files = {fmt: notat.render(data, fmt) for fmt in ("pdf", "odt", "docx")}
+        html = notat_documents.render_html(data)
+        files = {fmt: notat_documents.render(data, fmt) for fmt in ("pdf", "odt", "docx")}
     except Exception as error:  # noqa: BLE001 - recorded on the row, shown to staff
         logger.exception("rendering høringsnotat %s failed", publication.pk)
         publication.state = PublicationState.FAILED

@@ -15,7 +15,8 @@ from samskab.consultations.models import Consultation
 from samskab.core.errors import DomainError
 from samskab.core.views import staff_view
 from samskab.insights.models import Idea
-from samskab.publishing import notat, selectors, services
+from samskab.publishing import notat, notat_documents, selectors, services
+from samskab.publishing.documents import MIME_TYPES
 from samskab.publishing.forms import BulkPositionForm, NotatTextForm
 from samskab.publishing.models import NotatPublication, NotatText, PublicationState
 
@@ -39,7 +40,7 @@ def _staff_page(request, consultation, *, form=None, bulk_form=None, status=200)
         "can_position": request.user.has_perm("insights.change_analysis"),
         "publications": NotatPublication.objects.filter(consultation=consultation)
         .select_related("published_by").defer("data", "html"),
-        "formats": notat.FORMATS,
+        "formats": notat_documents.FORMATS,
     }, status=status)
 
 
@@ -104,10 +105,10 @@ def positions_bulk(request, slug: str):
 def notat_download(request, slug: str, fmt: str):
     """A preview of the notat as it would be published now (staff only)."""
     consultation = get_object_or_404(Consultation, slug=slug)
-    if fmt not in notat.FORMATS:
+    if fmt not in notat_documents.FORMATS:
         raise Http404(fmt)
-    output = notat.render(notat.notat_build(consultation), fmt)
-    response = HttpResponse(output, content_type=notat.MIME_TYPES[fmt])
+    output = notat_documents.render(notat.notat_build(consultation), fmt)
+    response = HttpResponse(output, content_type=MIME_TYPES[fmt])
     disposition = "inline" if fmt == "html" else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="hoeringsnotat-{slug}.{fmt}"'
     return response
@@ -156,23 +157,23 @@ def notat_public(request, slug: str):
         "consultation": consultation,
         "latest": publications[0] if publications else None,
         "earlier": publications[1:],
-        "formats": notat.FORMATS,
+        "formats": notat_documents.FORMATS,
     })
 
 
 @require_GET
 def notat_public_file(request, slug: str, version: int, fmt: str):
     consultation = _public_consultation(slug)
-    if fmt not in notat.FORMATS:
+    if fmt not in notat_documents.FORMATS:
         raise Http404(fmt)
     publication = get_object_or_404(NotatPublication, consultation=consultation,
                                     version=version, state=PublicationState.READY)
     if fmt == "html":
-        return HttpResponse(publication.html, content_type=notat.MIME_TYPES["html"])
+        return HttpResponse(publication.html, content_type=MIME_TYPES["html"])
     stored = getattr(publication, fmt)
     if not stored:
         raise Http404(fmt)
     return FileResponse(stored.open("rb"), as_attachment=True,
                         filename=f"hoeringsnotat-{slug}-v{version}.{fmt}",
-                        content_type=notat.MIME_TYPES[fmt])
+                        content_type=MIME_TYPES[fmt])
 

@@ -32,6 +32,7 @@ from samskab.consultations.models import (
 )
 from samskab.core.actions import Action, require, staff_action, user_or_none
 from samskab.core.errors import DomainError
+from samskab.core.maildomains import email_domain, is_free_mail
 from samskab.core.services import organisation_for_party, organisation_index
 from samskab.workspace import redaction as finder
 from samskab.workspace.models import (
@@ -397,10 +398,6 @@ def response_reject(*, actor: Any, response: Response, reason: str) -> Response:
 
 # --- Høringsliste -----------------------------------------------------------------------------
 
-def email_domain(address: str) -> str:
-    return address.rpartition("@")[2].strip().lower() if "@" in (address or "") else ""
-
-
 def _party_state(party: InvitedParty) -> dict[str, Any]:
     return {"name": party.name, "kind": party.kind, "email": party.email,
             "email_domain": party.email_domain, "organisation": party.organisation_id}
@@ -418,7 +415,9 @@ def _clean_party(*, name: str, kind: str, email: str, domain: str) -> dict[str, 
             validate_email(email)
         except ValidationError:
             raise WorkspaceError("invalid_email", _("E-mailadressen ser ikke gyldig ud.")) from None
-    domain = (domain or "").strip().lower().lstrip("@") or email_domain(email)
+    inferred = email_domain(email)
+    domain = (domain or "").strip().lower().lstrip("@") or (
+        "" if is_free_mail(inferred) else inferred)  # foreningen@gmail.com: no domain of its own
     return {"name": name[:300], "kind": kind, "email": email, "email_domain": domain[:200]}
 
 
@@ -506,6 +505,9 @@ def invited_party_match_propose(*, actor: Any, consultation: Consultation) -> in
             by_domain = index.for_email(address)
             for party in by_organisation.get(by_domain, []) if by_domain else []:
                 found.setdefault(party.pk, MatchMethod.EMAIL_DOMAIN)
+            # The organisation recognised at receipt (it may have been renamed since).
+            for party in by_organisation.get(known, []) if known else []:
+                found.setdefault(party.pk, MatchMethod.ORGANISATION)
             if known is None and (by_domain or by_name):
                 recognised[respondent_id] = by_domain or by_name
             for party_id, method in found.items():

@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from samskab.consultations.intake.charsets import codec_for, decode_header_value
 from samskab.consultations.intake.mime import (
     ParsedMessage,
     UnparseableMessage,
-    codec_for,
     content_hash,
-    decode_header_value,
     parse_message,
 )
 
@@ -547,3 +546,17 @@ def test_forwards_nested_without_end_stop_at_a_limit():
             level, level)) + raw
     message = parse_message(raw)
     assert any("nested too deeply" in defect for defect in message.defects)
+
+
+def test_the_language_guess_is_the_analysis_rule():
+    """One rule for language (analysis.text.detect_language); the mail adds only that a text
+    under three words (a bare subject) says nothing and that other languages are unknown."""
+    from samskab.analysis.text import detect_language
+    from samskab.consultations.intake.mime import guess_language
+
+    text = "Hermed et kort svar uden Message-ID."
+    assert detect_language(text) == guess_language(text) == "da"
+    assert parse("15-no-message-id.eml").language == "da"
+    assert guess_language("We support the proposal for open data in the municipalities.") == "en"
+    assert guess_language("OGP-hoering") is None
+    assert guess_language("Wir unterstützen den Vorschlag und die offenen Daten sehr.") is None

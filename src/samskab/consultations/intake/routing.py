@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 from email.utils import parseaddr
 from typing import NamedTuple
 
-from samskab.consultations.intake.mime import ParsedMessage, decode_header_value
+from samskab.consultations.intake.charsets import decode_header_value
+from samskab.consultations.intake.mime import ParsedMessage
 from samskab.core.text import fold
 
 

@@ -3,7 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from samskab.consultations.models import Consultation
-from samskab.publishing.notat import FORMATS, notat_build, render
+from samskab.publishing.notat import notat_build
+from samskab.publishing.notat_documents import FORMATS, render
 
 
 class Command(BaseCommand):
