@@ -15,11 +15,10 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 
-from factories import ConsultationFactory, receive
+from factories import ConsultationFactory, plan_2012_world, receive
 from samskab.consultations import services
 from samskab.consultations.models import Response
 from samskab.tracking.models import Assessment, ForumMeeting, ProgressUpdate
-from tracking_factories import plan_2012_world
 
 pytestmark = pytest.mark.django_db
 

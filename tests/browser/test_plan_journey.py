@@ -14,7 +14,7 @@ from samskab.plans.demo import PLAN_SLUG, demo_plan
 from samskab.plans.models import ActionPlan, PlanComment, PlanStatus
 from staff_login import sign_in_with_browser
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def test_plan_editor_builds_checks_publishes_revises_and_adopts(live_server, page, settings,

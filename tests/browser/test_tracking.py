@@ -8,11 +8,11 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
+from factories import plan_2012_world
 from samskab.core.actions import SystemActor
 from samskab.tracking.models import ProgressUpdate
 from samskab.tracking.services import progress_record
 from staff_login import sign_in_with_browser
-from tracking_factories import plan_2012_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct horse battery staple"  # tests/factories.py UserFactory
