@@ -172,6 +172,23 @@ async def cheapest_client(port: int, tally: Tally, until: float) -> None:
             tally.error(str(answer.status))
 
 
+WARM_UP_SECONDS = 3.0
+
+
+def warm_up(port: int, *, clients: int, seconds: float) -> None:
+    """GET / from `clients` connections for `seconds`, not counted: the server answers once
+    its first worker is up, and without this the first scenario would pay for the others
+    starting (imports, first queries, templates) and read as slower than it is."""
+    tally = Tally()
+    until = time.monotonic() + seconds
+
+    async def run() -> None:
+        await asyncio.gather(*(cheapest_client(port, tally, until) for _ in range(clients)))
+
+    asyncio.run(run())
+    print(f"warm-up: {tally.acknowledged} GET / in {seconds:.0f} s, not counted", flush=True)
+
+
 async def send_again_until_answered(tally: Tally, port: int, path: str, headers: dict,
                                     body: bytes, *, patience: float,
                                     timeout: float = 30.0) -> Answer | None:
@@ -549,6 +566,7 @@ def bench_database(kind: str, args) -> dict:
         _child(env, "setup", str(args.prefill))
         secret = _run(env, "api-token", "create", SLUG, "bench").strip().split()[-1]
         server.start()
+        warm_up(server.port, clients=args.browsers, seconds=WARM_UP_SECONDS)
         for name in args.scenarios.split(","):
             analysis_env = env if (name == "mixed" and args.analysis) else None
             result = run_scenario(server, name, browsers=args.browsers,

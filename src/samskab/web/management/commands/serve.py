@@ -19,6 +19,9 @@ def gunicorn_args(bind: str, workers: int) -> list[str]:
     return [
         sys.executable, "-m", "gunicorn", "samskab.wsgi:application",
         "--bind", bind, "--workers", str(workers), "--worker-class", "sync",
+        # Django is imported and set up once in the master, before the workers fork: a worker
+        # (re)started at the deadline answers at once and shares the loaded code's memory.
+        "--preload",
         "--access-logfile", "-", "--timeout", "60",
     ]
 
