@@ -93,9 +93,13 @@ def responses_jsonl(request, slug: str):
 
 @require_GET
 def release_latest(request, slug: str):
-    release = _release(slug)
+    return _latest_zip(_release(slug), f"{slug}-seneste.zip")
+
+
+def _latest_zip(release, filename: str) -> FileResponse:
+    """The newest release's ZIP, with its date and checksum for caches and mirrors."""
     response = FileResponse(release.file.open("rb"), as_attachment=True,
-                            filename=f"{slug}-seneste.zip", content_type="application/zip")
+                            filename=filename, content_type="application/zip")
     response["Last-Modified"] = http_date(release.created_at.timestamp())
     response["ETag"] = f'"{release.sha256}"'
     return response
@@ -221,12 +225,7 @@ def _plan_release(slug: str) -> DataRelease:
 
 @require_GET
 def plan_release_latest(request, slug: str):
-    release = _plan_release(slug)
-    response = FileResponse(release.file.open("rb"), as_attachment=True,
-                            filename=f"plan-{slug}-seneste.zip", content_type="application/zip")
-    response["Last-Modified"] = http_date(release.created_at.timestamp())
-    response["ETag"] = f'"{release.sha256}"'
-    return response
+    return _latest_zip(_plan_release(slug), f"plan-{slug}-seneste.zip")
 
 
 @require_GET
