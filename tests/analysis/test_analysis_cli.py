@@ -117,28 +117,70 @@ def test_dask_option_without_the_extra_says_what_to_install(responses_file, tmp_
     assert "samskab[dask]" in capsys.readouterr().err
 
 
-def test_a_file_read_in_worker_processes_gives_the_same_records_and_rejections(tmp_path,
-                                                                               monkeypatch):
+def _read_line_by_line(path):
+    """The reference: every line through the line-by-line reader."""
     from samskab.analysis import cli
-    from samskab.analysis.parallel import Workers
 
-    monkeypatch.setattr(cli, "PARALLEL_READ_MIN_BYTES", 1)
-    monkeypatch.setattr(cli, "READ_JOB_BYTES", 300)  # many parts: lines on either side of cuts
+    part, line_of, rejected, _ = cli._parse_lines(path.read_bytes())
+    seen, records = set(), []
+    for r, k in zip(part, line_of, strict=True):
+        if r.id in seen:
+            rejected.append({"line": k, "reason": f"duplicate id {r.id!r}", "id": r.id})
+        else:
+            seen.add(r.id)
+            records.append(r)
+    return records, sorted(rejected, key=lambda r: r["line"])
+
+
+ODD_LINES = [
+    "{not json", "", "   ", json.dumps({"id": "r-3", "text": "a duplicate in a later part"}),
+    json.dumps({"id": "x", "text": "y", "respondent_kind": "alien"}),
+    json.dumps({"id": "z", "text": "after a Windows line end"}) + "\r",
+    json.dumps({"id": "two-1", "text": "a"}) + " " + json.dumps({"id": "two-2", "text": "b"}),
+    '{"id": "split",', '"text": "over two lines"}',
+    json.dumps({"id": 7, "text": "a number for an id"}),
+    json.dumps({"id": " ", "text": "a blank id"}),
+    json.dumps({"id": "lang", "text": "t", "language": ["da"]}),
+    json.dumps({"id": "nul", "text": None}),
+    json.dumps({"id": "cr", "text": "x"}) + "\r" + json.dumps({"id": "cr2", "text": "y"}),
+    json.dumps({"id": "braces", "text": "kode: {a} {b}", "extra": {"nested": [1, {}]}}),
+    json.dumps({"id": "last", "text": "ingen linjeskift til sidst"}),
+]
+
+
+@pytest.mark.parametrize("odd", [[], ODD_LINES[:1], ODD_LINES[6:7], ODD_LINES[7:9],
+                                 ODD_LINES[1:3], ODD_LINES[13:14], ODD_LINES])
+@pytest.mark.parametrize("part_bytes", [300, 1 << 20])
+def test_every_part_gives_what_the_line_by_line_reader_gives(tmp_path, odd, part_bytes):
+    """Parts decoded in one call and parts read line by line agree, across part cuts, on
+    records, their line numbers and every rejection."""
+    from samskab.analysis import cli
+
     rows = [{"id": f"r-{i}", "text": OTHERS[i % len(OTHERS)] + f" – nr. {i} „citat“",
-             "language": "da" if i % 3 else None} for i in range(40)]
-    path = write_jsonl(tmp_path / "in.jsonl", rows, extra_lines=[
-        "{not json", "", json.dumps({"id": "r-3", "text": "a duplicate in a later part"}),
-        json.dumps({"id": "x", "text": "y", "respondent_kind": "alien"}),
-        json.dumps({"id": "z", "text": "after a Windows line end"}) + "\r"])
-    alone = cli.read_records(path)
-    with Workers(2) as workers:
-        together = cli.read_records(path, workers)
-        assert workers.peak_mb()  # the parts were parsed in the worker processes
-    assert alone == together
-    records, rejected = together
-    assert [r.id for r in records] == [f"r-{i}" for i in range(40)] + ["z"]
-    assert [(r["line"], r["reason"].split()[0]) for r in rejected] == [
-        (41, "not"), (43, "duplicate"), (44, "unknown")]
+             "language": "da" if i % 3 else None,
+             "respondent_kind": "citizen" if i % 2 else None} for i in range(40)]
+    path = write_jsonl(tmp_path / "in.jsonl", rows[:20], extra_lines=odd)
+    with path.open("a", encoding="utf-8") as f:
+        for row in rows[20:]:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    assert cli.read_records(path, part_bytes) == _read_line_by_line(path)
+    records, rejected = cli.read_records(path, part_bytes)
+    assert [r.id for r in records][:20] == [f"r-{i}" for i in range(20)]
+    if odd == ODD_LINES:
+        reasons = [r["reason"].split()[0] for r in rejected]
+        assert reasons.count("duplicate") == 1 and "unknown" in reasons
+        assert "two-1" not in {r.id for r in records}  # two objects on a line: not JSON
+        assert {"z", "braces", "last"} <= {r.id for r in records}
+
+
+def test_invalid_utf8_is_read_with_replacement_characters(tmp_path):
+    from samskab.analysis import cli
+
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b'{"id": "a", "text": "caf\xe9"}\n{"id": "b", "text": "ok"}\n')
+    records, rejected = cli.read_records(path)
+    assert [(r.id, r.text) for r in records] == [("a", "caf\ufffd"), ("b", "ok")]
+    assert rejected == []
 
 
 def test_a_plain_responses_line_is_written_as_the_json_encoder_writes_it():

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Annotated, Literal
+
+import msgspec
 
 STAGES = ("groups", "proposals", "ideas", "tags")
 RESPONDENT_KINDS = ("citizen", "business", "ngo", "authority_state", "authority_region",
                     "authority_municipality", "research", "other")
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(msgspec.Struct, frozen=True):
     """One response as the engine sees it. ``language`` (``"da"``, ``"en"``, ...) is detected
-    when not given; ``respondent_kind`` and ``organisation`` are carried, not interpreted."""
+    when not given; ``respondent_kind`` and ``organisation`` are carried, not interpreted.
 
-    id: str
+    A msgspec struct, so that an input file's lines decode straight into records: the types
+    below are checked when a line is decoded (not when a record is made in code), and
+    unknown fields of a line are ignored."""
+
+    id: Annotated[str, msgspec.Meta(pattern=r"\S")]  # not empty, not only blanks
     text: str
     language: str | None = None
-    respondent_kind: str | None = None
+    respondent_kind: Literal[RESPONDENT_KINDS] | None = None
     organisation: str | None = None
 
 
