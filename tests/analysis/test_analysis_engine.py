@@ -4,6 +4,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from analysis_cases import FORM_LETTER, OTHERS, madlibs_text
 
 from samskab.analysis import Analyser, Record, analyse
@@ -128,26 +130,61 @@ def test_empty_and_single_inputs():
     assert one.responses[0].group is None and len(one.responses[0].proposals) == 1
 
 
-def test_worker_processes_give_the_same_signatures_and_groups_as_one_process(monkeypatch):
+def test_the_compiled_kernel_gives_what_the_numpy_functions_give(monkeypatch):
+    """Signatures and word hashes from the kernel, in threads over many chunks, are bit for
+    bit those of the numpy reference, with and without slots, on texts of every kind."""
     from samskab.analysis import hashing
-    from samskab.analysis.parallel import Workers
 
-    monkeypatch.setattr(hashing, "PARALLEL_MIN_TEXTS", 100)
-    monkeypatch.setattr(hashing, "PARALLEL_CHARS", 20_000)
-    texts = [madlibs_text(i) + " " + " ".join(OTHERS[i % 4:i % 4 + 4]) for i in range(600)]
-    texts[7] += " – Łukasz ☺"  # characters outside Latin-1 in one text of a job
-    one, words_one = hashing.signatures(texts)
-    with Workers(2) as workers:
-        two, words_two = hashing.signatures(texts, workers=workers)
-        assert len(workers.peak_mb()) >= 1  # the jobs really ran in worker processes
-    assert (one == two).all() and (words_one == words_two).all()
+    assert hashing.KERNEL is not None  # every install builds it
+    monkeypatch.setattr(hashing, "SUB_CHUNK_CHARS", 3_000)  # many chunks, many threads' jobs
+    texts = [madlibs_text(i) + " " + " ".join(OTHERS[i % 4:i % 4 + 4]) for i in range(300)]
+    texts[7] += " – Łukasz ☺"  # a text encoded as UTF-8
+    texts[8] = "Διαφάνεια και δεδομένα, ÅBNE „data“ – aae aaaa oeae"
+    texts += ["", "ja", "aa ae oe", "   ", "Vi foreslår", "x" * 5_000, "æøå ÆØÅ ü ß ð þ ö ä"]
+    slots = hashing.learn_slots(*hashing.token_hashes(texts))
+    assert slots.size  # the campaign's slots were learnt, so collapsing is tested too
+    for table in (None, slots):
+        sig, words = hashing.signatures(texts, table)
+        ref_sig, ref_words = hashing.reference_signatures(texts, table)
+        assert (sig == ref_sig).all() and (words == ref_words).all()
+    h, lens = hashing.token_hashes(texts)
+    ref_h, ref_lens = hashing.encoded_token_hashes(*hashing.encode_texts(texts))
+    assert (h == ref_h).all() and (lens == ref_lens).all()
 
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet="aeoAEOæøåé ,.–„“…\n1x", max_size=60), max_size=12))
+def test_the_kernel_agrees_with_numpy_on_any_text(texts):
+    from samskab.analysis import hashing
+
+    base = [madlibs_text(i) for i in range(40)]
+    slots = hashing.learn_slots(*hashing.token_hashes(base))
+    mixed = [t for pair in zip(base, texts + [""] * 40, strict=False) for t in pair]
+    sig, words = hashing.signatures(mixed, slots)
+    ref_sig, ref_words = hashing.reference_signatures(mixed, slots)
+    assert (sig == ref_sig).all() and (words == ref_words).all()
+
+
+def test_a_text_signature_does_not_depend_on_its_neighbours():
+    """Slot collapsing looks only within a text, so cutting texts into other chunks changes
+    nothing (numpy reference and kernel alike)."""
+    from samskab.analysis import hashing
+
+    import numpy as np
+
+    doc = np.array([0, 0, 0, 1, 1, 1, 2])
+    hit = np.array([False, False, True, False, False, False, True])
+    assert hashing._near(hit, doc).tolist() == [True, True, True, False, False, False, True]
+    texts = [madlibs_text(i) for i in range(200)]
+    slots = hashing.learn_slots(*hashing.token_hashes(texts))
+    together, _ = hashing.reference_signatures(texts, slots)
+    alone = [hashing.reference_signatures([t], slots)[0][0] for t in texts[:30]]
+    assert all((together[i] == alone[i]).all() for i in range(30))
 
 
 def test_worker_processes_give_the_same_analysis_as_one_process(monkeypatch, campaign_records):
     from samskab.analysis import engine, hashing
 
-    monkeypatch.setattr(hashing, "PARALLEL_MIN_TEXTS", 100)
     monkeypatch.setattr(hashing, "PARALLEL_CHARS", 20_000)
     monkeypatch.setattr(engine, "PARALLEL_MIN_RESPONSES", 100)
     texts = [madlibs_text(i) + "\n\n" + " ".join(OTHERS[i % 4:i % 4 + 4]) for i in range(300)]

@@ -26,6 +26,7 @@ All functions are deterministic: the seeds are constants of this module.
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -51,7 +52,6 @@ _M1 = U64(0x9E3779B97F4A7C15)
 _M2 = U64(0xBF58476D1CE4E5B9)
 _M3 = U64(0x94D049BB133111EB)
 _SALT_SHORT = U64(0x27BB2EE687B0B0FD)
-PARALLEL_MIN_TEXTS = 20_000  # below this, starting processes costs more than it saves
 PARALLEL_CHARS = 1 << 23  # characters of text per job of a worker process
 SUB_CHUNK_CHARS = 1 << 21  # characters hashed at a time (arrays that stay in the cache)
 
@@ -221,9 +221,15 @@ def token_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """64-bit hashes of the words of ``texts`` in order, and the number of words per text.
 
     Words are maximal runs of letters and digits after normalisation; the same word gives the
-    same hash in every text and every run.
+    same hash in every text and every run (computed by the compiled kernel when it is there,
+    else by :func:`encoded_token_hashes`).
     """
-    return encoded_token_hashes(*encode_texts(texts))
+    arr, starts = encode_texts(texts)
+    if KERNEL is None:
+        return encoded_token_hashes(arr, starts)
+    doc_len = np.empty(len(starts), dtype=np.int64)
+    h = np.frombuffer(KERNEL.word_hashes(arr, starts, doc_len), dtype=U64)
+    return h, doc_len
 
 
 def encoded_token_hashes(arr: np.ndarray, doc_starts: np.ndarray
@@ -280,11 +286,15 @@ def _context_positions(n: int, same2: np.ndarray, only: np.ndarray | None
     return left, right
 
 
-def _near(hit: np.ndarray, reach: int = 2) -> np.ndarray:
+def _near(hit: np.ndarray, doc: np.ndarray, reach: int = 2) -> np.ndarray:
+    """Positions within ``reach`` words of a hit in the same text (a text's words never
+    depend on its neighbour's, so a text's signature does not depend on how texts are cut
+    into chunks)."""
     near = hit.copy()
     for d in range(1, reach + 1):
-        near[d:] |= hit[:-d]
-        near[:-d] |= hit[d:]
+        same = doc[d:] == doc[:-d]
+        near[d:] |= hit[:-d] & same
+        near[:-d] |= hit[d:] & same
     return near
 
 
@@ -397,6 +407,13 @@ class SlotTable:
             passes.append(sides)
             i += 1
         return cls(passes)
+
+    def kernel_passes(self) -> tuple[tuple[np.ndarray, ...], ...]:
+        """The passes as the compiled kernel takes them: per pass, the left side's contexts,
+        pairs and canonical words, then the right side's (contiguous ``uint64`` arrays)."""
+        return tuple(tuple(np.ascontiguousarray(a, dtype=U64) for side in sides
+                           for a in (side.contexts, side.pairs, side.canonical))
+                     for sides in self.passes)
 
     def tables(self) -> list[tuple[_SideTables, _SideTables]]:
         cached = getattr(self, "_tables", None)
@@ -512,7 +529,8 @@ def learn_slots(h: np.ndarray, doc_len: np.ndarray, *, passes: int = 2, min_coun
     table = SlotTable()
     if len(h) < 3:
         return table
-    same2 = _same_doc2(_doc_index(doc_len))
+    doc = _doc_index(doc_len)
+    same2 = _same_doc2(doc)
     only = None
     kw = {"min_count": min_count, "max_alternatives": max_alternatives, "min_share": min_share}
     with ThreadPoolExecutor(2) as pool:  # both sides at once (numpy sorts without the GIL)
@@ -525,7 +543,7 @@ def learn_slots(h: np.ndarray, doc_len: np.ndarray, *, passes: int = 2, min_coun
             table.passes.append(sides)
             h, done = _apply_pass(h, same2, (_SideTables.of(sides[0]),
                                              _SideTables.of(sides[1])), only)
-            only = _near(done)
+            only = _near(done, doc)
     return table
 
 
@@ -533,11 +551,12 @@ def collapse_slots(h: np.ndarray, doc_len: np.ndarray, table: SlotTable | None) 
     """Replace each learnt alternative in a template slot by the slot's commonest word."""
     if table is None or not table.passes or len(h) < 3:
         return h
-    same2 = _same_doc2(_doc_index(doc_len))
+    doc = _doc_index(doc_len)
+    same2 = _same_doc2(doc)
     only = None
     for tables in table.tables():
         h, done = _apply_pass(h, same2, tables, only)
-        only = _near(done)
+        only = _near(done, doc)
     return h
 
 
@@ -621,26 +640,41 @@ def _sub_chunks(texts: list[str], max_chars: int = SUB_CHUNK_CHARS) -> list[tupl
     return spans([len(t) + 1 for t in texts], max_chars)
 
 
+def _kernel():
+    """The compiled kernel (:mod:`samskab.analysis._kernel`), or None where it was not built
+    (the numpy functions of this module then do the work, with the same results)."""
+    try:
+        from . import _kernel as kernel
+    except ImportError:  # pragma: no cover - every install builds it (setup.py)
+        return None
+    return kernel
+
+
+KERNEL = _kernel()
+
+
+def _threads(workers: Workers | None) -> int:
+    return max(1, min(workers.n if workers is not None else os.cpu_count() or 1, 8))
+
+
 def signatures(texts: list[str], slots: SlotTable | None = None, bins: int = SIG_BINS,
                workers: Workers | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Signatures of ``texts`` (``uint32[n, bins]``) and their word counts (``int64[n]``),
-    in ``workers``' processes when there are several (the result is the same).
+    """Signatures of ``texts`` (``uint32[n, bins]``) and their word counts (``int64[n]``).
 
-    In parallel, this process encodes each job's texts (string work, cheap) and the workers
-    get bytes, which cross a pipe for the cost of a copy, not of pickling strings."""
+    With the compiled kernel: this thread encodes the texts a chunk at a time (string work,
+    which needs the GIL) while threads of this process (as many as ``workers`` has processes,
+    else one per CPU) hash the chunks already encoded, without the GIL; no text crosses to
+    another process. Without it, numpy in this thread. The result is the same either way."""
+    if KERNEL is None:
+        return reference_signatures(texts, slots, bins)
     sig = np.empty((len(texts), bins), dtype=np.uint32)
     words = np.empty(len(texts), dtype=np.int64)
-    if workers is not None and workers.parallel and len(texts) >= PARALLEL_MIN_TEXTS:
-        parts = spans([len(t) for t in texts], PARALLEL_CHARS, min_parts=4 * workers.n)
-        arrays = slots.to_arrays() if slots is not None else {}
-        key = _slot_key(arrays)
-        jobs = ((*encode_texts_raw(texts[a:b]), key, arrays, bins) for a, b in parts)
-        for (a, b), (s, w) in zip(parts, workers.imap(encoded_signatures, jobs), strict=True):
-            sig[a:b] = s
-            words[a:b] = w
-        return sig, words
-    for a, b in _sub_chunks(texts):
-        sig[a:b], words[a:b] = _chunk_signatures(*encode_texts(texts[a:b]), slots, bins)
+    passes = slots.kernel_passes() if slots is not None else ()
+    with ThreadPoolExecutor(_threads(workers)) as pool:
+        pending = [pool.submit(KERNEL.signatures, *encode_texts(texts[a:b]), passes, sig[a:b],
+                               words[a:b]) for a, b in _sub_chunks(texts)]
+        for job in pending:
+            job.result()
     return sig, words
 
 
@@ -652,37 +686,14 @@ def _chunk_signatures(arr: np.ndarray, doc_starts: np.ndarray, slots: SlotTable 
     return oph_signatures(sh, counts, bins), doc_len
 
 
-def _slot_key(arrays: dict[str, np.ndarray]) -> tuple:
-    """A fingerprint of a slot table's arrays (workers cache the table they last built)."""
-    return tuple((name, len(a), int(fmix64(a.astype(U64)).sum(dtype=U64)))
-                 for name, a in sorted(arrays.items()))
-
-
-_SLOT_CACHE: dict[tuple, SlotTable] = {}
-
-
-def encoded_signatures(raw: bytes, doc_starts: np.ndarray, normalised: bool,
-                       slot_key: tuple, slot_arrays: dict[str, np.ndarray],
-                       bins: int = SIG_BINS) -> tuple[np.ndarray, np.ndarray]:
-    """Signatures of texts encoded by :func:`encode_texts_raw` (one job of a worker
-    process), in cache-sized pieces; the slot table is rebuilt once per worker, not once per
-    job."""
-    arr = np.frombuffer(raw if normalised else raw.translate(LATIN1_TABLE), np.uint8)
-    slots = _SLOT_CACHE.get(slot_key)
-    if slots is None:
-        _SLOT_CACHE.clear()
-        slots = _SLOT_CACHE[slot_key] = SlotTable.from_arrays(slot_arrays)
-    n = len(doc_starts)
-    sig = np.empty((n, bins), dtype=np.uint32)
-    words = np.empty(n, dtype=np.int64)
-    bounds = np.append(doc_starts, len(arr))
-    a = 0
-    while a < n:
-        b = int(np.searchsorted(bounds, bounds[a] + SUB_CHUNK_CHARS, side="right"))
-        b = min(max(b - 1, a + 1), n)
-        lo, hi = int(bounds[a]), int(bounds[b])
-        sig[a:b], words[a:b] = _chunk_signatures(arr[lo:hi], doc_starts[a:b] - lo, slots, bins)
-        a = b
+def reference_signatures(texts: list[str], slots: SlotTable | None = None,
+                         bins: int = SIG_BINS) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`signatures` computed by the numpy functions of this module alone (what the
+    compiled kernel is tested against)."""
+    sig = np.empty((len(texts), bins), dtype=np.uint32)
+    words = np.empty(len(texts), dtype=np.int64)
+    for a, b in _sub_chunks(texts):
+        sig[a:b], words[a:b] = _chunk_signatures(*encode_texts(texts[a:b]), slots, bins)
     return sig, words
 
 
@@ -692,7 +703,7 @@ def sample_token_hashes(texts: list[str], max_docs: int = 8_000
     step = max(1, len(texts) // max_docs)
     sample = texts[::step][:max_docs]
     parts = _sub_chunks(sample)
-    with ThreadPoolExecutor(2) as pool:  # two pieces at once: numpy works without the GIL
+    with ThreadPoolExecutor(2) as pool:  # two pieces at once: both work without the GIL
         found = list(pool.map(lambda ab: token_hashes(sample[ab[0]:ab[1]]), parts))
     hs = [h for h, _ in found]
     lens = [dl for _, dl in found]

@@ -1,0 +1,506 @@
+/* Compiled kernel of samskab.analysis.hashing: word hashes, slot collapsing, shingles and
+ * one-permutation MinHash over texts already normalised to one byte per character (see
+ * hashing.encode_texts). It computes exactly what the numpy functions of that module compute
+ * (tests compare the two on varied texts), text by text, without the GIL, so that threads of
+ * one process share the work.
+ *
+ * Only the CPython limited buffer protocol is used: inputs are any objects that expose a
+ * contiguous buffer (bytes, numpy arrays); outputs are written into writable buffers the
+ * caller allocated with the right size.
+ *
+ * This Source Code Form is subject to the terms of the Mozilla Public License, v. 2.0. */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SP 0x20u
+
+static const uint64_t P = 0x100000001B3ULL | 1ULL;
+static const uint64_t C1 = 0xFF51AFD7ED558CCDULL;
+static const uint64_t C2 = 0xC4CEB9FE1A85EC53ULL;
+static const uint64_t M1 = 0x9E3779B97F4A7C15ULL;
+static const uint64_t M2 = 0xBF58476D1CE4E5B9ULL;
+static const uint64_t M3 = 0x94D049BB133111EBULL;
+static const uint64_t SALT_SHORT = 0x27BB2EE687B0B0FDULL;
+
+static inline uint64_t fmix64(uint64_t x) {
+    x ^= x >> 33;
+    x *= C1;
+    x ^= x >> 33;
+    x *= C2;
+    x ^= x >> 33;
+    return x;
+}
+
+/* ---- an exact hash map of uint64 keys to uint64 values (linear probing) ---------------- */
+
+/* Each slot holds a key and its value side by side, so a probe touches one cache line; a
+ * slot holding EMPTY is free (a real key equal to EMPTY is kept aside). */
+#define EMPTY 0x5A17E5A17E5A17E5ULL
+
+#define FILTER_BITS 16 /* a bit per 2**-16 of the key space: 8 KB, which stays in L1 */
+
+typedef struct {
+    uint64_t filter[(1 << FILTER_BITS) / 64]; /* the top bits of every key's hash */
+    uint64_t *slots; /* key, value, key, value, ... */
+    uint64_t mask;
+    int shift;
+    Py_ssize_t size;
+    int has_empty_key;
+    uint64_t empty_key_value;
+} Map;
+
+static int map_init(Map *m, const uint64_t *keys, const uint64_t *values, Py_ssize_t n) {
+    uint64_t cap = 16;
+    int bits = 4;
+    while (cap < (uint64_t)n * 2 + 1) {
+        cap <<= 1;
+        bits++;
+    }
+    memset(m, 0, sizeof(*m));
+    m->slots = (uint64_t *)malloc(cap * 2 * sizeof(uint64_t));
+    if (!m->slots) return -1;
+    for (uint64_t i = 0; i < cap; i++) m->slots[2 * i] = EMPTY;
+    m->mask = cap - 1;
+    m->shift = 64 - bits;
+    m->size = n;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint64_t k = keys[i], v = values ? values[i] : 0;
+        if (k == EMPTY) {
+            m->has_empty_key = 1;
+            m->empty_key_value = v;
+            continue;
+        }
+        uint64_t mixed = k * M1, f = mixed >> (64 - FILTER_BITS);
+        m->filter[f >> 6] |= 1ULL << (f & 63);
+        uint64_t at = mixed >> m->shift;
+        while (m->slots[2 * at] != EMPTY && m->slots[2 * at] != k) at = (at + 1) & m->mask;
+        m->slots[2 * at] = k;
+        m->slots[2 * at + 1] = v;
+    }
+    return 0;
+}
+
+static void map_free(Map *m) {
+    free(m->slots);
+    m->slots = NULL;
+}
+
+/* 1 and the value when ``k`` is a key, else 0 */
+static inline int map_get(const Map *m, uint64_t k, uint64_t *value) {
+    if (m->size == 0) return 0;
+    if (k == EMPTY) {
+        if (m->has_empty_key && value) *value = m->empty_key_value;
+        return m->has_empty_key;
+    }
+    uint64_t mixed = k * M1, f = mixed >> (64 - FILTER_BITS);
+    if (!(m->filter[f >> 6] >> (f & 63) & 1)) return 0; /* the usual miss: no table access */
+    uint64_t at = mixed >> m->shift;
+    for (;;) {
+        uint64_t key = m->slots[2 * at];
+        if (key == k) {
+            if (value) *value = m->slots[2 * at + 1];
+            return 1;
+        }
+        if (key == EMPTY) return 0;
+        at = (at + 1) & m->mask;
+    }
+}
+
+typedef struct {
+    Map left_contexts, left_pairs, right_contexts, right_pairs;
+} Pass;
+
+/* ---- one text ----------------------------------------------------------------------- */
+
+typedef struct {  /* scratch space, grown as needed, one per call */
+    uint8_t *folded;
+    Py_ssize_t folded_cap;
+    uint64_t *h, *out, *pk;
+    uint8_t *done, *only;
+    Py_ssize_t token_cap;
+} Scratch;
+
+static int scratch_bytes(Scratch *s, Py_ssize_t n) {
+    if (n <= s->folded_cap) return 0;
+    free(s->folded);
+    s->folded_cap = n * 2 + 64;
+    s->folded = (uint8_t *)malloc(s->folded_cap);
+    return s->folded ? 0 : -1;
+}
+
+static int scratch_tokens(Scratch *s, Py_ssize_t n) {
+    if (n <= s->token_cap) return 0;
+    free(s->h);
+    free(s->out);
+    free(s->pk);
+    free(s->done);
+    free(s->only);
+    s->token_cap = n * 2 + 64;
+    s->h = (uint64_t *)malloc(s->token_cap * sizeof(uint64_t));
+    s->out = (uint64_t *)malloc(s->token_cap * sizeof(uint64_t));
+    s->pk = (uint64_t *)malloc(s->token_cap * sizeof(uint64_t));
+    s->done = (uint8_t *)malloc(s->token_cap);
+    s->only = (uint8_t *)malloc(s->token_cap);
+    return (s->h && s->out && s->pk && s->done && s->only) ? 0 : -1;
+}
+
+static void scratch_free(Scratch *s) {
+    free(s->folded);
+    free(s->h);
+    free(s->out);
+    free(s->pk);
+    free(s->done);
+    free(s->only);
+    memset(s, 0, sizeof(*s));
+}
+
+static inline int is_pair(const uint8_t *b, Py_ssize_t i, Py_ssize_t n) {
+    /* "ae", "aa" or "oe" starts at i */
+    if (i < 0 || i + 1 >= n) return 0;
+    uint8_t a = b[i], c = b[i + 1];
+    return (a == 'a' && (c == 'e' || c == 'a')) || (a == 'o' && c == 'e');
+}
+
+/* ae→æ, oe→ø, aa→å (hashing._fold_digraphs): a pair folds unless a pair starts just
+ * before it in the original bytes ("aae" folds the first pair only). */
+static Py_ssize_t fold(const uint8_t *b, Py_ssize_t n, uint8_t *out) {
+    Py_ssize_t j = 0, i = 0;
+    while (i < n) {
+        if (is_pair(b, i, n) && !is_pair(b, i - 1, n)) {
+            uint8_t next = b[i + 1];
+            out[j++] = next == 'a' ? 0xE5 : (b[i] == 'a' ? 0xE6 : 0xF8);
+            i += 2;
+        } else {
+            out[j++] = b[i++];
+        }
+    }
+    return j;
+}
+
+/* word hashes of one folded text (hashing.encoded_token_hashes); returns the word count */
+static Py_ssize_t word_hashes(const uint8_t *b, Py_ssize_t n, uint64_t *h) {
+    Py_ssize_t t = 0, i = 0;
+    while (i < n) {
+        while (i < n && b[i] == SP) i++;
+        if (i >= n) break;
+        uint64_t acc = 0, pw = 1;
+        while (i < n && b[i] != SP) {
+            acc += (uint64_t)b[i] * pw;
+            pw *= P;
+            i++;
+        }
+        h[t++] = fmix64(acc);
+    }
+    return t;
+}
+
+/* the slot passes (hashing.collapse_slots), in place on h[0:t]. A position is replaced at
+ * most once per pass and its own old value is read before that, while the contexts come from
+ * pk, taken before the pass: so the pass can write into h directly. After the first pass only
+ * positions within two words of a replaced one are looked at; a text with none is done. */
+static void collapse(Scratch *s, Py_ssize_t t, const Pass *passes, Py_ssize_t n_passes) {
+    uint64_t *h = s->h, *pk = s->pk;
+    uint8_t *done = s->done, *only = s->only;
+    if (t < 3) return;  /* no word has a two-word context in its own text */
+    for (Py_ssize_t p = 0; p < n_passes; p++) {
+        const Pass *ps = &passes[p];
+        /* positions looked at: all in the first pass, else [lo, hi) filtered by only[] */
+        Py_ssize_t lo = 0, hi = t;
+        if (p > 0) {
+            while (lo < t && !only[lo]) lo++;
+            if (lo == t) return;
+            while (!only[hi - 1]) hi--;
+        }
+        Py_ssize_t pa = lo >= 2 ? lo - 2 : 0, pb = hi + 1 < t ? hi + 1 : t - 1;
+        for (Py_ssize_t i = pa; i < pb; i++) pk[i] = h[i] * M1 ^ h[i + 1];
+        memset(done + lo, 0, hi - lo);
+        int any = 0;
+        uint64_t value;
+        /* left contexts (the two words before): positions 2..t-1 */
+        for (Py_ssize_t i = lo > 2 ? lo : 2; i < hi; i++) {
+            if (p > 0 && !only[i]) continue;
+            if (!map_get(&ps->left_contexts, pk[i - 2], NULL)) continue;
+            if (map_get(&ps->left_pairs, fmix64(pk[i - 2] ^ (h[i] * M3)), &value)) {
+                h[i] = value;
+                done[i] = 1;
+                any = 1;
+            }
+        }
+        /* right contexts (the two words after): positions 0..t-3, not already replaced */
+        Py_ssize_t end = hi < t - 2 ? hi : t - 2;
+        for (Py_ssize_t i = lo; i < end; i++) {
+            if (done[i] || (p > 0 && !only[i])) continue;
+            if (!map_get(&ps->right_contexts, pk[i + 1], NULL)) continue;
+            if (map_get(&ps->right_pairs, fmix64(pk[i + 1] ^ (h[i] * M3)), &value)) {
+                h[i] = value;
+                done[i] = 1;
+                any = 1;
+            }
+        }
+        if (!any) return;  /* nothing replaced: later passes look at nothing */
+        if (p + 1 == n_passes) return;
+        /* the next pass looks only within two words of a replaced one */
+        memset(only, 0, t);
+        for (Py_ssize_t i = lo; i < hi; i++) {
+            if (!done[i]) continue;
+            Py_ssize_t a = i >= 2 ? i - 2 : 0, b = i + 3 < t ? i + 3 : t;
+            memset(only + a, 1, b - a);
+        }
+    }
+}
+
+/* shingles and the one-permutation MinHash of one text (hashing.shingle_hashes and
+ * hashing.oph_signatures without densification) */
+static void minhash(const uint64_t *h, Py_ssize_t t, uint32_t *sig, Py_ssize_t bins, int bits) {
+    for (Py_ssize_t k = 0; k < bins; k++) sig[k] = 0xFFFFFFFFu;
+    if (t == 0) return;
+    if (t < 3) {
+        uint64_t acc = 0;
+        for (Py_ssize_t i = 0; i < t; i++) acc = acc * M1 + h[i];
+        uint64_t sh = fmix64(acc ^ SALT_SHORT);
+        uint32_t val = (uint32_t)((sh >> 16) & 0xFFFFFFFEULL);
+        sig[sh >> (64 - bits)] = val;
+        return;
+    }
+    for (Py_ssize_t i = 0; i + 2 < t; i++) {
+        uint64_t mix = h[i] * M1;
+        mix = (mix ^ (mix >> 29)) + h[i + 1] * M2;
+        mix = (mix ^ (mix >> 29)) + h[i + 2] * M3;
+        uint64_t sh = fmix64(mix);
+        uint32_t val = (uint32_t)((sh >> 16) & 0xFFFFFFFEULL);
+        Py_ssize_t at = (Py_ssize_t)(sh >> (64 - bits));
+        if (val < sig[at]) sig[at] = val;
+    }
+}
+
+/* ---- argument handling -------------------------------------------------------------- */
+
+static int get_buffer(PyObject *obj, Py_buffer *view, Py_ssize_t item, int writable,
+                      const char *what) {
+    if (PyObject_GetBuffer(obj, view, (writable ? PyBUF_WRITABLE : 0) | PyBUF_C_CONTIGUOUS) < 0)
+        return -1;
+    if (view->len % item != 0) {
+        PyErr_Format(PyExc_ValueError, "%s: a buffer of %zd-byte items expected", what, item);
+        PyBuffer_Release(view);
+        return -1;
+    }
+    return 0;
+}
+
+static void free_passes(Pass *passes, Py_ssize_t n) {
+    if (!passes) return;
+    for (Py_ssize_t p = 0; p < n; p++) {
+        map_free(&passes[p].left_contexts);
+        map_free(&passes[p].left_pairs);
+        map_free(&passes[p].right_contexts);
+        map_free(&passes[p].right_pairs);
+    }
+    free(passes);
+}
+
+/* passes: a sequence of (left contexts, left pairs, left canonical, right contexts, right
+ * pairs, right canonical), each a buffer of uint64 */
+static Pass *read_passes(PyObject *seq, Py_ssize_t *n_out) {
+    PyObject *fast = PySequence_Fast(seq, "slot passes must be a sequence");
+    if (!fast) return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+    Pass *passes = (Pass *)calloc(n > 0 ? n : 1, sizeof(Pass));
+    if (!passes) {
+        Py_DECREF(fast);
+        PyErr_NoMemory();
+        return NULL;
+    }
+    for (Py_ssize_t p = 0; p < n; p++) {
+        PyObject *item = PySequence_Fast_GET_ITEM(fast, p);
+        if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 6) {
+            PyErr_SetString(PyExc_TypeError, "a slot pass is a tuple of six uint64 buffers");
+            free_passes(passes, n);
+            Py_DECREF(fast);
+            return NULL;
+        }
+        Py_buffer v[6];
+        int got = 0;
+        for (; got < 6; got++)
+            if (get_buffer(PyTuple_GET_ITEM(item, got), &v[got], 8, 0, "slot table") < 0) break;
+        int bad = got < 6;
+        if (!bad && (v[1].len != v[2].len || v[4].len != v[5].len)) {
+            PyErr_SetString(PyExc_ValueError, "slot pairs and canonical words differ in length");
+            bad = 1;
+        }
+        if (!bad) {
+            Pass *ps = &passes[p];
+            if (map_init(&ps->left_contexts, v[0].buf, NULL, v[0].len / 8) < 0 ||
+                map_init(&ps->left_pairs, v[1].buf, v[2].buf, v[1].len / 8) < 0 ||
+                map_init(&ps->right_contexts, v[3].buf, NULL, v[3].len / 8) < 0 ||
+                map_init(&ps->right_pairs, v[4].buf, v[5].buf, v[4].len / 8) < 0) {
+                PyErr_NoMemory();
+                bad = 1;
+            }
+        }
+        for (int k = 0; k < got; k++) PyBuffer_Release(&v[k]);
+        if (bad) {
+            free_passes(passes, n);
+            Py_DECREF(fast);
+            return NULL;
+        }
+    }
+    Py_DECREF(fast);
+    *n_out = n;
+    return passes;
+}
+
+static int check_starts(const int64_t *starts, Py_ssize_t n_docs, Py_ssize_t len) {
+    for (Py_ssize_t d = 0; d < n_docs; d++) {
+        int64_t a = starts[d], b = d + 1 < n_docs ? starts[d + 1] : (int64_t)len;
+        if (a < 0 || a > b || b > (int64_t)len) {
+            PyErr_SetString(PyExc_ValueError, "text starts must rise within the data");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+PyDoc_STRVAR(signatures_doc,
+"signatures(data, starts, passes, sig, words)\n\n"
+"MinHash signatures of the texts in ``data`` (normalised bytes, text d from starts[d] to\n"
+"the next start): ``sig`` (uint32, len(starts) rows of a power-of-two number of bins) and\n"
+"``words`` (int64, the word count of each text) are filled in. ``passes`` is the slot\n"
+"table (see read_passes). Runs without the GIL.");
+
+static PyObject *k_signatures(PyObject *self, PyObject *args) {
+    PyObject *data_o, *starts_o, *passes_o, *sig_o, *words_o;
+    if (!PyArg_ParseTuple(args, "OOOOO", &data_o, &starts_o, &passes_o, &sig_o, &words_o))
+        return NULL;
+    Py_buffer data, starts, sig, words;
+    if (get_buffer(data_o, &data, 1, 0, "data") < 0) return NULL;
+    if (get_buffer(starts_o, &starts, 8, 0, "starts") < 0) goto fail_data;
+    if (get_buffer(sig_o, &sig, 4, 1, "sig") < 0) goto fail_starts;
+    if (get_buffer(words_o, &words, 8, 1, "words") < 0) goto fail_sig;
+    Py_ssize_t n_docs = starts.len / 8;
+    Py_ssize_t bins = n_docs ? (sig.len / 4) / n_docs : 0;
+    int bits = 0;
+    while (((Py_ssize_t)1 << bits) < bins) bits++;
+    if (words.len / 8 != n_docs || (n_docs && (bins * n_docs * 4 != sig.len ||
+                                               ((Py_ssize_t)1 << bits) != bins || bits < 1))) {
+        PyErr_SetString(PyExc_ValueError, "sig must hold a power of two of bins per text and "
+                                          "words one count per text");
+        goto fail_words;
+    }
+    if (check_starts(starts.buf, n_docs, data.len) < 0) goto fail_words;
+    Py_ssize_t n_passes = 0;
+    Pass *passes = read_passes(passes_o, &n_passes);
+    if (!passes) goto fail_words;
+    Scratch s;
+    memset(&s, 0, sizeof(s));
+    int oom = 0;
+    Py_BEGIN_ALLOW_THREADS
+    const uint8_t *buf = data.buf;
+    const int64_t *st = starts.buf;
+    for (Py_ssize_t d = 0; d < n_docs && !oom; d++) {
+        Py_ssize_t a = st[d], b = d + 1 < n_docs ? st[d + 1] : data.len;
+        Py_ssize_t n = b - a;
+        if (scratch_bytes(&s, n) < 0 || scratch_tokens(&s, n / 2 + 2) < 0) {
+            oom = 1;
+            break;
+        }
+        Py_ssize_t m = fold(buf + a, n, s.folded);
+        Py_ssize_t t = word_hashes(s.folded, m, s.h);
+        collapse(&s, t, passes, n_passes);
+        minhash(s.h, t, (uint32_t *)sig.buf + d * bins, bins, bits);
+        ((int64_t *)words.buf)[d] = t;
+    }
+    Py_END_ALLOW_THREADS
+    scratch_free(&s);
+    free_passes(passes, n_passes);
+    PyBuffer_Release(&words);
+    PyBuffer_Release(&sig);
+    PyBuffer_Release(&starts);
+    PyBuffer_Release(&data);
+    if (oom) return PyErr_NoMemory();
+    Py_RETURN_NONE;
+fail_words:
+    PyBuffer_Release(&words);
+fail_sig:
+    PyBuffer_Release(&sig);
+fail_starts:
+    PyBuffer_Release(&starts);
+fail_data:
+    PyBuffer_Release(&data);
+    return NULL;
+}
+
+PyDoc_STRVAR(word_hashes_doc,
+"word_hashes(data, starts, words) -> bytes\n\n"
+"The word hashes (uint64, native byte order) of the texts in ``data`` in order, as\n"
+"hashing.encoded_token_hashes gives them; ``words`` (int64) is filled with each text's\n"
+"word count. Runs without the GIL.");
+
+static PyObject *k_word_hashes(PyObject *self, PyObject *args) {
+    PyObject *data_o, *starts_o, *words_o;
+    if (!PyArg_ParseTuple(args, "OOO", &data_o, &starts_o, &words_o)) return NULL;
+    Py_buffer data, starts, words;
+    if (get_buffer(data_o, &data, 1, 0, "data") < 0) return NULL;
+    if (get_buffer(starts_o, &starts, 8, 0, "starts") < 0) {
+        PyBuffer_Release(&data);
+        return NULL;
+    }
+    if (get_buffer(words_o, &words, 8, 1, "words") < 0) {
+        PyBuffer_Release(&starts);
+        PyBuffer_Release(&data);
+        return NULL;
+    }
+    Py_ssize_t n_docs = starts.len / 8;
+    PyObject *result = NULL;
+    if (words.len / 8 != n_docs) {
+        PyErr_SetString(PyExc_ValueError, "words must hold one count per text");
+        goto done;
+    }
+    if (check_starts(starts.buf, n_docs, data.len) < 0) goto done;
+    /* a text of n bytes holds at most (n + 1) / 2 words */
+    uint64_t *h = (uint64_t *)malloc(((data.len + n_docs) / 2 + 2) * sizeof(uint64_t));
+    uint8_t *folded = (uint8_t *)malloc(data.len + 1);
+    if (!h || !folded) {
+        free(h);
+        free(folded);
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t total = 0;
+    Py_BEGIN_ALLOW_THREADS
+    const uint8_t *buf = data.buf;
+    const int64_t *st = starts.buf;
+    for (Py_ssize_t d = 0; d < n_docs; d++) {
+        Py_ssize_t a = st[d], b = d + 1 < n_docs ? st[d + 1] : data.len;
+        Py_ssize_t m = fold(buf + a, b - a, folded);
+        Py_ssize_t t = word_hashes(folded, m, h + total);
+        ((int64_t *)words.buf)[d] = t;
+        total += t;
+    }
+    Py_END_ALLOW_THREADS
+    result = PyBytes_FromStringAndSize((const char *)h, total * (Py_ssize_t)sizeof(uint64_t));
+    free(h);
+    free(folded);
+done:
+    PyBuffer_Release(&words);
+    PyBuffer_Release(&starts);
+    PyBuffer_Release(&data);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"signatures", k_signatures, METH_VARARGS, signatures_doc},
+    {"word_hashes", k_word_hashes, METH_VARARGS, word_hashes_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_kernel",
+    "Compiled word hashing, slot collapsing and MinHash of samskab.analysis.hashing.", -1,
+    methods, NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC PyInit__kernel(void) { return PyModule_Create(&module); }
