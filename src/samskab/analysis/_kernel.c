@@ -433,6 +433,161 @@ fail_data:
     return NULL;
 }
 
+/* ---- texts as str objects ---------------------------------------------------------- */
+
+typedef struct {
+    int kind;
+    const void *data;
+    Py_ssize_t length;
+} Text;
+
+/* the normalised bytes of a text, one per character (hashing.encode_texts): a character
+ * below 256 through ``table``, typographic punctuation (``punct``, sorted) as a space;
+ * returns -1 for a text with any other character, which hashing encodes itself (as UTF-8) */
+static Py_ssize_t encode_text(const Text *t, const uint8_t *table, const uint32_t *punct,
+                              Py_ssize_t n_punct, uint8_t *out) {
+    Py_ssize_t n = t->length;
+    if (t->kind == PyUnicode_1BYTE_KIND) {
+        const uint8_t *d = t->data;
+        for (Py_ssize_t i = 0; i < n; i++) out[i] = table[d[i]];
+        return n;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(t->kind, t->data, i);
+        if (c < 256) {
+            out[i] = table[c];
+            continue;
+        }
+        Py_ssize_t lo = 0, hi = n_punct;
+        while (lo < hi) {
+            Py_ssize_t mid = (lo + hi) / 2;
+            if (punct[mid] < c) lo = mid + 1;
+            else hi = mid;
+        }
+        if (lo < n_punct && punct[lo] == c) out[i] = SP;
+        else return -1;
+    }
+    return n;
+}
+
+PyDoc_STRVAR(text_signatures_doc,
+"text_signatures(texts, table, punct, passes, sig, words) -> list\n\n"
+"signatures() of a list of str, encoded here: each character below 256 through ``table``\n"
+"(256 bytes), each in ``punct`` (sorted uint32 code points) as a space. Returns the\n"
+"indexes of the texts with any other character, whose rows are left for the caller.\n"
+"Only taking the texts needs the GIL.");
+
+static PyObject *k_text_signatures(PyObject *self, PyObject *args) {
+    PyObject *texts_o, *table_o, *punct_o, *passes_o, *sig_o, *words_o;
+    if (!PyArg_ParseTuple(args, "OOOOOO", &texts_o, &table_o, &punct_o, &passes_o, &sig_o,
+                          &words_o))
+        return NULL;
+    PyObject *fast = PySequence_Fast(texts_o, "texts must be a sequence of str");
+    if (!fast) return NULL;
+    Py_ssize_t n_docs = PySequence_Fast_GET_SIZE(fast);
+    PyObject **items = PySequence_Fast_ITEMS(fast);
+    for (Py_ssize_t d = 0; d < n_docs; d++) {
+        if (!PyUnicode_Check(items[d])) {
+            Py_DECREF(fast);
+            PyErr_SetString(PyExc_TypeError, "texts must be str");
+            return NULL;
+        }
+    }
+    Py_buffer table, punct, sig, words;
+    PyObject *result = NULL;
+    Text *tx = NULL;
+    Pass *passes = NULL;
+    Py_ssize_t n_passes = 0;
+    uint8_t *slow = NULL;
+    int got = 0;
+    if (get_buffer(table_o, &table, 1, 0, "table") < 0) goto out;
+    got = 1;
+    if (get_buffer(punct_o, &punct, 4, 0, "punct") < 0) goto out;
+    got = 2;
+    if (get_buffer(sig_o, &sig, 4, 1, "sig") < 0) goto out;
+    got = 3;
+    if (get_buffer(words_o, &words, 8, 1, "words") < 0) goto out;
+    got = 4;
+    Py_ssize_t bins = n_docs ? (sig.len / 4) / n_docs : 0;
+    int bits = 0;
+    while (((Py_ssize_t)1 << bits) < bins) bits++;
+    if (table.len != 256 || words.len / 8 != n_docs ||
+        (n_docs && (bins * n_docs * 4 != sig.len || ((Py_ssize_t)1 << bits) != bins ||
+                    bits < 1))) {
+        PyErr_SetString(PyExc_ValueError, "a 256-byte table, a power of two of bins per text "
+                                          "and one word count per text are expected");
+        goto out;
+    }
+    passes = read_passes(passes_o, &n_passes);
+    if (!passes) goto out;
+    tx = (Text *)malloc((n_docs ? n_docs : 1) * sizeof(Text));
+    slow = (uint8_t *)calloc(n_docs ? n_docs : 1, 1);
+    if (!tx || !slow) {
+        PyErr_NoMemory();
+        goto out;
+    }
+    for (Py_ssize_t d = 0; d < n_docs; d++) {
+        PyObject *u = items[d];
+        Py_INCREF(u);  /* kept alive while the GIL is released, whatever the list does */
+        tx[d].kind = PyUnicode_KIND(u);
+        tx[d].data = PyUnicode_DATA(u);
+        tx[d].length = PyUnicode_GET_LENGTH(u);
+    }
+    Scratch s;
+    memset(&s, 0, sizeof(s));
+    uint8_t *encoded = NULL;
+    Py_ssize_t encoded_cap = 0;
+    int oom = 0;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t d = 0; d < n_docs; d++) {
+        Py_ssize_t n = tx[d].length;
+        if (n + 1 > encoded_cap) {
+            free(encoded);
+            encoded_cap = 2 * n + 64;
+            encoded = (uint8_t *)malloc(encoded_cap);
+        }
+        if (!encoded || scratch_bytes(&s, n) < 0 || scratch_tokens(&s, n / 2 + 2) < 0) {
+            oom = 1;
+            break;
+        }
+        Py_ssize_t m = encode_text(&tx[d], table.buf, punct.buf, punct.len / 4, encoded);
+        if (m < 0) {
+            slow[d] = 1;
+            continue;
+        }
+        m = fold(encoded, m, s.folded);
+        Py_ssize_t t = word_hashes(s.folded, m, s.h);
+        collapse(&s, t, passes, n_passes);
+        minhash(s.h, t, (uint32_t *)sig.buf + d * bins, bins, bits);
+        ((int64_t *)words.buf)[d] = t;
+    }
+    Py_END_ALLOW_THREADS
+    free(encoded);
+    scratch_free(&s);
+    for (Py_ssize_t d = 0; d < n_docs; d++) Py_DECREF(items[d]);
+    if (oom) {
+        PyErr_NoMemory();
+        goto out;
+    }
+    result = PyList_New(0);
+    for (Py_ssize_t d = 0; result && d < n_docs; d++) {
+        if (!slow[d]) continue;
+        PyObject *k = PyLong_FromSsize_t(d);
+        if (!k || PyList_Append(result, k) < 0) Py_CLEAR(result);
+        Py_XDECREF(k);
+    }
+out:
+    free(tx);
+    free(slow);
+    free_passes(passes, n_passes);
+    if (got >= 4) PyBuffer_Release(&words);
+    if (got >= 3) PyBuffer_Release(&sig);
+    if (got >= 2) PyBuffer_Release(&punct);
+    if (got >= 1) PyBuffer_Release(&table);
+    Py_DECREF(fast);
+    return result;
+}
+
 PyDoc_STRVAR(word_hashes_doc,
 "word_hashes(data, starts, words) -> bytes\n\n"
 "The word hashes (uint64, native byte order) of the texts in ``data`` in order, as\n"
@@ -494,6 +649,7 @@ done:
 static PyMethodDef methods[] = {
     {"signatures", k_signatures, METH_VARARGS, signatures_doc},
     {"word_hashes", k_word_hashes, METH_VARARGS, word_hashes_doc},
+    {"text_signatures", k_text_signatures, METH_VARARGS, text_signatures_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -99,6 +99,7 @@ _UNICODE_PUNCT = dict.fromkeys((
     0x201e, 0x2022, 0x2026, 0x2032, 0x2033, 0x2039, 0x203a, 0x20ac, 0x2122, 0x200b, 0x200c,
     0x200d, 0xfeff, 0x2028, 0x2029, 0x2002, 0x2003, 0x2009, 0x202f,
 ), " ")
+_PUNCT_CODES = np.array(sorted(_UNICODE_PUNCT), dtype=np.uint32)  # for the kernel
 
 
 def _encode_one(text: str) -> bytes:
@@ -661,20 +662,28 @@ def signatures(texts: list[str], slots: SlotTable | None = None, bins: int = SIG
                workers: Workers | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Signatures of ``texts`` (``uint32[n, bins]``) and their word counts (``int64[n]``).
 
-    With the compiled kernel: this thread encodes the texts a chunk at a time (string work,
-    which needs the GIL) while threads of this process (as many as ``workers`` has processes,
-    else one per CPU) hash the chunks already encoded, without the GIL; no text crosses to
-    another process. Without it, numpy in this thread. The result is the same either way."""
+    With the compiled kernel, threads of this process (as many as ``workers`` has processes,
+    else one per CPU) each take a chunk of texts and encode and hash it without the GIL; no
+    text is copied to another process. The few texts with a letter outside Latin-1 are
+    encoded here (as UTF-8) and hashed after. Without the kernel, numpy in this thread. The
+    result is the same either way."""
     if KERNEL is None:
         return reference_signatures(texts, slots, bins)
     sig = np.empty((len(texts), bins), dtype=np.uint32)
     words = np.empty(len(texts), dtype=np.int64)
     passes = slots.kernel_passes() if slots is not None else ()
     with ThreadPoolExecutor(_threads(workers)) as pool:
-        pending = [pool.submit(KERNEL.signatures, *encode_texts(texts[a:b]), passes, sig[a:b],
-                               words[a:b]) for a, b in _sub_chunks(texts)]
-        for job in pending:
-            job.result()
+        pending = [(a, pool.submit(KERNEL.text_signatures, texts[a:b], LATIN1_TABLE,
+                                   _PUNCT_CODES, passes, sig[a:b], words[a:b]))
+                   for a, b in _sub_chunks(texts)]
+        other = [a + k for a, job in pending for k in job.result()]
+    if other:  # texts with a letter outside Latin-1 (a Polish name): encoded as UTF-8 here
+        arr, starts = encode_texts([texts[i] for i in other])
+        rows = np.empty((len(other), bins), dtype=np.uint32)
+        counts = np.empty(len(other), dtype=np.int64)
+        KERNEL.signatures(arr, starts, passes, rows, counts)
+        sig[other] = rows
+        words[other] = counts
     return sig, words
 
 
