@@ -23,9 +23,11 @@ install: system-deps $(STAMP) $(NPMSTAMP) messages assets
 system-deps:
 	@bash scripts/install-system-deps.sh
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements.lock setup.py src/samskab/analysis/_kernel.c
 	@PYBIN=$$(bash scripts/find-python.sh) || exit 1; \
 	  if [ ! -x $(PY) ]; then echo "creating $(VENV) with $$PYBIN"; "$$PYBIN" -m venv $(VENV); fi
+	@command -v cc >/dev/null || command -v gcc >/dev/null || { echo "error: a C compiler (Debian: gcc) is needed to build the analysis kernel" >&2; exit 1; }
+	@$(PY) -c "import sysconfig, os, sys; h = sysconfig.get_paths()['include']; sys.exit(0 if os.path.exists(os.path.join(h, 'Python.h')) else 1)" || { echo "error: the Python headers are needed to build the analysis kernel (Debian: python3-dev for your Python)" >&2; exit 1; }
 	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev,dask]'
 	@touch $@
 

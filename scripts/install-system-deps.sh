@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Samskab's tests and demo rely on: Chromium for browser tests,
 # Tesseract (Danish + English) for OCR, Dovecot as a real IMAP server for mail tests, poppler
-# for reading PDFs back, Pango for WeasyPrint's PDF output. Idempotent: installs only what is
+# for reading PDFs back, Pango for WeasyPrint's PDF output, a C compiler for the analysis
+# engine's compiled kernel (src/samskab/analysis/_kernel.c). Idempotent: installs only what is
 # missing. Needs root (or sudo) and access to Debian's package mirrors.
 set -euo pipefail
 
@@ -14,6 +15,7 @@ packages=(
   fonts-dejavu-core
   libmagic1
   gettext
+  gcc libc6-dev
 )
 
 missing=()
