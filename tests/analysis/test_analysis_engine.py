@@ -4,9 +4,9 @@ import subprocess
 import sys
 
 import pytest
+from analysis_cases import FORM_LETTER, OTHERS, madlibs_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from analysis_cases import FORM_LETTER, OTHERS, madlibs_text
 
 from samskab.analysis import Analyser, Record, analyse
 
@@ -168,9 +168,9 @@ def test_the_kernel_agrees_with_numpy_on_any_text(texts):
 def test_a_text_signature_does_not_depend_on_its_neighbours():
     """Slot collapsing looks only within a text, so cutting texts into other chunks changes
     nothing (numpy reference and kernel alike)."""
-    from samskab.analysis import hashing
-
     import numpy as np
+
+    from samskab.analysis import hashing
 
     doc = np.array([0, 0, 0, 1, 1, 1, 2])
     hit = np.array([False, False, True, False, False, False, True])
