@@ -198,59 +198,64 @@ static Py_ssize_t word_hashes(const uint8_t *b, Py_ssize_t n, uint64_t *h) {
     return t;
 }
 
-/* the slot passes (hashing.collapse_slots), in place on h[0:t]. A position is replaced at
- * most once per pass and its own old value is read before that, while the contexts come from
- * pk, taken before the pass: so the pass can write into h directly. After the first pass only
- * positions within two words of a replaced one are looked at; a text with none is done. */
-static void collapse(Scratch *s, Py_ssize_t t, const Pass *passes, Py_ssize_t n_passes) {
-    uint64_t *h = s->h, *pk = s->pk;
-    uint8_t *done = s->done, *only = s->only;
-    if (t < 3) return;  /* no word has a two-word context in its own text */
-    for (Py_ssize_t p = 0; p < n_passes; p++) {
-        const Pass *ps = &passes[p];
-        /* positions looked at: all in the first pass, else [lo, hi) filtered by only[] */
-        Py_ssize_t lo = 0, hi = t;
-        if (p > 0) {
-            while (lo < t && !only[lo]) lo++;
-            if (lo == t) return;
-            while (!only[hi - 1]) hi--;
-        }
-        Py_ssize_t pa = lo >= 2 ? lo - 2 : 0, pb = hi + 1 < t ? hi + 1 : t - 1;
-        for (Py_ssize_t i = pa; i < pb; i++) pk[i] = h[i] * M1 ^ h[i + 1];
-        memset(done + lo, 0, hi - lo);
-        int any = 0;
-        uint64_t value;
-        /* left contexts (the two words before): positions 2..t-1 */
-        for (Py_ssize_t i = lo > 2 ? lo : 2; i < hi; i++) {
-            if (p > 0 && !only[i]) continue;
-            if (!map_get(&ps->left_contexts, pk[i - 2], NULL)) continue;
-            if (map_get(&ps->left_pairs, fmix64(pk[i - 2] ^ (h[i] * M3)), &value)) {
-                h[i] = value;
-                done[i] = 1;
-                any = 1;
-            }
-        }
-        /* right contexts (the two words after): positions 0..t-3, not already replaced */
-        Py_ssize_t end = hi < t - 2 ? hi : t - 2;
-        for (Py_ssize_t i = lo; i < end; i++) {
-            if (done[i] || (p > 0 && !only[i])) continue;
-            if (!map_get(&ps->right_contexts, pk[i + 1], NULL)) continue;
-            if (map_get(&ps->right_pairs, fmix64(pk[i + 1] ^ (h[i] * M3)), &value)) {
-                h[i] = value;
-                done[i] = 1;
-                any = 1;
-            }
-        }
-        if (!any) return;  /* nothing replaced: later passes look at nothing */
-        if (p + 1 == n_passes) return;
-        /* the next pass looks only within two words of a replaced one */
+/* One slot pass (hashing._apply_pass) over a text's words h[0:t], in place. A position is
+ * replaced at most once per pass and its own old value is read before that, while the
+ * contexts come from pk, taken before the pass: so the pass can write into h directly. In a
+ * later pass (not ``first``) only positions marked in only[] are looked at. Afterwards only[]
+ * marks the positions within two words of a replaced one. Returns whether any was. */
+static int one_pass(uint64_t *h, uint64_t *pk, uint8_t *done, uint8_t *only, Py_ssize_t t,
+                    const Pass *ps, int first) {
+    if (t < 3) {  /* no word has a two-word context in its own text */
         memset(only, 0, t);
-        for (Py_ssize_t i = lo; i < hi; i++) {
-            if (!done[i]) continue;
-            Py_ssize_t a = i >= 2 ? i - 2 : 0, b = i + 3 < t ? i + 3 : t;
-            memset(only + a, 1, b - a);
+        return 0;
+    }
+    Py_ssize_t lo = 0, hi = t;
+    if (!first) {
+        while (lo < t && !only[lo]) lo++;
+        if (lo == t) return 0;  /* only[] is all zero already */
+        while (!only[hi - 1]) hi--;
+    }
+    Py_ssize_t pa = lo >= 2 ? lo - 2 : 0, pb = hi + 1 < t ? hi + 1 : t - 1;
+    for (Py_ssize_t i = pa; i < pb; i++) pk[i] = h[i] * M1 ^ h[i + 1];
+    memset(done + lo, 0, hi - lo);
+    int any = 0;
+    uint64_t value;
+    /* left contexts (the two words before): positions 2..t-1 */
+    for (Py_ssize_t i = lo > 2 ? lo : 2; i < hi; i++) {
+        if (!first && !only[i]) continue;
+        if (!map_get(&ps->left_contexts, pk[i - 2], NULL)) continue;
+        if (map_get(&ps->left_pairs, fmix64(pk[i - 2] ^ (h[i] * M3)), &value)) {
+            h[i] = value;
+            done[i] = 1;
+            any = 1;
         }
     }
+    /* right contexts (the two words after): positions 0..t-3, not already replaced */
+    Py_ssize_t end = hi < t - 2 ? hi : t - 2;
+    for (Py_ssize_t i = lo; i < end; i++) {
+        if (done[i] || (!first && !only[i])) continue;
+        if (!map_get(&ps->right_contexts, pk[i + 1], NULL)) continue;
+        if (map_get(&ps->right_pairs, fmix64(pk[i + 1] ^ (h[i] * M3)), &value)) {
+            h[i] = value;
+            done[i] = 1;
+            any = 1;
+        }
+    }
+    memset(only, 0, t);
+    if (!any) return 0;
+    for (Py_ssize_t i = lo; i < hi; i++) {
+        if (!done[i]) continue;
+        Py_ssize_t a = i >= 2 ? i - 2 : 0, b = i + 3 < t ? i + 3 : t;
+        memset(only + a, 1, b - a);
+    }
+    return 1;
+}
+
+/* the slot passes (hashing.collapse_slots), in place on h[0:t]; a text in which a pass
+ * replaces nothing is done (later passes would look at nothing) */
+static void collapse(Scratch *s, Py_ssize_t t, const Pass *passes, Py_ssize_t n_passes) {
+    for (Py_ssize_t p = 0; p < n_passes; p++)
+        if (!one_pass(s->h, s->pk, s->done, s->only, t, &passes[p], p == 0)) return;
 }
 
 /* shingles and the one-permutation MinHash of one text (hashing.shingle_hashes and
