@@ -143,6 +143,7 @@ def test_the_compiled_kernel_gives_what_the_numpy_functions_give(monkeypatch):
     texts += ["", "ja", "aa ae oe", "   ", "Vi foreslår", "x" * 5_000, "æøå ÆØÅ ü ß ð þ ö ä"]
     slots = hashing.learn_slots(*hashing.token_hashes(texts))
     assert slots.size  # the campaign's slots were learnt, so collapsing is tested too
+    assert _same_tables(slots, hashing.reference_learn_slots(*hashing.token_hashes(texts)))
     for table in (None, slots):
         sig, words = hashing.signatures(texts, table)
         ref_sig, ref_words = hashing.reference_signatures(texts, table)
@@ -150,6 +151,12 @@ def test_the_compiled_kernel_gives_what_the_numpy_functions_give(monkeypatch):
     h, lens = hashing.token_hashes(texts)
     ref_h, ref_lens = hashing.encoded_token_hashes(*hashing.encode_texts(texts))
     assert (h == ref_h).all() and (lens == ref_lens).all()
+
+
+def _same_tables(a, b):
+    x, y = a.to_arrays(), b.to_arrays()
+    return sorted(x) == sorted(y) and all(
+        x[k].dtype == y[k].dtype and x[k].shape == y[k].shape and (x[k] == y[k]).all() for k in x)
 
 
 @settings(max_examples=60, deadline=None)
@@ -160,6 +167,9 @@ def test_the_kernel_agrees_with_numpy_on_any_text(texts):
     base = [madlibs_text(i) for i in range(40)]
     slots = hashing.learn_slots(*hashing.token_hashes(base))
     mixed = [t for pair in zip(base, texts + [""] * 40, strict=False) for t in pair]
+    learnt = hashing.token_hashes(mixed)
+    assert _same_tables(hashing.learn_slots(*learnt, min_count=3),
+                        hashing.reference_learn_slots(*learnt, min_count=3))
     sig, words = hashing.signatures(mixed, slots)
     ref_sig, ref_words = hashing.reference_signatures(mixed, slots)
     assert (sig == ref_sig).all() and (words == ref_words).all()

@@ -651,10 +651,378 @@ done:
     return result;
 }
 
+/* ---- learning slots (hashing.learn_slots) ------------------------------------------- */
+
+static int cmp_u64(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+typedef struct {
+    uint64_t *contexts, *pairs, *canonical;
+    Py_ssize_t n_contexts, n_pairs;
+} Side;
+
+static void side_free(Side *sd) {
+    free(sd->contexts);
+    free(sd->pairs);
+    free(sd->canonical);
+    memset(sd, 0, sizeof(*sd));
+}
+
+/* key -> index of a dense entry (linear probing; key and index side by side, so a probe
+ * touches one cache line); grows as entries come, so it stays as small as the keys allow */
+typedef struct {
+    uint64_t key;
+    int64_t index;
+} Entry;
+
+typedef struct {
+    Entry *slots;
+    uint64_t mask;
+    int shift;
+    Py_ssize_t used;
+} Counter;
+
+static int counter_alloc(Counter *c, int bits) {
+    uint64_t cap = (uint64_t)1 << bits;
+    c->slots = (Entry *)malloc(cap * sizeof(Entry));
+    if (!c->slots) return -1;
+    for (uint64_t i = 0; i < cap; i++) c->slots[i].index = -1;
+    c->mask = cap - 1;
+    c->shift = 64 - bits;
+    c->used = 0;
+    return 0;
+}
+
+static int counter_init(Counter *c, Py_ssize_t n) {
+    (void)n;
+    return counter_alloc(c, 12);
+}
+
+static void counter_free(Counter *c) {
+    free(c->slots);
+    c->slots = NULL;
+}
+
+/* the dense index of ``k``, given ``next`` (and ``*added`` set) when it is new; -2 when out
+ * of memory */
+static int64_t counter_get(Counter *c, uint64_t k, int64_t next, int *added) {
+    uint64_t at = (k * M1) >> c->shift;
+    for (;;) {
+        Entry *e = &c->slots[at];
+        if (e->index < 0) break;
+        if (e->key == k) {
+            *added = 0;
+            return e->index;
+        }
+        at = (at + 1) & c->mask;
+    }
+    if ((uint64_t)(c->used + 1) * 2 > c->mask + 1) {  /* half full: twice the size */
+        Counter bigger;
+        if (counter_alloc(&bigger, 64 - c->shift + 1) < 0) return -2;
+        for (uint64_t i = 0; i <= c->mask; i++) {
+            Entry *e = &c->slots[i];
+            if (e->index < 0) continue;
+            uint64_t to = (e->key * M1) >> bigger.shift;
+            while (bigger.slots[to].index >= 0) to = (to + 1) & bigger.mask;
+            bigger.slots[to] = *e;
+        }
+        bigger.used = c->used;
+        free(c->slots);
+        *c = bigger;
+        at = (k * M1) >> c->shift;
+        while (c->slots[at].index >= 0) at = (at + 1) & c->mask;
+    }
+    c->slots[at].key = k;
+    c->slots[at].index = next;
+    c->used++;
+    *added = 1;
+    return next;
+}
+
+typedef struct {
+    uint64_t pair, mid;
+    int64_t kid, count;
+} PairEntry;
+
+static int cmp_head(const void *a, const void *b) {  /* context, then count down, then word */
+    const PairEntry *x = a, *y = b;
+    if (x->kid != y->kid) return (x->kid > y->kid) - (x->kid < y->kid);
+    if (x->count != y->count) return (x->count < y->count) - (x->count > y->count);
+    return (x->mid > y->mid) - (x->mid < y->mid);
+}
+
+static int cmp_pair(const void *a, const void *b) {
+    const PairEntry *x = a, *y = b;
+    return (x->pair > y->pair) - (x->pair < y->pair);
+}
+
+#define SKETCH_BITS 20 /* 1 MB of saturating counts, a first look at how often a context is */
+
+/* hashing._slot_side: the contexts (keys[i]) that behave like template slots, from the words
+ * (mids[i]) that follow them. A context seen fewer than min_count times cannot be one: a
+ * sketch of saturating counts (never below the true count) sets most contexts aside before
+ * they are counted exactly. Returns -1 when out of memory. */
+static int slot_side(const uint64_t *keys, const uint64_t *mids, Py_ssize_t n, int64_t min_count,
+                     int64_t max_alternatives, double min_share, Side *out) {
+    memset(out, 0, sizeof(*out));
+    if (n == 0) return 0;
+    int rc = -1;
+    Counter ctx = {0}, pc = {0};
+    uint8_t *sketch = NULL;
+    uint64_t *ctx_keys = NULL;
+    int64_t *ctx_count = NULL, *n_alt = NULL, *kid_of = NULL;
+    double *covered = NULL;
+    PairEntry *pairs = NULL;
+    Py_ssize_t n_ctx = 0, n_pairs = 0, n_cand = 0;
+    int use_sketch = min_count <= 255;
+    if (use_sketch) {
+        sketch = (uint8_t *)calloc((size_t)1 << SKETCH_BITS, 1);
+        if (!sketch) goto done;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            uint64_t f = (keys[i] * M2) >> (64 - SKETCH_BITS);
+            if (sketch[f] < 255) sketch[f]++;
+        }
+    }
+    kid_of = (int64_t *)malloc(n * sizeof(int64_t));
+    if (!kid_of) goto done;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int cand = !use_sketch || sketch[(keys[i] * M2) >> (64 - SKETCH_BITS)] >= min_count;
+        kid_of[i] = cand ? 0 : -1;
+        n_cand += cand;
+    }
+    if (counter_init(&ctx, n_cand) < 0) goto done;
+    ctx_keys = (uint64_t *)malloc((n_cand ? n_cand : 1) * sizeof(uint64_t));
+    ctx_count = (int64_t *)malloc((n_cand ? n_cand : 1) * sizeof(int64_t));
+    if (!ctx_keys || !ctx_count) goto done;
+    for (Py_ssize_t i = 0; i < n; i++) {  /* count each candidate context exactly */
+        if (kid_of[i] < 0) continue;
+        int added;
+        int64_t k = counter_get(&ctx, keys[i], n_ctx, &added);
+        if (k == -2) goto done;
+        if (added) {
+            ctx_keys[n_ctx] = keys[i];
+            ctx_count[n_ctx++] = 0;
+        }
+        kid_of[i] = k;
+        ctx_count[k]++;
+    }
+    if (counter_init(&pc, n_cand) < 0) goto done;
+    pairs = (PairEntry *)malloc((n_cand ? n_cand : 1) * sizeof(PairEntry));
+    if (!pairs) goto done;
+    for (Py_ssize_t i = 0; i < n; i++) {  /* count (frequent context, word) pairs */
+        int64_t k = kid_of[i];
+        if (k < 0 || ctx_count[k] < min_count) continue;
+        uint64_t key = fmix64(keys[i] ^ (mids[i] * M3));
+        int added;
+        int64_t j = counter_get(&pc, key, n_pairs, &added);
+        if (j == -2) goto done;
+        if (added) {
+            pairs[n_pairs].pair = key;
+            pairs[n_pairs].mid = mids[i];
+            pairs[n_pairs].kid = k;
+            pairs[n_pairs++].count = 0;
+        }
+        pairs[j].count++;
+    }
+    n_alt = (int64_t *)calloc(n_ctx ? n_ctx : 1, sizeof(int64_t));
+    covered = (double *)calloc(n_ctx ? n_ctx : 1, sizeof(double));
+    if (!n_alt || !covered) goto done;
+    /* an alternative: seen at least twice and at least min_share of its context's times */
+    Py_ssize_t kept = 0;
+    for (Py_ssize_t j = 0; j < n_pairs; j++) {
+        double total = (double)ctx_count[pairs[j].kid];
+        double need = min_share * total;
+        if ((double)pairs[j].count >= (need > 2.0 ? need : 2.0)) {
+            n_alt[pairs[j].kid]++;
+            covered[pairs[j].kid] += (double)pairs[j].count;
+            pairs[kept++] = pairs[j];
+        }
+    }
+    /* a slot: 2..max_alternatives alternatives covering at least 80 % of its context */
+    Py_ssize_t chosen = 0;
+    for (Py_ssize_t j = 0; j < kept; j++) {
+        int64_t k = pairs[j].kid;
+        if (n_alt[k] >= 2 && n_alt[k] <= max_alternatives &&
+            covered[k] >= 0.8 * (double)ctx_count[k])
+            pairs[chosen++] = pairs[j];
+    }
+    if (chosen == 0) {
+        rc = 0;
+        goto done;
+    }
+    /* each slot's canonical word: its commonest alternative (ties: the smaller hash) */
+    qsort(pairs, chosen, sizeof(PairEntry), cmp_head);
+    uint64_t *canon_of = (uint64_t *)n_alt;  /* reused: one value per context */
+    Py_ssize_t n_slots = 0;
+    for (Py_ssize_t j = 0; j < chosen; j++) {
+        if (j == 0 || pairs[j].kid != pairs[j - 1].kid) {
+            canon_of[pairs[j].kid] = pairs[j].mid;
+            n_slots++;
+        }
+    }
+    out->contexts = (uint64_t *)malloc(n_slots * sizeof(uint64_t));
+    out->pairs = (uint64_t *)malloc(chosen * sizeof(uint64_t));
+    out->canonical = (uint64_t *)malloc(chosen * sizeof(uint64_t));
+    if (!out->contexts || !out->pairs || !out->canonical) {
+        side_free(out);
+        goto done;
+    }
+    for (Py_ssize_t j = 0; j < chosen; j++)
+        if (j == 0 || pairs[j].kid != pairs[j - 1].kid)
+            out->contexts[out->n_contexts++] = ctx_keys[pairs[j].kid];
+    qsort(out->contexts, out->n_contexts, sizeof(uint64_t), cmp_u64);
+    qsort(pairs, chosen, sizeof(PairEntry), cmp_pair);
+    for (Py_ssize_t j = 0; j < chosen; j++) {
+        out->pairs[j] = pairs[j].pair;
+        out->canonical[j] = canon_of[pairs[j].kid];
+    }
+    out->n_pairs = chosen;
+    rc = 0;
+done:
+    counter_free(&ctx);
+    counter_free(&pc);
+    free(sketch);
+    free(ctx_keys);
+    free(ctx_count);
+    free(kid_of);
+    free(n_alt);
+    free(covered);
+    free(pairs);
+    return rc;
+}
+
+static PyObject *u64_bytes(const uint64_t *a, Py_ssize_t n) {
+    return PyBytes_FromStringAndSize(n ? (const char *)a : "", n * (Py_ssize_t)sizeof(uint64_t));
+}
+
+PyDoc_STRVAR(learn_slots_doc,
+"learn_slots(h, doc_len, passes, min_count, max_alternatives, min_share) -> list\n\n"
+"hashing.learn_slots on the word hashes ``h`` (uint64) of texts of ``doc_len`` (int64)\n"
+"words: per pass, (left contexts, left pairs, left canonical words, right contexts, right\n"
+"pairs, right canonical words) as bytes of uint64. ``h`` is not changed. Runs without the\n"
+"GIL.");
+
+static PyObject *k_learn_slots(PyObject *self, PyObject *args) {
+    PyObject *h_o, *len_o;
+    Py_ssize_t n_passes;
+    long long min_count, max_alternatives;
+    double min_share;
+    if (!PyArg_ParseTuple(args, "OOnLLd", &h_o, &len_o, &n_passes, &min_count,
+                          &max_alternatives, &min_share))
+        return NULL;
+    Py_buffer hb, lb;
+    if (get_buffer(h_o, &hb, 8, 0, "h") < 0) return NULL;
+    if (get_buffer(len_o, &lb, 8, 0, "doc_len") < 0) {
+        PyBuffer_Release(&hb);
+        return NULL;
+    }
+    Py_ssize_t n = hb.len / 8, n_docs = lb.len / 8;
+    const int64_t *doc_len = lb.buf;
+    int64_t sum = 0;
+    for (Py_ssize_t d = 0; d < n_docs && sum >= 0; d++)
+        sum = doc_len[d] < 0 ? -1 : sum + doc_len[d];
+    PyObject *result = NULL;
+    if (sum != n || n_passes < 0) {
+        PyErr_SetString(PyExc_ValueError, "doc_len must add up to the number of words");
+        goto release;
+    }
+    result = PyList_New(0);
+    if (!result || n < 3) goto release;
+    uint64_t *h = (uint64_t *)malloc(n * sizeof(uint64_t));
+    uint64_t *pk = (uint64_t *)malloc(n * sizeof(uint64_t));
+    uint64_t *keys = (uint64_t *)malloc(n * sizeof(uint64_t));
+    uint64_t *mids = (uint64_t *)malloc(n * sizeof(uint64_t));
+    uint8_t *done = (uint8_t *)malloc(n);
+    uint8_t *only = (uint8_t *)calloc(n, 1);
+    Side *sides = (Side *)calloc(2 * (n_passes ? n_passes : 1), sizeof(Side));
+    int oom = !h || !pk || !keys || !mids || !done || !only || !sides;
+    if (!oom) {
+        memcpy(h, hb.buf, n * sizeof(uint64_t));
+        Py_BEGIN_ALLOW_THREADS
+        for (Py_ssize_t p = 0; p < n_passes && !oom; p++) {
+            for (Py_ssize_t i = 0; i + 1 < n; i++) pk[i] = h[i] * M1 ^ h[i + 1];
+            /* left: the two words before, in the same text; right: the two words after */
+            for (int side = 0; side < 2 && !oom; side++) {
+                Py_ssize_t m = 0, start = 0;
+                for (Py_ssize_t d = 0; d < n_docs; d++) {
+                    Py_ssize_t t = doc_len[d];
+                    for (Py_ssize_t j = 0; j < t; j++) {
+                        Py_ssize_t i = start + j;
+                        if (p > 0 && !only[i]) continue;
+                        if (side == 0 && j >= 2) {
+                            keys[m] = pk[i - 2];
+                            mids[m++] = h[i];
+                        } else if (side == 1 && j + 2 < t) {
+                            keys[m] = pk[i + 1];
+                            mids[m++] = h[i];
+                        }
+                    }
+                    start += t;
+                }
+                if (slot_side(keys, mids, m, min_count, max_alternatives, min_share,
+                              &sides[2 * p + side]) < 0)
+                    oom = 1;
+            }
+            if (oom) break;
+            /* the pass, applied to the sample, as collapsing applies it */
+            Pass ps;
+            memset(&ps, 0, sizeof(ps));
+            Side *l = &sides[2 * p], *r = &sides[2 * p + 1];
+            if (map_init(&ps.left_contexts, l->contexts, NULL, l->n_contexts) < 0 ||
+                map_init(&ps.left_pairs, l->pairs, l->canonical, l->n_pairs) < 0 ||
+                map_init(&ps.right_contexts, r->contexts, NULL, r->n_contexts) < 0 ||
+                map_init(&ps.right_pairs, r->pairs, r->canonical, r->n_pairs) < 0) {
+                oom = 1;
+            } else {
+                Py_ssize_t start = 0;
+                for (Py_ssize_t d = 0; d < n_docs; d++) {
+                    one_pass(h + start, pk + start, done + start, only + start, doc_len[d], &ps,
+                             p == 0);
+                    start += doc_len[d];
+                }
+            }
+            map_free(&ps.left_contexts);
+            map_free(&ps.left_pairs);
+            map_free(&ps.right_contexts);
+            map_free(&ps.right_pairs);
+        }
+        Py_END_ALLOW_THREADS
+    }
+    for (Py_ssize_t p = 0; p < n_passes && !oom && result; p++) {
+        Side *l = &sides[2 * p], *r = &sides[2 * p + 1];
+        PyObject *item = Py_BuildValue(
+            "(NNNNNN)", u64_bytes(l->contexts, l->n_contexts), u64_bytes(l->pairs, l->n_pairs),
+            u64_bytes(l->canonical, l->n_pairs), u64_bytes(r->contexts, r->n_contexts),
+            u64_bytes(r->pairs, r->n_pairs), u64_bytes(r->canonical, r->n_pairs));
+        if (!item || PyList_Append(result, item) < 0) Py_CLEAR(result);
+        Py_XDECREF(item);
+    }
+    if (sides)
+        for (Py_ssize_t k = 0; k < 2 * n_passes; k++) side_free(&sides[k]);
+    free(sides);
+    free(h);
+    free(pk);
+    free(keys);
+    free(mids);
+    free(done);
+    free(only);
+    if (oom) {
+        Py_CLEAR(result);
+        PyErr_NoMemory();
+    }
+release:
+    PyBuffer_Release(&lb);
+    PyBuffer_Release(&hb);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"signatures", k_signatures, METH_VARARGS, signatures_doc},
     {"word_hashes", k_word_hashes, METH_VARARGS, word_hashes_doc},
     {"text_signatures", k_text_signatures, METH_VARARGS, text_signatures_doc},
+    {"learn_slots", k_learn_slots, METH_VARARGS, learn_slots_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -526,7 +526,24 @@ def learn_slots(h: np.ndarray, doc_len: np.ndarray, *, passes: int = 2, min_coun
 
     Pass 1 looks at every word; later passes only at words near a slot found before (their
     contexts are the only ones that changed), both here and in :func:`collapse_slots`.
+    Computed by the compiled kernel (counting in hash maps, without the GIL) when it is there,
+    else by :func:`reference_learn_slots`; the tables are the same.
     """
+    if KERNEL is None:
+        return reference_learn_slots(h, doc_len, passes=passes, min_count=min_count,
+                                     max_alternatives=max_alternatives, min_share=min_share)
+    found = KERNEL.learn_slots(np.ascontiguousarray(h, dtype=U64),
+                               np.ascontiguousarray(doc_len, dtype=np.int64), passes,
+                               min_count, max_alternatives, float(min_share))
+    return SlotTable([(SlotSide(*(np.frombuffer(b, dtype=U64) for b in sides[:3])),
+                       SlotSide(*(np.frombuffer(b, dtype=U64) for b in sides[3:])))
+                      for sides in found])
+
+
+def reference_learn_slots(h: np.ndarray, doc_len: np.ndarray, *, passes: int = 2,
+                          min_count: int = 8, max_alternatives: int = 6,
+                          min_share: float = 0.08) -> SlotTable:
+    """:func:`learn_slots` in numpy (what the kernel is tested against)."""
     table = SlotTable()
     if len(h) < 3:
         return table
