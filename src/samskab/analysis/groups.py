@@ -437,6 +437,19 @@ def build_templates(jobs: list[tuple[str, list[str]]]) -> list[Template]:
     return [build_template(canonical, others) for canonical, others in jobs]
 
 
+def describe_batch(units: list[tuple[str, list[str], list[str]]]
+                   ) -> list[tuple[Template, list[str]]]:
+    """For each ``(canonical text, sampled members' texts, member texts)``: the group's
+    template and each member text's additions to it (one job of
+    :class:`samskab.analysis.parallel.Workers`)."""
+    out = []
+    for canonical, others, texts in units:
+        template = build_template(canonical, others)
+        seen: dict[str, bool] = {}
+        out.append((template, [additions(t, template, seen) for t in texts]))
+    return out
+
+
 def additions_batch(templates: list[Template], which: list[int], texts: list[str]) -> list[str]:
     """``additions(texts[i], templates[which[i]])`` for each ``i`` (one job of
     :class:`samskab.analysis.parallel.Workers`)."""

@@ -105,15 +105,53 @@ class GroupStage:
         hi = np.searchsorted(sorted_labels, roots, side="right")
         member_lists = [np.sort(order[a:b]) for a, b in zip(lo, hi, strict=True)]
         jobs = [self._template_job(members) for members in member_lists]
+        # one round of jobs: each unit builds its group's template and the additions of a
+        # run of its members' distinct texts (a large group is cut into several units, each
+        # building the same template, so that the jobs stay even)
+        units: list[tuple[int, str, list[str], list[str]]] = []
+        owners: list[list[list[int]]] = []  # per unit: the members sharing each text
+        for k, (members, (_, (canonical_text, others))) in enumerate(
+                zip(member_lists, jobs, strict=True)):
+            texts, shared = self._distinct_texts(members) if self.with_additions else ([], [])
+            cuts = spans([len(t) for t in texts], hashing.PARALLEL_CHARS // 4) or [(0, 0)]
+            for a, b in cuts:
+                units.append((k, canonical_text, others, texts[a:b]))
+                owners.append(shared[a:b])
         pool = self._pool_for(sum(len(m) for m in member_lists))
-        parts = spans([1 + len(job[1][1]) for job in jobs], 2_000, min_parts=4 * pool.n)
-        templates = [t for part in pool.map(
-            gr.build_templates, [([job[1] for job in jobs[a:b]],) for a, b in parts])
-            for t in part]
-        for members, (canonical, _), template in zip(member_lists, jobs, templates, strict=True):
-            self._new_group(members, canonical=canonical, template=template, describe=False)
-        if self.with_additions:
-            self._fill_additions(range(len(self.groups)))
+        weights = [1 + len(u[2]) + sum(len(t) for t in u[3]) // 1_000 for u in units]
+        parts = spans(weights, 2_000, min_parts=4 * pool.n)
+        described = [d for part in pool.map(
+            gr.describe_batch, [([u[1:] for u in units[a:b]],) for a, b in parts]) for d in part]
+        templates: dict[int, gr.Template] = {}
+        additions: dict[int, dict[int, str]] = {}
+        for (k, *_), (template, found), shared in zip(units, described, owners, strict=True):
+            templates.setdefault(k, template)
+            mine = additions.setdefault(k, {})
+            for extra, members in zip(found, shared, strict=True):
+                if extra:
+                    for m in members:
+                        mine[m] = extra
+        for k, (members, (canonical, _)) in enumerate(zip(member_lists, jobs, strict=True)):
+            g = self._new_group(members, canonical=canonical, template=templates[k],
+                                describe=False)
+            g.additions = additions.get(k, {})
+
+    def _distinct_texts(self, members: Iterable[int]) -> tuple[list[str], list[list[int]]]:
+        """A group's distinct member texts (an exact copy is looked at once), and the members
+        that wrote each."""
+        first: dict[str, int] = {}
+        texts: list[str] = []
+        shared: list[list[int]] = []
+        for m in members:
+            text = self.texts[m]
+            slot = first.get(text)
+            if slot is None:
+                first[text] = len(texts)
+                texts.append(text)
+                shared.append([m])
+            else:
+                shared[slot].append(m)
+        return texts, shared
 
     def _template_job(self, members: np.ndarray) -> tuple[int, tuple[str, list[str]]]:
         """The canonical member of a group, and what its template is built from."""
@@ -134,17 +172,10 @@ class GroupStage:
         owners: list[list[int]] = []  # members sharing each (group, text)
         groups = [self.groups[k] for k in group_indexes]
         for k, g in enumerate(groups):
-            first: dict[str, int] = {}
-            for m in g.members:
-                text = self.texts[m]
-                slot = first.get(text)
-                if slot is None:
-                    first[text] = len(texts)
-                    which.append(k)
-                    texts.append(text)
-                    owners.append([m])
-                else:
-                    owners[slot].append(m)
+            distinct, shared = self._distinct_texts(g.members)
+            which += [k] * len(distinct)
+            texts += distinct
+            owners += shared
         pool = self._pool_for(len(texts))
         parts = spans([len(t) for t in texts], hashing.PARALLEL_CHARS // 4, min_parts=4 * pool.n)
         jobs = []
