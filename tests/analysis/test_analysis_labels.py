@@ -72,8 +72,15 @@ def test_english_proposals_become_english_headings(text, expected):
 
 
 def test_a_verb_without_a_known_noun_keeps_a_clean_verb_phrase():
-    assert _label("Læg referaterne fra byrådet på nettet.").startswith("Læg referaterne")
     assert _label("Make procurement data searchable.", "en") == "Make procurement data searchable"
+
+
+def test_a_verb_that_puts_something_somewhere_gives_the_thing_and_the_place():
+    assert _label("Læg referaterne fra byrådet på nettet.").startswith("Referaterne fra byrådet")
+    assert _label("Læg alle høringssvar ud på nettet.") == "Alle høringssvar på nettet"
+    assert _label("Ministrene skal lægge deres kalendere på nettet.").startswith(
+        "Ministrenes kalendere")
+    assert _label("Post the ministers' calendars online.", "en").startswith("Ministers' calendars")
 
 
 def test_a_heading_is_never_cut_mid_phrase_nor_opens_on_an_adverb():

@@ -22,8 +22,10 @@ sentence ends; a leading cue such as "Vi foreslår, at" or "Desuden" dropped), r
   ressourcer" → "Flere ressourcer til Ombudsmanden"); another verb is nominalised when its noun
   is known ("offentliggøre X" → "Offentliggørelse af X"; "investere i X" → "Investering i
   X"), a possessive pronoun becoming the subject's genitive ("Ministrene skal offentliggøre
-  deres møder" → "Offentliggørelse af ministrenes møder"); otherwise the clean verb phrase
-  stays ("Læg ministrenes mødekalendere på nettet");
+  deres møder" → "Offentliggørelse af ministrenes møder"); a verb that puts something
+  somewhere gives the thing and the place ("Læg ministrenes mødekalendere på nettet" →
+  "Ministrenes mødekalendere på nettet"); otherwise the clean verb phrase stays ("Mål
+  ventetiderne" when no noun for "måle" is known);
 - the subject–modal–predicate clause as written, as a last resort.
 
 Nominal forms are *listed* (:data:`NOMINAL_DA`, :data:`NOMINAL_EN`) or made by rules that
@@ -152,6 +154,10 @@ _LIGHT = _fs("gøre gør gøres lade lad give giv gives sætte sæt make let giv
              "komme kom stille stil")
 _GIVE = _fs("give giv giver give gives")
 _PLACE = _fs("stille stil gøre gør")  # "stille X til rådighed", "gøre X tilgængelig"
+# verbs that put something somewhere: the thing and the place are the heading ("Læg
+# ministrenes mødekalendere på nettet" → "Ministrenes mødekalendere på nettet")
+_PUT = _fs("lægge læg lægges put post posted")
+_PARTICLES = _fs("ud op out up")  # "læg X ud på nettet": the heading leaves the particle out
 _QUANTIFIERS = _fs("flere mere bedre større nye en et ekstra more better new additional a an "
                    "extra")
 
@@ -456,7 +462,8 @@ def candidates(text: str, language: str, known: Callable[[str], bool] | None = N
         if not expletive and toks[0].low in _NO_START:
             continue
         first = toks[0].low
-        first_verb = modal is None and (first in verbs or first in _CREATE or first in _LIGHT)
+        first_verb = modal is None and (first in verbs or first in _CREATE or first in _LIGHT
+                                        or first in _PUT)
         gets = None if modal is not None or first_verb else next(
             (k for k, t in enumerate(toks) if k > 0 and t.low in _GETS), None)
         if gets is not None:  # "… at civilsamfundet får en fast plads i arbejdet"
@@ -566,6 +573,12 @@ def candidates(text: str, language: str, known: Callable[[str], bool] | None = N
                 beneficiary(_trim_object(obj[cut:]), obj[:cut])
         elif verb.low in _PLACE and obj:  # "stille data til rådighed" → "Data til rådighed"
             add([], _trim_object(obj), "object")
+        elif verb.low in _PUT and obj:
+            thing = _trim_object([t for t in obj if t.low not in _PARTICLES])
+            if owner_first and owner:  # "lægge deres kalendere …" → "Ministrenes kalendere …"
+                add([owner], thing, "object", (verb.text, *subj), lower=True)
+            else:
+                add([], thing, "object")
         noun = None if verb.low in _LIGHT else nominalise(verb.text, language, known)
         if noun and len(obj) == 1 and not en and obj[0].low.endswith(_ADVERB_ENDINGS):
             noun = None  # "indberette anonymt": an adverb, not an object
