@@ -331,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
         analyser = Analyser(stages=stages, themes=themes, dask_address=args.dask,
                             workers=args.workers, progress=progress)
         result = analyser.fit(records, pool=pool)
-        del records
+        del records, analyser  # the texts are not needed for writing: free them first
     result.summary["seconds"] = {"read": round(read_seconds, 3), **result.summary["seconds"]}
     t0 = time.perf_counter()
     write_results(Path(args.out), result, rejected)

@@ -171,8 +171,11 @@ class Analyser(TextPass, GroupStage, State):
             en = sum(1 for lang in languages if lang == "en")
             self.consultation_language = "en" if en > len(languages) / 2 else "da"
 
-        props: list[list[Proposal]] = [[] for _ in range(n)]
-        asides: list[list[SetAside]] = [[] for _ in range(n)]
+        # a response with nothing in a list shares one empty list (never changed): a million
+        # responses of a groups-only run would otherwise hold three million empty lists
+        nothing: list = []
+        props: list[list[Proposal]] = [nothing] * n
+        asides: list[list[SetAside]] = [nothing] * n
         if config.proposals:
             t0 = time.perf_counter()
             self._set_aside_recurring(passed, config.ideas)
@@ -209,7 +212,8 @@ class Analyser(TextPass, GroupStage, State):
             seconds["ideas"] = seconds.get("ideas", 0.0) + clustering.seconds
             self.progress(f"ideas: {len(self.ideas.ideas)} in {clustering.seconds:.1f} s")
 
-        tags: list[list[TagScore]] = [[TagScore(c, v) for c, v in hit] for hit in passed.tags]
+        tags: list[list[TagScore]] = [[TagScore(c, v) for c, v in hit] if hit else nothing
+                                      for hit in passed.tags]
 
         responses = [ResponseAnalysis(ids[i], languages[i], group_of[i], props[i], tags[i],
                                       asides[i]) for i in range(n)]

@@ -53,31 +53,41 @@ def _band_multipliers(bins: int) -> np.ndarray:
 
 
 _MULTIPLIERS = _band_multipliers(512)
+_BAND_SALTS = np.arange(512, dtype=U64) * _BAND_SALT  # an array product wraps modulo 2**64
 
 
 def band_keys(sig: np.ndarray, params: GroupParams = GroupParams(), block: int = 1 << 16
               ) -> np.ndarray:
-    """``uint64[n, bands]`` bucket keys; row ``i`` is all-zero when response ``i`` is empty.
+    """``uint64[n, bands]`` bucket keys; row ``i`` is all-zero when response ``i`` is empty
+    (see :func:`band_key`)."""
+    keys = np.empty((len(sig), params.bands), dtype=U64)
+    for b in range(params.bands):
+        keys[:, b] = band_key(sig, params, b, block)
+    return keys
+
+
+def band_key(sig: np.ndarray, params: GroupParams, band: int, block: int = 1 << 16
+             ) -> np.ndarray:
+    """``uint64[n]`` bucket keys of one band; 0 for a response with no value in the band.
 
     A band's key is a linear form of its values with fixed odd multipliers (modulo 2**64),
     salted per band and mixed once: two different value tuples share a key with probability
     about 2**-63, and the work is a multiply and a sum per bin instead of a hash chain.
     """
     n, bins = sig.shape
-    width = params.bands * params.rows
-    if width > bins:
+    if params.bands * params.rows > bins:
         raise ValueError("bands × rows exceeds the signature length")
-    keys = np.empty((n, params.bands), dtype=U64)
-    mult = _MULTIPLIERS[:width].reshape(params.bands, params.rows)
-    salt = np.arange(params.bands, dtype=U64) * _BAND_SALT
+    first = band * params.rows
+    mult = _MULTIPLIERS[first:first + params.rows]
+    salt = _BAND_SALTS[band]
+    keys = np.empty(n, dtype=U64)
     for a in range(0, n, block):
-        # one row of each band at a time: a sum over a short last axis is slow in numpy
-        part = sig[a:a + block, :width].reshape(-1, params.bands, params.rows)
-        acc = part[:, :, 0] * mult[:, 0]  # uint32 × uint64: uint64, modulo 2**64
-        common = part[:, :, 0].copy()
-        for r in range(1, params.rows):
-            acc += part[:, :, r] * mult[:, r]
-            common &= part[:, :, r]
+        part = sig[a:a + block, first:first + params.rows]
+        acc = part[:, 0] * mult[0]  # uint32 × uint64: uint64, modulo 2**64
+        common = part[:, 0].copy()
+        for r in range(1, params.rows):  # one row of the band at a time
+            acc += part[:, r] * mult[r]
+            common &= part[:, r]
         acc += salt
         acc = fmix64(acc)
         acc |= U64(1)
@@ -87,10 +97,12 @@ def band_keys(sig: np.ndarray, params: GroupParams = GroupParams(), block: int =
     return keys
 
 
-def candidate_links(keys: np.ndarray, threads: int = 1) -> tuple[np.ndarray, np.ndarray]:
+def candidate_links(sig: np.ndarray, params: GroupParams = GroupParams(), threads: int = 1
+                    ) -> tuple[np.ndarray, np.ndarray]:
     """Star links (leader, member) between responses sharing a bucket in any band, unique
-    (bands sorted in ``threads`` threads when more than one)."""
-    n, bands = keys.shape
+    (each band's keys made and sorted on its own, in ``threads`` threads when more than one:
+    the keys of all bands are never held at once)."""
+    n, bands = len(sig), params.bands
     if n < 2:
         return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)
     idx_bits = max(1, int(n - 1).bit_length())
@@ -98,7 +110,7 @@ def candidate_links(keys: np.ndarray, threads: int = 1) -> tuple[np.ndarray, np.
     index = np.arange(n, dtype=U64)
 
     def band(b: int) -> tuple[np.ndarray, np.ndarray] | None:
-        col = keys[:, b]
+        col = band_key(sig, params, b)
         packed = np.sort((col & ~mask) | index)
         bucket = packed >> U64(idx_bits)
         member = (packed & mask).astype(np.int64)
@@ -262,9 +274,7 @@ def group_labels(sig: np.ndarray, words: np.ndarray, params: GroupParams = Group
 
     With ``threads`` > 1, the bands are sorted and the candidates verified in that many
     threads (numpy releases the GIL in the heavy work)."""
-    keys = band_keys(sig, params)
-    u, v = candidate_links(keys, threads)
-    del keys
+    u, v = candidate_links(sig, params, threads)
     sig8 = low_bytes(sig, 64)
     if threads > 1 and len(u) >= 1 << 17:  # a few hundred thousand links: worth a thread
         cuts = np.linspace(0, len(u), threads + 1).astype(np.int64)

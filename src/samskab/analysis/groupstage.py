@@ -75,6 +75,7 @@ class GroupStage:
         self.slots = hashing.learn_slots(h, lens)
         del h, lens
         steps["slots"] = time.perf_counter() - t0
+        self.progress(f"groups: slots in {steps['slots']:.1f} s")
         t0 = time.perf_counter()
         if self.dask_address:
             from .dask_backend import signatures_on_dask
@@ -84,14 +85,17 @@ class GroupStage:
             self.sig, self.words = hashing.signatures(self.texts, self.slots,
                                                       workers=self._pool)
         steps["signatures"] = time.perf_counter() - t0
+        self.progress(f"groups: signatures in {steps['signatures']:.1f} s")
         t0 = time.perf_counter()
         labels, info = gr.group_labels(self.sig, self.words, self.group_params,
                                        threads=self._pool.n)
         self.link_counts = info
         steps["links"] = time.perf_counter() - t0
+        self.progress(f"groups: links in {steps['links']:.1f} s")
         t0 = time.perf_counter()
         self._describe_groups(labels)
         steps["describe"] = time.perf_counter() - t0
+        self.progress(f"groups: describe in {steps['describe']:.1f} s")
         return steps
 
     def _describe_groups(self, labels: np.ndarray) -> None:

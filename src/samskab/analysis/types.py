@@ -101,7 +101,7 @@ class Idea:
         return len(self.members)
 
 
-@dataclass
+@dataclass(slots=True)  # no __dict__: a million of them in a large run
 class ResponseAnalysis:
     """What the engine says about one response."""
 
