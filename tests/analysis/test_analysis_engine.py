@@ -272,3 +272,16 @@ def test_the_slot_key_table_finds_exactly_its_keys_and_their_values():
     assert (hit == np.isin(queries, keys)).all()
     assert (values[hit] == queries[hit] * np.uint64(3)).all()
     assert not _KeyTable(np.zeros(0, dtype=np.uint64)).find(keys)[0].any()
+
+
+def test_an_analyser_that_keeps_no_state_gives_the_same_result_and_refuses_more(tmp_path,
+                                                                                 campaign_records):
+    records = [*campaign_records, *(Record(f"o-{i}", t) for i, t in enumerate(OTHERS))]
+    kept = Analyser(stages=["groups"]).fit(records)
+    light = Analyser(stages=["groups"], keep_state=False)
+    result = light.fit(records)
+    assert (result.responses, result.groups) == (kept.responses, kept.groups) and kept.groups
+    with pytest.raises(RuntimeError, match="keep_state"):
+        light.add(Record("new", OTHERS[0]))
+    with pytest.raises(RuntimeError, match="keep_state"):
+        light.save(tmp_path / "state")

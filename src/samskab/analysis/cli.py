@@ -329,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
         progress(f"read {len(records)} responses ({len(rejected)} rejected) in "
                  f"{read_seconds:.1f} s")
         analyser = Analyser(stages=stages, themes=themes, dask_address=args.dask,
-                            workers=args.workers, progress=progress)
+                            workers=args.workers, keep_state=False, progress=progress)
         result = analyser.fit(records, pool=pool)
         del records, analyser  # the texts are not needed for writing: free them first
     result.summary["seconds"] = {"read": round(read_seconds, 3), **result.summary["seconds"]}

@@ -71,14 +71,14 @@ class Analyser(TextPass, GroupStage, State):
     ``fit(records)`` runs the requested stages over a batch and remembers what it learnt;
     ``add(record)`` analyses one more response against that state in well under a second;
     ``feedback(...)`` teaches the tag model a staff decision; ``save``/``load`` keep the state
-    on disk. Stages: ``groups``, ``proposals``, ``ideas`` (needs proposals, which it then
+    on disk (not with ``keep_state=False``, which lets the signatures go during ``fit``). Stages: ``groups``, ``proposals``, ``ideas`` (needs proposals, which it then
     runs), ``tags``.
     """
 
     def __init__(self, *, stages: Iterable[str] = STAGES, themes: Iterable[Theme] = (),
                  group_params: gr.GroupParams | None = None,
                  idea_params: IdeaParams | None = None, dask_address: str | None = None,
-                 workers: int = 1, additions: bool = True,
+                 workers: int = 1, additions: bool = True, keep_state: bool = True,
                  progress: Progress | None = None) -> None:
         stages = list(dict.fromkeys(stages))
         unknown = [s for s in stages if s not in STAGES]
@@ -92,6 +92,9 @@ class Analyser(TextPass, GroupStage, State):
         self.dask_address = dask_address
         self.workers = workers
         self.with_additions = additions
+        # False for a one-off run (``samskab analyse``): the signatures are let go as soon as
+        # the groups are described, and the analyser can then neither add() nor save()
+        self.keep_state = keep_state
         self.progress = progress or _quiet
         # state
         self.ids: list[str] = []
@@ -248,6 +251,7 @@ class Analyser(TextPass, GroupStage, State):
     # --- one more response --------------------------------------------------------------
     def add(self, record: Record) -> ResponseAnalysis:
         """Analyse one new response against the state; the state learns it too."""
+        self._check_state()
         if record.id in self.position:
             raise ValueError(f"response {record.id!r} is already known")
         i = len(self.ids)
@@ -289,6 +293,10 @@ class Analyser(TextPass, GroupStage, State):
         if "tags" in self.stages:
             result.tags = self._tags(whole or self._word_cache.tokens(record.text, lang))
         return result
+
+    def _check_state(self) -> None:
+        if not self.keep_state and self.ids:
+            raise RuntimeError("this analyser kept no state (keep_state=False): fit a new one")
 
     def idea(self, idea_id: str) -> Idea | None:
         """One idea as it stands now (cheap: only that idea is described)."""

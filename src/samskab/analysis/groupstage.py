@@ -44,6 +44,7 @@ class GroupStage:
     group_params: gr.GroupParams
     dask_address: str | None
     with_additions: bool
+    keep_state: bool
     link_counts: dict
     progress: Callable[[str], None]
     _pool: Workers
@@ -109,6 +110,9 @@ class GroupStage:
         hi = np.searchsorted(sorted_labels, roots, side="right")
         member_lists = [np.sort(order[a:b]) for a, b in zip(lo, hi, strict=True)]
         jobs = [self._template_job(members) for members in member_lists]
+        if not self.keep_state:  # the medoids were the last use of the signatures
+            self.sig = self.sig[:0]
+            self._band_index = None
         # one round of jobs: each unit builds its group's template and the additions of a
         # run of its members' distinct texts (a large group is cut into several units, each
         # building the same template, so that the jobs stay even)

@@ -30,6 +30,7 @@ class State:
 
     def save(self, directory: str | Path) -> None:
         """Write the state to ``directory`` (``state.json`` and ``arrays.npz``)."""
+        self._check_state()
         d = Path(directory)
         d.mkdir(parents=True, exist_ok=True)
         tag_meta, tag_arrays = self.tag_model.to_arrays()
