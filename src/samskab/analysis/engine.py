@@ -71,8 +71,9 @@ class Analyser(TextPass, GroupStage, State):
     ``fit(records)`` runs the requested stages over a batch and remembers what it learnt;
     ``add(record)`` analyses one more response against that state in well under a second;
     ``feedback(...)`` teaches the tag model a staff decision; ``save``/``load`` keep the state
-    on disk (not with ``keep_state=False``, which lets the signatures go during ``fit``). Stages: ``groups``, ``proposals``, ``ideas`` (needs proposals, which it then
-    runs), ``tags``.
+    on disk (not with ``keep_state=False``, which lets the signatures go during ``fit``).
+    Stages: ``groups``, ``proposals``, ``ideas`` (needs proposals, which it then runs),
+    ``tags``.
     """
 
     def __init__(self, *, stages: Iterable[str] = STAGES, themes: Iterable[Theme] = (),

@@ -111,7 +111,7 @@ class GroupStage:
         member_lists = [np.sort(order[a:b]) for a, b in zip(lo, hi, strict=True)]
         jobs = [self._template_job(members) for members in member_lists]
         if not self.keep_state:  # the medoids were the last use of the signatures
-            self.sig = self.sig[:0]
+            self.sig = np.zeros((0, self.sig.shape[1]), dtype=self.sig.dtype)  # not a view
             self._band_index = None
         # one round of jobs: each unit builds its group's template and the additions of a
         # run of its members' distinct texts (a large group is cut into several units, each
