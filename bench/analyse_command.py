@@ -65,7 +65,8 @@ def load(n: int, seed: int) -> float:
             for i in range(len(records))])
         created = Response.objects.bulk_create([
             Response(reference=f"A-{first + i + 1:07d}", consultation=consultation,
-                     respondent=respondent, channel="web", text=record["text"],
+                     respondent=respondent, respondent_kind=respondent.kind,
+                     channel="web", text=record["text"],
                      language=record.get("language") or "",
                      received_at=opens + timedelta(seconds=first + i))
             for i, (record, respondent) in enumerate(zip(records, respondents, strict=True))])

@@ -71,7 +71,8 @@ def _load(n: int) -> None:
                         opens + timedelta(seconds=rng.randint(0, 26 * 86400)))
             rows.append(Response(
                 reference=f"B-{first + i + 1:07d}", consultation=consultation,
-                respondent=respondent, channel=rng.choice(CHANNELS), received_at=received,
+                respondent=respondent, respondent_kind=respondent.kind,
+                channel=rng.choice(CHANNELS), received_at=received,
                 text="Vi foreslår åbne data.", late=late,
                 status="published" if rng.random() < 0.9 else "received"))
         Response.objects.bulk_create(rows)

@@ -74,7 +74,8 @@ def _generate(n: int) -> None:
             )
             Response.objects.bulk_create(
                 Response(reference=f"B-{start + i + 1:06d}", consultation=consultation,
-                         respondent=respondents[i], channel=rng.choice(["email", "web"]),
+                         respondent=respondents[i], respondent_kind=respondents[i].kind,
+                         channel=rng.choice(["email", "web"]),
                          received_at=opens + timedelta(minutes=start + i),
                          text="Vi foreslår åbne data.", consent_publish_name=rng.random() < 0.3)
                 for i in range(size)

@@ -139,3 +139,16 @@ def test_idempotency_lookup_uses_the_partial_unique_index():
         cursor.execute(f"EXPLAIN QUERY PLAN {lookup}")
         plan = " ".join(str(row) for row in cursor.fetchall())
     assert "response_unique_idempotency_key" in plan
+
+
+def test_each_response_keeps_a_copy_of_its_respondents_kind():
+    consultation = ConsultationFactory()
+    kinds = ["ngo", "citizen", "business", "authority_state", "research"]
+    items = [services.Incoming(text=f"Forslag {i}.", idempotency_key=f"k{i}",
+                               respondent=services.RespondentData(kind=kind))
+             for i, kind in enumerate(kinds)]
+    receipts = services.response_receive_many(consultation=consultation, channel="api",
+                                              items=items, chunk_size=2)
+    stored = {r.pk: r for r in Response.objects.select_related("respondent")}
+    assert [stored[r.response_id].respondent_kind for r in receipts] == kinds
+    assert all(r.respondent_kind == r.respondent.kind for r in stored.values())

@@ -204,3 +204,17 @@ def test_same_file_twice_is_stored_once_and_both_rows_point_to_it():
         receive(consultation, attachments=[services.IncomingFile("x.pdf", b"%PDF-1.4 same")])
     first, second = Attachment.objects.all()
     assert first.file.name == second.file.name
+
+
+@pytest.mark.parametrize("kind", ["citizen", "ngo", "authority_municipality"])
+def test_the_response_keeps_a_copy_of_its_respondents_kind(kind):
+    """The inbox filters and sorts by the copy (an index on the response), so it must be the
+    respondent's kind, with or without attachments."""
+    consultation = ConsultationFactory()
+    plain = receive(consultation, respondent=services.RespondentData(kind=kind))
+    with_file = receive(consultation, respondent=services.RespondentData(kind=kind),
+                        attachments=[services.IncomingFile("bilag.txt", b"Bilag", "text/plain")])
+    for receipt in (plain, with_file):
+        response = Response.objects.select_related("respondent").get(pk=receipt.response_id)
+        assert response.respondent.kind == kind
+        assert response.respondent_kind == kind

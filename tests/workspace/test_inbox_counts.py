@@ -4,12 +4,14 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from samskab.consultations.models import Response
 from samskab.consultations.services import IncomingFile
-from samskab.workspace import views
+from samskab.workspace import selectors, views
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +42,7 @@ def test_a_broad_search_is_counted_up_to_the_limit(client, moderator, closed_con
     broad = client.get(url, {"q": "ventetider"})
     paginator = broad.context["page"].paginator
     assert paginator.capped and paginator.count == 4 and paginator.num_pages == 2
-    assert "Mere end 4 høringssvar" in broad.content.decode()
+    assert "Mere end 4 høringssvar – bladr videre" in broad.content.decode()
     narrow = client.get(url, {"q": "ventetider", "kind": "ngo"})
     assert not narrow.context["page"].paginator.capped
     assert narrow.context["page"].paginator.count == 3
@@ -82,3 +84,74 @@ def test_the_inbox_queries_do_not_grow_with_the_rows_for_every_view(
         assert len(sql) == len(few[query][0]), query
         assert len(sql) <= 10, (query, sql)
     assert queries("?attachment=yes")[1].count == 32
+
+
+def _pages(client, url, params, pages):
+    keys = []
+    for number in range(1, pages + 1):
+        page = client.get(url, {**params, "side": number}).context["page"]
+        keys += [response.pk for response in page.object_list]
+    return keys
+
+
+def test_a_capped_searchs_pages_are_its_first_matches_in_order(
+        client, moderator, closed_consultation, respond, monkeypatch):
+    """Capped (and on SQLite with the page's keys from the count's query), every page shows
+    what the list in its order holds there, none skipped or twice, across count windows."""
+    monkeypatch.setattr(views, "INBOX_COUNT_LIMIT", 5)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    _answers(closed_consultation, respond, 9)
+    client.force_login(moderator)
+    url = reverse("staff:inbox", args=[closed_consultation.slug])
+    for params in [{"q": "ventetider"}, {"q": "ventetider", "sort": "kind"},
+                   {"late": "no", "sort": "received"}]:
+        expected = list(selectors.inbox(
+            closed_consultation, filters=params, query=params.get("q", ""),
+            sort=params.get("sort", "-received")).values_list("pk", flat=True))
+        assert len(expected) > 6
+        assert _pages(client, url, params, 3) == expected[:6], params
+
+
+@pytest.mark.parametrize("sort", ["kind", "-received"])
+def test_the_kind_filter_and_sort_read_the_respondents_kind(
+        client, moderator, closed_consultation, respond, sort):
+    """The inbox filters and sorts by the response's copy of the kind: the same answers, in
+    the same order, as the respondent's own kind gives."""
+    kinds = ["ngo", "citizen", "business", "citizen", "authority_state", "ngo", "research"]
+    for i, kind in enumerate(kinds):
+        respond(closed_consultation, f"Svar {i} om ventetider.", kind=kind,
+                received_at=closed_consultation.opens_at + timedelta(hours=len(kinds) - i))
+    client.force_login(moderator)
+    url = reverse("staff:inbox", args=[closed_consultation.slug])
+    mine = Response.objects.filter(consultation=closed_consultation)
+    by_respondent = {
+        "kind": ("respondent__kind", "received_at", "id"),
+        "-received": ("-received_at", "-id"),
+    }[sort]
+    whole = _pages(client, url, {"sort": sort}, 1)
+    assert whole == list(mine.order_by(*by_respondent).values_list("pk", flat=True))
+    for kind in set(kinds):
+        shown = _pages(client, url, {"kind": kind, "sort": sort}, 1)
+        assert shown == list(mine.filter(respondent__kind=kind).order_by(*by_respondent)
+                             .values_list("pk", flat=True)), kind
+
+
+def test_the_count_window_moves_on_with_the_pages(client, moderator, closed_consultation,
+                                                  respond, monkeypatch):
+    """On a window's last page the next window is counted, so paging on is always possible;
+    the cap is said in Danish and in English."""
+    monkeypatch.setattr(views, "INBOX_COUNT_LIMIT", 4)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    _answers(closed_consultation, respond, 9)
+    client.force_login(moderator)
+    url = reverse("staff:inbox", args=[closed_consultation.slug])
+    counted = {}
+    for number in (1, 2, 3, 4, 5):
+        paginator = client.get(url, {"q": "ventetider", "side": number}).context["page"].paginator
+        counted[number] = (paginator.count, paginator.capped, paginator.num_pages)
+    assert counted == {1: (4, True, 2), 2: (8, True, 4), 3: (8, True, 4), 4: (9, False, 5),
+                       5: (9, False, 5)}
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url, {"q": "ventetider"})
+    assert "More than 4 responses – page on for more, or narrow the search" in (
+        english.content.decode())

@@ -100,6 +100,7 @@ def test_changes_that_bypass_our_services_are_indexed(closed_consultation, respo
     respondents = Respondent.objects.bulk_create([Respondent(kind="ngo") for _ in range(3)])
     Response.objects.bulk_create([
         Response(reference=f"BULK-{i}", consultation=closed_consultation, respondent=r,
+                 respondent_kind=r.kind,
                  channel="import", received_at=closed_consultation.opens_at,
                  text=f"Masseindlæst svar nummer {i} om vindmøller.")
         for i, r in enumerate(respondents)

@@ -4,6 +4,7 @@ import io
 import re
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from PIL import Image
 
@@ -54,7 +55,8 @@ def test_inbox_query_count_does_not_grow_with_rows(as_moderator, closed_consulta
     url = reverse("staff:inbox", args=[closed_consultation.slug])
     _many(closed_consultation, respond, 4)
     as_moderator.get(url)
-    with django_assert_num_queries(9) as small:
+    # on SQLite a search's count and page keys are one query (its match list built once)
+    with django_assert_num_queries(8 if connection.vendor == "sqlite" else 9) as small:
         as_moderator.get(url + "?q=data&attachment=yes&kind=citizen")
     _many(closed_consultation, respond, 40, start=4)
     with django_assert_num_queries(len(small.captured_queries)):

@@ -342,6 +342,13 @@ class Response(models.Model):
         Respondent, on_delete=models.PROTECT, related_name="response",
         verbose_name=_("afsender"),
     )
+    # The respondent's kind, copied when the response is received (the kind never changes
+    # afterwards): the inbox filters and sorts by it through an index on this table instead of
+    # joining every matching respondent. `services.response_receive` sets it.
+    respondent_kind = models.CharField(
+        _("afsendertype"), max_length=30, choices=RespondentKind.choices,
+        default=RespondentKind.CITIZEN, db_default=RespondentKind.CITIZEN, editable=False,
+    )
     channel = models.CharField(_("kanal"), max_length=10, choices=Channel.choices)
     received_at = models.DateTimeField(_("modtaget"), db_index=True)
     text = models.TextField(_("tekst"), blank=True)
@@ -368,7 +375,12 @@ class Response(models.Model):
                 name="response_unique_idempotency_key",
             ),
         ]
-        indexes = [models.Index(fields=["consultation", "status"])]
+        indexes = [
+            models.Index(fields=["consultation", "status"]),
+            # the inbox's kind filter and sort, in received order within a kind
+            models.Index(fields=["consultation", "respondent_kind", "received_at", "id"],
+                         name="response_inbox_kind"),
+        ]
         verbose_name = _("høringssvar")
         verbose_name_plural = _("høringssvar")
 

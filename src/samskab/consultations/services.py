@@ -272,6 +272,7 @@ def response_receive(
     )
     response = Response(
         consultation=consultation,
+        respondent_kind=respondent_row.kind,
         channel=channel,
         received_at=received_at,
         text=checked.text,
@@ -520,6 +521,7 @@ def _store_chunk(consultation: Consultation, channel: str, items: Sequence[Incom
     }
     response_rows = {
         i: {"consultation": consultation.pk, "channel": channel,
+            "respondent_kind": respondent_rows[i]["kind"],
             "received_at": db_moment(checked[i][1]),
             "text": checked[i][0].text, "language": items[i].language[:8],
             "late": checked[i][2], "consent_publish_name": items[i].consent_publish_name,

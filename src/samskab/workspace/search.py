@@ -260,6 +260,14 @@ class ListedIn(Lookup):
         return f"{plus}{lhs} IN {rhs}", (*lhs_params, *rhs_params)
 
 
+def builds_match_list(text: str) -> bool:
+    """Whether every statement with `matching(text)` first builds the search's whole match
+    list: on SQLite a full-text search reads the FTS5 index to the end into a list (see
+    ListedIn), so a page should find its count and its rows in one statement. PostgreSQL
+    tests rows against the index as it goes, and an empty text matches everything."""
+    return connection.vendor == "sqlite" and bool((text or "").strip())
+
+
 def matching(text: str) -> Q:
     """A filter on Response for `text`, to combine with any other filter; empty text: all."""
     text = (text or "").strip()

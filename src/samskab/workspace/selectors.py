@@ -131,7 +131,7 @@ INBOX_FILTERS: list[InboxFilter] = [
     InboxFilter("status", _("Status"), lambda c: list(ResponseStatus.choices),
                 lambda qs, v: qs.filter(status=v) if v in ResponseStatus.values else qs),
     InboxFilter("kind", _("Afsendertype"), lambda c: list(RespondentKind.choices),
-                lambda qs, v: qs.filter(respondent__kind=v) if v in RespondentKind.values
+                lambda qs, v: qs.filter(respondent_kind=v) if v in RespondentKind.values
                 else qs),
     InboxFilter("channel", _("Kanal"), lambda c: list(Channel.choices),
                 lambda qs, v: qs.filter(channel=v) if v in Channel.values else qs),
@@ -152,7 +152,7 @@ INBOX_SORTS = {
     "received": ("received_at", "id"),
     "-received": ("-received_at", "-id"),
     "reference": ("reference",),
-    "kind": ("respondent__kind", "received_at", "id"),
+    "kind": ("respondent_kind", "received_at", "id"),  # the response's copy: its index
     "status": ("status", "received_at", "id"),
 }
 INBOX_SORT_LABELS = {

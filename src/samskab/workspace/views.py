@@ -23,7 +23,7 @@ from samskab.consultations import serving
 from samskab.consultations.models import Attachment, Consultation, InvitedParty, Response
 from samskab.core.errors import DomainError
 from samskab.core.views import form_add_domain_error, messages_add_domain_error, staff_view
-from samskab.workspace import extensions, selectors, services
+from samskab.workspace import extensions, search, selectors, services
 from samskab.workspace.forms import (
     InboxForm,
     InvitedPartyForm,
@@ -37,7 +37,22 @@ from samskab.workspace.paging import DeferredJoinPaginator
 from samskab.workspace.redaction import search_query_for
 
 PAGE_SIZE = 50
-INBOX_COUNT_LIMIT = 10_000
+# A filter's or a search's matches are counted up to this many (»more than 1,000«), a window
+# that moves on with the page asked for (see _count_limit).
+INBOX_COUNT_LIMIT = 1_000
+
+
+def _count_limit(page: str | None) -> int:
+    """How far a narrowed inbox is counted for this page: INBOX_COUNT_LIMIT, and from the
+    window's last page on, the next window too, so paging on is always possible. Counting to
+    the limit costs in proportion to limit ÷ the share of answers that match (a combination
+    matching 3 % of a million tests 33,000 answers to count 1,000), so it stays small."""
+    try:
+        number = max(1, int(page or 1))
+    except ValueError:
+        number = 1
+    shown_to = number * PAGE_SIZE
+    return INBOX_COUNT_LIMIT * (1 + shown_to // INBOX_COUNT_LIMIT)
 
 
 def _consultation(slug: str) -> Consultation:
@@ -68,17 +83,17 @@ def inbox(request, slug: str):
     consultation = _consultation(slug)
     form = InboxForm(request.GET, consultation=consultation)
     values = form.values()
+    search_text = search_query_for(values["q"], request.user)
     responses = selectors.inbox(
-        consultation,
-        filters=values,
-        query=search_query_for(values["q"], request.user),
-        sort=values["sort"] or "-received",
+        consultation, filters=values, query=search_text, sort=values["sort"] or "-received",
     )
     narrowed = any(v for k, v in values.items() if k != "sort")
     # The whole list is counted exactly (an index-only count); a filter's or a search's
-    # matches up to INBOX_COUNT_LIMIT ("more than 10,000"), so a broad search stays fast.
-    paginator = DeferredJoinPaginator(responses, PAGE_SIZE, load=selectors.inbox_rows,
-                                      count_limit=INBOX_COUNT_LIMIT if narrowed else None)
+    # matches up to a limit ("more than 1,000"), so a broad search stays fast.
+    paginator = DeferredJoinPaginator(
+        responses, PAGE_SIZE, load=selectors.inbox_rows,
+        count_limit=_count_limit(request.GET.get("side")) if narrowed else None,
+        count_by_keys=search.builds_match_list(search_text))
     page = paginator.get_page(request.GET.get("side"))
     query = urlencode({k: v for k, v in values.items() if v})
     return render(request, "workspace/inbox.html", {
