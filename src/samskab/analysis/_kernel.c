@@ -369,6 +369,35 @@ static int check_starts(const int64_t *starts, Py_ssize_t n_docs, Py_ssize_t len
     return 0;
 }
 
+/* the bins per text (a power of two, at least 2) of ``sig`` for ``n_docs`` texts, and its
+ * log2 in ``*bits``; -1 with a ValueError when ``sig`` or ``words`` do not fit the texts */
+static Py_ssize_t sig_shape(const Py_buffer *sig, const Py_buffer *words, Py_ssize_t n_docs,
+                            int *bits) {
+    Py_ssize_t bins = n_docs ? (sig->len / 4) / n_docs : 0;
+    *bits = 0;
+    while (((Py_ssize_t)1 << *bits) < bins) (*bits)++;
+    if (words->len / 8 != n_docs || (n_docs && (bins * n_docs * 4 != sig->len ||
+                                                ((Py_ssize_t)1 << *bits) != bins || *bits < 1))) {
+        PyErr_SetString(PyExc_ValueError, "sig must hold a power of two of bins per text and "
+                                          "words one count per text");
+        return -1;
+    }
+    return bins;
+}
+
+/* one text's normalised bytes to its MinHash row and word count; -1 when out of memory */
+static int hash_text(Scratch *s, const uint8_t *bytes, Py_ssize_t n, const Pass *passes,
+                     Py_ssize_t n_passes, uint32_t *sig_row, Py_ssize_t bins, int bits,
+                     int64_t *words) {
+    if (scratch_bytes(s, n) < 0 || scratch_tokens(s, n / 2 + 2) < 0) return -1;
+    Py_ssize_t m = fold(bytes, n, s->folded);
+    Py_ssize_t t = word_hashes(s->folded, m, s->h);
+    collapse(s, t, passes, n_passes);
+    minhash(s->h, t, sig_row, bins, bits);
+    *words = t;
+    return 0;
+}
+
 PyDoc_STRVAR(signatures_doc,
 "signatures(data, starts, passes, sig, words)\n\n"
 "MinHash signatures of the texts in ``data`` (normalised bytes, text d from starts[d] to\n"
@@ -386,15 +415,9 @@ static PyObject *k_signatures(PyObject *self, PyObject *args) {
     if (get_buffer(sig_o, &sig, 4, 1, "sig") < 0) goto fail_starts;
     if (get_buffer(words_o, &words, 8, 1, "words") < 0) goto fail_sig;
     Py_ssize_t n_docs = starts.len / 8;
-    Py_ssize_t bins = n_docs ? (sig.len / 4) / n_docs : 0;
-    int bits = 0;
-    while (((Py_ssize_t)1 << bits) < bins) bits++;
-    if (words.len / 8 != n_docs || (n_docs && (bins * n_docs * 4 != sig.len ||
-                                               ((Py_ssize_t)1 << bits) != bins || bits < 1))) {
-        PyErr_SetString(PyExc_ValueError, "sig must hold a power of two of bins per text and "
-                                          "words one count per text");
-        goto fail_words;
-    }
+    int bits;
+    Py_ssize_t bins = sig_shape(&sig, &words, n_docs, &bits);
+    if (bins < 0) goto fail_words;
     if (check_starts(starts.buf, n_docs, data.len) < 0) goto fail_words;
     Py_ssize_t n_passes = 0;
     Pass *passes = read_passes(passes_o, &n_passes);
@@ -407,16 +430,9 @@ static PyObject *k_signatures(PyObject *self, PyObject *args) {
     const int64_t *st = starts.buf;
     for (Py_ssize_t d = 0; d < n_docs && !oom; d++) {
         Py_ssize_t a = st[d], b = d + 1 < n_docs ? st[d + 1] : data.len;
-        Py_ssize_t n = b - a;
-        if (scratch_bytes(&s, n) < 0 || scratch_tokens(&s, n / 2 + 2) < 0) {
+        if (hash_text(&s, buf + a, b - a, passes, n_passes, (uint32_t *)sig.buf + d * bins,
+                      bins, bits, (int64_t *)words.buf + d) < 0)
             oom = 1;
-            break;
-        }
-        Py_ssize_t m = fold(buf + a, n, s.folded);
-        Py_ssize_t t = word_hashes(s.folded, m, s.h);
-        collapse(&s, t, passes, n_passes);
-        minhash(s.h, t, (uint32_t *)sig.buf + d * bins, bins, bits);
-        ((int64_t *)words.buf)[d] = t;
     }
     Py_END_ALLOW_THREADS
     scratch_free(&s);
@@ -513,16 +529,13 @@ static PyObject *k_text_signatures(PyObject *self, PyObject *args) {
     got = 3;
     if (get_buffer(words_o, &words, 8, 1, "words") < 0) goto out;
     got = 4;
-    Py_ssize_t bins = n_docs ? (sig.len / 4) / n_docs : 0;
-    int bits = 0;
-    while (((Py_ssize_t)1 << bits) < bins) bits++;
-    if (table.len != 256 || words.len / 8 != n_docs ||
-        (n_docs && (bins * n_docs * 4 != sig.len || ((Py_ssize_t)1 << bits) != bins ||
-                    bits < 1))) {
-        PyErr_SetString(PyExc_ValueError, "a 256-byte table, a power of two of bins per text "
-                                          "and one word count per text are expected");
+    if (table.len != 256) {
+        PyErr_SetString(PyExc_ValueError, "the byte table must have 256 entries");
         goto out;
     }
+    int bits;
+    Py_ssize_t bins = sig_shape(&sig, &words, n_docs, &bits);
+    if (bins < 0) goto out;
     passes = read_passes(passes_o, &n_passes);
     if (!passes) goto out;
     tx = (Text *)malloc((n_docs ? n_docs : 1) * sizeof(Text));
@@ -551,7 +564,7 @@ static PyObject *k_text_signatures(PyObject *self, PyObject *args) {
             encoded_cap = 2 * n + 64;
             encoded = (uint8_t *)malloc(encoded_cap);
         }
-        if (!encoded || scratch_bytes(&s, n) < 0 || scratch_tokens(&s, n / 2 + 2) < 0) {
+        if (!encoded) {
             oom = 1;
             break;
         }
@@ -560,11 +573,11 @@ static PyObject *k_text_signatures(PyObject *self, PyObject *args) {
             slow[d] = 1;
             continue;
         }
-        m = fold(encoded, m, s.folded);
-        Py_ssize_t t = word_hashes(s.folded, m, s.h);
-        collapse(&s, t, passes, n_passes);
-        minhash(s.h, t, (uint32_t *)sig.buf + d * bins, bins, bits);
-        ((int64_t *)words.buf)[d] = t;
+        if (hash_text(&s, encoded, m, passes, n_passes, (uint32_t *)sig.buf + d * bins, bins,
+                      bits, (int64_t *)words.buf + d) < 0) {
+            oom = 1;
+            break;
+        }
     }
     Py_END_ALLOW_THREADS
     free(encoded);
