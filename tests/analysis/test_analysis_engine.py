@@ -285,3 +285,26 @@ def test_an_analyser_that_keeps_no_state_gives_the_same_result_and_refuses_more(
         light.add(Record("new", OTHERS[0]))
     with pytest.raises(RuntimeError, match="keep_state"):
         light.save(tmp_path / "state")
+
+
+def test_the_kernel_refuses_arguments_that_do_not_fit_with_a_clear_error():
+    import numpy as np
+
+    from samskab.analysis import hashing
+
+    kernel = hashing.KERNEL
+    sig = np.empty((2, 128), dtype=np.uint32)
+    words = np.empty(2, dtype=np.int64)
+    table, punct = hashing.LATIN1_TABLE, hashing._PUNCT_CODES
+    with pytest.raises(TypeError, match="str"):
+        kernel.text_signatures(["ok", b"bytes"], table, punct, (), sig, words)
+    with pytest.raises(ValueError, match="power of two"):
+        kernel.text_signatures(["a", "b"], table, punct, (), np.empty((2, 100), np.uint32), words)
+    with pytest.raises(ValueError, match="256"):
+        kernel.text_signatures(["a", "b"], table[:10], punct, (), sig, words)
+    with pytest.raises(ValueError, match="starts"):
+        kernel.signatures(np.zeros(4, np.uint8), np.array([3, 1], np.int64), (), sig, words)
+    with pytest.raises(TypeError, match="six"):
+        kernel.text_signatures(["a", "b"], table, punct, [(1, 2)], sig, words)
+    with pytest.raises(ValueError, match="add up"):
+        kernel.learn_slots(np.zeros(5, np.uint64), np.array([2], np.int64), 2, 8, 6, 0.08)
