@@ -4,6 +4,8 @@ import json
 
 import pytest
 from analysis_cases import COPIES, OTHERS
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from samskab.analysis.cli import main
 
@@ -194,3 +196,125 @@ def test_a_plain_responses_line_is_written_as_the_json_encoder_writes_it():
                                           "proposals": [], "tags": [], "set_aside": []})
     tagged = ResponseAnalysis("r-2", "da", None, tags=[TagScore("GC1", 0.7)])
     assert _plain_row(tagged) is None and _response_row(tagged)["tags"]
+
+
+def _odd_lines_reference(data: bytes) -> tuple[list[int], list[int]]:
+    """What scan_lines must find, said the slow way."""
+    import re
+
+    starts, odd, at = [], [], 0
+    for k, line in enumerate(data.split(b"\n")[:-1] if data.endswith(b"\n")
+                             else data.split(b"\n") if data else []):
+        ended = at + len(line) < len(data)  # a line feed follows
+        lone_cr = b"\r" in (line[:-1] if ended and line.endswith(b"\r") else line)
+        if not line.strip(b" \t\r") or lone_cr or re.search(rb"\}[ \t]*\{", line):
+            odd.append(k)
+        starts.append(at)
+        at += len(line) + 1
+    return starts, odd
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([b"{", b"}", b" ", b"\t", b"\r", b"\n", b"x", b'"', b"\xc3\xa6",
+                                 b'{"id": "a", "text": "b"}']), max_size=40))
+def test_the_kernel_finds_every_line_and_every_odd_one(pieces):
+    import numpy as np
+
+    from samskab.analysis import hashing
+
+    data = b"".join(pieces)
+    starts, odd = hashing.KERNEL.scan_lines(data)
+    assert ([int(x) for x in np.frombuffer(starts, dtype=np.int64)],
+            [int(x) for x in np.frombuffer(odd, dtype=np.int64)]) == _odd_lines_reference(data)
+
+
+@pytest.mark.parametrize("odd", [[], ODD_LINES[:1], ODD_LINES[6:7], ODD_LINES])
+def test_a_scanned_file_reads_as_the_line_by_line_reader_reads_it(tmp_path, odd):
+    from samskab.analysis import cli
+
+    rows = [{"id": f"r-{i}", "text": OTHERS[i % len(OTHERS)] + f" nr. {i}"} for i in range(40)]
+    path = write_jsonl(tmp_path / "in.jsonl", rows[:25], extra_lines=odd)
+    with path.open("a", encoding="utf-8") as f:
+        for row in rows[25:]:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    for part_bytes in (200, 1 << 20):
+        assert (cli.read_records(path, part_bytes, lines=cli.scan_lines(path))
+                == _read_line_by_line(path))
+
+
+def _many_rows(n):
+    """Short varied responses: campaign copies, other answers, typographic characters, a
+    Polish name now and then (outside Latin-1), and empty texts."""
+    texts = [*COPIES, *OTHERS, "„Ja“ – tak…", "Hilsen Łukasz Wąs", ""]
+    return [{"id": f"r-{i}", "text": f"{texts[i % len(texts)]} {i % 97}"} for i in range(n)]
+
+
+def test_slots_and_signatures_made_while_reading_are_the_groups_stages_own(tmp_path):
+    """17,000 lines: the slot sample takes every other line, so line k must be record k."""
+    import numpy as np
+
+    from samskab.analysis import cli, hashing
+
+    path = write_jsonl(tmp_path / "in.jsonl", _many_rows(17_000))
+    lines = cli.scan_lines(path)
+    early = cli.EarlySignatures.start(path, lines, threads=2)
+    try:
+        records, rejected = cli.read_records(path, 1 << 16, lines=lines, on_part=early.add)
+        prepared = early.finish(records, lambda message: None)
+    finally:
+        early.close()
+    assert rejected == [] and prepared is not None
+    texts = [r.text for r in records]
+    slots = hashing.slots_of(texts)
+    assert slots.size > 0  # the campaign copies make slots
+    for key, value in slots.to_arrays().items():
+        assert np.array_equal(prepared.slots.to_arrays()[key], value), key
+    sig, words = hashing.signatures(texts, slots)
+    assert np.array_equal(prepared.sig, sig) and np.array_equal(prepared.words, words)
+
+
+@pytest.mark.parametrize("spoil", ["duplicate", "bad line", "blank line"])
+def test_a_file_that_is_not_clean_is_signed_after_reading_with_the_same_result(
+        tmp_path, monkeypatch, spoil):
+    from samskab.analysis import cli
+
+    rows = _many_rows(3_000)
+    extra = {"duplicate": [json.dumps(rows[5])], "bad line": ["{not json"],
+             "blank line": [""]}[spoil]
+    path = write_jsonl(tmp_path / "in.jsonl", rows[:2_000], extra_lines=extra)
+    with path.open("a", encoding="utf-8") as f:
+        for row in rows[2_000:]:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    lines = cli.scan_lines(path)
+    early = cli.EarlySignatures.start(path, lines, threads=2)
+    if early is not None:  # a blank line is seen before reading; the others while reading
+        try:
+            records, _ = cli.read_records(path, 1 << 14, lines=lines, on_part=early.add)
+            assert early.finish(records, lambda message: None) is None
+        finally:
+            early.close()
+    outputs = []
+    for early_bytes in (0, 1 << 40):  # signed while reading (when clean) / after reading
+        monkeypatch.setattr(cli, "EARLY_WORKERS_BYTES", early_bytes)
+        out = tmp_path / f"out-{early_bytes}"
+        status = main([str(path), "--out", str(out), "--stages", "groups"])
+        assert status == (0 if spoil == "blank line" else 3)  # a blank line is no response
+        outputs.append([(out / name).read_text(encoding="utf-8")
+                        for name in ("responses.jsonl", "groups.jsonl", "rejected.jsonl")])
+    assert outputs[0] == outputs[1]
+
+
+def test_a_clean_file_gives_the_same_groups_signed_while_reading_or_after(tmp_path,
+                                                                          monkeypatch, capsys):
+    from samskab.analysis import cli
+
+    path = write_jsonl(tmp_path / "in.jsonl", _many_rows(3_000))
+    outputs = []
+    for early_bytes in (0, 1 << 40):
+        monkeypatch.setattr(cli, "EARLY_WORKERS_BYTES", early_bytes)
+        out = tmp_path / f"out-{early_bytes}"
+        assert main([str(path), "--out", str(out), "--stages", "groups"]) == 0
+        outputs.append([(out / name).read_text(encoding="utf-8")
+                        for name in ("responses.jsonl", "groups.jsonl")])
+    assert outputs[0] == outputs[1]
+    assert "while reading" in capsys.readouterr().err

@@ -1031,11 +1031,100 @@ release:
     return result;
 }
 
+/* ---- the lines of a JSONL input ------------------------------------------------------- */
+
+PyDoc_STRVAR(scan_lines_doc,
+"scan_lines(data) -> (starts, odd)\n\n"
+"The lines of ``data`` (any contiguous buffer of bytes) as the reader of ``samskab analyse``\n"
+"sees them: ``starts`` holds the offset of each line's first byte as int64 bytes (a line ends\n"
+"just after a line feed; a last line without one counts, an empty tail does not); ``odd``\n"
+"holds, as int64 bytes too, the indexes of the lines a one-call decoder could misread: a\n"
+"line that is empty or only blanks, a line holding a carriage return not followed by a line\n"
+"feed, and a line where a closing brace is followed, after blanks only, by an opening brace\n"
+"(two objects on one line, or rarely such text inside a string). Runs without the GIL.");
+
+typedef struct {
+    int64_t *a;
+    Py_ssize_t n, cap;
+} I64s;
+
+static int i64s_push(I64s *v, int64_t x) {
+    if (v->n == v->cap) {
+        Py_ssize_t cap = v->cap ? v->cap * 2 : 1024;
+        int64_t *a = realloc(v->a, (size_t)cap * sizeof(int64_t));
+        if (!a) return -1;
+        v->a = a;
+        v->cap = cap;
+    }
+    v->a[v->n++] = x;
+    return 0;
+}
+
+static PyObject *k_scan_lines(PyObject *self, PyObject *args) {
+    PyObject *data_o;
+    if (!PyArg_ParseTuple(args, "O", &data_o)) return NULL;
+    Py_buffer data;
+    if (PyObject_GetBuffer(data_o, &data, PyBUF_SIMPLE) < 0) return NULL;
+    I64s starts = {0}, odd = {0};
+    int oom = 0;
+    Py_BEGIN_ALLOW_THREADS
+    const uint8_t *buf = data.buf;
+    const Py_ssize_t size = data.len;
+    Py_ssize_t at = 0;
+    int64_t line = 0;
+    while (at < size && !oom) {
+        const uint8_t *nl = memchr(buf + at, '\n', (size_t)(size - at));
+        Py_ssize_t end = nl ? (Py_ssize_t)(nl - buf) : size; /* the line is buf[at:end] */
+        int blank = 1, bad = 0;
+        if (end > at && buf[at] == '{') {
+            /* the usual line: memchr finds the few bytes that matter */
+            blank = 0;
+            const uint8_t *cr = memchr(buf + at, '\r', (size_t)(end - at));
+            if (cr && (cr + 1 < buf + end || !nl)) bad = 1; /* CR other than before the LF */
+            const uint8_t *o = buf + at + 1, *stop = buf + end;
+            while (!bad && o < stop && (o = memchr(o, '{', (size_t)(stop - o))) != NULL) {
+                const uint8_t *b = o - 1; /* a '{' after a '}' and blanks: two objects? */
+                while (b > buf + at && (*b == ' ' || *b == '\t')) b--;
+                if (*b == '}') bad = 1;
+                o++;
+            }
+        } else {
+            int closed = 0; /* a '}' seen, then blanks only */
+            for (Py_ssize_t i = at; i < end && !bad; i++) {
+                uint8_t c = buf[i];
+                if (c == ' ' || c == '\t') continue;
+                if (c == '\r') {
+                    if (i + 1 < end || !nl) bad = 1; /* a CR not followed by the line feed */
+                    continue;
+                }
+                blank = 0;
+                if (c == '{' && closed) bad = 1;
+                closed = c == '}';
+            }
+        }
+        oom = i64s_push(&starts, at) < 0 || ((blank || bad) && i64s_push(&odd, line) < 0);
+        line++;
+        at = end + 1;
+    }
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&data);
+    PyObject *result = NULL;
+    if (oom)
+        PyErr_NoMemory();
+    else
+        result = Py_BuildValue("(NN)", u64_bytes((const uint64_t *)starts.a, starts.n),
+                               u64_bytes((const uint64_t *)odd.a, odd.n));
+    free(starts.a);
+    free(odd.a);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"signatures", k_signatures, METH_VARARGS, signatures_doc},
     {"word_hashes", k_word_hashes, METH_VARARGS, word_hashes_doc},
     {"text_signatures", k_text_signatures, METH_VARARGS, text_signatures_doc},
     {"learn_slots", k_learn_slots, METH_VARARGS, learn_slots_doc},
+    {"scan_lines", k_scan_lines, METH_VARARGS, scan_lines_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -12,12 +12,15 @@ import argparse
 import importlib.util
 import io
 import json
+import mmap
 import os
 import re
 import sys
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import msgspec
 
@@ -25,6 +28,8 @@ from .parallel import Workers
 from .types import RESPONDENT_KINDS, STAGES, AnalysisResult, Record, ResponseAnalysis
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from .tags import Theme
 
 EXIT_OK = 0
@@ -81,10 +86,12 @@ def _reason(obj: object) -> str | None:
 Part = tuple[list[Record], list[int] | None, list[dict], int]
 
 
-def parse_part(path: str, start: int, end: int) -> Part:
+def parse_part(path: str, start: int, end: int, known: tuple[int, bool] | None = None
+               ) -> Part:
     """Parse bytes ``start:end`` of ``path`` (whole lines): the valid responses, the line
     number of each (None when they are lines 1, 2, 3 … in order), the rejected lines and how
-    many lines the part holds; line numbers count from 1 within the part.
+    many lines the part holds; line numbers count from 1 within the part. ``known``: the
+    part's number of lines and whether none of them is odd, from :func:`scan_lines`.
 
     A part whose lines are all valid responses in valid UTF-8 (the usual case) is decoded in
     one call, straight into records, whose types the decoder checks. Any other part is read
@@ -93,17 +100,21 @@ def parse_part(path: str, start: int, end: int) -> Part:
     with open(path, "rb") as f:
         f.seek(start)
         data = f.read(end - start)
-    import numpy as np  # here: the worker processes start before this process imports numpy
+    if known is not None:
+        lines, clean = known
+    else:
+        import numpy as np  # here: the worker processes start before this process imports it
 
-    # (numpy counts the line feeds of 8 MB in half the time of bytes.count)
-    lines = int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == 0x0A))
-    lines += 1 if data and not data.endswith(b"\n") else 0
-    # The decoder reads JSON values separated by any white space, not line by line. When no
-    # line ends with a lone CR and no "}" is followed by "{" on the same line (so no line
-    # holds two objects; rarely, text inside a string also matches, which only costs the
-    # slow path), as many records as lines means one record on each line.
-    lone_cr = b"\r" in data and data.count(b"\r") != data.count(b"\r\n")
-    if not lone_cr and not _TWO_ON_A_LINE.search(data):
+        # (numpy counts the line feeds of 8 MB in half the time of bytes.count)
+        lines = int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == 0x0A))
+        lines += 1 if data and not data.endswith(b"\n") else 0
+        # The decoder reads JSON values separated by any white space, not line by line.
+        # When no line ends with a lone CR and no "}" is followed by "{" on the same line
+        # (so no line holds two objects; rarely, text inside a string also matches, which
+        # only costs the slow path), as many records as lines means one record on each line.
+        lone_cr = b"\r" in data and data.count(b"\r") != data.count(b"\r\n")
+        clean = not lone_cr and not _TWO_ON_A_LINE.search(data)
+    if clean:
         try:
             records = _RECORDS.decode_lines(data)
         except (msgspec.MsgspecError, ValueError):  # bad JSON, a bad field, bad UTF-8
@@ -166,10 +177,55 @@ def _parts(path: Path, size: int, budget: int) -> list[tuple[int, int]]:
     return list(zip(cuts[:-1], cuts[1:], strict=True))
 
 
-def read_records(path: Path, part_bytes: int = READ_PART_BYTES
+class Lines(NamedTuple):
+    """Where the lines of an input file start (int64 byte offsets) and which of them are
+    odd (blank, a lone CR, maybe two objects: int64 line indexes), from the kernel."""
+
+    starts: np.ndarray
+    odd: np.ndarray
+    size: int
+
+
+def scan_lines(path: Path) -> Lines | None:
+    """The lines of ``path`` found in one pass of the compiled kernel over the mapped file,
+    or None without the kernel."""
+    import numpy as np
+
+    from .hashing import KERNEL
+
+    if KERNEL is None:  # pragma: no cover - every install builds the kernel
+        return None
+    size = path.stat().st_size
+    if size == 0:
+        return Lines(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 0)
+    with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as view:
+        starts, odd = KERNEL.scan_lines(view)
+    return Lines(np.frombuffer(starts, dtype=np.int64), np.frombuffer(odd, dtype=np.int64),
+                 size)
+
+
+def _line_parts(lines: Lines, budget: int) -> list[tuple[int, int, tuple[int, bool]]]:
+    """Byte ranges of about ``budget`` bytes that end just after a line feed, each with its
+    number of lines and whether none of them is odd."""
+    import numpy as np
+
+    n = len(lines.starts)
+    cut = np.unique(np.searchsorted(lines.starts, np.arange(budget, lines.size, budget)))
+    first = [0, *(int(k) for k in cut if 0 < k < n), n]  # each part's first line
+    odd_before = np.searchsorted(lines.odd, first)  # odd lines before each first line
+    ends = [*(int(lines.starts[k]) for k in first[1:-1]), lines.size]
+    return [(int(lines.starts[a]), end, (b - a, bool(odd_before[k] == odd_before[k + 1])))
+            for k, (a, b, end) in enumerate(zip(first[:-1], first[1:], ends, strict=True))]
+
+
+def read_records(path: Path, part_bytes: int = READ_PART_BYTES, *, lines: Lines | None = None,
+                 on_part: Callable[[int, list[Record]], None] | None = None
                  ) -> tuple[list[Record], list[dict]]:
     """Valid records and rejected lines (``{"line", "reason"}``, plus ``id`` when known),
     read in parts of about ``part_bytes`` (the raw bytes of one part are held at a time).
+    ``lines`` (:func:`scan_lines`) spares each part its own search for line ends;
+    ``on_part(first, records)`` is called with each part whose every line was a new record
+    (its records are then ``records[first:first + len(part)]``), while later parts are read.
 
     The file is decoded in this process: at about 5 µs a line it costs less than sending
     the texts back from worker processes would."""
@@ -177,8 +233,12 @@ def read_records(path: Path, part_bytes: int = READ_PART_BYTES
     rejected: list[dict] = []
     seen: set[str] = set()
     offset = 0
-    for a, b in _parts(path, path.stat().st_size, part_bytes):
-        part, line_of, bad, lines = parse_part(str(path), a, b)
+    if lines is not None:
+        parts = _line_parts(lines, part_bytes)
+    else:
+        parts = [(a, b, None) for a, b in _parts(path, path.stat().st_size, part_bytes)]
+    for a, b, known in parts:
+        part, line_of, bad, count = parse_part(str(path), a, b, known)
         for entry in bad:
             entry["line"] += offset
         rejected.extend(bad)
@@ -186,6 +246,8 @@ def read_records(path: Path, part_bytes: int = READ_PART_BYTES
         before = len(seen)
         seen.update(ids)
         if len(seen) - before == len(ids):  # no id seen before: the whole part is kept
+            if on_part is not None and line_of is None:
+                on_part(len(records), part)
             records.extend(part)
         else:
             seen = {r.id for r in records}
@@ -197,9 +259,79 @@ def read_records(path: Path, part_bytes: int = READ_PART_BYTES
                     continue
                 seen.add(r.id)
                 records.append(r)
-        offset += lines
+        offset += count
     rejected.sort(key=lambda r: r["line"])
     return records, rejected
+
+
+class EarlySignatures:
+    """The groups stage's slot table and signatures, computed in threads of this process
+    while the file is still being read, so that the two cores share reading and hashing.
+
+    It holds only for a file of clean lines that all turn out to be new, valid responses:
+    then line ``k`` is record ``k``, so the slot sample (:func:`hashing.slot_sample`) is
+    known before reading and is decoded first, straight from its lines. Slots are learnt in
+    one thread while the parts are decoded; each decoded part is signed as soon as the slots
+    are known. If any line is rejected or repeats an id, :meth:`finish` gives None and the
+    groups stage signs the records itself, as it would have: the results are the same
+    either way (a test checks)."""
+
+    def __init__(self, path: Path, lines: Lines, threads: int) -> None:
+        from . import hashing
+
+        self.n = len(lines.starts)
+        ends = [*lines.starts[1:].tolist(), lines.size]
+        with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as view:
+            sample = [_RECORDS.decode(view[int(lines.starts[i]):ends[i]]).text
+                      for i in hashing.slot_sample(self.n)]
+        self._hashing = hashing
+        self._pool = ThreadPoolExecutor(max(1, min(threads, 8)))
+        self._slots = self._pool.submit(self._learn, sample)
+        self._signer = hashing.Signer(self.n, self._slots, self._pool)
+        self._next = 0
+        self.slot_seconds = 0.0
+
+    @classmethod
+    def start(cls, path: Path, lines: Lines | None, threads: int) -> EarlySignatures | None:
+        """Start on a file of clean lines, or None (odd lines, or a sample line that is
+        not a valid response)."""
+        if lines is None or len(lines.odd) or not len(lines.starts):
+            return None
+        try:
+            return cls(path, lines, threads)
+        except (msgspec.MsgspecError, ValueError):
+            return None
+
+    def _learn(self, sample: list[str]):
+        t0 = time.perf_counter()
+        table = self._hashing.slots_of_sample(sample)
+        self.slot_seconds = time.perf_counter() - t0
+        return table
+
+    def add(self, first: int, records: list[Record]) -> None:
+        """``read_records``'s ``on_part``: sign a part unless an earlier one went astray."""
+        if first != self._next:  # a rejected or repeated line before: nothing more to do
+            self._next = -1
+            return
+        self._signer.add(first, [r.text for r in records])
+        self._next += len(records)
+
+    def finish(self, records: list[Record], progress: Callable[[str], None]):
+        """The :class:`hashing.Prepared` of ``records``, or None when the file did not turn
+        out clean (its lines are not exactly the records)."""
+        if self._next != self.n or len(records) != self.n:
+            self._signer.cancel()
+            return None
+        t0 = time.perf_counter()
+        sig, words = self._signer.finish(lambda i: records[i].text)
+        seconds = {"slots": self.slot_seconds, "signatures": time.perf_counter() - t0}
+        progress(f"groups: slots and signatures made while reading, the last in "
+                 f"{seconds['signatures']:.1f} s after it")
+        return self._hashing.Prepared(self._slots.result(), sig, words, seconds)
+
+    def close(self) -> None:
+        self._signer.cancel()
+        self._pool.shutdown(wait=True)
 
 
 def _read_themes(path: Path) -> list[Theme]:
@@ -318,19 +450,31 @@ def main(argv: list[str] | None = None) -> int:
 
     t0 = time.perf_counter()
     with Workers(args.workers) as pool:
-        if path.stat().st_size >= EARLY_WORKERS_BYTES:
+        large = path.stat().st_size >= EARLY_WORKERS_BYTES
+        if large:
             # the workers start (and import the engine) while this process imports it and
             # reads the file (small inputs need no workers)
             pool.start()
+        lines = scan_lines(path)
+        early = None
+        if large and "groups" in stages and not args.dask:
+            early = EarlySignatures.start(path, lines, args.workers)
         from .engine import Analyser
 
-        records, rejected = read_records(path)
-        read_seconds = time.perf_counter() - t0
-        progress(f"read {len(records)} responses ({len(rejected)} rejected) in "
-                 f"{read_seconds:.1f} s")
-        analyser = Analyser(stages=stages, themes=themes, dask_address=args.dask,
-                            workers=args.workers, keep_state=False, progress=progress)
-        result = analyser.fit(records, pool=pool)
+        try:
+            records, rejected = read_records(path, lines=lines,
+                                             on_part=early.add if early else None)
+            read_seconds = time.perf_counter() - t0
+            progress(f"read {len(records)} responses ({len(rejected)} rejected) in "
+                     f"{read_seconds:.1f} s")
+            analyser = Analyser(stages=stages, themes=themes, dask_address=args.dask,
+                                workers=args.workers, keep_state=False, progress=progress)
+            # (handed over without a name here: the analyser lets the signatures go early)
+            result = analyser.fit(records, pool=pool,
+                                  prepared=early.finish(records, progress) if early else None)
+        finally:
+            if early:
+                early.close()
         del records, analyser  # the texts are not needed for writing: free them first
     result.summary["seconds"] = {"read": round(read_seconds, 3), **result.summary["seconds"]}
     t0 = time.perf_counter()

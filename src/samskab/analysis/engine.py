@@ -117,16 +117,24 @@ class Analyser(TextPass, GroupStage, State):
         self.recurring: set[frozenset] = set()  # boilerplate learnt at fit (content stems)
         self.consultation_language = "da"  # the commonest language of the batch
         self._pool = Workers(1)
+        self._prepared: hashing.Prepared | None = None
         self.worker_peak_mb: list[float] = []  # of the last fit's worker processes
         self.worker_cpu_s = 0.0
 
     # --- batch -------------------------------------------------------------------------
-    def fit(self, records: Sequence[Record], *, pool: Workers | None = None
-            ) -> AnalysisResult:
+    def fit(self, records: Sequence[Record], *, pool: Workers | None = None,
+            prepared: hashing.Prepared | None = None) -> AnalysisResult:
         """Analyse a batch (the first, or a full rerun from an empty analyser); in ``pool``'s
-        worker processes when given (left running), else in ``workers`` new ones."""
+        worker processes when given (left running), else in ``workers`` new ones.
+        ``prepared``: the batch's slot table and signatures, already computed by
+        :mod:`samskab.analysis.hashing` (the groups stage then starts from its links)."""
         if self.ids:
             raise RuntimeError("fit() runs once; use add() for further responses")
+        if prepared is not None and len(prepared.words) != len(records):
+            raise ValueError(f"prepared signatures of {len(prepared.words)} texts for "
+                             f"{len(records)} records")
+        self._prepared = prepared
+        del prepared  # the groups stage may let the signatures go before fit() returns
         collecting = gc.isenabled()
         gc.disable()  # millions of small acyclic objects: generational passes only cost time
         with Workers(self.workers) if pool is None else nullcontext(pool) as used:
@@ -137,6 +145,7 @@ class Analyser(TextPass, GroupStage, State):
                 self.worker_peak_mb = used.peak_mb()
                 self.worker_cpu_s = used.cpu_seconds()
                 self._pool = Workers(1)
+                self._prepared = None
                 if collecting:
                     gc.enable()
 

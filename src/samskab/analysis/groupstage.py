@@ -48,6 +48,7 @@ class GroupStage:
     link_counts: dict
     progress: Callable[[str], None]
     _pool: Workers
+    _prepared: hashing.Prepared | None
     _band_index: tuple[np.ndarray, np.ndarray] | None
     _delta_keys: list[np.ndarray]
     _delta_index: list[int]
@@ -71,22 +72,27 @@ class GroupStage:
     def _fit_groups(self) -> dict[str, float]:
         """Group the batch; returns seconds per step (slots, signatures, links, describe)."""
         steps: dict[str, float] = {}
-        t0 = time.perf_counter()
-        h, lens = hashing.sample_token_hashes(self.texts)
-        self.slots = hashing.learn_slots(h, lens)
-        del h, lens
-        steps["slots"] = time.perf_counter() - t0
-        self.progress(f"groups: slots in {steps['slots']:.1f} s")
-        t0 = time.perf_counter()
-        if self.dask_address:
-            from .dask_backend import signatures_on_dask
-
-            self.sig, self.words = signatures_on_dask(self.texts, self.slots, self.dask_address)
+        prepared, self._prepared = self._prepared, None
+        if prepared is not None:
+            self.slots, self.sig, self.words = prepared.slots, prepared.sig, prepared.words
+            steps.update(prepared.seconds)
+            del prepared  # (keep_state=False lets the signatures go after the medoids)
         else:
-            self.sig, self.words = hashing.signatures(self.texts, self.slots,
-                                                      workers=self._pool)
-        steps["signatures"] = time.perf_counter() - t0
-        self.progress(f"groups: signatures in {steps['signatures']:.1f} s")
+            t0 = time.perf_counter()
+            self.slots = hashing.slots_of(self.texts)
+            steps["slots"] = time.perf_counter() - t0
+            self.progress(f"groups: slots in {steps['slots']:.1f} s")
+            t0 = time.perf_counter()
+            if self.dask_address:
+                from .dask_backend import signatures_on_dask
+
+                self.sig, self.words = signatures_on_dask(self.texts, self.slots,
+                                                          self.dask_address)
+            else:
+                self.sig, self.words = hashing.signatures(self.texts, self.slots,
+                                                          workers=self._pool)
+            steps["signatures"] = time.perf_counter() - t0
+            self.progress(f"groups: signatures in {steps['signatures']:.1f} s")
         t0 = time.perf_counter()
         labels, info = gr.group_labels(self.sig, self.words, self.group_params,
                                        threads=self._pool.n)

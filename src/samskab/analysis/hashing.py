@@ -675,6 +675,76 @@ def _threads(workers: Workers | None) -> int:
     return max(1, min(workers.n if workers is not None else os.cpu_count() or 1, 8))
 
 
+@dataclass
+class Prepared:
+    """The slot table and signatures of a batch, computed before ``Analyser.fit`` by the
+    functions of this module (``samskab analyse`` computes them while it reads its input);
+    ``seconds`` holds what the computing cost beside the reading (``slots``,
+    ``signatures``)."""
+
+    slots: SlotTable
+    sig: np.ndarray
+    words: np.ndarray
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+class Signer:
+    """Signatures of ``n`` texts computed chunk by chunk as the texts come (the compiled
+    kernel only): ``add(first, texts)`` hands texts ``first``, ``first + 1``, … to the
+    threads of ``pool``, which encode and hash them without the GIL; ``finish(text_of)``
+    waits for them and signs the few texts with a letter outside Latin-1 (a Polish name),
+    encoded as UTF-8 here, then returns ``(sig, words)``. ``slots`` is the slot table or a
+    future of it: a job waits for the table before it starts."""
+
+    def __init__(self, n: int, slots, pool: ThreadPoolExecutor, bins: int = SIG_BINS) -> None:
+        if KERNEL is None:  # pragma: no cover - every install builds the kernel
+            raise RuntimeError("Signer needs the compiled kernel")
+        self.sig = np.empty((n, bins), dtype=np.uint32)
+        self.words = np.empty(n, dtype=np.int64)
+        self._slots = slots
+        self._passes = None
+        self._pool = pool
+        self._pending: list = []
+
+    def passes(self) -> tuple:
+        if self._passes is None:  # the same tuple for every job (set once, by any thread)
+            table = self._slots.result() if hasattr(self._slots, "result") else self._slots
+            self._passes = table.kernel_passes() if table is not None else ()
+        return self._passes
+
+    def _sign(self, texts: list[str], a: int) -> list[int]:
+        b = a + len(texts)
+        found = KERNEL.text_signatures(texts, LATIN1_TABLE, _PUNCT_CODES, self.passes(),
+                                       self.sig[a:b], self.words[a:b])
+        return [a + k for k in found]
+
+    def add(self, first: int, texts: list[str]) -> None:
+        self._pending.extend(self._pool.submit(self._sign, texts[a:b], first + a)
+                             for a, b in _sub_chunks(texts))
+
+    def finish(self, text_of) -> tuple[np.ndarray, np.ndarray]:
+        other = [i for job in self._pending for i in job.result()]
+        self._pending = []
+        if other:
+            arr, starts = encode_texts([text_of(i) for i in other])
+            rows = np.empty((len(other), self.sig.shape[1]), dtype=np.uint32)
+            counts = np.empty(len(other), dtype=np.int64)
+            KERNEL.signatures(arr, starts, self.passes(), rows, counts)
+            self.sig[other] = rows
+            self.words[other] = counts
+        sig, words = self.sig, self.words
+        del self.sig, self.words  # the caller's now (it may let them go early)
+        return sig, words
+
+    def cancel(self) -> None:
+        for job in self._pending:
+            job.cancel()
+        for job in self._pending:
+            if not job.cancelled():
+                job.exception()  # wait: a running job writes into the arrays
+        self._pending = []
+
+
 def signatures(texts: list[str], slots: SlotTable | None = None, bins: int = SIG_BINS,
                workers: Workers | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Signatures of ``texts`` (``uint32[n, bins]``) and their word counts (``int64[n]``).
@@ -686,22 +756,10 @@ def signatures(texts: list[str], slots: SlotTable | None = None, bins: int = SIG
     result is the same either way."""
     if KERNEL is None:
         return reference_signatures(texts, slots, bins)
-    sig = np.empty((len(texts), bins), dtype=np.uint32)
-    words = np.empty(len(texts), dtype=np.int64)
-    passes = slots.kernel_passes() if slots is not None else ()
     with ThreadPoolExecutor(_threads(workers)) as pool:
-        pending = [(a, pool.submit(KERNEL.text_signatures, texts[a:b], LATIN1_TABLE,
-                                   _PUNCT_CODES, passes, sig[a:b], words[a:b]))
-                   for a, b in _sub_chunks(texts)]
-        other = [a + k for a, job in pending for k in job.result()]
-    if other:  # texts with a letter outside Latin-1 (a Polish name): encoded as UTF-8 here
-        arr, starts = encode_texts([texts[i] for i in other])
-        rows = np.empty((len(other), bins), dtype=np.uint32)
-        counts = np.empty(len(other), dtype=np.int64)
-        KERNEL.signatures(arr, starts, passes, rows, counts)
-        sig[other] = rows
-        words[other] = counts
-    return sig, words
+        signer = Signer(len(texts), slots, pool, bins)
+        signer.add(0, texts)
+        return signer.finish(texts.__getitem__)
 
 
 def _chunk_signatures(arr: np.ndarray, doc_starts: np.ndarray, slots: SlotTable | None,
@@ -723,19 +781,36 @@ def reference_signatures(texts: list[str], slots: SlotTable | None = None,
     return sig, words
 
 
-def sample_token_hashes(texts: list[str], max_docs: int = 8_000
-                        ) -> tuple[np.ndarray, np.ndarray]:
-    """Word hashes of an evenly spaced, deterministic sample of ``texts`` (for slot learning)."""
-    step = max(1, len(texts) // max_docs)
-    sample = texts[::step][:max_docs]
+SLOT_SAMPLE_DOCS = 8_000
+
+
+def slot_sample(n: int, max_docs: int = SLOT_SAMPLE_DOCS) -> range:
+    """Indexes of the evenly spaced, deterministic sample of ``n`` texts that slots are
+    learnt from."""
+    return range(0, n, max(1, n // max_docs))[:max_docs]
+
+
+def sample_token_hashes(sample: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Word hashes of the texts of a slot sample, two pieces at once (both work without the
+    GIL)."""
     parts = _sub_chunks(sample)
-    with ThreadPoolExecutor(2) as pool:  # two pieces at once: both work without the GIL
+    with ThreadPoolExecutor(2) as pool:
         found = list(pool.map(lambda ab: token_hashes(sample[ab[0]:ab[1]]), parts))
     hs = [h for h, _ in found]
     lens = [dl for _, dl in found]
     if not hs:
         return np.zeros(0, dtype=U64), np.zeros(0, dtype=np.int64)
     return np.concatenate(hs), np.concatenate(lens)
+
+
+def slots_of_sample(sample: list[str]) -> SlotTable:
+    """The slot table learnt from the texts of :func:`slot_sample`."""
+    return learn_slots(*sample_token_hashes(sample))
+
+
+def slots_of(texts: list[str]) -> SlotTable:
+    """The slot table of a batch of texts, learnt from its sample."""
+    return slots_of_sample([texts[i] for i in slot_sample(len(texts))])
 
 
 def signatures_from_arrays(texts: list[str], slot_arrays: dict[str, np.ndarray],
