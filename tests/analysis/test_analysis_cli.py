@@ -259,8 +259,9 @@ def test_slots_and_signatures_made_while_reading_are_the_groups_stages_own(tmp_p
     lines = cli.scan_lines(path)
     early = cli.EarlySignatures.start(path, lines, threads=2)
     try:
-        records, rejected = cli.read_records(path, 1 << 16, lines=lines, on_part=early.add)
-        prepared = early.finish(records, lambda message: None)
+        records, rejected = cli.read_records(path, 1 << 16, lines=lines,
+                                             on_part=early.add_records)
+        prepared = early.finish(records, None, lambda message: None)
     finally:
         early.close()
     assert rejected == [] and prepared is not None
@@ -289,8 +290,9 @@ def test_a_file_that_is_not_clean_is_signed_after_reading_with_the_same_result(
     early = cli.EarlySignatures.start(path, lines, threads=2)
     if early is not None:  # a blank line is seen before reading; the others while reading
         try:
-            records, _ = cli.read_records(path, 1 << 14, lines=lines, on_part=early.add)
-            assert early.finish(records, lambda message: None) is None
+            records, _ = cli.read_records(path, 1 << 14, lines=lines,
+                                          on_part=early.add_records)
+            assert early.finish(records, None, lambda message: None) is None
         finally:
             early.close()
     outputs = []
@@ -318,3 +320,32 @@ def test_a_clean_file_gives_the_same_groups_signed_while_reading_or_after(tmp_pa
                         for name in ("responses.jsonl", "groups.jsonl")])
     assert outputs[0] == outputs[1]
     assert "while reading" in capsys.readouterr().err
+
+
+def test_a_clean_files_heads_and_texts_read_apart_are_its_records(tmp_path):
+    from samskab.analysis import cli
+
+    path = write_jsonl(tmp_path / "in.jsonl", [
+        {**row, "respondent_kind": "citizen" if i % 2 else None, "language": "da"}
+        for i, row in enumerate(_many_rows(500))])
+    lines = cli.scan_lines(path)
+    records, rejected = cli.read_records(path, lines=lines)
+    handed: list[tuple[int, list[str]]] = []
+    heads = cli.read_heads(path, lines, lambda first, texts: handed.append((first, texts)),
+                           part_bytes=1 << 12)
+    assert rejected == [] and heads is not None and len(handed) > 1
+    assert [(h.id, h.language, h.respondent_kind) for h in heads] == [
+        (r.id, r.language, r.respondent_kind) for r in records]
+    assert [t for _, texts in handed for t in texts] == [r.text for r in records]
+    assert [first for first, _ in handed][0] == 0
+    texts = cli.FileTexts(path, lines)
+    try:
+        assert len(texts) == 500 and list(texts) == [r.text for r in records]
+        assert texts[::7] == [r.text for r in records][::7] and texts[-1] == records[-1].text
+        with pytest.raises(IndexError):
+            texts[500]
+    finally:
+        texts.close()
+    for spoil in ['{"id": "r-3", "text": "again"}', '{"id": "x", "text": 5}', "{not json"]:
+        dirty = write_jsonl(tmp_path / "dirty.jsonl", _many_rows(50), extra_lines=[spoil])
+        assert cli.read_heads(dirty, cli.scan_lines(dirty), lambda first, texts: None) is None

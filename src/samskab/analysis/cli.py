@@ -17,7 +17,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -25,7 +25,14 @@ from typing import TYPE_CHECKING, NamedTuple
 import msgspec
 
 from .parallel import Workers
-from .types import RESPONDENT_KINDS, STAGES, AnalysisResult, Record, ResponseAnalysis
+from .types import (
+    RESPONDENT_KINDS,
+    STAGES,
+    AnalysisResult,
+    Record,
+    RecordHead,
+    ResponseAnalysis,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -62,6 +69,8 @@ def _parser() -> argparse.ArgumentParser:
 
 READ_PART_BYTES = 1 << 23  # bytes of the input file read and decoded at a time
 EARLY_WORKERS_BYTES = 1 << 24  # from this size on, the workers start while the file is read
+# characters read but not yet signed, at most: reading waits for the signing threads beyond
+EARLY_WAITING_CHARS = 1 << 26
 
 _RECORDS = msgspec.json.Decoder(Record)
 _TWO_ON_A_LINE = re.compile(rb"\}[ \t]*\{")
@@ -264,6 +273,76 @@ def read_records(path: Path, part_bytes: int = READ_PART_BYTES, *, lines: Lines 
     return records, rejected
 
 
+class _Text(msgspec.Struct):
+    text: str
+
+
+_HEADS = msgspec.json.Decoder(RecordHead)
+_TEXTS = msgspec.json.Decoder(_Text)
+
+
+class FileTexts(Sequence[str]):
+    """The texts of a clean input file, line ``k`` being record ``k``, read from the file
+    when asked for: a groups-only run of a large file needs only the slot sample's texts and
+    the groups' after reading, so it does not hold them all (at a million responses, 1.6 GB
+    of strings). Each line is read with ``pread`` rather than through a mapping of the file,
+    whose pages would stay in this process's resident memory."""
+
+    def __init__(self, path: Path, lines: Lines) -> None:
+        self._fd = os.open(path, os.O_RDONLY)
+        self._starts = lines.starts
+        self._size = lines.size
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        n = len(self._starts)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError(i)
+        start = int(self._starts[i])
+        end = int(self._starts[i + 1]) if i + 1 < n else self._size
+        return _TEXTS.decode(os.pread(self._fd, end - start, start)).text
+
+    def close(self) -> None:
+        os.close(self._fd)
+
+
+def read_heads(path: Path, lines: Lines, on_texts: Callable[[int, list[str]], None],
+               part_bytes: int = READ_PART_BYTES) -> list[RecordHead] | None:
+    """The records of a file of clean lines without their texts, each part's texts handed
+    to ``on_texts(first, texts)`` and let go; None as soon as the file turns out not to be
+    clean (an odd or invalid line, a repeated id): it must then be read by
+    :func:`read_records`, which names each rejected line. A line decoded as a head and again
+    as a text is checked as a :class:`Record` line would be."""
+    heads: list[RecordHead] = []
+    seen: set[str] = set()
+    with path.open("rb") as f:
+        for a, b, (count, clean) in _line_parts(lines, part_bytes):
+            if not clean:
+                return None
+            f.seek(a)
+            data = f.read(b - a)
+            try:
+                part = _HEADS.decode_lines(data)
+                texts = _TEXTS.decode_lines(data)
+            except (msgspec.MsgspecError, ValueError):  # bad JSON, a bad field, bad UTF-8
+                return None
+            if len(part) != count or len(texts) != count:
+                return None
+            before = len(seen)
+            seen.update(h.id for h in part)
+            if len(seen) - before != count:
+                return None
+            on_texts(len(heads), [t.text for t in texts])
+            heads.extend(part)
+    return heads
+
+
 class EarlySignatures:
     """The groups stage's slot table and signatures, computed in threads of this process
     while the file is still being read, so that the two cores share reading and hashing.
@@ -308,22 +387,30 @@ class EarlySignatures:
         self.slot_seconds = time.perf_counter() - t0
         return table
 
-    def add(self, first: int, records: list[Record]) -> None:
-        """``read_records``'s ``on_part``: sign a part unless an earlier one went astray."""
+    def add(self, first: int, texts: list[str]) -> None:
+        """Sign the texts of records ``first``, ``first + 1``, … unless an earlier part went
+        astray."""
         if first != self._next:  # a rejected or repeated line before: nothing more to do
             self._next = -1
             return
-        self._signer.add(first, [r.text for r in records])
-        self._next += len(records)
+        self._signer.add(first, texts, EARLY_WAITING_CHARS)
+        self._next += len(texts)
 
-    def finish(self, records: list[Record], progress: Callable[[str], None]):
-        """The :class:`hashing.Prepared` of ``records``, or None when the file did not turn
-        out clean (its lines are not exactly the records)."""
+    def add_records(self, first: int, records: list[Record]) -> None:
+        """``read_records``'s ``on_part``."""
+        self.add(first, [r.text for r in records])
+
+    def finish(self, records: Sequence[Record | RecordHead], texts: Sequence[str] | None,
+               progress: Callable[[str], None]):
+        """The :class:`hashing.Prepared` of ``records`` (whose texts are ``texts`` when not
+        in the records), or None when the file did not turn out clean (its lines are not
+        exactly the records)."""
         if self._next != self.n or len(records) != self.n:
             self._signer.cancel()
             return None
         t0 = time.perf_counter()
-        sig, words = self._signer.finish(lambda i: records[i].text)
+        sig, words = self._signer.finish(
+            texts.__getitem__ if texts is not None else lambda i: records[i].text)
         seconds = {"slots": self.slot_seconds, "signatures": time.perf_counter() - t0}
         progress(f"groups: slots and signatures made while reading, the last in "
                  f"{seconds['signatures']:.1f} s after it")
@@ -461,21 +548,36 @@ def main(argv: list[str] | None = None) -> int:
             early = EarlySignatures.start(path, lines, args.workers)
         from .engine import Analyser
 
+        texts: FileTexts | None = None
         try:
-            records, rejected = read_records(path, lines=lines,
-                                             on_part=early.add if early else None)
+            records: Sequence[Record | RecordHead] | None = None
+            if early is not None and stages == ["groups"]:
+                # groups alone: each part's texts are signed and let go; the groups' texts
+                # are read again from the file when they are described
+                records = read_heads(path, lines, early.add)
+                if records is None:  # not clean after all: read as a whole, signed after
+                    early.close()
+                    early = None
+                else:
+                    rejected = []
+                    texts = FileTexts(path, lines)
+            if records is None:
+                records, rejected = read_records(
+                    path, lines=lines, on_part=early.add_records if early else None)
             read_seconds = time.perf_counter() - t0
             progress(f"read {len(records)} responses ({len(rejected)} rejected) in "
                      f"{read_seconds:.1f} s")
             analyser = Analyser(stages=stages, themes=themes, dask_address=args.dask,
                                 workers=args.workers, keep_state=False, progress=progress)
             # (handed over without a name here: the analyser lets the signatures go early)
-            result = analyser.fit(records, pool=pool,
-                                  prepared=early.finish(records, progress) if early else None)
+            result = analyser.fit(records, pool=pool, texts=texts, prepared=early.finish(
+                records, texts, progress) if early else None)
         finally:
             if early:
                 early.close()
-        del records, analyser  # the texts are not needed for writing: free them first
+            if texts is not None:
+                texts.close()
+        del records, analyser, texts  # the texts are not needed for writing: free them
     result.summary["seconds"] = {"read": round(read_seconds, 3), **result.summary["seconds"]}
     t0 = time.perf_counter()
     write_results(Path(args.out), result, rejected)

@@ -47,6 +47,7 @@ from .types import (
     Idea,
     Proposal,
     Record,
+    RecordHead,
     ResponseAnalysis,
     SetAside,
     TagScore,
@@ -99,7 +100,7 @@ class Analyser(TextPass, GroupStage, State):
         self.progress = progress or _quiet
         # state
         self.ids: list[str] = []
-        self.texts: list[str] = []
+        self.texts: Sequence[str] = []  # a list, except in a one-off fit given texts apart
         self.position: dict[str, int] = {}
         self.slots = hashing.SlotTable()
         self.sig = np.zeros((0, hashing.SIG_BINS), dtype=np.uint32)
@@ -122,14 +123,20 @@ class Analyser(TextPass, GroupStage, State):
         self.worker_cpu_s = 0.0
 
     # --- batch -------------------------------------------------------------------------
-    def fit(self, records: Sequence[Record], *, pool: Workers | None = None,
-            prepared: hashing.Prepared | None = None) -> AnalysisResult:
+    def fit(self, records: Sequence[Record | RecordHead], *, pool: Workers | None = None,
+            prepared: hashing.Prepared | None = None, texts: Sequence[str] | None = None
+            ) -> AnalysisResult:
         """Analyse a batch (the first, or a full rerun from an empty analyser); in ``pool``'s
         worker processes when given (left running), else in ``workers`` new ones.
         ``prepared``: the batch's slot table and signatures, already computed by
-        :mod:`samskab.analysis.hashing` (the groups stage then starts from its links)."""
+        :mod:`samskab.analysis.hashing` (the groups stage then starts from its links).
+        ``texts``: the records' texts, when they are not in the records (``RecordHead``): any
+        sequence, which the stages index and slice, so it can read them from where they are
+        kept (a groups-only run asks only for the slot sample's and the groups' texts)."""
         if self.ids:
             raise RuntimeError("fit() runs once; use add() for further responses")
+        if texts is not None and len(texts) != len(records):
+            raise ValueError(f"{len(texts)} texts for {len(records)} records")
         if prepared is not None and len(prepared.words) != len(records):
             raise ValueError(f"prepared signatures of {len(prepared.words)} texts for "
                              f"{len(records)} records")
@@ -140,7 +147,7 @@ class Analyser(TextPass, GroupStage, State):
         with Workers(self.workers) if pool is None else nullcontext(pool) as used:
             self._pool = used
             try:
-                return self._fit(records)
+                return self._fit(records, texts)
             finally:
                 self.worker_peak_mb = used.peak_mb()
                 self.worker_cpu_s = used.cpu_seconds()
@@ -149,13 +156,17 @@ class Analyser(TextPass, GroupStage, State):
                 if collecting:
                     gc.enable()
 
-    def _fit(self, records: Sequence[Record]) -> AnalysisResult:
+    def _fit(self, records: Sequence[Record | RecordHead], texts: Sequence[str] | None
+             ) -> AnalysisResult:
         seconds: dict[str, float] = {}
         ids = [r.id for r in records]
         if len(set(ids)) != len(ids):
             raise ValueError("response ids must be unique")
         self.ids = ids
-        self.texts = [r.text for r in records]
+        if texts is None:
+            self.texts = [r.text for r in records]
+        else:  # kept as given by a one-off fit; a list, for add() and save(), otherwise
+            self.texts = texts if not self.keep_state else list(texts)
         self.position = {rid: i for i, rid in enumerate(ids)}
         n = len(records)
 

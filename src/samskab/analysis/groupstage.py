@@ -5,8 +5,9 @@ one more response placed in a group against the band index."""
 
 from __future__ import annotations
 
+import hashlib
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -34,7 +35,7 @@ class GroupStage:
     it keeps: ``sig``, ``words``, ``label``, ``groups``, the slot table and the band index)."""
 
     ids: list[str]
-    texts: list[str]
+    texts: Sequence[str]
     stages: list[str]
     slots: hashing.SlotTable
     sig: np.ndarray
@@ -115,40 +116,88 @@ class GroupStage:
         lo = np.searchsorted(sorted_labels, roots, side="left")
         hi = np.searchsorted(sorted_labels, roots, side="right")
         member_lists = [np.sort(order[a:b]) for a, b in zip(lo, hi, strict=True)]
-        jobs = [self._template_job(members) for members in member_lists]
+        plans = [self._template_plan(members) for members in member_lists]
         if not self.keep_state:  # the medoids were the last use of the signatures
             self.sig = np.zeros((0, self.sig.shape[1]), dtype=self.sig.dtype)  # not a view
             self._band_index = None
         # one round of jobs: each unit builds its group's template and the additions of a
         # run of its members' distinct texts (a large group is cut into several units, each
-        # building the same template, so that the jobs stay even)
-        units: list[tuple[int, str, list[str], list[str]]] = []
-        owners: list[list[list[int]]] = []  # per unit: the members sharing each text
-        for k, (members, (_, (canonical_text, others))) in enumerate(
-                zip(member_lists, jobs, strict=True)):
-            texts, shared = self._distinct_texts(members) if self.with_additions else ([], [])
-            cuts = spans([len(t) for t in texts], hashing.PARALLEL_CHARS // 4) or [(0, 0)]
-            for a, b in cuts:
-                units.append((k, canonical_text, others, texts[a:b]))
-                owners.append(shared[a:b])
+        # building the same template, so that the jobs stay even). The jobs are made as the
+        # workers take them, so only a few jobs' texts are held at a time.
         pool = self._pool_for(sum(len(m) for m in member_lists))
-        weights = [1 + len(u[2]) + sum(len(t) for t in u[3]) // 1_000 for u in units]
-        parts = spans(weights, 2_000, min_parts=4 * pool.n)
-        described = [d for part in pool.map(
-            gr.describe_batch, [([u[1:] for u in units[a:b]],) for a, b in parts]) for d in part]
+        # jobs of about 2 MB of text, and at least four per worker (the weight of a job is
+        # estimated from the word counts before its texts are fetched)
+        estimate = sum(1 + len(others) for _, others in plans) + sum(
+            int(self.words[members].sum()) * 7 // 1_000 for members in member_lists)
+        budget = max(1, min(2_000, -(-estimate // (4 * pool.n))))
+        text_of: list[list[int]] = []  # per group: each member's distinct text (an id)
+        unit_first: list[int] = []  # per unit: the id of its first text
+        unit_group: list[int] = []
+
+        def jobs() -> Iterator[tuple[list[tuple[str, list[str], list[str]]]]]:
+            units: list[tuple[str, list[str], list[str]]] = []
+            weight = 0
+            next_id = 0
+            for k, (members, (canonical, others)) in enumerate(
+                    zip(member_lists, plans, strict=True)):
+                canonical_text = self.texts[canonical]
+                other_texts = [self.texts[m] for m in others]
+                run: list[str] = []
+                chars = 0
+                # an exact copy of a text already seen in the group is looked at once; seen
+                # texts are known by a digest, so a large group's texts are not all held
+                seen: dict[bytes, int] = {}
+                ids: list[int] = []
+                for m in members if self.with_additions else ():
+                    text = self.texts[m]
+                    key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
+                                          digest_size=16).digest()
+                    found = seen.get(key)
+                    if found is None:
+                        found = seen[key] = next_id + len(run)
+                        run.append(text)
+                        chars += len(text)
+                    ids.append(found)
+                    if chars >= hashing.PARALLEL_CHARS // 4:  # a unit of its own
+                        unit_first.append(next_id)
+                        unit_group.append(k)
+                        units.append((canonical_text, other_texts, run))
+                        weight += 1 + len(other_texts) + chars // 1_000
+                        next_id += len(run)
+                        run, chars = [], 0
+                        if weight >= budget:
+                            yield (units,)
+                            units, weight = [], 0
+                text_of.append(ids)
+                if run or not ids or unit_group[-1:] != [k]:  # every group has a unit
+                    unit_first.append(next_id)
+                    unit_group.append(k)
+                    units.append((canonical_text, other_texts, run))
+                    weight += 1 + len(other_texts) + chars // 1_000
+                    next_id += len(run)
+                if weight >= budget:
+                    yield (units,)
+                    units, weight = [], 0
+            if units:
+                yield (units,)
+
         templates: dict[int, gr.Template] = {}
-        additions: dict[int, dict[int, str]] = {}
-        for (k, *_), (template, found), shared in zip(units, described, owners, strict=True):
-            templates.setdefault(k, template)
-            mine = additions.setdefault(k, {})
-            for extra, members in zip(found, shared, strict=True):
-                if extra:
-                    for m in members:
-                        mine[m] = extra
-        for k, (members, (canonical, _)) in enumerate(zip(member_lists, jobs, strict=True)):
+        extra_of: dict[int, str] = {}  # the additions of each distinct text that has some
+        unit = 0
+        for part in pool.imap(gr.describe_batch, jobs()):
+            for template, found in part:
+                templates.setdefault(unit_group[unit], template)
+                first = unit_first[unit]
+                unit += 1
+                for i, extra in enumerate(found):
+                    if extra:
+                        extra_of[first + i] = extra
+        for k, (members, (canonical, _)) in enumerate(zip(member_lists, plans, strict=True)):
             g = self._new_group(members, canonical=canonical, template=templates[k],
                                 describe=False)
-            g.additions = additions.get(k, {})
+            ids = text_of[k]  # empty without additions
+            g.additions = {int(m): extra_of[t] for m, t in zip(members, ids, strict=True)
+                           if t in extra_of} if ids else {}
 
     def _distinct_texts(self, members: Iterable[int]) -> tuple[list[str], list[list[int]]]:
         """A group's distinct member texts (an exact copy is looked at once), and the members
@@ -167,16 +216,21 @@ class GroupStage:
                 shared[slot].append(m)
         return texts, shared
 
-    def _template_job(self, members: np.ndarray) -> tuple[int, tuple[str, list[str]]]:
-        """The canonical member of a group, and what its template is built from."""
+    def _template_plan(self, members: np.ndarray) -> tuple[int, list[int]]:
+        """The canonical member of a group, and the other members its template is built
+        from."""
         ranked = gr.medoid(self.sig, members)
         # signatures do not tell "låst" from "laast": among the five most central members,
         # show staff one written with the Danish letters when there is one
         canonical = next((m for m in ranked[:5] if _DANISH_LETTERS.intersection(self.texts[m])),
                          ranked[0])
         step = max(1, len(members) // TEMPLATE_SAMPLE)
-        others = [self.texts[m] for m in members[::step][:TEMPLATE_SAMPLE] if m != canonical]
-        return canonical, (self.texts[canonical], others)
+        return canonical, [int(m) for m in members[::step][:TEMPLATE_SAMPLE] if m != canonical]
+
+    def _template_job(self, members: np.ndarray) -> tuple[int, tuple[str, list[str]]]:
+        """The canonical member of a group, and what its template is built from."""
+        canonical, others = self._template_plan(members)
+        return canonical, (self.texts[canonical], [self.texts[m] for m in others])
 
     def _fill_additions(self, group_indexes: Iterable[int]) -> None:
         """Each member's additions to its group's template; an exact copy of a text already

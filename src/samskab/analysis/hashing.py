@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 import unicodedata
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -705,6 +706,8 @@ class Signer:
         self._passes = None
         self._pool = pool
         self._pending: list = []
+        self._waiting: deque = deque()  # (job, characters) not yet seen done, oldest first
+        self._waiting_chars = 0
 
     def passes(self) -> tuple:
         if self._passes is None:  # the same tuple for every job (set once, by any thread)
@@ -718,9 +721,20 @@ class Signer:
                                        self.sig[a:b], self.words[a:b])
         return [a + k for k in found]
 
-    def add(self, first: int, texts: list[str]) -> None:
-        self._pending.extend(self._pool.submit(self._sign, texts[a:b], first + a)
-                             for a, b in _sub_chunks(texts))
+    def add(self, first: int, texts: list[str], max_waiting_chars: int | None = None) -> None:
+        """Hand texts ``first``, ``first + 1``, … to the threads; with ``max_waiting_chars``,
+        then wait until no more than that many characters wait to be signed (so that a
+        reader faster than the threads does not pile up texts in memory)."""
+        for a, b in _sub_chunks(texts):
+            job = self._pool.submit(self._sign, texts[a:b], first + a)
+            self._pending.append(job)
+            self._waiting.append((job, sum(len(t) for t in texts[a:b])))
+            self._waiting_chars += self._waiting[-1][1]
+        while self._waiting and (self._waiting[0][0].done() or (
+                max_waiting_chars is not None and self._waiting_chars > max_waiting_chars)):
+            job, chars = self._waiting.popleft()
+            job.exception()  # wait for it (an error is raised by finish)
+            self._waiting_chars -= chars
 
     def finish(self, text_of) -> tuple[np.ndarray, np.ndarray]:
         other = [i for job in self._pending for i in job.result()]

@@ -12,6 +12,10 @@ RESPONDENT_KINDS = ("citizen", "business", "ngo", "authority_state", "authority_
                     "authority_municipality", "research", "other")
 
 
+RecordId = Annotated[str, msgspec.Meta(pattern=r"\S")]  # not empty, not only blanks
+Kind = Literal[RESPONDENT_KINDS]
+
+
 class Record(msgspec.Struct, frozen=True):
     """One response as the engine sees it. ``language`` (``"da"``, ``"en"``, ...) is detected
     when not given; ``respondent_kind`` and ``organisation`` are carried, not interpreted.
@@ -20,10 +24,21 @@ class Record(msgspec.Struct, frozen=True):
     below are checked when a line is decoded (not when a record is made in code), and
     unknown fields of a line are ignored."""
 
-    id: Annotated[str, msgspec.Meta(pattern=r"\S")]  # not empty, not only blanks
+    id: RecordId
     text: str
     language: str | None = None
-    respondent_kind: Literal[RESPONDENT_KINDS] | None = None
+    respondent_kind: Kind | None = None
+    organisation: str | None = None
+
+
+class RecordHead(msgspec.Struct, frozen=True):
+    """A :class:`Record` without its text (a line decoded as one ignores ``text``): for a
+    batch whose texts are handed to ``Analyser.fit`` apart, as a sequence that need not hold
+    them all in memory."""
+
+    id: RecordId
+    language: str | None = None
+    respondent_kind: Kind | None = None
     organisation: str | None = None
 
 
