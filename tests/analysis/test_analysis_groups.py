@@ -108,3 +108,24 @@ def test_a_mad_libs_template_keeps_its_sentences_and_copies_add_nothing():
     assert "magthaverne" in group.template
     assert list(group.additions) == ["m-extra"]
     assert "plejesag" in group.additions["m-extra"]
+
+
+def test_the_kernels_band_keys_are_the_numpy_ones():
+    rng = np.random.default_rng(7)
+    sig = rng.integers(0, 2**32, size=(3_000, 128), dtype=np.uint32)
+    sig[::5, :40] = hs.EMPTY32  # bands with no value of their own
+    sig[1::7, 3] = hs.EMPTY32  # one empty bin in a band that has others
+    sig[:50] = sig[2_000:2_050]  # copies share their keys
+    params = gr.GroupParams()
+    assert hs.KERNEL is not None  # every install builds it
+    for band in range(params.bands):
+        first = band * params.rows
+        keys = gr.band_key(sig, params, band)
+        mult = gr._MULTIPLIERS[first:first + params.rows]
+        expected = gr.reference_band_key(sig, first, mult, gr._BAND_SALTS[band],
+                                         np.empty(len(sig), dtype=hs.U64), block=1_000)
+        assert np.array_equal(keys, expected)
+        assert (keys[::5] == 0).all() == (first + params.rows <= 40)
+        assert np.array_equal(keys[:50], keys[2_000:2_050])
+    with pytest.raises(ValueError):
+        hs.KERNEL.band_key(sig, 128, 126, np.ones(5, dtype=hs.U64), 1, np.empty(3_000, hs.U64))

@@ -1119,12 +1119,77 @@ static PyObject *k_scan_lines(PyObject *self, PyObject *args) {
     return result;
 }
 
+/* ---- LSH band keys ------------------------------------------------------------------- */
+
+PyDoc_STRVAR(band_key_doc,
+"band_key(sig, bins, first, mult, salt, out)\n\n"
+"groups.band_key: for each row of ``sig`` (uint32, ``bins`` a row), the key of the band of\n"
+"``len(mult)`` bins from bin ``first``: sum of value × multiplier (uint64, modulo 2**64),\n"
+"plus ``salt``, murmur3-finalised, with the low bit set; 0 when every bin of the band is\n"
+"empty (0xFFFFFFFF). ``mult`` is uint64; ``out`` a writable uint64 buffer of one key a row.\n"
+"Runs without the GIL.");
+
+static PyObject *k_band_key(PyObject *self, PyObject *args) {
+    PyObject *sig_o, *mult_o, *out_o;
+    Py_ssize_t bins, first;
+    unsigned long long salt;
+    if (!PyArg_ParseTuple(args, "OnnOKO", &sig_o, &bins, &first, &mult_o, &salt, &out_o))
+        return NULL;
+    Py_buffer sig, mult, out;
+    if (PyObject_GetBuffer(sig_o, &sig, PyBUF_SIMPLE) < 0) return NULL;
+    if (PyObject_GetBuffer(mult_o, &mult, PyBUF_SIMPLE) < 0) {
+        PyBuffer_Release(&sig);
+        return NULL;
+    }
+    if (PyObject_GetBuffer(out_o, &out, PyBUF_WRITABLE) < 0) {
+        PyBuffer_Release(&sig);
+        PyBuffer_Release(&mult);
+        return NULL;
+    }
+    PyObject *result = NULL;
+    Py_ssize_t rows = (Py_ssize_t)(mult.len / (Py_ssize_t)sizeof(uint64_t));
+    if (bins <= 0 || sig.len % (bins * (Py_ssize_t)sizeof(uint32_t)) ||
+        mult.len % (Py_ssize_t)sizeof(uint64_t) || rows < 1 || first < 0 ||
+        first + rows > bins) {
+        PyErr_SetString(PyExc_ValueError, "band_key: the band does not fit the signatures");
+        goto release;
+    }
+    Py_ssize_t n = sig.len / (bins * (Py_ssize_t)sizeof(uint32_t));
+    if (out.len != n * (Py_ssize_t)sizeof(uint64_t)) {
+        PyErr_SetString(PyExc_ValueError, "band_key: out must hold one uint64 a row");
+        goto release;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    const uint32_t *sg = sig.buf;
+    const uint64_t *m = mult.buf;
+    uint64_t *keys = out.buf;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const uint32_t *row = sg + i * bins + first;
+        uint64_t acc = 0;
+        uint32_t common = 0xFFFFFFFFu;
+        for (Py_ssize_t r = 0; r < rows; r++) {
+            acc += (uint64_t)row[r] * m[r];
+            common &= row[r];
+        }
+        keys[i] = common == 0xFFFFFFFFu ? 0 : (fmix64(acc + (uint64_t)salt) | 1ULL);
+    }
+    Py_END_ALLOW_THREADS
+    result = Py_None;
+    Py_INCREF(result);
+release:
+    PyBuffer_Release(&sig);
+    PyBuffer_Release(&mult);
+    PyBuffer_Release(&out);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"signatures", k_signatures, METH_VARARGS, signatures_doc},
     {"word_hashes", k_word_hashes, METH_VARARGS, word_hashes_doc},
     {"text_signatures", k_text_signatures, METH_VARARGS, text_signatures_doc},
     {"learn_slots", k_learn_slots, METH_VARARGS, learn_slots_doc},
     {"scan_lines", k_scan_lines, METH_VARARGS, scan_lines_doc},
+    {"band_key", k_band_key, METH_VARARGS, band_key_doc},
     {NULL, NULL, 0, NULL},
 };
 

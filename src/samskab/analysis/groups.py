@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .hashing import EMPTY32, U64, fmix64
+from .hashing import EMPTY32, KERNEL, U64, fmix64
 
 _M1 = U64(0x9E3779B97F4A7C15)
 _BAND_SALT = U64(0xD6E8FEB86659FD93)
@@ -81,11 +81,23 @@ def band_key(sig: np.ndarray, params: GroupParams, band: int, block: int = 1 << 
     mult = _MULTIPLIERS[first:first + params.rows]
     salt = _BAND_SALTS[band]
     keys = np.empty(n, dtype=U64)
+    if KERNEL is not None and sig.dtype == np.uint32 and sig.flags.c_contiguous:
+        # row by row in the compiled kernel (numpy reads the band's columns a row apart)
+        KERNEL.band_key(sig, bins, first, np.ascontiguousarray(mult), int(salt), keys)
+        return keys
+    return reference_band_key(sig, first, mult, salt, keys, block)
+
+
+def reference_band_key(sig: np.ndarray, first: int, mult: np.ndarray, salt: np.uint64,
+                       keys: np.ndarray, block: int = 1 << 16) -> np.ndarray:
+    """:func:`band_key` in numpy (what the kernel is tested against), into ``keys``."""
+    n = len(sig)
+    rows = len(mult)
     for a in range(0, n, block):
-        part = sig[a:a + block, first:first + params.rows]
+        part = sig[a:a + block, first:first + rows]
         acc = part[:, 0] * mult[0]  # uint32 × uint64: uint64, modulo 2**64
         common = part[:, 0].copy()
-        for r in range(1, params.rows):  # one row of the band at a time
+        for r in range(1, rows):  # one row of the band at a time
             acc += part[:, r] * mult[r]
             common &= part[:, r]
         acc += salt
