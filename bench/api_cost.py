@@ -126,8 +126,9 @@ def _wrap_phases(spent: dict[str, float]) -> None:
         if function is None:
             continue
 
-        def timed(*a, _function=function, _name=f"{module_name.rsplit('.', 1)[-1]}.{name}",
-                  **k):
+        label = f"{module_name.rsplit('.', 1)[-1]}.{name}"
+
+        def timed(*a, _function=function, _name=label, **k):
             started = time.process_time()
             try:
                 return _function(*a, **k)
