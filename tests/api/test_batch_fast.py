@@ -59,6 +59,9 @@ def test_the_fast_lane_stores_what_the_general_path_stores():
         assert [Response.objects.get(pk=r.response_id).reference for r in receipts] == [
             r.reference for r in receipts]
         stored.append(_stored(consultation))
+        # `source` is stored as JSON the database reads (a lookup into it finds the row).
+        assert Response.objects.filter(consultation=consultation, source__id="r-0",
+                                       source__api_token_name="Portal").count() == 1
     assert stored[0] == stored[1]
     assert stored[0][0][:5] == ("Forslag 0: åbne data om ældrepleje og øer.", "ngo", "Søren",
                                 "Foreningen Åbenhed", "soeren@aabenhed.example")

@@ -3,7 +3,6 @@
 import dataclasses
 import functools
 import hashlib
-import json
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -11,6 +10,7 @@ from datetime import datetime
 from pathlib import PurePath
 from typing import Any
 
+import msgspec
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -557,6 +557,14 @@ def _pg_ids(count: int) -> tuple[list[int], list[int]]:
     return [a for a, _b in pairs], sorted(b for _a, b in pairs)
 
 
+_JSON = msgspec.json.Encoder()
+
+
+def _json(value: Any) -> str:
+    """The `source` column in database form: JSON text (SQLite's column, PostgreSQL's COPY)."""
+    return _JSON.encode(value).decode()
+
+
 _RESPONDENT_FIELDS = ("kind", "name", "organisation", "email", "recognised_organisation_id")
 _RESPONSE_FIELDS = (
     "consultation_id", "channel", "respondent_kind", "received_at", "text", "language", "late",
@@ -621,7 +629,7 @@ def _store_chunk(consultation: Consultation, channel: str, items: Sequence[Incom
             consultation.pk, channel, sender.kind, at, screened.text, item.language[:8], late,
             item.consent_publish_name, item.consent_publish_response, key,
             hashlib.sha256(screened.text.encode()).hexdigest(),
-            json.dumps(item.source or {}),
+            _json(item.source or {}),
         ))
     wanted = [key for key in keys if key]
     try:
