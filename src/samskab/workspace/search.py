@@ -212,7 +212,7 @@ def install_truncate_trigger(schema_editor) -> None:
 
 
 def install_insert_statement_trigger(schema_editor) -> None:
-    """Migration consultations 0006: index new responses per statement (PostgreSQL only;
+    """Migration workspace 0007: index new responses per statement (PostgreSQL only;
     SQLite's FTS5 trigger costs little per row)."""
     if schema_editor.connection.vendor == "postgresql":
         for sql in PG_INSERT_STATEMENT_INSTALL:

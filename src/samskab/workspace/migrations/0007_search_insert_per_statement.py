@@ -27,7 +27,7 @@ def uninstall(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("consultations", "0005_response_respondent_kind"),
         ("workspace", "0006_inbox_scale_indexes"),
+        ("consultations", "0005_response_respondent_kind"),
     ]
     operations = [migrations.RunPython(install, uninstall)]
