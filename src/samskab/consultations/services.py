@@ -1,14 +1,16 @@
 """Consultation use cases. `response_receive` is the one door in for every channel."""
 
 import dataclasses
+import functools
 import hashlib
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePath
 from typing import Any
 
+import msgspec
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -383,9 +385,10 @@ def response_receive_many(
         if key:
             first_of_key[key] = index
         plain.append(index)
+    recognise = _recogniser()
     for start in range(0, len(plain), chunk_size):
         _store_chunk(consultation, channel, items, checked, plain[start:start + chunk_size],
-                     results)
+                     results, recognise)
     for index in checked:
         item = items[index]
         if item.attachments:
@@ -401,6 +404,28 @@ def response_receive_many(
             first = results[first_of_key[items[index].idempotency_key[:200]]]
             results[index] = dataclasses.replace(first, created=False)
     return results  # type: ignore[return-value]
+
+
+def _recogniser() -> Callable[[RespondentData], int | None]:
+    """`sender_organisation_id` for the senders of one batch: the organisations in memory
+    (`organisation_index`, loaded once, when a sender first needs it), each distinct sender
+    looked up once (a batch's senders are mostly a few organisations)."""
+    index = None
+    known: dict[tuple[str, str], int | None] = {}
+
+    def recognise(sender: RespondentData) -> int | None:
+        nonlocal index
+        pair = (sender.email, sender.organisation)
+        if pair not in known:
+            if not sender.organisation.strip() and not domain_candidates(sender.email):
+                known[pair] = None
+            else:
+                index = index or organisation_index()
+                known[pair] = index.for_sender(email=sender.email,
+                                               organisation=sender.organisation)
+        return known[pair]
+
+    return recognise
 
 
 def responses_check(
@@ -476,83 +501,160 @@ def _concrete_fields(model) -> list:
     return [f for f in model._meta.concrete_fields if not f.primary_key]
 
 
-def _insert_rows(model, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert rows given as {field name: value in database form}; every other concrete field
-    of the model gets its default (computed once: defaults in database form are immutable),
-    so a field added to the model later is filled as `objects.create` would fill it."""
-    if not rows:
-        return []
+@functools.cache
+def _bulk_plan(model, given: tuple[str, ...]) -> tuple[list[str], tuple]:
+    """The columns a bulk insert of `model` names, `given` first (in that order), then every
+    other concrete field with its default in database form (computed once per process: such
+    defaults are immutable), so a field added to the model later is filled as `objects.create`
+    would fill it. Returns (columns, the defaults to append to each row of `given` values)."""
     fields = _concrete_fields(model)
-    defaults = {f.name: f.get_db_prep_save(f.get_default(), connection)
-                for f in fields if f.name not in rows[0]}
-    return _insert_returning_ids(model, [f.column for f in fields], [
-        tuple(row[f.name] if f.name in row else defaults[f.name] for f in fields)
-        for row in rows
-    ])
+    by_attname = {f.attname: f for f in fields}
+    missing = [name for name in given if name not in by_attname]
+    if missing:
+        raise ValueError(f"{model.__name__} has no field {missing}")
+    rest = [f for f in fields if f.attname not in given]
+    return ([by_attname[name].column for name in given] + [f.column for f in rest],
+            tuple(f.get_db_prep_save(f.get_default(), connection) for f in rest))
+
+
+@functools.cache
+def _pg_sequences() -> tuple[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id'), pg_get_serial_sequence(%s, 'id')",
+                       [Respondent._meta.db_table, Response._meta.db_table])
+        return cursor.fetchone()
+
+
+def _bulk_insert(model, given: tuple[str, ...], rows: list[tuple],
+                 ids: list[int] | None = None) -> list[int]:
+    """Insert `rows` (values of the fields `given`, in database form) and return their ids in
+    order. PostgreSQL: COPY with `ids` taken beforehand (`_pg_ids`); psycopg's parsing of a
+    multi-row INSERT's placeholders cost more than the database's work. Others: one multi-row
+    INSERT … RETURNING id."""
+    columns, defaults = _bulk_plan(model, given)
+    if defaults:
+        rows = [row + defaults for row in rows]
+    if ids is None:
+        return _insert_returning_ids(model, columns, rows)
+    quote = connection.ops.quote_name
+    statement = (f"COPY {quote(model._meta.db_table)} ({quote(model._meta.pk.column)}, "
+                 f"{', '.join(quote(c) for c in columns)}) FROM STDIN")
+    with connection.cursor() as cursor, connection.wrap_database_errors, \
+            cursor.cursor.copy(statement) as copy:
+        write = copy.write_row
+        for pk, row in zip(ids, rows, strict=True):
+            write((pk, *row))
+    return ids
+
+
+def _pg_ids(count: int) -> tuple[list[int], list[int]]:
+    """`count` new ids of respondents and of responses, in one statement (PostgreSQL)."""
+    respondents, responses = _pg_sequences()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(%s::regclass), nextval(%s::regclass) "
+                       "FROM generate_series(1, %s) ORDER BY 1", [respondents, responses, count])
+        pairs = cursor.fetchall()
+    return [a for a, _b in pairs], sorted(b for _a, b in pairs)
+
+
+_JSON = msgspec.json.Encoder()
+
+
+def _json(value: Any) -> str:
+    """The `source` column in database form: JSON text (SQLite's column, PostgreSQL's COPY)."""
+    return _JSON.encode(value).decode()
+
+
+_RESPONDENT_FIELDS = ("kind", "name", "organisation", "email", "recognised_organisation_id")
+_RESPONSE_FIELDS = (
+    "consultation_id", "channel", "respondent_kind", "received_at", "text", "language", "late",
+    "consent_publish_name", "consent_publish_response", "idempotency_key", "content_hash",
+    "source", "reference", "respondent_id",
+)
+
+
+def _stored_by_key(consultation: Consultation, keys: list[str]) -> dict[str, tuple[int, str]]:
+    """{key: (id, content_hash)} of the consultation's responses with these idempotency keys,
+    in one statement per 900 keys (plain SQL: the ORM's compilation of a long IN list cost more
+    than the look-up). The condition of the partial unique index, repeated word for word (`NOT
+    (key = '')`, as Django wrote the index), lets SQLite use that index, not the consultation's."""
+    keys = [key for key in keys if key]
+    if not keys:
+        return {}
+    table = connection.ops.quote_name(Response._meta.db_table)
+    found = {}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # one array parameter: psycopg parses no list
+            cursor.execute(
+                f"SELECT idempotency_key, id, content_hash FROM {table} "  # noqa: S608 - our own table
+                f"WHERE consultation_id = %s AND NOT (idempotency_key = '') "
+                f"AND idempotency_key = ANY(%s)",
+                [consultation.pk, keys],
+            )
+            return {key: (pk, content_hash) for key, pk, content_hash in cursor.fetchall()}
+        for start in range(0, len(keys), 900):  # under every SQLite's limit of parameters
+            part = keys[start:start + 900]
+            cursor.execute(
+                f"SELECT idempotency_key, id, content_hash FROM {table} "  # noqa: S608 - our own table
+                f"WHERE consultation_id = %s AND NOT (idempotency_key = '') "
+                f"AND idempotency_key IN ({', '.join(['%s'] * len(part))})",
+                [consultation.pk, *part],
+            )
+            for key, pk, content_hash in cursor.fetchall():
+                found[key] = (pk, content_hash)
+    return found
 
 
 def _store_chunk(consultation: Consultation, channel: str, items: Sequence[Incoming],
                  checked: dict[int, tuple[_Checked, datetime, bool]], indexes: list[int],
-                 results: list) -> None:
-    keys = [items[i].idempotency_key[:200] for i in indexes if items[i].idempotency_key]
-    senders = [checked[i][0].respondent for i in indexes]
-    # The organisation behind each sender (as `response_receive`), from one index a chunk.
-    index = organisation_index() if any(
-        r.organisation.strip() or domain_candidates(r.email) for r in senders) else None
-    recognised = {i: index.for_sender(email=r.email, organisation=r.organisation)
-                  for i, r in zip(indexes, senders, strict=True)} if index else {}
+                 results: list, recognise: Callable[[RespondentData], int | None]) -> None:
     # The rows in database form first, outside the transaction: on SQLite it holds the write
     # lock from its first statement, so only the statements run inside it.
     moment = Response._meta.get_field("received_at")
-    source = Response._meta.get_field("source")
     moments: dict = {}  # most items of a chunk share their moment: converted once
-
-    def db_moment(value):
-        if value not in moments:
-            moments[value] = moment.get_db_prep_save(value, connection)
-        return moments[value]
-
-    respondent_rows = {
-        i: {"kind": checked[i][0].respondent.kind, "name": checked[i][0].respondent.name,
-            "organisation": checked[i][0].respondent.organisation,
-            "email": checked[i][0].respondent.email,
-            "recognised_organisation": recognised.get(i)}
-        for i in indexes
-    }
-    response_rows = {
-        i: {"consultation": consultation.pk, "channel": channel,
-            "respondent_kind": respondent_rows[i]["kind"],
-            "received_at": db_moment(checked[i][1]),
-            "text": checked[i][0].text, "language": items[i].language[:8],
-            "late": checked[i][2], "consent_publish_name": items[i].consent_publish_name,
-            "consent_publish_response": items[i].consent_publish_response,
-            "idempotency_key": items[i].idempotency_key[:200],
-            "content_hash": hashlib.sha256(checked[i][0].text.encode()).hexdigest(),
-            "source": source.get_db_prep_save(items[i].source or {}, connection)}
-        for i in indexes
-    }
+    postgresql = connection.vendor == "postgresql"
+    respondent_rows, response_rows, keys = [], [], []
+    for i in indexes:
+        screened, received_at, late = checked[i]
+        item, sender = items[i], screened.respondent
+        key = item.idempotency_key[:200]
+        keys.append(key)
+        at = moments.get(received_at)
+        if at is None:
+            at = moments[received_at] = (received_at if postgresql else
+                                         moment.get_db_prep_save(received_at, connection))
+        respondent_rows.append((sender.kind, sender.name, sender.organisation, sender.email,
+                                recognise(sender)))
+        response_rows.append((
+            consultation.pk, channel, sender.kind, at, screened.text, item.language[:8], late,
+            item.consent_publish_name, item.consent_publish_response, key,
+            hashlib.sha256(screened.text.encode()).hexdigest(),
+            _json(item.source or {}),
+        ))
+    wanted = [key for key in keys if key]
     try:
         with transaction.atomic():
             # Inside the transaction: on SQLite it holds the write lock (IMMEDIATE), so no
-            # other writer can store one of these keys between this look and the insert.
-            existing = {
-                row.idempotency_key: row for row in Response.objects.filter(
-                    consultation=consultation, idempotency_key__in=keys,
-                ).exclude(idempotency_key="")
-            } if keys else {}
-            new = [i for i in indexes if items[i].idempotency_key[:200] not in existing
-                   or not items[i].idempotency_key]
-            respondent_ids = _insert_rows(Respondent, [respondent_rows[i] for i in new])
-            # Numbered after the respondents are in: on PostgreSQL the numbering row stays
-            # locked from here to the commit, and other answers to the consultation wait.
-            references = _next_references(consultation, len(new)) if new else []
-            for i, reference, respondent_id in zip(new, references, respondent_ids,
-                                                   strict=True):
-                response_rows[i]["reference"] = reference
-                response_rows[i]["respondent"] = respondent_id
-            ids = _insert_rows(Response, [response_rows[i] for i in new])
+            # other writer can store one of these keys between this look and the insert (on
+            # PostgreSQL the unique index refuses a concurrent twin: the exact path below).
+            existing = _stored_by_key(consultation, wanted) if wanted else {}
+            new = [n for n, key in enumerate(keys) if not key or key not in existing]
+            if new:
+                respondent_ids = response_ids = None
+                if postgresql:
+                    respondent_ids, response_ids = _pg_ids(len(new))
+                respondent_ids = _bulk_insert(Respondent, _RESPONDENT_FIELDS,
+                                              [respondent_rows[n] for n in new], respondent_ids)
+                # Numbered after the respondents are in: on PostgreSQL the numbering row stays
+                # locked from here to the commit, and other answers to the consultation wait.
+                references = _next_references(consultation, len(new))
+                ids = _bulk_insert(Response, _RESPONSE_FIELDS, [
+                    (*response_rows[n], reference, respondent_id)
+                    for n, reference, respondent_id in zip(new, references, respondent_ids,
+                                                           strict=True)
+                ], response_ids)
     except IntegrityError:
-        if not keys:
+        if not wanted:
             raise
         # A concurrent request stored one of these keys first: take the slow, exact path.
         for i in indexes:
@@ -565,15 +667,19 @@ def _store_chunk(consultation: Consultation, channel: str, items: Sequence[Incom
                 idempotency_key=item.idempotency_key, source=item.source,
             )
         return
-    for i, reference, pk in zip(new, references, ids, strict=True):
-        results[i] = Receipt(reference=reference, response_id=pk,
-                             consultation_slug=consultation.slug, received_at=checked[i][1],
-                             created=True, late=checked[i][2])
-    for i in indexes:
-        if results[i] is None:
-            row = existing[items[i].idempotency_key[:200]]
-            row.consultation = consultation
-            results[i] = _receipt(row, created=False)
+    slug = consultation.slug
+    if new:
+        for n, reference, pk in zip(new, references, ids, strict=True):
+            i = indexes[n]
+            results[i] = Receipt(reference=reference, response_id=pk, consultation_slug=slug,
+                                 received_at=checked[i][1], created=True, late=checked[i][2])
+    if existing:
+        stored = Response.objects.in_bulk([pk for pk, _hash in existing.values()])
+        for n, key in enumerate(keys):
+            if key in existing and results[indexes[n]] is None:
+                row = stored[existing[key][0]]
+                row.consultation = consultation
+                results[indexes[n]] = _receipt(row, created=False)
 
 
 def _store_attachment(response: Response, incoming: IncomingFile,
