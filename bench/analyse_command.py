@@ -12,11 +12,14 @@ command `samskab analyse-consultation bench` in a child process `--runs` times (
 stores everything, a rerun compares with what is stored). For each run it prints the wall time
 with the load average beside it, the child's CPU time (user + system; the database server's
 own CPU on PostgreSQL is not in it), its peak resident set size (the command runs in a fresh
-process of its own, `call_command` as the CLI does), and the run's own stage times (read,
-engine, store) from `AnalysisRun.summary`.
+process of its own, `call_command` as the CLI does, at normal priority: `nice=0`), the run's
+own stage times (read, engine, store) and peak RSS after each stage from `AnalysisRun.summary`,
+and on SQLite how long another connection waited for the write lock during the run (a probe
+every 20 ms). The corpus is stored through executemany, LOAD_CHUNK rows per transaction.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -159,6 +162,49 @@ def _pg(base: str, name: str, *, drop_only: bool = False) -> str:
     return f"{prefix}/{name}"
 
 
+class WriteLockProbe:
+    """SQLite: while a run goes on, another connection takes the write lock (``BEGIN
+    IMMEDIATE``; ``COMMIT``) every ``every`` seconds, as an answer arriving would, and records
+    how long each took: the longest is about the longest the run held the lock (plus this
+    thread's own scheduling on a loaded machine)."""
+
+    def __init__(self, path: Path, every: float = 0.02):
+        import threading
+
+        self.path, self.every = path, every
+        self.waits: list[float] = []
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        import sqlite3
+
+        conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        while not self.stop.wait(self.every):
+            t0 = time.perf_counter()
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("COMMIT")
+            self.waits.append(time.perf_counter() - t0)
+        conn.close()
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.thread.join()
+
+    def report(self) -> str:
+        w = sorted(self.waits)
+        if not w:
+            return "write-lock probe: no probes"
+        ms = [1000 * w[len(w) // 2], 1000 * w[min(len(w) - 1, int(0.99 * len(w)))], 1000 * w[-1]]
+        return (f"   write-lock probe (BEGIN IMMEDIATE every {1000 * self.every:.0f} ms during "
+                f"the run): {len(w):,} probes, waited median {ms[0]:.1f} ms, p99 {ms[1]:.1f} ms, "
+                f"max {ms[2]:.1f} ms")
+
+
 def _child(env: dict, *args: str) -> tuple[dict, float]:
     """Run this script as a child with ``args``; returns its last line (JSON) and the wall
     seconds."""
@@ -205,7 +251,10 @@ def main() -> int:
                 print(f"{'run':8} {'wall':>8} {'load':>5} {'CPU':>8} {'peak RSS':>9} "
                       f"{'read':>7} {'engine':>7} {'store':>7}")
                 for i in range(1, args.runs + 1):
-                    got, wall = _child(env, "analyse")
+                    probe = (WriteLockProbe(Path(env["SAMSKAB_VAR_DIR"]) / "samskab.sqlite3")
+                             if database == "sqlite" else contextlib.nullcontext())
+                    with probe:
+                        got, wall = _child(env, "analyse")
                     load_avg = os.getloadavg()[0]
                     s = got["summary"]
                     stored = sum(s.get("store_seconds", {}).values())
@@ -217,6 +266,8 @@ def main() -> int:
                           f"{s.get('ideas', 0)} ideas; store stages "
                           f"{json.dumps(s.get('store_seconds', {}))}; peak RSS (MB) after "
                           f"each stage {json.dumps(s.get('peak_mb', {}))}", flush=True)
+                    if database == "sqlite":
+                        print(probe.report(), flush=True)
             finally:
                 if database == "postgresql":
                     _pg(args.pg_url, args.pg_db, drop_only=True)
