@@ -142,6 +142,10 @@ def analyse() -> dict:
 
     from samskab.insights.models import AnalysisRun
 
+    if os.environ.get("BENCH_STORE_CHUNK"):  # --store-chunk: rows per write transaction
+        from samskab.insights import bulk_writes
+
+        bulk_writes.STORE_CHUNK = int(os.environ["BENCH_STORE_CHUNK"])
     call_command("analyse_consultation", "bench", nice=0, stdout=sys.stderr)
     usage = resource.getrusage(resource.RUSAGE_SELF)
     workers = resource.getrusage(resource.RUSAGE_CHILDREN)  # the engine's, if it used any
@@ -173,6 +177,7 @@ class WriteLockProbe:
 
         self.path, self.every = path, every
         self.waits: list[float] = []
+        self.long: list[tuple[float, float]] = []  # (seconds into the run, wait) over 250 ms
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
 
@@ -180,11 +185,14 @@ class WriteLockProbe:
         import sqlite3
 
         conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        started = time.perf_counter()
         while not self.stop.wait(self.every):
             t0 = time.perf_counter()
             conn.execute("BEGIN IMMEDIATE")
             conn.execute("COMMIT")
             self.waits.append(time.perf_counter() - t0)
+            if self.waits[-1] > 0.25:
+                self.long.append((t0 - started, self.waits[-1]))
         conn.close()
 
     def __enter__(self):
@@ -202,7 +210,8 @@ class WriteLockProbe:
         ms = [1000 * w[len(w) // 2], 1000 * w[min(len(w) - 1, int(0.99 * len(w)))], 1000 * w[-1]]
         return (f"   write-lock probe (BEGIN IMMEDIATE every {1000 * self.every:.0f} ms during "
                 f"the run): {len(w):,} probes, waited median {ms[0]:.1f} ms, p99 {ms[1]:.1f} ms, "
-                f"max {ms[2]:.1f} ms")
+                f"max {ms[2]:.1f} ms; over 250 ms at (s into the run: wait ms) "
+                + (", ".join(f"{at:.0f}: {1000 * w:.0f}" for at, w in self.long[:20]) or "none"))
 
 
 def _child(env: dict, *args: str) -> tuple[dict, float]:
@@ -226,6 +235,9 @@ def main() -> int:
     parser.add_argument("--pg-db", default="samskab_bench_analyse")
     parser.add_argument("--var", help="keep the SQLite database in this (empty) directory, "
                                       "e.g. for `bench/inbox.py --var DIR` to time the pages")
+    parser.add_argument("--store-chunk", type=int,
+                        help="rows the run writes per transaction (default: the run's own "
+                             "bulk_writes.STORE_CHUNK)")
     parser.add_argument("--child", choices=["load", "analyse"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child == "load":
@@ -240,6 +252,8 @@ def main() -> int:
     for database in args.databases.split(","):
         with tempfile.TemporaryDirectory(prefix="samskab-bench-analyse-") as var:
             env = {**os.environ, "SAMSKAB_VAR_DIR": args.var or var}
+            if args.store_chunk:
+                env["BENCH_STORE_CHUNK"] = str(args.store_chunk)
             env.pop("DATABASE_URL", None)
             if database == "postgresql":
                 env["DATABASE_URL"] = _pg(args.pg_url, args.pg_db)

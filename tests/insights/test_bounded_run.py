@@ -192,3 +192,30 @@ def test_a_run_lowers_its_thread_priority_and_the_others_keep_theirs():
     assert after == before or (after == before + 5 and os.geteuid() != 0)
     with services.lowered_priority(before - 1) as nice:  # never a higher priority
         assert nice == before
+
+
+@pytest.mark.django_db
+def test_the_engine_runs_at_a_lower_priority_and_the_writes_at_the_callers(small):
+    before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    seen: dict[str, set[int]] = {}
+
+    def progress(stage, done, total, note=""):
+        if stage == "engine" and not note:
+            return  # the run's own start and end of the stage, not the engine's steps
+        nice = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        seen.setdefault(stage, set()).add(nice)
+
+    run = services.consultation_analyse(consultation=small["consultation"], progress=progress,
+                                        nice=before + 3)
+    assert run.summary["responses"] == len(small["campaign"]) + len(small["singles"])
+    assert seen == {"read": {before}, "engine": {before + 3}, "store": {before}}
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == before
+
+
+def test_an_error_in_the_engine_thread_reaches_the_caller():
+    from samskab import analysis as engine
+
+    twice = [engine.Record(id="1", text="Vi foreslår et lobbyregister."),
+             engine.Record(id="1", text="Vi foreslår åbne kalendere.")]
+    with pytest.raises(ValueError, match="unique"):
+        services.fit_at_lower_priority(engine.Analyser(), twice, nice=1)

@@ -147,8 +147,32 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def fit_at_lower_priority(analyser: engine.Analyser, records: Sequence[engine.Record],
+                          nice: int) -> engine.AnalysisResult:
+    """``analyser.fit(records)`` in a thread of its own at niceness ``nice`` (the engine's
+    worker processes and threads inherit it); the caller's thread keeps its priority."""
+    if nice <= 0:
+        return analyser.fit(records)
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        with lowered_priority(nice):
+            try:
+                box["result"] = analyser.fit(records)
+            except BaseException as error:  # noqa: BLE001 - raised again in the caller
+                box["error"] = error
+
+    thread = threading.Thread(target=work, name="samskab-analysis-engine")
+    thread.start()
+    thread.join()
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
+
+
 def consultation_analyse(*, consultation: Consultation, actor: Any | None = None,
-                         progress: Progress | None = None) -> AnalysisRun:
+                         progress: Progress | None = None, nice: int = ANALYSIS_NICE
+                         ) -> AnalysisRun:
     """Analyse every response of ``consultation`` (rejected ones left out) and store groups,
     proposals, ideas and tag suggestions; save the analyser state for incremental runs.
 
@@ -171,6 +195,11 @@ def consultation_analyse(*, consultation: Consultation, actor: Any | None = None
     beyond the engine's own needs a run holds little per response. The summary records the
     peak resident memory after each stage (``peak_mb``).
 
+    Priority: the engine, which is most of a run's CPU, runs at niceness ``nice`` (a thread
+    of its own, ``fit_at_lower_priority``), so the web workers are served first while it
+    works; reading and storing keep the caller's priority, so that a short write transaction
+    is not made long (SQLite's write lock held while a low-priority thread waits for the CPU).
+
     ``progress(stage, done, total, note)`` is told how far the run is: "read" (responses),
     "engine" (steps, with the engine's message as ``note``), "store" (responses, with the
     store step as ``note``); the command draws a progress bar from it.
@@ -182,14 +211,14 @@ def consultation_analyse(*, consultation: Consultation, actor: Any | None = None
         started_by=user_or_none(actor))
     try:
         return _full_run(consultation, run, t0,
-                         progress or (lambda stage, done, total, note="": None))
+                         progress or (lambda stage, done, total, note="": None), nice)
     except BaseException:
         AnalysisRun.objects.filter(pk=run.pk, finished_at__isnull=True).delete()
         raise
 
 
 def _full_run(consultation: Consultation, run: AnalysisRun, t0: float,
-              progress: Progress) -> AnalysisRun:
+              progress: Progress, nice: int) -> AnalysisRun:
     upto = (Response.objects.filter(consultation=consultation)
             .aggregate(m=Max("pk"))["m"]) or 0
     analysable = selectors.analysable(consultation).filter(pk__lte=upto)
@@ -214,7 +243,7 @@ def _full_run(consultation: Consultation, run: AnalysisRun, t0: float,
         if s.response_id in inputs.texts:
             analyser.feedback(inputs.texts[s.response_id], s.code, s.state == TagState.CONFIRMED)
     prepared = time.perf_counter()
-    result = analyser.fit(inputs.records)
+    result = fit_at_lower_priority(analyser, inputs.records, nice)
     fitted = time.perf_counter()
     peaks["engine"] = round(peak_mb())
     progress("engine", ENGINE_STEPS, ENGINE_STEPS)
@@ -256,10 +285,12 @@ def _full_run_store(consultation, run, t0, result, inputs, upto, read_at, analys
     mark_analysed(consultation, run, result, upto, progress=step("marks"))
     store["marks"] = time.perf_counter() - t
     summary = result.summary
+    peaks["store"] = round(peak_mb())
     t = time.perf_counter()
     progress("store", 0, 1, "state")
     fresh = write_state(analyser, consultation)
     store["state"] = time.perf_counter() - t
+    peaks["state"] = round(peak_mb())  # the engine's save of its state
     # Staff tag decisions, read here (a scan, outside any transaction): the ones the new
     # state was taught are marked fed back, the ones made while the engine ran are taught
     # next. One made after this read keeps fed_back False; its own feedback task, which steps
@@ -286,7 +317,6 @@ def _full_run_store(consultation, run, t0, result, inputs, upto, read_at, analys
         AnalysedResponse.objects.filter(response_id__in=late).delete()
         install_state(fresh, consultation)
         store["switch"] = time.perf_counter() - t  # the final transaction, all but its save
-        peaks["store"] = round(peak_mb())
         run.params = {"stages": list(analyser.stages), "themes": [t.slug for t in themes],
                       "replayed_decisions": len(decided), "idea_map": idea_map}
         run.summary = {**summary, **timings,

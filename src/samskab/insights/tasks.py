@@ -26,12 +26,9 @@ RECENTLY_CLOSED = timedelta(days=120)
 
 @task()
 def consultation_analyse_task(consultation_id: int, user_id: int | None = None) -> dict:
-    """Analyse a whole consultation (idempotent: a rerun keeps staff decisions). The worker
-    process lowers its CPU priority first (``services.lower_priority``; it stays lower, as
-    fits a process that runs background work) so the web workers are served first."""
-    from samskab.insights.services import consultation_analyse, lower_priority
-
-    lower_priority()
+    """Analyse a whole consultation (idempotent: a rerun keeps staff decisions); the engine
+    runs at a lower CPU priority so the web workers are served first (``ANALYSIS_NICE``)."""
+    from samskab.insights.services import consultation_analyse
 
     consultation = Consultation.objects.get(pk=consultation_id)
     actor = get_user_model().objects.filter(pk=user_id).first() if user_id else None

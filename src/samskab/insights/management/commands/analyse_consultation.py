@@ -29,19 +29,18 @@ class Command(BaseCommand):
         parser.add_argument("--enqueue", action="store_true",
                             help="queue the work for `samskab worker` instead of doing it now")
         parser.add_argument("--nice", type=int, default=services.ANALYSIS_NICE,
-                            help="run at this lower CPU priority (os.nice; default "
-                                 f"{services.ANALYSIS_NICE}), so answers arriving meanwhile "
-                                 "are served first; 0 keeps the priority")
+                            help="run the engine at this lower CPU priority (niceness; "
+                                 f"default {services.ANALYSIS_NICE}), so answers arriving "
+                                 "meanwhile are served first; 0 keeps the priority")
         parser.add_argument("--no-progress", dest="progress", action="store_false",
                             help="no progress on stderr (a bar on a terminal, else lines)")
 
     def handle(self, *args, slug, open, new, enqueue, nice, progress, **options):
         if bool(slug) == bool(open):
             raise CommandError("give a consultation SLUG or --open")
-        with services.lowered_priority(nice if not enqueue else 0):
-            self._handle(slug, open, new, enqueue, progress)
+        self._handle(slug, open, new, enqueue, progress, nice)
 
-    def _handle(self, slug, open, new, enqueue, progress):
+    def _handle(self, slug, open, new, enqueue, progress, nice):
         if slug:
             consultation = Consultation.objects.filter(slug=slug).first()
             if consultation is None:
@@ -62,7 +61,7 @@ class Command(BaseCommand):
                 bar = Progress(self.stderr, tty=self.stderr.isatty()) if progress else None
                 try:
                     run = services.consultation_analyse(consultation=consultation,
-                                                        progress=bar)
+                                                        progress=bar, nice=nice)
                 finally:
                     if bar is not None:
                         bar.close()
