@@ -1,7 +1,6 @@
 """A full analysis run stores its results in short transactions (issue 15): no transaction
 writes more than STORE_CHUNK rows, so SQLite's write lock is held only briefly at a time."""
 
-import io
 import itertools
 
 import pytest
@@ -130,27 +129,3 @@ def test_on_sqlite_an_incremental_run_steps_aside_while_a_full_run_stores(settin
         assert tasks.response_analyse_task.call(new.pk) is None
     assert not AnalysedResponse.objects.filter(response=new).exists()
     assert services.response_analyse(response=new) is not None
-
-
-class _Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
-@pytest.mark.django_db
-def test_the_command_draws_a_progress_bar_on_a_terminal_only(settings, tmp_path):
-    from django.core.management import call_command
-
-    settings.VAR_DIR = tmp_path / "var"
-    consultation = ConsultationFactory()
-    for text in SINGLES:
-        receive(consultation, text=text)
-    out, terminal = io.StringIO(), _Terminal()
-    call_command("analyse_consultation", consultation.slug, stdout=out, stderr=terminal)
-    drawn = terminal.getvalue()
-    assert "reading" in drawn and f"{len(SINGLES)}/{len(SINGLES)}" in drawn
-    assert "storing" in drawn and "5/5" in drawn and "peak" in drawn
-    assert f"{len(SINGLES)} responses" in out.getvalue()
-    quiet = io.StringIO()
-    call_command("analyse_consultation", consultation.slug, stdout=io.StringIO(), stderr=quiet)
-    assert quiet.getvalue() == ""

@@ -6,7 +6,7 @@ the text it came from."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -28,19 +28,48 @@ class Segment:
     attachment_id: int | None
 
 
+class _Segments(Mapping[int, list[Segment]]):
+    """Each response's segments: kept only for a response with attachments; a response
+    without is one segment, its whole text (made when asked for). A million plain responses
+    would otherwise hold a million one-element lists."""
+
+    def __init__(self, texts: dict[int, str]) -> None:
+        self.texts = texts
+        self.several: dict[int, list[Segment]] = {}
+
+    def __getitem__(self, pk: int) -> list[Segment]:
+        got = self.several.get(pk)
+        if got is not None:
+            return got
+        return [Segment(0, len(self.texts[pk]), None)]
+
+    def __contains__(self, pk: object) -> bool:
+        return pk in self.texts
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.texts)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+
 @dataclass
 class EngineInput:
     """The records a run gives the engine, with each response's segments and record text."""
 
     records: list[engine.Record] = field(default_factory=list)
-    segments: dict[int, list[Segment]] = field(default_factory=dict)
     texts: dict[int, str] = field(default_factory=dict)
+    segments: _Segments = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.segments = _Segments(self.texts)
 
     def add(self, record: engine.Record, segments: list[Segment]) -> None:
         pk = int(record.id)
         self.records.append(record)
-        self.segments[pk] = segments
         self.texts[pk] = record.text
+        if len(segments) > 1 or segments[0].attachment_id is not None:
+            self.segments.several[pk] = segments
 
 
 def record_from(pk: int, text: str, language: str, attachments: Iterable[tuple[int, str]]

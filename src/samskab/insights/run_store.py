@@ -8,7 +8,7 @@ a full run stores wins, because the writes that would undo one check it is still
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -191,24 +191,40 @@ class _ProposalRow(NamedTuple):
 # A proposal's place in the stored texts: (response id, attachment id or None, start, end).
 Place = tuple[int, int | None, int, int]
 
-
-class _Located(NamedTuple):
-    """A proposal of this run, placed in its source text."""
-
-    place: Place
-    proposal: engine.Proposal
-    text: str
-    position: int
+# Responses whose stored rows a run compares and writes at a time: what a run holds of the
+# stored rows is bounded by this, not by the consultation's size.
+RESPONSE_CHUNK = 2000
 
 
-@dataclass
-class _Placed:
-    """The run's proposals in their source texts, and what the engine's ideas hold now."""
+class ResponseSpan(NamedTuple):
+    """A chunk of the run's responses, in id order, with the range of response ids it covers
+    (``lo`` < id <= ``hi``; ``hi`` None: no upper bound). The spans of a run cover every id up
+    to the largest it read, so stored rows of responses the run left out (rejected since) are
+    in one span too."""
 
-    proposals: list[_Located]
-    places: set[Place]
-    votes: dict[str, Counter]  # engine idea id → stored idea pk → proposals now in it
-    sizes: Counter  # engine idea id → proposals
+    lo: int
+    hi: int | None
+    responses: list[engine.ResponseAnalysis]
+
+
+def response_spans(result: engine.AnalysisResult, upto: int | None,
+                   chunk: int | None = None) -> list[ResponseSpan]:
+    chunk = chunk or RESPONSE_CHUNK
+    ordered = sorted(result.responses, key=lambda ra: int(ra.id))
+    spans, lo = [], 0
+    for i in range(0, len(ordered), chunk):
+        part = ordered[i:i + chunk]
+        hi = int(part[-1].id)
+        spans.append(ResponseSpan(lo, hi, part))
+        lo = hi
+    if upto is None or upto > lo or not spans:
+        spans.append(ResponseSpan(lo, upto, []))
+    return spans
+
+
+def _in_span(qs, span: ResponseSpan, column: str = "response_id"):
+    qs = qs.filter(**{f"{column}__gt": span.lo})
+    return qs if span.hi is None else qs.filter(**{f"{column}__lte": span.hi})
 
 
 @dataclass
@@ -221,58 +237,74 @@ class _IdeaMatch:
 
 
 def store_ideas_and_proposals(consultation: Consultation, result: engine.AnalysisResult,
-                              inputs: EngineInput, upto: int | None = None) -> dict[str, int]:
+                              inputs: EngineInput, upto: int | None = None,
+                              progress: Callable[[int], None] | None = None) -> dict[str, int]:
     """Store proposals and ideas; returns the engine idea id → Idea pk map of this run.
 
-    Four steps: place the engine's proposals in the stored texts, match the engine's ideas to
-    the stored ones (creating and renaming ideas), write the proposals (new, changed, moved,
-    gone), then each idea's representative, counts and the ideas left empty. ``upto``: the
-    largest response id the run read (later answers are left to the incremental sweep)."""
+    Two passes over the run's responses, RESPONSE_CHUNK at a time, each reading only the
+    stored proposals of its chunk: the first counts, for each engine idea, the stored ideas
+    its proposals are in now (the votes that match engine ideas to stored ones, which are then
+    created and renamed); the second writes the chunk's proposals (new, changed, moved, gone).
+    Then each idea's representative, counts and the ideas left empty. ``upto``: the largest
+    response id the run read (later answers are left to the incremental sweep).
+    ``progress(done)`` is told how many responses the second pass has stored."""
     ideas = {i.pk: i for i in Idea.objects.filter(consultation=consultation)}
-    existing = {(rid, aid, start, end): _ProposalRow(pk, text, position, key, idea_id, idea_by)
-                for pk, rid, aid, start, end, text, position, key, idea_id, idea_by in
-                Proposal.objects.filter(response__consultation=consultation)
-                .values_list("pk", "response_id", "attachment_id", "start", "end", "text",
-                             "position", "engine_key", "idea_id", "idea_by_id")}
-    located = _locate_proposals(result, inputs, existing, ideas)
-    match = _match_ideas(consultation, result, ideas, located)
-    key_of, pk_of = _write_proposals(consultation, located, existing, match.placed, upto)
+    stored = Proposal.objects.filter(response__consultation=consultation)
+    any_stored = stored.exists()
+    spans = response_spans(result, upto)
+    votes: dict[str, Counter] = defaultdict(Counter)  # engine idea → stored idea → proposals
+    sizes: Counter = Counter()  # engine idea id → proposals
+    for span in spans:
+        idea_at = {row[:4]: row[4] for row in _in_span(stored, span).exclude(idea=None)
+                   .values_list(*_PLACE, "idea_id")} if any_stored and span.responses else {}
+        for place, p in _located(span.responses, inputs):
+            if p.idea:
+                sizes[p.idea] += 1
+                idea_id = idea_at.get(place)
+                if idea_id in ideas:
+                    votes[p.idea][final_of(ideas[idea_id], ideas).pk] += 1
+    match = _match_ideas(consultation, result, ideas, votes, sizes)
+    del votes
+    wanted = {ei.representative for ei in result.ideas if ei.representative}
+    key_of: dict[str, Place] = {}  # the representatives' places
+    pk_of: dict[Place, int] = {}  # and their stored pks (of proposals stored before)
+    done = 0
+    for span in spans:
+        _write_proposals(stored, span, inputs, match.placed, upto, any_stored, wanted,
+                         key_of, pk_of)
+        done += len(span.responses)
+        if progress is not None and span.responses:
+            progress(done)
     _finish_ideas(consultation, result, match, key_of, pk_of)
     return {eid: match.placed[eid].pk for eid in sorted(match.placed)}
 
 
-def _locate_proposals(result: engine.AnalysisResult, inputs: EngineInput,
-                      existing: dict[Place, _ProposalRow], ideas: dict[int, Idea]
-                      ) -> _Placed:
-    """Each proposal of the run in its source text (once per place, numbered per response),
-    and for each engine idea the stored ideas its proposals are in now (its votes)."""
-    out = _Placed([], set(), defaultdict(Counter), Counter())
-    for ra in result.responses:
+# A stored proposal's place, read as one tuple (``values_list`` of these fields).
+_PLACE = ("response_id", "attachment_id", "start", "end")
+
+
+def _located(responses: Iterable[engine.ResponseAnalysis], inputs: EngineInput
+             ) -> Iterator[tuple[Place, engine.Proposal]]:
+    """Each proposal of these responses in its source text, once per place, in order (a
+    response's k-th place is its k-th proposal)."""
+    for ra in responses:
         rid = int(ra.id)
-        k = 0
+        segments = inputs.segments[rid]
+        seen: set[Place] = set()
         for p in ra.proposals:
-            where = locate(inputs.segments[rid], p.start, p.end)
+            where = locate(segments, p.start, p.end)
             if where is None:
                 continue
-            attachment_id, start, end = where
-            place = (rid, attachment_id, start, end)
-            if place in out.places:
+            place = (rid, *where)
+            if place in seen:
                 continue
-            out.places.add(place)
-            k += 1
-            text = segment_text(inputs.segments[rid], inputs.texts[rid], attachment_id,
-                                start, end)
-            out.proposals.append(_Located(place, p, text, k))
-            if p.idea:
-                out.sizes[p.idea] += 1
-                row = existing.get(place)
-                if row is not None and row.idea_id in ideas:
-                    out.votes[p.idea][final_of(ideas[row.idea_id], ideas).pk] += 1
-    return out
+            seen.add(place)
+            yield place, p
 
 
 def _match_ideas(consultation: Consultation, result: engine.AnalysisResult,
-                 ideas: dict[int, Idea], located: _Placed) -> _IdeaMatch:
+                 ideas: dict[int, Idea], votes: dict[str, Counter], sizes: Counter
+                 ) -> _IdeaMatch:
     """Match engine ideas to stored ideas and store the ideas (new ones, changed names).
 
     An engine idea is matched to the stored idea most of its proposals are in now (engine ids
@@ -282,12 +314,12 @@ def _match_ideas(consultation: Consultation, result: engine.AnalysisResult,
     merge_targets = {i.merged_into_id for i in ideas.values() if i.merged_into_id}
     assigned: dict[str, Idea] = {}
     primary: dict[int, str] = {}
-    for n, eid, iid in sorted(((n, eid, iid) for eid, c in located.votes.items()
+    for n, eid, iid in sorted(((n, eid, iid) for eid, c in votes.items()
                                for iid, n in c.items()), key=lambda x: (-x[0], x[1], x[2])):
         idea = ideas[iid]
         if eid in assigned or (iid in primary and iid not in merge_targets):
             continue
-        if 2 * n <= min(located.sizes[eid], max(idea.proposal_count, 1)):
+        if 2 * n <= min(sizes[eid], max(idea.proposal_count, 1)):
             continue  # too little in common
         assigned[eid] = idea
         primary.setdefault(iid, eid)
@@ -314,20 +346,33 @@ def _match_ideas(consultation: Consultation, result: engine.AnalysisResult,
     return _IdeaMatch(assigned, primary, placed)
 
 
-def _write_proposals(consultation: Consultation, located: _Placed,
-                     existing: dict[Place, _ProposalRow], placed: dict[str, Idea],
-                     upto: int | None) -> tuple[dict[str, Place], dict[Place, int]]:
-    """Insert the new proposals, update the changed ones, move the ones whose idea changed
-    (unless staff placed them) and delete the ones the run no longer finds (unless staff
-    placed them or took a position on them). Returns engine proposal id → place and place →
-    stored pk of the proposals stored before (not re-read: at a million responses that map
-    alone is hundreds of MB)."""
-    key_of: dict[str, Place] = {}
+def _write_proposals(stored, span: ResponseSpan, inputs: EngineInput,
+                     placed: dict[str, Idea], upto: int | None, any_stored: bool,
+                     wanted: set[str], key_of: dict[str, Place], pk_of: dict[Place, int]
+                     ) -> None:
+    """For one span of responses: insert the new proposals, update the changed ones, move
+    the ones whose idea changed (unless staff placed them) and delete the ones the run no
+    longer finds (unless staff placed them or took a position on them). ``key_of`` and
+    ``pk_of`` learn the places and stored pks of the ``wanted`` proposals (the ideas'
+    representatives)."""
+    existing = {
+        (rid, aid, start, end): _ProposalRow(pk, text, position, key, idea_id, idea_by)
+        for pk, rid, aid, start, end, text, position, key, idea_id, idea_by in
+        _in_span(stored, span).values_list(
+            "pk", "response_id", "attachment_id", "start", "end", "text", "position",
+            "engine_key", "idea_id", "idea_by_id")} if any_stored else {}
     to_create: list[tuple] = []
     to_update: list[tuple] = []
     moves: dict[int | None, list[int]] = defaultdict(list)
-    for place, p, text, k in located.proposals:
+    places: set[Place] = set()
+    k, last = 0, None
+    for place, p in _located(span.responses, inputs):
         rid, attachment_id, start, end = place
+        k = k + 1 if rid == last else 1
+        last = rid
+        places.add(place)
+        text = segment_text(inputs.segments[rid], inputs.texts[rid], attachment_id,
+                            start, end)
         idea = placed.get(p.idea) if p.idea else None
         idea_id = idea.pk if idea else None
         row = existing.get(place)
@@ -338,7 +383,10 @@ def _write_proposals(consultation: Consultation, located: _Placed,
                 to_update.append((text, k, p.id, row.pk))
             if row.idea_by_id is None and row.idea_id != idea_id:
                 moves[idea_id].append(row.pk)
-        key_of[p.id] = place
+        if p.id in wanted:
+            key_of[p.id] = place
+            if row is not None:
+                pk_of[place] = row.pk
     insert_rows(Proposal, ["response", "attachment", "start", "end", "text", "position",
                            "engine_key", "idea"], to_create)
     update_rows(Proposal, ["text", "position", "engine_key"], to_update)
@@ -349,18 +397,13 @@ def _write_proposals(consultation: Consultation, located: _Placed,
             # A proposal staff moved meanwhile stays where they put it.
             Proposal.objects.filter(pk__in=pks[i:i + chunk],
                                     idea_by__isnull=True).update(idea_id=idea_id)
-    # The proposals stored before this run; the ones it inserted are all in its places, so
-    # they are never gone (full runs of a consultation are serialised: nobody else inserted).
-    pk_of = {place: p.pk for place, p in existing.items()}
-    staff_placed = {place for place, p in existing.items() if p.idea_by_id is not None}
-    gone = [pk for place, pk in pk_of.items()
-            if place not in located.places and place not in staff_placed
+    gone = [row.pk for place, row in existing.items()
+            if place not in places and row.idea_by_id is None
             and (upto is None or place[0] <= upto)]
     positioned = set(Position.objects.filter(proposal_id__in=gone)
-                     .values_list("proposal_id", flat=True))
+                     .values_list("proposal_id", flat=True)) if gone else set()
     gone = [pk for pk in gone if pk not in positioned]
     delete_pks(Proposal, gone, idea_by__isnull=True, proposal_position__isnull=True)
-    return key_of, pk_of
 
 
 def _finish_ideas(consultation: Consultation, result: engine.AnalysisResult,
@@ -399,70 +442,89 @@ def _finish_ideas(consultation: Consultation, result: engine.AnalysisResult,
 
 
 def store_tags(consultation: Consultation, result: engine.AnalysisResult,
-                only_responses: set[int] | None = None, upto: int | None = None) -> None:
+               only_responses: set[int] | None = None, upto: int | None = None,
+               progress: Callable[[int], None] | None = None) -> None:
     """Undecided suggestions are engine output: changed ones are rescored, vanished ones go.
-    Decided ones keep their state; only their current score is refreshed."""
+    Decided ones keep their state; only their current score is refreshed. Compared and
+    written RESPONSE_CHUNK responses at a time (``progress(done)`` after each)."""
     qs = TagSuggestion.objects.filter(response__consultation=consultation)
     if only_responses is not None:
         qs = qs.filter(response_id__in=only_responses)
-    existing = {(rid, code): (pk, score, state) for pk, rid, code, score, state in
-                qs.values_list("pk", "response_id", "code", "score", "state")}
-    seen = set()
-    to_insert, to_delete, decided, rescored = [], [], [], []
-    for ra in result.responses:
-        rid = int(ra.id)
-        for t in ra.tags:
-            key = (rid, t.code)
-            if key in seen:
-                continue
-            seen.add(key)
-            score = min(1.0, max(0.0, float(t.score)))
-            row = existing.get(key)
-            if row is None:
-                to_insert.append((rid, t.code, score, TagState.SUGGESTED, False))
-            elif row[1] != score:
-                if row[2] == TagState.SUGGESTED:
-                    rescored.append((score, row[0]))
-                else:
-                    decided.append(TagSuggestion(pk=row[0], score=score))
-    to_delete += [pk for key, (pk, _score, state) in existing.items()
-                  if key not in seen and state == TagState.SUGGESTED
-                  and (upto is None or key[0] <= upto)]
-    delete_pks(TagSuggestion, to_delete, state=TagState.SUGGESTED)
-    # Still an engine suggestion (staff may decide one while a full run stores): new score.
-    update_rows(TagSuggestion, ["score"], rescored,
-                 where="state = '%s'" % TagState.SUGGESTED.value)
-    insert_rows(TagSuggestion, ["response", "code", "score", "state", "fed_back"], to_insert)
-    bulk_update_chunked(TagSuggestion, decided, ["score"])
+    any_stored = qs.exists()
+    done = 0
+    for span in response_spans(result, upto):
+        existing = {(rid, code): (pk, score, state) for pk, rid, code, score, state in
+                    _in_span(qs, span).values_list("pk", "response_id", "code", "score",
+                                                   "state")} if any_stored else {}
+        seen = set()
+        to_insert, decided, rescored = [], [], []
+        for ra in span.responses:
+            rid = int(ra.id)
+            for t in ra.tags:
+                key = (rid, t.code)
+                if key in seen:
+                    continue
+                seen.add(key)
+                score = min(1.0, max(0.0, float(t.score)))
+                row = existing.get(key)
+                if row is None:
+                    to_insert.append((rid, t.code, score, TagState.SUGGESTED, False))
+                elif row[1] != score:
+                    if row[2] == TagState.SUGGESTED:
+                        rescored.append((score, row[0]))
+                    else:
+                        decided.append(TagSuggestion(pk=row[0], score=score))
+        to_delete = [pk for key, (pk, _score, state) in existing.items()
+                     if key not in seen and state == TagState.SUGGESTED
+                     and (upto is None or key[0] <= upto)]
+        delete_pks(TagSuggestion, to_delete, state=TagState.SUGGESTED)
+        # Still an engine suggestion (staff may decide one while a full run stores): new score.
+        update_rows(TagSuggestion, ["score"], rescored,
+                    where="state = '%s'" % TagState.SUGGESTED.value)
+        insert_rows(TagSuggestion, ["response", "code", "score", "state", "fed_back"],
+                    to_insert)
+        bulk_update_chunked(TagSuggestion, decided, ["score"])
+        done += len(span.responses)
+        if progress is not None and span.responses:
+            progress(done)
 
 
 def mark_analysed(consultation: Consultation, run: AnalysisRun,
-                   result: engine.AnalysisResult, upto: int) -> None:
+                  result: engine.AnalysisResult, upto: int,
+                  progress: Callable[[int], None] | None = None) -> None:
     """Point every analysed response at ``run`` (chunked), drop the marks of responses the
     run did not analyse (rejected since), leave later answers to the switch."""
     table = connection.ops.quote_name(AnalysedResponse._meta.db_table)
-    have = set(AnalysedResponse.objects.filter(response__consultation=consultation)
-               .values_list("response_id", flat=True))
-    languages = {int(ra.id): ra.language or "" for ra in result.responses}
-    executemany_chunked(
-        f"UPDATE {table} SET run_id = %s, language = %s WHERE response_id = %s",  # noqa: S608
-        [(run.pk, lang, rid) for rid, lang in languages.items() if rid in have])
-    insert_rows(AnalysedResponse, ["response", "run", "language"],
-                 [(rid, run.pk, lang) for rid, lang in languages.items() if rid not in have])
-    delete_by(AnalysedResponse, "response_id",
-                   sorted(rid for rid in have if rid not in languages and rid <= upto))
+    marks = AnalysedResponse.objects.filter(response__consultation=consultation)
+    done = 0
+    for span in response_spans(result, upto):
+        have = set(_in_span(marks, span).values_list("response_id", flat=True))
+        languages = {int(ra.id): ra.language or "" for ra in span.responses}
+        executemany_chunked(
+            f"UPDATE {table} SET run_id = %s, language = %s WHERE response_id = %s",  # noqa: S608
+            [(run.pk, lang, rid) for rid, lang in languages.items() if rid in have])
+        insert_rows(AnalysedResponse, ["response", "run", "language"],
+                    [(rid, run.pk, lang) for rid, lang in languages.items()
+                     if rid not in have])
+        delete_by(AnalysedResponse, "response_id",
+                  sorted(rid for rid in have if rid not in languages and rid <= upto))
+        done += len(span.responses)
+        if progress is not None and span.responses:
+            progress(done)
 
 
 def set_aside_store(*, consultation: Consultation, result: engine.AnalysisResult,
-                    segments: dict[int, list[Segment]], texts: dict[int, str],
-                    only_responses: set[int] | None = None) -> int:
+                    segments: Mapping[int, list[Segment]], texts: Mapping[int, str],
+                    only_responses: set[int] | None = None,
+                    progress: Callable[[int], None] | None = None) -> int:
     """Store what the engine set aside as not a proposal (greetings, sign-offs, courtesy,
     statements about the sender, learnt boilerplate) for the responses of ``result``; returns
     how many segments are stored.
 
     Segments of an earlier run that nobody moved back are replaced (for ``only_responses``
     when given, else for the whole consultation). A segment staff moved back stays moved back:
-    the engine sets it aside again, but its proposal is kept (recreated if a run removed it)."""
+    the engine sets it aside again, but its proposal is kept (recreated if a run removed it).
+    Replaced RESPONSE_CHUNK responses at a time (``progress(done)`` after each)."""
     from samskab.insights.models import SetAsideSegment
 
     rows = SetAsideSegment.objects.filter(response__consultation=consultation)
@@ -470,36 +532,47 @@ def set_aside_store(*, consultation: Consultation, result: engine.AnalysisResult
         rows = rows.filter(response_id__in=only_responses)
     kept = {(s.response_id, s.attachment_id, s.start, s.end): s
             for s in rows.filter(moved_back_at__isnull=False)}
-    # Chunked (STORE_CHUNK per transaction), and a segment moved back meanwhile stays.
-    delete_pks(SetAsideSegment, list(rows.filter(moved_back_at__isnull=True)
-                                      .values_list("pk", flat=True)),
-                moved_back_at__isnull=True)
-    new: list[tuple] = []
-    seen: set[tuple] = set()
-    for ra in result.responses:
-        rid = int(ra.id)
-        if rid not in segments or (only_responses is not None and rid not in only_responses):
-            continue
-        for x in ra.set_aside:
-            where = locate(segments[rid], x.start, x.end)
-            if where is None:
+    any_stored = rows.exists()
+    stored = 0
+    done = 0
+    for span in response_spans(result, None):
+        # Chunked (STORE_CHUNK per transaction), and a segment moved back meanwhile stays.
+        if any_stored:
+            delete_pks(SetAsideSegment, list(_in_span(rows, span)
+                                              .filter(moved_back_at__isnull=True)
+                                              .values_list("pk", flat=True)),
+                       moved_back_at__isnull=True)
+        new: list[tuple] = []
+        seen: set[tuple] = set()
+        for ra in span.responses:
+            rid = int(ra.id)
+            if rid not in segments or (only_responses is not None
+                                       and rid not in only_responses):
                 continue
-            key = (rid, *where)
-            if key in kept or key in seen:
-                continue
-            seen.add(key)
-            attachment_id, start, end = where
-            new.append((rid, attachment_id, start, end,
-                        segment_text(segments[rid], texts[rid], attachment_id, start, end),
-                        x.reason))
-    insert_rows(SetAsideSegment, ["response", "attachment", "start", "end", "text", "reason"],
-                 new)
+            for x in ra.set_aside:
+                where = locate(segments[rid], x.start, x.end)
+                if where is None:
+                    continue
+                key = (rid, *where)
+                if key in kept or key in seen:
+                    continue
+                seen.add(key)
+                attachment_id, start, end = where
+                new.append((rid, attachment_id, start, end,
+                            segment_text(segments[rid], texts[rid], attachment_id, start, end),
+                            x.reason))
+        insert_rows(SetAsideSegment,
+                    ["response", "attachment", "start", "end", "text", "reason"], new)
+        stored += len(new)
+        done += len(span.responses)
+        if progress is not None and span.responses:
+            progress(done)
     for segment in kept.values():  # moved back: its proposal stays
         if segment.proposal_id is None or not Proposal.objects.filter(
                 pk=segment.proposal_id).exists():
             segment.proposal = proposal_for_segment(segment)
             segment.save(update_fields=["proposal"])
-    return len(new) + len(kept)
+    return stored + len(kept)
 
 
 def proposal_for_segment(segment: Any) -> Proposal:

@@ -13,9 +13,13 @@ raise ``DomainError`` (``DomainErrors`` when a form has several fields at fault)
 from __future__ import annotations
 
 import logging
+import os
 import re
+import resource
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,8 +100,78 @@ def engine_themes(consultation: Consultation) -> list[engine.Theme]:
             for t in consultation.themes.all()]
 
 
+# What a full run tells its ``progress(stage, done, total, note)``: the stage, how far it is
+# (responses read or stored; the engine's steps) and, for the engine, its own last message.
+Progress = Callable[..., None]
+# The engine's steps, each reported by one message: the text pass (proposals), the groups
+# stage's slots, signatures, links, description and groups, and the idea clustering.
+ENGINE_STEPS = 7
+# What a full run stores, in this order ("store" stages of its progress).
+STORE_STEPS = ("groups", "proposals", "set aside", "tags", "marks", "state")
+
+
+# The CPU priority (niceness) full runs lower themselves to: the command's and the worker's
+# analysis yield the CPU to the web workers, so answers arriving during a run are not slowed
+# by it (issue 15).
+ANALYSIS_NICE = 10
+
+
+@contextmanager
+def lowered_priority(nice: int = ANALYSIS_NICE) -> Iterator[int]:
+    """Run the block at niceness ``nice`` (never a higher priority than now), and yield the
+    niceness it runs at. Only this thread is lowered (Linux keeps a niceness per thread), so a
+    worker's or a test's other threads keep theirs; the engine's worker processes, started
+    inside, inherit it. Afterwards the priority is raised back where allowed (an ordinary user
+    may not: the thread then stays lower, as fits a background worker)."""
+    tid = threading.get_native_id()
+    before = os.getpriority(os.PRIO_PROCESS, tid)
+    now = before
+    if nice > before:
+        try:
+            os.setpriority(os.PRIO_PROCESS, tid, nice)
+            now = nice
+        except OSError:
+            pass
+    try:
+        yield now
+    finally:
+        if now != before:
+            try:
+                os.setpriority(os.PRIO_PROCESS, tid, before)
+            except OSError:
+                pass
+
+
+def peak_mb() -> float:
+    """This process's peak resident set size so far, in MB (Linux: ru_maxrss is in KB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def fit_at_lower_priority(analyser: engine.Analyser, records: Sequence[engine.Record],
+                          nice: int) -> engine.AnalysisResult:
+    """``analyser.fit(records)`` in a thread of its own at niceness ``nice`` (the engine's
+    worker processes and threads inherit it); the caller's thread keeps its priority."""
+    if nice <= 0:
+        return analyser.fit(records)
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        with lowered_priority(nice):
+            try:
+                box["result"] = analyser.fit(records)
+            except BaseException as error:  # noqa: BLE001 - raised again in the caller
+                box["error"] = error
+
+    thread = threading.Thread(target=work, name="samskab-analysis-engine")
+    thread.start()
+    thread.join()
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
+
+
 def consultation_analyse(*, consultation: Consultation, actor: Any | None = None,
-                         progress: Callable[[str, int, int], None] | None = None
+                         progress: Progress | None = None, nice: int = ANALYSIS_NICE
                          ) -> AnalysisRun:
     """Analyse every response of ``consultation`` (rejected ones left out) and store groups,
     proposals, ideas and tag suggestions; save the analyser state for incremental runs.
@@ -115,9 +189,20 @@ def consultation_analyse(*, consultation: Consultation, actor: Any | None = None
     marked unanalysed at the switch, so the incremental sweep takes them against the new
     state. Full runs of one consultation are serialised (``full_run_lock``).
 
-    The responses are read in chunks (no model instance per response is kept, only the
-    engine's records). ``progress(stage, done, total)`` is told how far the run is (stages
-    "read", "engine", "store"; the command draws a progress bar from it).
+    Memory: the responses are read in chunks as plain values (no model instance per
+    response; only the engine's records are kept), and what is stored is compared and
+    written RESPONSE_CHUNK responses at a time, reading only that chunk's stored rows; so
+    beyond the engine's own needs a run holds little per response. The summary records the
+    peak resident memory after each stage (``peak_mb``).
+
+    Priority: the engine, which is most of a run's CPU, runs at niceness ``nice`` (a thread
+    of its own, ``fit_at_lower_priority``), so the web workers are served first while it
+    works; reading and storing keep the caller's priority, so that a short write transaction
+    is not made long (SQLite's write lock held while a low-priority thread waits for the CPU).
+
+    ``progress(stage, done, total, note)`` is told how far the run is: "read" (responses),
+    "engine" (steps, with the engine's message as ``note``), "store" (responses, with the
+    store step as ``note``); the command draws a progress bar from it.
     """
     started = timezone.now()
     t0 = time.perf_counter()
@@ -125,14 +210,15 @@ def consultation_analyse(*, consultation: Consultation, actor: Any | None = None
         consultation=consultation, kind=RunKind.FULL, started_at=started,
         started_by=user_or_none(actor))
     try:
-        return _full_run(consultation, run, t0, progress or (lambda stage, done, total: None))
+        return _full_run(consultation, run, t0,
+                         progress or (lambda stage, done, total, note="": None), nice)
     except BaseException:
         AnalysisRun.objects.filter(pk=run.pk, finished_at__isnull=True).delete()
         raise
 
 
 def _full_run(consultation: Consultation, run: AnalysisRun, t0: float,
-              progress: Callable[[str, int, int], None]) -> AnalysisRun:
+              progress: Progress, nice: int) -> AnalysisRun:
     upto = (Response.objects.filter(consultation=consultation)
             .aggregate(m=Max("pk"))["m"]) or 0
     analysable = selectors.analysable(consultation).filter(pk__lte=upto)
@@ -140,9 +226,14 @@ def _full_run(consultation: Consultation, run: AnalysisRun, t0: float,
 
     inputs = inputs_from_rows(analysable, chunk=READ_CHUNK,
                               progress=lambda done: progress("read", done, total))
-    progress("engine", 0, 1)
+    peaks = {"read": round(peak_mb())}
+    steps = iter(range(1, ENGINE_STEPS + 1))
+    progress("engine", 0, ENGINE_STEPS)
     themes = engine_themes(consultation)
-    analyser = engine.Analyser(themes=themes, workers=settings.SAMSKAB_ANALYSIS_WORKERS)
+    analyser = engine.Analyser(
+        themes=themes, workers=settings.SAMSKAB_ANALYSIS_WORKERS,
+        progress=lambda note: progress("engine", min(next(steps, ENGINE_STEPS),
+                                                     ENGINE_STEPS), ENGINE_STEPS, note))
     read_at = timezone.now()
     decided = list(TagSuggestion.objects
                    .filter(response__consultation=consultation)
@@ -152,45 +243,54 @@ def _full_run(consultation: Consultation, run: AnalysisRun, t0: float,
         if s.response_id in inputs.texts:
             analyser.feedback(inputs.texts[s.response_id], s.code, s.state == TagState.CONFIRMED)
     prepared = time.perf_counter()
-    result = analyser.fit(inputs.records)
+    result = fit_at_lower_priority(analyser, inputs.records, nice)
     fitted = time.perf_counter()
-    progress("engine", 1, 1)
+    peaks["engine"] = round(peak_mb())
+    progress("engine", ENGINE_STEPS, ENGINE_STEPS)
     with full_run_lock(consultation):
         return _full_run_store(consultation, run, t0, result, inputs, upto, read_at, analyser,
                                themes, decided, {"read_seconds": round(prepared - t0, 3),
                                                  "engine_seconds": round(fitted - prepared, 3)},
-                               progress)
+                               peaks, progress)
 
 
 def _full_run_store(consultation, run, t0, result, inputs, upto, read_at, analyser, themes,
-                    decided, timings, progress) -> AnalysisRun:
+                    decided, timings, peaks, progress) -> AnalysisRun:
     if connection.vendor == "sqlite":
         # IMMEDIATE: waits for a write an incremental run began before the lock was taken.
         with transaction.atomic():
             pass
     store: dict[str, float] = {}
+    total = len(result.responses)
+
+    def step(name: str):
+        progress("store", 0, total, name)
+        return lambda done: progress("store", done, total, name)
+
     t = time.perf_counter()
-    progress("store", 0, 5)
+    progress("store", 0, total, "groups")
     store_groups(consultation, result.groups, upto)
+    progress("store", total, total, "groups")
     store["groups"] = time.perf_counter() - t
-    progress("store", 1, 5)
     t = time.perf_counter()
-    idea_map = store_ideas_and_proposals(consultation, result, inputs, upto)
+    idea_map = store_ideas_and_proposals(consultation, result, inputs, upto,
+                                         progress=step("proposals"))
     set_aside_store(consultation=consultation, result=result, segments=inputs.segments,
-                    texts=inputs.texts)
+                    texts=inputs.texts, progress=step("set aside"))
     store["ideas_and_proposals"] = time.perf_counter() - t
-    progress("store", 2, 5)
     t = time.perf_counter()
-    store_tags(consultation, result, upto=upto)
+    store_tags(consultation, result, upto=upto, progress=step("tags"))
     store["tags"] = time.perf_counter() - t
-    progress("store", 3, 5)
     t = time.perf_counter()
-    mark_analysed(consultation, run, result, upto)
+    mark_analysed(consultation, run, result, upto, progress=step("marks"))
     store["marks"] = time.perf_counter() - t
-    progress("store", 4, 5)
+    summary = result.summary
+    peaks["store"] = round(peak_mb())
     t = time.perf_counter()
+    progress("store", 0, 1, "state")
     fresh = write_state(analyser, consultation)
     store["state"] = time.perf_counter() - t
+    peaks["state"] = round(peak_mb())  # the engine's save of its state
     # Staff tag decisions, read here (a scan, outside any transaction): the ones the new
     # state was taught are marked fed back, the ones made while the engine ran are taught
     # next. One made after this read keeps fed_back False; its own feedback task, which steps
@@ -219,12 +319,13 @@ def _full_run_store(consultation, run, t0, result, inputs, upto, read_at, analys
         store["switch"] = time.perf_counter() - t  # the final transaction, all but its save
         run.params = {"stages": list(analyser.stages), "themes": [t.slug for t in themes],
                       "replayed_decisions": len(decided), "idea_map": idea_map}
-        run.summary = {**result.summary, **timings,
+        run.summary = {**summary, **timings,
                        "store_seconds": {k: round(v, 3) for k, v in store.items()},
+                       "peak_mb": peaks,
                        "total_seconds": round(time.perf_counter() - t0, 3)}
         run.finished_at = timezone.now()
         run.save(update_fields=["params", "summary", "finished_at"])
-    progress("store", 5, 5)
+    progress("store", 1, 1, "state")
     return run
 
 

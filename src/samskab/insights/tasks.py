@@ -26,7 +26,8 @@ RECENTLY_CLOSED = timedelta(days=120)
 
 @task()
 def consultation_analyse_task(consultation_id: int, user_id: int | None = None) -> dict:
-    """Analyse a whole consultation (idempotent: a rerun keeps staff decisions)."""
+    """Analyse a whole consultation (idempotent: a rerun keeps staff decisions); the engine
+    runs at a lower CPU priority so the web workers are served first (``ANALYSIS_NICE``)."""
     from samskab.insights.services import consultation_analyse
 
     consultation = Consultation.objects.get(pk=consultation_id)

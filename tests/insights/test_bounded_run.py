@@ -1,0 +1,221 @@
+"""A full run at scale (issue 15): what it stores is compared and written a chunk of responses
+at a time (the same rows whatever the chunk), its progress is shown on a terminal and in a
+log, and it runs at a lower CPU priority."""
+
+import io
+import os
+import threading
+
+import pytest
+from django.core.management import call_command
+
+from samskab.consultations.models import Response, ResponseStatus
+from samskab.insights import run_store, services
+from samskab.insights.management.commands.analyse_consultation import Progress
+from samskab.insights.models import (
+    AnalysedResponse,
+    GroupMembership,
+    Idea,
+    Proposal,
+    SetAsideSegment,
+    TagSuggestion,
+)
+
+
+def _stored(consultation):
+    """What a run left in the database, without pks (which differ between databases)."""
+    ideas = dict(Idea.objects.filter(consultation=consultation).values_list("pk", "engine_key"))
+    return {
+        "proposals": sorted(
+            (r, a, s, e, text, pos, key, ideas.get(idea))
+            for r, a, s, e, text, pos, key, idea in Proposal.objects.filter(
+                response__consultation=consultation).values_list(
+                "response_id", "attachment_id", "start", "end", "text", "position",
+                "engine_key", "idea_id")),
+        "set_aside": sorted(SetAsideSegment.objects.filter(response__consultation=consultation)
+                            .values_list("response_id", "start", "end", "reason")),
+        "tags": sorted(TagSuggestion.objects.filter(response__consultation=consultation)
+                       .values_list("response_id", "code", "score", "state")),
+        "marks": sorted(AnalysedResponse.objects.filter(response__consultation=consultation)
+                        .values_list("response_id", "language")),
+        "members": sorted(GroupMembership.objects.filter(group__consultation=consultation)
+                          .values_list("response_id", "state")),
+        "ideas": sorted(Idea.objects.filter(consultation=consultation)
+                        .values_list("engine_key", "label", "proposal_count",
+                                     "response_count")),
+    }
+
+
+@pytest.mark.django_db
+def test_chunks_of_two_responses_store_what_one_chunk_stores(small, monkeypatch):
+    consultation = small["consultation"]
+    services.consultation_analyse(consultation=consultation)
+    whole = _stored(consultation)
+    assert whole["proposals"] and whole["tags"] and whole["marks"] and whole["members"]
+    pks = set(Proposal.objects.values_list("pk", flat=True))
+
+    # A rerun in chunks of two responses finds every stored row in its chunk: nothing is
+    # inserted again or deleted, and the rows are the same.
+    monkeypatch.setattr(run_store, "RESPONSE_CHUNK", 2)
+    services.consultation_analyse(consultation=consultation)
+    assert _stored(consultation) == whole
+    assert set(Proposal.objects.values_list("pk", flat=True)) == pks
+
+    # From nothing, in chunks of two: the same rows as in one chunk.
+    for model, path in ((TagSuggestion, "response"), (SetAsideSegment, "response"),
+                        (AnalysedResponse, "response"), (GroupMembership, "group")):
+        model.objects.filter(**{f"{path}__consultation": consultation}).delete()
+    Proposal.objects.filter(response__consultation=consultation).delete()
+    Idea.objects.filter(consultation=consultation).delete()
+    services.consultation_analyse(consultation=consultation)
+    assert _stored(consultation) == whole
+
+
+@pytest.mark.django_db
+def test_a_chunked_rerun_drops_what_it_stored_for_a_response_rejected_since(small,
+                                                                            monkeypatch):
+    consultation = small["consultation"]
+    services.consultation_analyse(consultation=consultation)
+    # A response between others and the last one: its rows sit inside and after the chunks.
+    for response in (small["singles"][1], small["singles"][-1]):
+        assert Proposal.objects.filter(response=response).exists()
+        Response.objects.filter(pk=response.pk).update(status=ResponseStatus.REJECTED)
+    monkeypatch.setattr(run_store, "RESPONSE_CHUNK", 2)
+    services.consultation_analyse(consultation=consultation)
+    for response in (small["singles"][1], small["singles"][-1]):
+        assert not Proposal.objects.filter(response=response).exists()
+        assert not TagSuggestion.objects.filter(response=response).exists()
+        assert not AnalysedResponse.objects.filter(response=response).exists()
+        assert not SetAsideSegment.objects.filter(response=response).exists()
+    assert Proposal.objects.filter(response=small["singles"][0]).exists()
+
+
+def test_spans_cover_every_response_id_up_to_the_last_read_once():
+    from samskab import analysis as engine
+
+    result = engine.AnalysisResult(
+        [engine.ResponseAnalysis(str(i), "da", None, [], []) for i in (9, 3, 5, 4, 12)],
+        [], [], {})
+    spans = run_store.response_spans(result, upto=20, chunk=2)
+    assert [(s.lo, s.hi, [r.id for r in s.responses]) for s in spans] == [
+        (0, 4, ["3", "4"]), (4, 9, ["5", "9"]), (9, 12, ["12"]), (12, 20, [])]
+    assert [(s.lo, s.hi) for s in run_store.response_spans(result, upto=None, chunk=3)] == [
+        (0, 5), (5, 12), (12, None)]
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.django_db
+def test_the_command_draws_a_bar_on_a_terminal_and_writes_lines_otherwise(small):
+    slug = small["consultation"].slug
+    n = Response.objects.filter(consultation=small["consultation"]).count()
+    out, terminal = io.StringIO(), _Terminal()
+    call_command("analyse_consultation", slug, stdout=out, stderr=terminal)
+    drawn = terminal.getvalue()
+    assert drawn.startswith("\rreading") and drawn.endswith("\n") and drawn.count("\n") == 1
+    assert f"{n}/{n}" in drawn and "#" * 30 in drawn
+    assert f"{services.ENGINE_STEPS}/{services.ENGINE_STEPS}" in drawn and "analysing" in drawn
+    for step in ("proposals", "set aside", "tags", "marks", "state"):
+        assert step in drawn
+    assert "storing" in drawn and "peak" in drawn
+    assert f"{n} responses" in out.getvalue()
+
+    log = io.StringIO()
+    call_command("analyse_consultation", slug, stdout=io.StringIO(), stderr=log)
+    lines = log.getvalue().splitlines()
+    assert "\r" not in log.getvalue() and "#" not in log.getvalue()
+    assert lines[0].startswith("reading ") and f"{n}/{n}" in lines[0]
+    assert any(line.startswith("analysing groups: signatures") for line in lines)
+    for step in ("groups", "proposals", "set aside", "tags", "marks", "state"):
+        assert any(line.startswith(f"storing {step} ") for line in lines), step
+    assert all("peak" in line and " s " in line for line in lines)
+
+    quiet = io.StringIO()
+    call_command("analyse_consultation", slug, "--no-progress", stdout=io.StringIO(),
+                 stderr=quiet)
+    assert quiet.getvalue() == ""
+
+
+class _Stream(io.StringIO):
+    def write(self, text, style_func=None, ending="\n"):
+        super().write(text + ending)
+
+    def flush(self):
+        pass
+
+
+def test_plain_lines_come_once_a_step_and_then_at_most_every_few_seconds():
+    now = [0.0]
+    stream = _Stream()
+    progress = Progress(stream, tty=False, every=10.0, clock=lambda: now[0])
+    for done in range(0, 10_001, 500):  # a chunk every 0.5 s: 10 s in all
+        progress("read", done, 10_000)
+        now[0] += 0.5
+    progress("store", 0, 100, "tags")
+    progress("store", 50, 100, "tags")
+    progress("store", 100, 100, "tags")
+    lines = stream.getvalue().splitlines()
+    assert [line.split(" peak")[0].rsplit(" ", 2)[0] for line in lines] == [
+        "reading 0/10,000 0.0 %", "reading 10,000/10,000 100.0 %",
+        "storing tags 0/100 0.0 %", "storing tags 100/100 100.0 %"]
+
+
+def test_a_run_lowers_its_thread_priority_and_the_others_keep_theirs():
+    tid = threading.get_native_id()
+    before = os.getpriority(os.PRIO_PROCESS, tid)
+    seen = {}
+    asked, answered = threading.Event(), threading.Event()
+
+    def beside():
+        asked.wait(10)
+        seen["beside"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        answered.set()
+
+    def inside():
+        seen["inside"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    running = threading.Thread(target=beside)
+    running.start()
+    with services.lowered_priority(before + 5) as nice:
+        assert nice == before + 5 == os.getpriority(os.PRIO_PROCESS, tid)
+        asked.set()
+        answered.wait(10)
+        started = threading.Thread(target=inside)  # as the engine's workers are started
+        started.start()
+        started.join()
+    running.join()
+    assert seen == {"beside": before, "inside": before + 5}
+    after = os.getpriority(os.PRIO_PROCESS, tid)
+    assert after == before or (after == before + 5 and os.geteuid() != 0)
+    with services.lowered_priority(before - 1) as nice:  # never a higher priority
+        assert nice == before
+
+
+@pytest.mark.django_db
+def test_the_engine_runs_at_a_lower_priority_and_the_writes_at_the_callers(small):
+    before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    seen: dict[str, set[int]] = {}
+
+    def progress(stage, done, total, note=""):
+        if stage == "engine" and not note:
+            return  # the run's own start and end of the stage, not the engine's steps
+        nice = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        seen.setdefault(stage, set()).add(nice)
+
+    run = services.consultation_analyse(consultation=small["consultation"], progress=progress,
+                                        nice=before + 3)
+    assert run.summary["responses"] == len(small["campaign"]) + len(small["singles"])
+    assert seen == {"read": {before}, "engine": {before + 3}, "store": {before}}
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == before
+
+
+def test_an_error_in_the_engine_thread_reaches_the_caller():
+    from samskab import analysis as engine
+
+    twice = [engine.Record(id="1", text="Vi foreslår et lobbyregister."),
+             engine.Record(id="1", text="Vi foreslår åbne kalendere.")]
+    with pytest.raises(ValueError, match="unique"):
+        services.fit_at_lower_priority(engine.Analyser(), twice, nice=1)
