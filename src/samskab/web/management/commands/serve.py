@@ -14,11 +14,14 @@ def default_workers() -> int:
     return 4 * (os.cpu_count() or 1)
 
 
-def gunicorn_args(bind: str, workers: int) -> list[str]:
-    """gunicorn serving Samskab with sync workers (see design.md, Scale)."""
+def gunicorn_args(bind: str, workers: int, *, threads: int = 1) -> list[str]:
+    """gunicorn serving Samskab with sync workers (see design.md, Scale); with `threads` above
+    one, gthread workers of that many threads (compared in bench/intake.py --servers)."""
+    worker_class = ["--worker-class", "sync"] if threads <= 1 else [
+        "--worker-class", "gthread", "--threads", str(threads)]
     return [
         sys.executable, "-m", "gunicorn", "samskab.wsgi:application",
-        "--bind", bind, "--workers", str(workers), "--worker-class", "sync",
+        "--bind", bind, "--workers", str(workers), *worker_class,
         # Django is imported and set up once in the master, before the workers fork: a worker
         # (re)started at the deadline answers at once and shares the loaded code's memory.
         "--preload",
