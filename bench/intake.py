@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/intake.py [--databases sqlite,postgresql] [--browsers 64]
         [--api-clients 4] [--batch 1000] [--seconds 10] [--workers N] [--client-cpu 1]
+        [--servers gunicorn,gthread,granian]
         [--scenarios cheapest,minimal,form,api,mixed] [--analysis] [--prefill 0]
         [--pg-url postgresql://postgres@127.0.0.1:5432/postgres] [--json FILE]
 
@@ -290,18 +291,36 @@ async def api_client(port: int, secret: str, tally: Tally, until: float, *, numb
 class Server:
     """`samskab serve` on loopback with production settings, in its own process group."""
 
-    def __init__(self, env: dict[str, str], workers: int, log: Path):
+    def __init__(self, env: dict[str, str], workers: int, log: Path, kind: str = "gunicorn"):
         self.env = env
         self.workers = workers
+        self.kind = kind
         self.log = log
         self.port = _free_port()
         self.process: subprocess.Popen | None = None
 
+    def command(self) -> list[str]:
+        """`samskab serve` (gunicorn sync workers); for --servers, the same application under
+        gunicorn's gthread workers or granian, started directly (an evaluation, not a way
+        `samskab serve` offers: see docs/operations.md, The deadline peak)."""
+        bind = f"{HOST}:{self.port}"
+        if self.kind == "gthread":
+            from samskab.web.management.commands.serve import gunicorn_args
+
+            return gunicorn_args(bind, self.workers, threads=4)
+        if self.kind == "granian":  # not a dependency: `pip install granian` to compare
+            return [sys.executable, "-m", "granian", "samskab.wsgi:application",
+                    "--interface", "wsgi", "--host", HOST, "--port", str(self.port),
+                    "--workers", str(self.workers), "--blocking-threads", "1",
+                    "--runtime-threads", "1", "--http", "1", "--no-ws",
+                    "--log-level", "warning"]
+        return [*_samskab(), "serve", "--bind", bind, "--workers", str(self.workers),
+                "--no-collectstatic"]
+
     def start(self, timeout: float = 240.0) -> None:
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(  # noqa: S603 - our own command, fixed arguments
-                [*_samskab(), "serve", "--bind", f"{HOST}:{self.port}", "--workers",
-                 str(self.workers), "--no-collectstatic"],
+                self.command(),
                 env=self.env, stdout=subprocess.DEVNULL, stderr=out, start_new_session=True,
             )
         deadline = time.monotonic() + timeout
@@ -551,7 +570,7 @@ def _database(kind: str, pg_url: str, workdir: Path) -> tuple[str, callable]:
     return f"{prefix}/{name}", drop
 
 
-def bench_database(kind: str, args) -> dict:
+def bench_database(kind: str, args, server_kind: str = "gunicorn") -> dict:
     workdir = Path(tempfile.mkdtemp(prefix=f"samskab-intake-{kind}-"))
     url, drop = _database(kind, args.pg_url, workdir)
     env = {**os.environ, "DATABASE_URL": url, "SAMSKAB_VAR_DIR": str(workdir),
@@ -559,7 +578,7 @@ def bench_database(kind: str, args) -> dict:
            "SAMSKAB_INSECURE_HTTP": "true",  # plain HTTP on loopback
            "SAMSKAB_STATIC_MANIFEST": "false",  # served without collectstatic
            "DJANGO_SETTINGS_MODULE": "samskab.settings", "SAMSKAB_LOG_LEVEL": "ERROR"}
-    server = Server(env, args.workers, workdir / "server.log")
+    server = Server(env, args.workers, workdir / "server.log", server_kind)
     results = []
     try:
         _run(env, "migrate", "--verbosity", "0")
@@ -585,7 +604,8 @@ def bench_database(kind: str, args) -> dict:
                 label = "minimal" if part == "minimal" else f"{r['scenario']}:{part}"
                 figures["lost"] = checked.get(label, {}).get("lost", 0)
                 del figures["_keys"]
-        summary = {"database": kind, "workers": args.workers, "results": results,
+        summary = {"database": kind, "server": server_kind, "workers": args.workers,
+                   "results": results,
                    "doubled": checked["doubled"], "stored_responses": checked["stored"]}
     finally:
         server.stop()
@@ -610,7 +630,7 @@ def _line(kind: str, result: dict) -> str:
 
 def report(summary: dict) -> None:
     kind = summary["database"]
-    print(f"\n== {kind}: {summary['workers']} gunicorn sync workers, "
+    print(f"\n== {kind}: {summary['server']}, {summary['workers']} workers, "
           f"{os.environ.get('SAMSKAB_API_BATCH_SLOTS', max(1, (os.cpu_count() or 2) // 2))} "
           f"batch API slot(s); stored bench responses "
           f"{summary['stored_responses']}; doubled {summary['doubled']}")
@@ -651,6 +671,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="gunicorn workers (default: what `samskab serve` starts, 4 per "
                              "core, as docs/operations.md recommends)")
     parser.add_argument("--scenarios", default="cheapest,minimal,form,api,mixed")
+    parser.add_argument("--servers", default="gunicorn",
+                        help="the WSGI servers to compare, one after the other on each "
+                             "database: gunicorn (`samskab serve`, sync workers), gthread "
+                             "(gunicorn, 4 threads a worker), granian (if installed)")
     parser.add_argument("--analysis", action="store_true",
                         help="run a full analysis of the consultation during `mixed`")
     parser.add_argument("--prefill", type=int, default=0,
@@ -680,9 +704,10 @@ def main(argv: list[str] | None = None) -> int:
           f"{sorted(os.sched_getaffinity(0))}", flush=True)
     summaries = []
     for kind in args.databases.split(","):
-        summary = bench_database(kind.strip(), args)
-        summaries.append(summary)
-        report(summary)
+        for server_kind in args.servers.split(","):
+            summary = bench_database(kind.strip(), args, server_kind.strip())
+            summaries.append(summary)
+            report(summary)
     if args.json:
         Path(args.json).write_text(json.dumps(summaries, indent=2))
     return 0

@@ -29,12 +29,27 @@ def test_list_shows_open_upcoming_and_closed(client, django_assert_max_num_queri
     ConsultationFactory(title_da="Den åbne høring")
     ConsultationFactory(title_da="Den kommende høring", upcoming=True)
     ConsultationFactory(title_da="Den lukkede høring", closed=True)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(1):  # one query, whatever the number of consultations
         page = client.get("/")
     html = page.content.decode()
     assert page.status_code == 200
     assert html.index("Den åbne høring") < html.index("Den kommende høring") < html.index(
         "Den lukkede høring")
+
+
+def test_list_orders_soonest_deadline_first_and_closed_latest_first(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    for title, closes in (("Åben senere", 20), ("Åben snart", 2), ("Lukket længe", -20),
+                          ("Lukket for nylig", -2)):
+        ConsultationFactory(title_da=title, opens_at=now - timedelta(days=30),
+                            closes_at=now + timedelta(days=closes))
+    html = client.get("/").content.decode()
+    assert html.index("Åben snart") < html.index("Åben senere") < html.index(
+        "Lukket for nylig") < html.index("Lukket længe")
 
 
 def test_unpublished_consultation_is_not_listed_or_shown(client):

@@ -32,6 +32,31 @@ _RESPONSE_ATTACHMENTS = Prepared(
     response_id=-7_000_001)
 
 
+# The list of consultations (the front page): every consultation in one query compiled once per
+# process, sorted into open, upcoming and closed in Python; drafts are few and dropped here.
+_CONSULTATIONS_BY_CLOSE = Prepared(
+    lambda: Consultation.objects.order_by("closes_at", "id"))
+
+
+def consultations_for_list() -> dict[str, list[Consultation]]:
+    """The published consultations by status, as `Consultation.objects.published()` with
+    `open()` and `upcoming()` (soonest deadline first) and `closed()` (latest deadline first)
+    give them, in one query."""
+    now = timezone.now()
+    found: dict[str, list[Consultation]] = {"open": [], "upcoming": [], "closed": []}
+    for consultation in _CONSULTATIONS_BY_CLOSE.all():
+        if consultation.published_at > now:
+            continue
+        if consultation.opens_at <= now < consultation.closes_at:
+            found["open"].append(consultation)
+        if consultation.opens_at > now:
+            found["upcoming"].append(consultation)
+        if consultation.closes_at <= now:
+            found["closed"].append(consultation)
+    found["closed"].reverse()
+    return found
+
+
 def consultation_for_response(slug: str) -> Consultation:
     """A published consultation as the response form needs it: its own row, one query.
     Raises Consultation.DoesNotExist as `Consultation.objects.published().get(slug=slug)`."""

@@ -20,13 +20,7 @@ from samskab.core.errors import DomainError
 
 
 def consultation_list(request):
-    published = Consultation.objects.published().order_by("closes_at")
-    context = {
-        "open": list(published.open()),
-        "upcoming": list(published.upcoming()),
-        "closed": list(published.closed().order_by("-closes_at")),
-    }
-    return render(request, "consultations/list.html", context)
+    return render(request, "consultations/list.html", selectors.consultations_for_list())
 
 
 def _consultation_or_404(slug: str, *, lean: bool = False) -> Consultation:
