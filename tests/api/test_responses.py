@@ -427,12 +427,15 @@ def test_batch_needs_the_token_of_its_consultation(post, secret):
     assert answer.status_code == 403
 
 
-def test_a_batch_waits_for_a_free_slot_and_answers_503_when_none_comes(post, secret, settings):
+def test_a_batch_waits_for_a_free_slot_and_answers_503_when_none_comes(post, secret, settings,
+                                                                       tmp_path):
     """At most SAMSKAB_API_BATCH_SLOTS batches run at once on a machine (the form keeps its
     share of the cores); one that finds no slot in time is told to send again, stores nothing,
     and the same batch sent again is stored once."""
     from samskab.core import slots
 
+    # slots of this test's own (the other test process's batches take the shared ones)
+    settings.VAR_DIR = str(tmp_path)
     settings.SAMSKAB_API_BATCH_SLOTS = 1
     settings.SAMSKAB_API_BATCH_WAIT_SECONDS = 0
     batch = _batch(3)

@@ -77,6 +77,17 @@ SQLITE_REBUILD = [
         FROM consultations_response r""",
 ]
 
+# The document of each response of ``source`` (aliased r): its text (weight A) and its
+# attachments' text (weight B), inserted or replaced.
+_INDEX_FROM = """INSERT INTO workspace_searchdocument (response_id, document)
+    SELECT r.id,
+        setweight(to_tsvector('danish'::regconfig, coalesce(r.text, '')), 'A')
+        || setweight(to_tsvector('danish'::regconfig, coalesce((
+            SELECT string_agg(a.extracted_text, E'\\n' ORDER BY a.id)
+            FROM consultations_attachment a WHERE a.response_id = r.id), '')), 'B')
+    FROM {source}
+    ON CONFLICT (response_id) DO UPDATE SET document = EXCLUDED.document;"""
+
 # TRUNCATE fires no row triggers (Django's test flush truncates): empty the index with it.
 PG_TRUNCATE_INSTALL = [
     """CREATE OR REPLACE FUNCTION workspace_searchdocument_truncate_trg()
@@ -97,14 +108,7 @@ PG_INSERT_STATEMENT_INSTALL = [
     """CREATE OR REPLACE FUNCTION workspace_searchdocument_inserted_trg()
         RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            INSERT INTO workspace_searchdocument (response_id, document)
-            SELECT r.id,
-                setweight(to_tsvector('danish'::regconfig, coalesce(r.text, '')), 'A')
-                || setweight(to_tsvector('danish'::regconfig, coalesce((
-                    SELECT string_agg(a.extracted_text, E'\\n' ORDER BY a.id)
-                    FROM consultations_attachment a WHERE a.response_id = r.id), '')), 'B')
-            FROM inserted_responses r
-            ON CONFLICT (response_id) DO UPDATE SET document = EXCLUDED.document;
+            """ + _INDEX_FROM.format(source="inserted_responses r") + """
             RETURN NULL;
         END $$""",
     "DROP TRIGGER IF EXISTS workspace_searchdocument_inserted ON consultations_response",
@@ -124,14 +128,7 @@ PG_INSTALL = [
     # The document: the response's text (weight A) and its attachments' text (weight B).
     """CREATE OR REPLACE FUNCTION workspace_searchdocument_refresh(rid bigint)
         RETURNS void LANGUAGE sql AS $$
-        INSERT INTO workspace_searchdocument (response_id, document)
-        SELECT r.id,
-            setweight(to_tsvector('danish'::regconfig, coalesce(r.text, '')), 'A')
-            || setweight(to_tsvector('danish'::regconfig, coalesce((
-                SELECT string_agg(a.extracted_text, E'\\n' ORDER BY a.id)
-                FROM consultations_attachment a WHERE a.response_id = r.id), '')), 'B')
-        FROM consultations_response r WHERE r.id = rid
-        ON CONFLICT (response_id) DO UPDATE SET document = EXCLUDED.document;
+        """ + _INDEX_FROM.format(source="consultations_response r WHERE r.id = rid") + """
         $$""",
     """CREATE OR REPLACE FUNCTION workspace_searchdocument_response_trg()
         RETURNS trigger LANGUAGE plpgsql AS $$
