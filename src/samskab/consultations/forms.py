@@ -1,6 +1,6 @@
 """The public response form. It only parses input; rules live in services.response_receive."""
 
-import uuid
+import secrets
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +21,18 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [super(MultipleFileField, self).clean(item, initial) for item in data]
         return [super().clean(data, initial)]
+
+
+def form_token() -> str:
+    """A random token for a form's hidden field: 128 bits written in letters only. A hex
+    token sometimes holds ten digits that read as a date and so as a CPR number, which the
+    checks on every public page then rightly refuse."""
+    n = secrets.randbits(128)
+    letters = []
+    for _position in range(28):  # 26**28 > 2**128
+        n, k = divmod(n, 26)
+        letters.append(chr(ord("a") + k))
+    return "".join(letters)
 
 
 class ResponseForm(forms.Form):
@@ -62,7 +74,7 @@ class ResponseForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            self.initial.setdefault("idempotency_token", uuid.uuid4().hex)
+            self.initial.setdefault("idempotency_token", form_token())
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.TextInput | forms.EmailInput | forms.Textarea):

@@ -1,6 +1,5 @@
 """Public consultation pages: parse the request, call one service, render."""
 
-import uuid
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from samskab.consultations import hygiene, receipts, selectors, services
-from samskab.consultations.forms import ResponseForm
+from samskab.consultations.forms import ResponseForm, form_token
 from samskab.consultations.models import Channel, Consultation, Response
 from samskab.core.errors import DomainError
 
@@ -62,7 +61,7 @@ def _blank_form_page(request, consultation: Consultation) -> HttpResponse:
                 _blank_form_pages.clear()
             _blank_form_pages[key] = html
     html = html.replace(_CSRF_SLOT, get_token(request)).replace(
-        _IDEMPOTENCY_SLOT, uuid.uuid4().hex)
+        _IDEMPOTENCY_SLOT, form_token())
     return HttpResponse(html)
 
 
