@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db  # once per database; the server gets a datab
 BROWSERS = 6
 ANSWERS_EACH = 12
 KILL_AFTER = 20
-TOKEN = re.compile(r'name="idempotency_token" value="([0-9a-f]+)"')
+TOKEN = re.compile(r'name="idempotency_token" value="([0-9a-z]+)"')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 SETUP = """
@@ -180,7 +180,7 @@ def test_sigkill_mid_run_loses_nothing_and_doubles_nothing(server_database, tmp_
     assert KILL_AFTER <= before_kill < len(acknowledged)
     stored = query("SELECT idempotency_key, text FROM consultations_response")
     keys = [key for key, _text in stored]
-    marks = [re.search(r"MARK([0-9a-f]+)", text).group(1) for _key, text in stored]
+    marks = [re.search(r"MARK([0-9a-z]+)", text).group(1) for _key, text in stored]
     lost = set(acknowledged) - set(keys)
     doubled = len(marks) - len(set(marks))
     assert (len(lost), doubled) == (0, 0)
