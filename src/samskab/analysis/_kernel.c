@@ -56,7 +56,9 @@ typedef struct {
 static int map_init(Map *m, const uint64_t *keys, const uint64_t *values, Py_ssize_t n) {
     uint64_t cap = 16;
     int bits = 4;
-    while (cap < (uint64_t)n * 2 + 1) {
+    /* at most two thirds full: a slot table small enough to stay in the cache, where a probe
+     * costs less than the extra slots it sometimes looks at */
+    while (cap < (uint64_t)n + (uint64_t)n / 2 + 1) {
         cap <<= 1;
         bits++;
     }
@@ -89,6 +91,15 @@ static void map_free(Map *m) {
     m->slots = NULL;
 }
 
+/* 0 when ``k`` is surely not a key (its filter bit is clear), else 1: about one key in
+ * 2**FILTER_BITS / size answers 1 without being a key */
+static inline int map_maybe(const Map *m, uint64_t k) {
+    if (m->size == 0) return 0;
+    if (k == EMPTY) return m->has_empty_key;
+    uint64_t f = (k * M1) >> (64 - FILTER_BITS);
+    return (int)(m->filter[f >> 6] >> (f & 63) & 1);
+}
+
 /* 1 and the value when ``k`` is a key, else 0 */
 static inline int map_get(const Map *m, uint64_t k, uint64_t *value) {
     if (m->size == 0) return 0;
@@ -117,20 +128,10 @@ typedef struct {
 /* ---- one text ----------------------------------------------------------------------- */
 
 typedef struct {  /* scratch space, grown as needed, one per call */
-    uint8_t *folded;
-    Py_ssize_t folded_cap;
     uint64_t *h, *out, *pk;
     uint8_t *done, *only;
     Py_ssize_t token_cap;
 } Scratch;
-
-static int scratch_bytes(Scratch *s, Py_ssize_t n) {
-    if (n <= s->folded_cap) return 0;
-    free(s->folded);
-    s->folded_cap = n * 2 + 64;
-    s->folded = (uint8_t *)malloc(s->folded_cap);
-    return s->folded ? 0 : -1;
-}
 
 static int scratch_tokens(Scratch *s, Py_ssize_t n) {
     if (n <= s->token_cap) return 0;
@@ -149,7 +150,6 @@ static int scratch_tokens(Scratch *s, Py_ssize_t n) {
 }
 
 static void scratch_free(Scratch *s) {
-    free(s->folded);
     free(s->h);
     free(s->out);
     free(s->pk);
@@ -165,23 +165,10 @@ static inline int is_pair(const uint8_t *b, Py_ssize_t i, Py_ssize_t n) {
     return (a == 'a' && (c == 'e' || c == 'a')) || (a == 'o' && c == 'e');
 }
 
-/* ae→æ, oe→ø, aa→å (hashing._fold_digraphs): a pair folds unless a pair starts just
- * before it in the original bytes ("aae" folds the first pair only). */
-static Py_ssize_t fold(const uint8_t *b, Py_ssize_t n, uint8_t *out) {
-    Py_ssize_t j = 0, i = 0;
-    while (i < n) {
-        if (is_pair(b, i, n) && !is_pair(b, i - 1, n)) {
-            uint8_t next = b[i + 1];
-            out[j++] = next == 'a' ? 0xE5 : (b[i] == 'a' ? 0xE6 : 0xF8);
-            i += 2;
-        } else {
-            out[j++] = b[i++];
-        }
-    }
-    return j;
-}
-
-/* word hashes of one folded text (hashing.encoded_token_hashes); returns the word count */
+/* The word hashes of one text (hashing.encoded_token_hashes); returns the word count.
+ * Digraphs are folded on the way (hashing._fold_digraphs): ae→æ, oe→ø, aa→å, a pair folding
+ * unless a pair starts just before it in the original bytes ("aae" folds the first pair
+ * only). A pair never holds a space, so words are found in the original bytes. */
 static Py_ssize_t word_hashes(const uint8_t *b, Py_ssize_t n, uint64_t *h) {
     Py_ssize_t t = 0, i = 0;
     while (i < n) {
@@ -189,9 +176,15 @@ static Py_ssize_t word_hashes(const uint8_t *b, Py_ssize_t n, uint64_t *h) {
         if (i >= n) break;
         uint64_t acc = 0, pw = 1;
         while (i < n && b[i] != SP) {
-            acc += (uint64_t)b[i] * pw;
+            uint64_t c = b[i];
+            if ((c == 'a' || c == 'o') && is_pair(b, i, n) && !is_pair(b, i - 1, n)) {
+                c = b[i + 1] == 'a' ? 0xE5 : (c == 'a' ? 0xE6 : 0xF8);
+                i += 2;
+            } else {
+                i++;
+            }
+            acc += c * pw;
             pw *= P;
-            i++;
         }
         h[t++] = fmix64(acc);
     }
@@ -223,7 +216,9 @@ static int one_pass(uint64_t *h, uint64_t *pk, uint8_t *done, uint8_t *only, Py_
     /* left contexts (the two words before): positions 2..t-1 */
     for (Py_ssize_t i = lo > 2 ? lo : 2; i < hi; i++) {
         if (!first && !only[i]) continue;
-        if (!map_get(&ps->left_contexts, pk[i - 2], NULL)) continue;
+        /* the context's filter is enough: a pair is keyed by its context, so a context that
+         * only passed the filter finds no pair */
+        if (!map_maybe(&ps->left_contexts, pk[i - 2])) continue;
         if (map_get(&ps->left_pairs, fmix64(pk[i - 2] ^ (h[i] * M3)), &value)) {
             h[i] = value;
             done[i] = 1;
@@ -234,7 +229,7 @@ static int one_pass(uint64_t *h, uint64_t *pk, uint8_t *done, uint8_t *only, Py_
     Py_ssize_t end = hi < t - 2 ? hi : t - 2;
     for (Py_ssize_t i = lo; i < end; i++) {
         if (done[i] || (!first && !only[i])) continue;
-        if (!map_get(&ps->right_contexts, pk[i + 1], NULL)) continue;
+        if (!map_maybe(&ps->right_contexts, pk[i + 1])) continue;
         if (map_get(&ps->right_pairs, fmix64(pk[i + 1] ^ (h[i] * M3)), &value)) {
             h[i] = value;
             done[i] = 1;
@@ -389,9 +384,8 @@ static Py_ssize_t sig_shape(const Py_buffer *sig, const Py_buffer *words, Py_ssi
 static int hash_text(Scratch *s, const uint8_t *bytes, Py_ssize_t n, const Pass *passes,
                      Py_ssize_t n_passes, uint32_t *sig_row, Py_ssize_t bins, int bits,
                      int64_t *words) {
-    if (scratch_bytes(s, n) < 0 || scratch_tokens(s, n / 2 + 2) < 0) return -1;
-    Py_ssize_t m = fold(bytes, n, s->folded);
-    Py_ssize_t t = word_hashes(s->folded, m, s->h);
+    if (scratch_tokens(s, n / 2 + 2) < 0) return -1;
+    Py_ssize_t t = word_hashes(bytes, n, s->h);
     collapse(s, t, passes, n_passes);
     minhash(s->h, t, sig_row, bins, bits);
     *words = t;
@@ -462,6 +456,17 @@ typedef struct {
     Py_ssize_t length;
 } Text;
 
+/* whether ``c`` is in ``punct`` (sorted) */
+static inline int is_punct(Py_UCS4 c, const uint32_t *punct, Py_ssize_t n_punct) {
+    Py_ssize_t lo = 0, hi = n_punct;
+    while (lo < hi) {
+        Py_ssize_t mid = (lo + hi) / 2;
+        if (punct[mid] < c) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < n_punct && punct[lo] == c;
+}
+
 /* the normalised bytes of a text, one per character (hashing.encode_texts): a character
  * below 256 through ``table``, typographic punctuation (``punct``, sorted) as a space;
  * returns -1 for a text with any other character, which hashing encodes itself (as UTF-8) */
@@ -473,20 +478,27 @@ static Py_ssize_t encode_text(const Text *t, const uint8_t *table, const uint32_
         for (Py_ssize_t i = 0; i < n; i++) out[i] = table[d[i]];
         return n;
     }
+    if (t->kind == PyUnicode_2BYTE_KIND) {  /* typographic punctuation: the usual other kind */
+        const Py_UCS2 *d = t->data;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Py_UCS2 c = d[i];
+            if (c < 256) {
+                out[i] = table[c];
+                continue;
+            }
+            if (!is_punct(c, punct, n_punct)) return -1;
+            out[i] = SP;
+        }
+        return n;
+    }
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_UCS4 c = PyUnicode_READ(t->kind, t->data, i);
         if (c < 256) {
             out[i] = table[c];
             continue;
         }
-        Py_ssize_t lo = 0, hi = n_punct;
-        while (lo < hi) {
-            Py_ssize_t mid = (lo + hi) / 2;
-            if (punct[mid] < c) lo = mid + 1;
-            else hi = mid;
-        }
-        if (lo < n_punct && punct[lo] == c) out[i] = SP;
-        else return -1;
+        if (!is_punct(c, punct, n_punct)) return -1;
+        out[i] = SP;
     }
     return n;
 }
@@ -635,10 +647,7 @@ static PyObject *k_word_hashes(PyObject *self, PyObject *args) {
     if (check_starts(starts.buf, n_docs, data.len) < 0) goto done;
     /* a text of n bytes holds at most (n + 1) / 2 words */
     uint64_t *h = (uint64_t *)malloc(((data.len + n_docs) / 2 + 2) * sizeof(uint64_t));
-    uint8_t *folded = (uint8_t *)malloc(data.len + 1);
-    if (!h || !folded) {
-        free(h);
-        free(folded);
+    if (!h) {
         PyErr_NoMemory();
         goto done;
     }
@@ -648,15 +657,13 @@ static PyObject *k_word_hashes(PyObject *self, PyObject *args) {
     const int64_t *st = starts.buf;
     for (Py_ssize_t d = 0; d < n_docs; d++) {
         Py_ssize_t a = st[d], b = d + 1 < n_docs ? st[d + 1] : data.len;
-        Py_ssize_t m = fold(buf + a, b - a, folded);
-        Py_ssize_t t = word_hashes(folded, m, h + total);
+        Py_ssize_t t = word_hashes(buf + a, b - a, h + total);
         ((int64_t *)words.buf)[d] = t;
         total += t;
     }
     Py_END_ALLOW_THREADS
     result = PyBytes_FromStringAndSize((const char *)h, total * (Py_ssize_t)sizeof(uint64_t));
     free(h);
-    free(folded);
 done:
     PyBuffer_Release(&words);
     PyBuffer_Release(&starts);
