@@ -11,14 +11,14 @@ NPMSTAMP  := node_modules/.installed
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 export TEST_DATABASE_URL
 
-.PHONY: help install system-deps demo test lint test-sqlite test-postgres test-browser bench messages clean
+.PHONY: help install system-deps demo test lint test-sqlite test-postgres test-browser bench messages bytecode clean
 
 help:
 	@echo "make demo    build everything and serve the demo on http://127.0.0.1:8000"
 	@echo "make test    lint and the whole test suite (SQLite, then PostgreSQL when it answers)"
 	@echo "make bench   benchmarks (long; prints figures)"
 
-install: system-deps $(STAMP) $(NPMSTAMP) messages assets
+install: system-deps $(STAMP) $(NPMSTAMP) messages assets bytecode
 
 system-deps:
 	@bash scripts/install-system-deps.sh
@@ -38,6 +38,12 @@ $(NPMSTAMP): package.json package-lock.json
 
 assets: $(NPMSTAMP) $(STAMP)
 	@$(PY) scripts/copy_assets.py
+
+# the package's bytecode, as a wheel's install writes it (an editable install does not, and a
+# command such as `samskab analyse` would compile its modules at every start where Python may
+# not write its caches, PYTHONDONTWRITEBYTECODE)
+bytecode: $(STAMP)
+	@$(PY) -m compileall -q src/samskab >/dev/null
 
 messages: $(STAMP)
 	@cd src/samskab && SAMSKAB_VAR_DIR=$(CURDIR)/var ../../$(PY) -m django compilemessages --settings=samskab.settings -v 0
