@@ -349,3 +349,54 @@ def test_a_clean_files_heads_and_texts_read_apart_are_its_records(tmp_path):
     for spoil in ['{"id": "r-3", "text": "again"}', '{"id": "x", "text": 5}', "{not json"]:
         dirty = write_jsonl(tmp_path / "dirty.jsonl", _many_rows(50), extra_lines=[spoil])
         assert cli.read_heads(dirty, cli.scan_lines(dirty), lambda first, texts: None) is None
+
+
+@pytest.mark.parametrize("gap,run", [(0, 1 << 22), (16_384, 1 << 22), (1 << 20, 300)])
+def test_many_texts_read_at_once_are_each_texts_own(tmp_path, monkeypatch, gap, run):
+    """FileTexts.many: any order, repeats, far and near lines, runs cut by their size, and a
+    last line without its line feed."""
+    import random
+
+    from samskab.analysis import cli
+
+    monkeypatch.setattr(cli, "READ_GAP_BYTES", gap)
+    monkeypatch.setattr(cli, "READ_RUN_BYTES", run)
+    path = write_jsonl(tmp_path / "in.jsonl", _many_rows(400))
+    path.write_bytes(path.read_bytes().rstrip(b"\n"))  # the last line has no line feed
+    texts = cli.FileTexts(path, cli.scan_lines(path))
+    try:
+        one_by_one = [texts[i] for i in range(400)]
+        rng = random.Random(gap)
+        for indexes in ([], [399], [0, 399], list(range(400)), list(range(399, -1, -3)),
+                        [rng.randrange(400) for _ in range(250)], [5, 5, 6, 5]):
+            assert texts.many(indexes) == [one_by_one[i] for i in indexes]
+        with pytest.raises(IndexError):
+            texts.many([3, 400])
+        with pytest.raises(IndexError):
+            texts.many([-1])
+    finally:
+        texts.close()
+
+
+def test_text_digests_tell_exact_copies_and_only_them():
+    from samskab.analysis import hashing
+
+    texts = ["", "a", "a ", "A", "å", "aa", "ā", "Ā", "āā", "„Ja“", "„Ja“ ", "\x00", "\x00\x00",
+             "😀", "x" * 7, "x" * 8, "x" * 9, "x" * 8 + "\x00", "\udc80 lone surrogate",
+             *[f"Vi foreslår åbne data nr. {i}" for i in range(2_000)]]
+    digests = hashing.text_digests(texts)
+    assert all(len(d) == 16 for d in digests) and len(set(digests)) == len(texts)
+    copies = [(t + "ā")[:-1] for t in texts]  # equal texts, built otherwise (wider at first)
+    assert hashing.text_digests(copies) == digests
+    twice = hashing.text_digests(texts + texts[::-1])
+    assert twice[:len(texts)] == digests and twice[len(texts):] == digests[::-1]
+
+
+def test_text_digests_without_the_kernel_give_the_same_verdicts(monkeypatch):
+    from samskab.analysis import hashing
+
+    texts = ["a", "b", "a", "„Ja“", "„Ja“", "", ""]
+    with_kernel = hashing.text_digests(texts)
+    monkeypatch.setattr(hashing, "KERNEL", None)
+    without = hashing.text_digests(texts)
+    assert [with_kernel.index(d) for d in with_kernel] == [without.index(d) for d in without]
