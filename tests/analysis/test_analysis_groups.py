@@ -129,3 +129,29 @@ def test_the_kernels_band_keys_are_the_numpy_ones():
         assert np.array_equal(keys[:50], keys[2_000:2_050])
     with pytest.raises(ValueError):
         hs.KERNEL.band_key(sig, 128, 126, np.ones(5, dtype=hs.U64), 1, np.empty(3_000, hs.U64))
+
+
+@pytest.mark.parametrize("prefilter", [0.3, 0.0, 0.9, -1.0])
+def test_the_kernels_pair_similarity_is_the_numpy_one(prefilter):
+    """Near copies of a few letters, own minima and borrowed (low bit set) and empty bins:
+    every estimate is the numpy code's, to the bit, whichever side of the prefilter."""
+    rng = np.random.default_rng(11)
+    n = 2_000
+    letters = rng.integers(0, 2**32, size=(40, 128), dtype=np.uint32) & np.uint32(0xFFFFFFFE)
+    sig = letters[rng.integers(0, 40, n)]
+    changed = rng.random(sig.shape) < rng.random((n, 1))  # copies near and far
+    sig[changed] = rng.integers(0, 2**32, size=int(changed.sum()), dtype=np.uint32)
+    sig[rng.random(sig.shape) < 0.05] = hs.EMPTY32
+    sig[rng.random(sig.shape) < 0.05] |= np.uint32(1)
+    sig[7] = hs.EMPTY32  # an empty response
+    u = rng.integers(0, n, 30_000).astype(np.int32)
+    v = rng.integers(0, n, 30_000).astype(np.int32)
+    u[:3], v[:3] = 7, [7, 8, 9]
+    assert hs.KERNEL is not None  # every install builds it
+    found = gr.similarity(sig, u, v, prefilter=prefilter)
+    expected = gr.reference_similarity(sig, u, v, batch=4_000, prefilter=prefilter)
+    assert found.dtype == np.float32 and np.array_equal(found, expected)
+    assert 0 < (found >= 0.5).sum() < len(found)  # both sides of the usual threshold
+    with pytest.raises(IndexError):
+        gr.similarity(sig, np.array([0, n], dtype=np.int32), np.array([1, 2], dtype=np.int32),
+                      prefilter=0.3)

@@ -1250,6 +1250,108 @@ static PyObject *k_text_digests(PyObject *self, PyObject *args) {
     return result;
 }
 
+PyDoc_STRVAR(pair_similarity_doc,
+"pair_similarity(sig, sig8, u, v, prefilter, out)\n\n"
+"groups.similarity with a prefilter: for each pair (u[i], v[i]) (int32 row numbers), the\n"
+"share of equal bytes of rows u[i] and v[i] of ``sig8`` (uint8, one mixed byte per bin of\n"
+"the first bins, a multiple of 8 a row); where that share is at least ``prefilter``, the\n"
+"one-permutation estimate from ``sig`` (uint32 rows) instead: equal own minima (low bit\n"
+"clear) over the bins not empty in both (low bit set in both). ``out`` (float32) gets the\n"
+"estimates, each the float32 of the double quotient, as numpy computes it. Runs without the\n"
+"GIL.");
+
+static PyObject *k_pair_similarity(PyObject *self, PyObject *args) {
+    PyObject *sig_o, *sig8_o, *u_o, *v_o, *out_o;
+    double prefilter;
+    if (!PyArg_ParseTuple(args, "OOOOdO", &sig_o, &sig8_o, &u_o, &v_o, &prefilter, &out_o))
+        return NULL;
+    Py_buffer sig, sig8, u, v, out;
+    int got = 0;
+    PyObject *result = NULL;
+    if (PyObject_GetBuffer(sig_o, &sig, PyBUF_ND | PyBUF_C_CONTIGUOUS) < 0) goto done;
+    got = 1;
+    if (PyObject_GetBuffer(sig8_o, &sig8, PyBUF_ND | PyBUF_C_CONTIGUOUS) < 0) goto done;
+    got = 2;
+    if (get_buffer(u_o, &u, 4, 0, "u") < 0) goto done;
+    got = 3;
+    if (get_buffer(v_o, &v, 4, 0, "v") < 0) goto done;
+    got = 4;
+    if (get_buffer(out_o, &out, 4, 1, "out") < 0) goto done;
+    got = 5;
+    if (sig.ndim != 2 || sig.itemsize != 4 || sig8.ndim != 2 || sig8.itemsize != 1 ||
+        sig.shape[0] != sig8.shape[0] || sig8.shape[1] % 8 || sig8.shape[1] == 0) {
+        PyErr_SetString(PyExc_ValueError,
+                        "sig must be uint32[n, bins] and sig8 uint8[n, k], k a multiple of 8");
+        goto done;
+    }
+    Py_ssize_t m = u.len / 4, n = sig.shape[0], bins = sig.shape[1], k8 = sig8.shape[1];
+    if (v.len / 4 != m || out.len / 4 != m) {
+        PyErr_SetString(PyExc_ValueError, "u, v and out must have the same length");
+        goto done;
+    }
+    const int32_t *pu = u.buf, *pv = v.buf;
+    for (Py_ssize_t i = 0; i < m; i++) {
+        if (pu[i] < 0 || pu[i] >= n || pv[i] < 0 || pv[i] >= n) {
+            PyErr_SetString(PyExc_IndexError, "a row number is out of range");
+            goto done;
+        }
+    }
+    const uint32_t *rows = sig.buf;
+    const uint8_t *rows8 = sig8.buf;
+    float *po = out.buf;
+    Py_BEGIN_ALLOW_THREADS
+    /* the rows are far apart in memory: each block's rows are asked for ahead of their use
+     * (first the mixed bytes of every pair, then the full rows of those that need them), so
+     * that the memory's latency is paid for many rows at once */
+    enum { BLOCK = 64, AHEAD = 8 };
+    Py_ssize_t full[BLOCK];
+    for (Py_ssize_t lo = 0; lo < m; lo += BLOCK) {
+        Py_ssize_t hi = lo + BLOCK < m ? lo + BLOCK : m, n_full = 0;
+        for (Py_ssize_t i = lo; i < hi; i++) {
+            if (i + AHEAD < hi) {
+                __builtin_prefetch(rows8 + (Py_ssize_t)pu[i + AHEAD] * k8);
+                __builtin_prefetch(rows8 + (Py_ssize_t)pv[i + AHEAD] * k8);
+            }
+            const uint8_t *a8 = rows8 + (Py_ssize_t)pu[i] * k8;
+            const uint8_t *b8 = rows8 + (Py_ssize_t)pv[i] * k8;
+            int32_t same = 0;
+            for (Py_ssize_t j = 0; j < k8; j++) same += a8[j] == b8[j];
+            double rough = (double)same / (double)k8;
+            if (rough < prefilter) po[i] = (float)rough;
+            else full[n_full++] = i;
+        }
+        for (Py_ssize_t f = 0; f < n_full; f++) {
+            if (f + 2 < n_full) {
+                const uint8_t *na = (const uint8_t *)(rows + (Py_ssize_t)pu[full[f + 2]] * bins);
+                const uint8_t *nb = (const uint8_t *)(rows + (Py_ssize_t)pv[full[f + 2]] * bins);
+                for (Py_ssize_t off = 0; off < bins * 4; off += 64) {
+                    __builtin_prefetch(na + off);
+                    __builtin_prefetch(nb + off);
+                }
+            }
+            Py_ssize_t i = full[f];
+            const uint32_t *a = rows + (Py_ssize_t)pu[i] * bins;
+            const uint32_t *b = rows + (Py_ssize_t)pv[i] * bins;
+            int32_t eq = 0, both_empty = 0;
+            for (Py_ssize_t j = 0; j < bins; j++) {
+                eq += (a[j] == b[j]) & ((a[j] & 1u) == 0);
+                both_empty += (a[j] & b[j] & 1u) != 0;
+            }
+            Py_ssize_t den = bins - both_empty;
+            po[i] = (float)((double)eq / (double)(den > 1 ? den : 1));
+        }
+    }
+    Py_END_ALLOW_THREADS
+    result = Py_NewRef(Py_None);
+done:
+    if (got >= 5) PyBuffer_Release(&out);
+    if (got >= 4) PyBuffer_Release(&v);
+    if (got >= 3) PyBuffer_Release(&u);
+    if (got >= 2) PyBuffer_Release(&sig8);
+    if (got >= 1) PyBuffer_Release(&sig);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"signatures", k_signatures, METH_VARARGS, signatures_doc},
     {"word_hashes", k_word_hashes, METH_VARARGS, word_hashes_doc},
@@ -1258,6 +1360,7 @@ static PyMethodDef methods[] = {
     {"scan_lines", k_scan_lines, METH_VARARGS, scan_lines_doc},
     {"band_key", k_band_key, METH_VARARGS, band_key_doc},
     {"text_digests", k_text_digests, METH_VARARGS, text_digests_doc},
+    {"pair_similarity", k_pair_similarity, METH_VARARGS, pair_similarity_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -201,6 +201,24 @@ def similarity(sig: np.ndarray, u: np.ndarray, v: np.ndarray, batch: int = 1 << 
     out = np.empty(len(u), dtype=np.float32)
     if prefilter is not None and sig8 is None:
         sig8 = low_bytes(sig, 64)
+    if (prefilter is not None and KERNEL is not None and sig.dtype == np.uint32
+            and sig.flags.c_contiguous and sig8.flags.c_contiguous and len(sig) < 1 << 31):
+        # pair by pair in the compiled kernel, without the GIL (the same figures: a test
+        # compares it with the numpy code below)
+        KERNEL.pair_similarity(sig, sig8.view(np.uint8), np.ascontiguousarray(u, dtype=np.int32),
+                               np.ascontiguousarray(v, dtype=np.int32), float(prefilter), out)
+        return out
+    return reference_similarity(sig, u, v, batch, prefilter, sig8, out)
+
+
+def reference_similarity(sig: np.ndarray, u: np.ndarray, v: np.ndarray, batch: int = 1 << 14,
+                         prefilter: float | None = None, sig8: np.ndarray | None = None,
+                         out: np.ndarray | None = None) -> np.ndarray:
+    """:func:`similarity` in numpy (what the kernel is tested against)."""
+    if out is None:
+        out = np.empty(len(u), dtype=np.float32)
+    if prefilter is not None and sig8 is None:
+        sig8 = low_bytes(sig, 64)
     for a in range(0, len(u), batch):
         bu, bv = u[a:a + batch], v[a:a + batch]
         if prefilter is None:
