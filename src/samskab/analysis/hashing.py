@@ -727,10 +727,11 @@ class Signer:
         """Hand texts ``first``, ``first + 1``, … to the threads; with ``max_waiting_chars``,
         then wait until no more than that many characters wait to be signed (so that a
         reader faster than the threads does not pile up texts in memory)."""
-        for a, b in _sub_chunks(texts):
+        sizes = [len(t) + 1 for t in texts]
+        for a, b in spans(sizes, SUB_CHUNK_CHARS):  # (as _sub_chunks, the sizes counted once)
             job = self._pool.submit(self._sign, texts[a:b], first + a)
             self._pending.append(job)
-            self._waiting.append((job, sum(len(t) for t in texts[a:b])))
+            self._waiting.append((job, sum(sizes[a:b])))
             self._waiting_chars += self._waiting[-1][1]
         while self._waiting and (self._waiting[0][0].done() or (
                 max_waiting_chars is not None and self._waiting_chars > max_waiting_chars)):
