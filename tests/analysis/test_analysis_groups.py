@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 from analysis_cases import COPIES, FORM_LETTER, OTHERS, madlibs_text
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from samskab.analysis import Record, analyse
 from samskab.analysis import groups as gr
@@ -155,3 +157,18 @@ def test_the_kernels_pair_similarity_is_the_numpy_one(prefilter):
     with pytest.raises(IndexError):
         gr.similarity(sig, np.array([0, n], dtype=np.int32), np.array([1, 2], dtype=np.int32),
                       prefilter=0.3)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="aæAÆøØåÅ ΣσςΑ.!?\n,İ€–„“", max_size=80))
+@example("ΑΣ.Α ΑΣ! σ")  # "ας." alone, "ασ.α" in the text
+def test_sentences_taken_from_the_cache_are_what_the_text_makes_of_them(text):
+    """_written_sentences: the words of each sentence as sentence_keys finds them in the
+    whole text, and its norm as _norm makes it (a capital sigma's lower case depends on
+    what follows, so a text with one is folded whole)."""
+    cache: dict = {}
+    gr._written_sentences("Et brev. Med en sætning!\nΣ", cache)  # a cache used before
+    written = gr._written_sentences(text, cache)
+    assert [key for _, key, _ in written if key] == gr.sentence_keys(text)
+    assert [(s, n) for s, _, n in written] == [
+        (s.strip(), gr._norm(s.strip())) for s in gr._SENTENCE.findall(text)]

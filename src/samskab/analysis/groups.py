@@ -377,6 +377,28 @@ class Template:
         return known < 0.6 * len(words)
 
 
+def _written_sentences(text: str, cache: dict[str, tuple[str, tuple[str, ...], str]]
+                       ) -> list[tuple[str, tuple[str, ...], str]]:
+    """Each sentence of ``text`` as ``(stripped, folded words, norm)``: what
+    :func:`sentence_keys` and :func:`_norm` make of it. A sentence met before (the letter of a
+    campaign) is taken from ``cache``, so it is folded and cut into words once."""
+    raw = _SENTENCE.findall(text)
+    if "Σ" in text:
+        # a capital sigma's lower case depends on what follows it, so folding a sentence
+        # alone may differ from folding the text: the words come from the whole text
+        folded = _SENTENCE.findall(_fold_text(text))
+        return [(r.strip(), tuple(_WORD.findall(f)), _norm(r.strip()))
+                for r, f in zip(raw, folded, strict=True)]
+    out = []
+    for r in raw:
+        entry = cache.get(r)
+        if entry is None:
+            f = _fold_text(r)
+            entry = cache[r] = (r.strip(), tuple(_WORD.findall(f)), " ".join(f.split()))
+        out.append(entry)
+    return out
+
+
 def build_template(canonical_text: str, others: list[str]) -> Template:
     """The canonical text without the sentences few other members share (its own additions),
     keeping the canonical text's own layout.
@@ -389,12 +411,14 @@ def build_template(canonical_text: str, others: list[str]) -> Template:
     """
     sents = sentences(canonical_text)
     vocab: set[str] = set()
+    cache: dict[str, tuple[str, tuple[str, ...], str]] = {}
+    other_sentences = [_written_sentences(t, cache) for t in others]
     if len(others) >= 2:
         seen: Counter[tuple[str, ...]] = Counter()
         word_count: Counter[str] = Counter()
         other_sets: list[list[set[str]]] = []
-        for t in others:
-            keys = set(sentence_keys(t))
+        for written in other_sentences:
+            keys = {key for _, key, _ in written if key}
             seen.update(keys)
             word_count.update({w for key in keys for w in key})
             other_sets.append([set(k) for k in keys if len(k) >= 4])
@@ -431,10 +455,9 @@ def build_template(canonical_text: str, others: list[str]) -> Template:
     # the kept sentences as the sample writes them too ("åben" where the canonical text has
     # "aaben"): what most members send is then found without folding
     as_written = {canonical_text[s:e] for s, e, _ in kept}
-    for t in others:
-        for sentence in _SENTENCE.findall(t):
-            sentence = sentence.strip()
-            if sentence not in as_written and _norm(sentence) in norms:
+    for written in other_sentences:
+        for sentence, _, norm in written:
+            if sentence not in as_written and norm in norms:
                 as_written.add(sentence)
     return Template(text=text, sentence_keys={k for _, _, k in kept}, vocabulary=vocab,
                     sentence_norms=norms, sentences_as_written=as_written)
