@@ -1,5 +1,6 @@
 """`samskab analyse FILE.jsonl --out DIR`: files, exit codes and messages per the contracts."""
 
+import gc
 import json
 
 import pytest
@@ -60,6 +61,7 @@ def test_writes_every_file_of_the_contract(responses_file, tmp_path, capsys):
     assert {"read", "groups", "proposals", "ideas", "tags", "write"} <= set(summary["seconds"])
     assert (out / "rejected.jsonl").read_text() == ""
     assert "samskab analyse:" in capsys.readouterr().err
+    assert gc.isenabled()  # the run went without the cyclic collector, the caller does not
 
 
 def test_rejected_lines_are_reported_with_line_number_and_reason_and_exit_3(tmp_path):
