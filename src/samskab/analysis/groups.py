@@ -500,16 +500,20 @@ def build_templates(jobs: list[tuple[str, list[str]]]) -> list[Template]:
     return [build_template(canonical, others) for canonical, others in jobs]
 
 
-def describe_batch(units: list[tuple[str, list[str], list[str]]]
+def describe_batch(units: list[tuple[str, list[str], list[str]]], text_only: bool = False
                    ) -> list[tuple[Template, list[str]]]:
     """For each ``(canonical text, sampled members' texts, member texts)``: the group's
     template and each member text's additions to it (one job of
-    :class:`samskab.analysis.parallel.Workers`)."""
+    :class:`samskab.analysis.parallel.Workers`). With ``text_only``, a template holds its text
+    alone (for a caller that will not place more responses in the group)."""
     out = []
     for canonical, others, texts in units:
         template = build_template(canonical, others)
         seen: dict[str, bool] = {}
-        out.append((template, [additions(t, template, seen) for t in texts]))
+        found = [additions(t, template, seen) for t in texts]
+        if text_only:
+            template = Template(text=template.text, sentence_keys=set(), vocabulary=set())
+        out.append((template, found))
     return out
 
 

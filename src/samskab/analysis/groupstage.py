@@ -147,7 +147,11 @@ class GroupStage:
                 batch = texts_at(self.texts, members[a:a + MEMBER_BATCH].tolist())
                 yield from zip(batch, hashing.text_digests(batch), strict=True)
 
-        def jobs() -> Iterator[tuple[list[tuple[str, list[str], list[str]]]]]:
+        # a run that keeps no state needs only each template's text back from the workers
+        # (its sets of sentences and words are most of what would cross the pipe)
+        text_only = not self.keep_state
+
+        def jobs() -> Iterator[tuple[list[tuple[str, list[str], list[str]]], bool]]:
             units: list[tuple[str, list[str], list[str]]] = []
             weight = 0
             next_id = 0
@@ -175,7 +179,7 @@ class GroupStage:
                         next_id += len(run)
                         run, chars = [], 0
                         if weight >= budget:
-                            yield (units,)
+                            yield (units, text_only)
                             units, weight = [], 0
                 text_of.append(ids)
                 if run or not ids or unit_group[-1:] != [k]:  # every group has a unit
@@ -185,10 +189,10 @@ class GroupStage:
                     weight += 1 + len(other_texts) + chars // 1_000
                     next_id += len(run)
                 if weight >= budget:
-                    yield (units,)
+                    yield (units, text_only)
                     units, weight = [], 0
             if units:
-                yield (units,)
+                yield (units, text_only)
 
         templates: dict[int, gr.Template] = {}
         extra_of: dict[int, str] = {}  # the additions of each distinct text that has some
