@@ -590,11 +590,7 @@ def _stored_by_key(consultation: Consultation, keys: list[str]) -> dict[str, tup
     """{key: (id, content_hash)} of the consultation's responses with these idempotency keys,
     in one statement per 900 keys (plain SQL: the ORM's compilation of a long IN list cost more
     than the look-up). The condition of the partial unique index, repeated word for word (`NOT
-    (key = '')`, as Django wrote the index), lets SQLite use that index, not the consultation's.
-    PostgreSQL looks each key up in that index (a lateral join): given `key = ANY(keys)`, its
-    planner scanned every key of the consultation whenever its statistics held fewer responses
-    than the consultation had (a new consultation at its deadline, before autovacuum's next
-    ANALYZE), a cost growing with the consultation instead of the batch."""
+    (key = '')`, as Django wrote the index), lets SQLite use that index, not the consultation's."""
     keys = [key for key in keys if key]
     if not keys:
         return {}
@@ -603,11 +599,10 @@ def _stored_by_key(consultation: Consultation, keys: list[str]) -> dict[str, tup
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # one array parameter: psycopg parses no list
             cursor.execute(
-                "SELECT k.key, r.id, r.content_hash FROM unnest(%s::text[]) AS k(key) "  # noqa: S608 - our own table
-                f"CROSS JOIN LATERAL (SELECT id, content_hash FROM {table} "
-                "WHERE consultation_id = %s AND NOT (idempotency_key = '') "
-                "AND idempotency_key = k.key LIMIT 1) AS r",
-                [keys, consultation.pk],
+                f"SELECT idempotency_key, id, content_hash FROM {table} "  # noqa: S608 - our own table
+                f"WHERE consultation_id = %s AND NOT (idempotency_key = '') "
+                f"AND idempotency_key = ANY(%s)",
+                [consultation.pk, keys],
             )
             return {key: (pk, content_hash) for key, pk, content_hash in cursor.fetchall()}
         for start in range(0, len(keys), 900):  # under every SQLite's limit of parameters
