@@ -53,3 +53,13 @@ def test_responses_have_no_index_that_another_index_covers():
     assert ("status",) not in indexed
     assert ("consultation_id", "status") in indexed
     assert not [name for name in found if name.endswith("_like")]
+
+
+@pytest.mark.django_db
+def test_postgresql_analyses_the_responses_as_a_consultation_fills_up():
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL storage parameter")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'consultations_response'")
+        options = cursor.fetchone()[0]
+    assert "autovacuum_analyze_scale_factor=0.01" in options
