@@ -1,21 +1,26 @@
 """Benchmark: the server CPU of one batch API request, per record, in process, without HTTP.
 
     PYTHONPATH=src .venv/bin/python bench/api_cost.py [--batches 20] [--batch 1000]
-        [--database-url URL] [--phases]
+        [--database-url URL] [--phases] [--profile]
 
 As `bench/request_cost.py` (the WSGI application called with a hand-made environment, production
 settings, a fresh SQLite file unless --database-url names an empty PostgreSQL database), but the
 request bodies are made before the clock starts, so only the server's work is timed: CPU time
 (time.process_time) of the WSGI call, per record; for PostgreSQL the database server's own CPU
-is not in it, so the wall time per record is printed too. `--phases` also prints the CPU of the
-batch path's main steps (each wrapped once per call, so the wrapping costs nothing per record).
+is not in it, so the wall time per record is printed too, and the CPU of the request's
+PostgreSQL backend process (from /proc: the server is on this machine), so the two sum to the
+whole server's work. `--phases` also prints the CPU of the batch path's main steps (each wrapped
+once per call, so the wrapping costs nothing per record); `--profile` prints a cProfile of the
+timed requests (the 30 most expensive functions by their own time).
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import os
+import pstats
 import sys
 import time
 import uuid
@@ -33,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--phases", action="store_true")
+    parser.add_argument("--profile", action="store_true")
     args = parser.parse_args(argv)
     request_cost._environment(args)
 
@@ -83,22 +89,55 @@ def main(argv: list[str] | None = None) -> int:
     for _ in range(2):  # warm up
         post(body())
     spent.clear()
+    backend = _backend_pid(connection)
     bodies = [body() for _ in range(args.batches)]
+    profiler = cProfile.Profile() if args.profile else None
     cpu = wall = 0.0
+    backend_before = _cpu_of(backend)
     for raw in bodies:
         started, started_wall = time.process_time(), time.perf_counter()
+        if profiler:
+            profiler.enable()
         post(raw)
+        if profiler:
+            profiler.disable()
         cpu += time.process_time() - started
         wall += time.perf_counter() - started_wall
+    backend_cpu = _cpu_of(backend) - backend_before
     records = args.batches * args.batch
     print(f"load average {os.getloadavg()}; database {connection.vendor}; "
           f"{args.batches} batches of {args.batch}")
     print(f"API batch: {cpu / records * 1e6:.1f} µs CPU per record, "
           f"{wall / records * 1e6:.1f} µs wall per record "
           f"({records / wall:,.0f} records/s in this one process)")
+    if backend:
+        print(f"  PostgreSQL backend: {backend_cpu / records * 1e6:.1f} µs CPU per record; "
+              f"together {(cpu + backend_cpu) / records * 1e6:.1f} µs "
+              f"({records / (cpu + backend_cpu):,.0f} records per server CPU-second)")
     for name, seconds in spent.items():
         print(f"  {name:32} {seconds / records * 1e6:7.1f} µs CPU per record")
+    if profiler:
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("tottime").print_stats(30)
     return 0
+
+
+def _backend_pid(connection) -> int | None:
+    """The process id of this connection's PostgreSQL backend, when the server is local."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    return pid if Path(f"/proc/{pid}/stat").exists() else None
+
+
+def _cpu_of(pid: int | None) -> float:
+    """User and system CPU seconds of a process (0 without one)."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _wrap_phases(spent: dict[str, float]) -> None:

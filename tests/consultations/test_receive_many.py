@@ -115,6 +115,33 @@ def test_attachments_go_through_the_single_door():
     assert Response.objects.get(pk=receipts[0].response_id).attachments.count() == 1
 
 
+def test_a_key_stored_after_the_callers_look_gives_its_first_receipt():
+    consultation = ConsultationFactory()
+    items = _items(4)
+    looked = services._stored_by_key(consultation, [i.idempotency_key for i in items])
+    # Another request stores two of the keys between the caller's look and the chunks.
+    first = services.response_receive_many(consultation=consultation, channel="api",
+                                           items=items[1:3])
+    receipts = services.response_receive_many(consultation=consultation, channel="api",
+                                              items=items, stored_keys=looked, chunk_size=2)
+    assert [r.created for r in receipts] == [True, False, False, True]
+    assert [r.reference for r in receipts[1:3]] == [r.reference for r in first]
+    assert Response.objects.count() == 4
+
+
+def test_keys_the_caller_found_are_not_looked_up_again():
+    consultation = ConsultationFactory()
+    items = _items(3)
+    services.response_receive_many(consultation=consultation, channel="api", items=items[:1])
+    looked = services._stored_by_key(consultation, [i.idempotency_key for i in items])
+    with CaptureQueriesContext(connection) as queries:
+        receipts = services.response_receive_many(
+            consultation=consultation, channel="api", items=items, stored_keys=looked)
+    assert [r.created for r in receipts] == [False, True, True]
+    lookups = [q for q in queries.captured_queries if "NOT (idempotency_key = '')" in q["sql"]]
+    assert lookups == []
+
+
 def test_a_chunk_takes_a_constant_number_of_statements():
     consultation = ConsultationFactory()
     with CaptureQueriesContext(connection) as small:

@@ -295,6 +295,7 @@ def responses_submit_batch_fast(
     try:
         return consultation_services.response_receive_many(
             consultation=consultation, channel=Channel.API, items=items, all_or_nothing=True,
+            stored_keys=stored,
         )
     except consultation_services.BatchRefused as refused:
         raise BatchRejected([

@@ -334,9 +334,11 @@ class Response(models.Model):
     """One høringssvar. Created only by `services.response_receive`."""
 
     reference = models.CharField(_("referencenummer"), max_length=50, unique=True)
+    # No index of its own: every index of this table but two starts with the consultation
+    # (migration 0006: each index is written for every response received).
     consultation = models.ForeignKey(
         Consultation, on_delete=models.PROTECT, related_name="responses",
-        verbose_name=_("høring"),
+        verbose_name=_("høring"), db_index=False,
     )
     respondent = models.OneToOneField(
         Respondent, on_delete=models.PROTECT, related_name="response",
@@ -353,9 +355,10 @@ class Response(models.Model):
     received_at = models.DateTimeField(_("modtaget"), db_index=True)
     text = models.TextField(_("tekst"), blank=True)
     language = models.CharField(_("sprog"), max_length=8, blank=True)
+    # Filtered within a consultation: the index (consultation, status) below.
     status = models.CharField(
         _("status"), max_length=10, choices=ResponseStatus.choices,
-        default=ResponseStatus.RECEIVED, db_index=True,
+        default=ResponseStatus.RECEIVED,
     )
     late = models.BooleanField(_("modtaget efter fristen"), default=False)
     consent_publish_name = models.BooleanField(_("navn må offentliggøres"), default=False)

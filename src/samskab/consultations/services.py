@@ -87,6 +87,8 @@ class _Checked:
 def normalise_text(text: str) -> str:
     """Unicode NFC, unified newlines, no trailing blanks: what is stored and hashed."""
     text = unicodedata.normalize("NFC", text or "").replace("\r\n", "\n").replace("\r", "\n")
+    if "\n" not in text:
+        return text.strip()  # one line (most answers): the same as below, without the split
     return "\n".join(line.rstrip() for line in text.split("\n")).strip()
 
 
@@ -139,7 +141,8 @@ def _check(
         raise ReceiveError(
             "invalid_kind", _("Vælg hvem du svarer som."), field_name="respondent_kind",
         )
-    if channel in REFUSING_CHANNELS and len(attachments) > settings.SAMSKAB_MAX_ATTACHMENTS:
+    if (attachments and channel in REFUSING_CHANNELS
+            and len(attachments) > settings.SAMSKAB_MAX_ATTACHMENTS):
         raise ReceiveError(
             "too_many_attachments",
             _("Højst %(n)s bilag pr. svar.") % {"n": settings.SAMSKAB_MAX_ATTACHMENTS},
@@ -148,12 +151,14 @@ def _check(
     if channel in REFUSING_CHANNELS:
         for incoming in attachments:
             _check_attachment(incoming)
-    cleaned = RespondentData(
-        kind=respondent.kind,
-        name=(respondent.name or "").strip()[:300],
-        organisation=(respondent.organisation or "").strip()[:300],
-        email=email.lower()[:254],
-    )
+    name = (respondent.name or "").strip()[:300]
+    organisation = (respondent.organisation or "").strip()[:300]
+    email = email.lower()[:254]
+    cleaned = respondent  # already clean (a batch's senders mostly are): no copy
+    if type(respondent) is not RespondentData or (name, organisation, email) != (
+            respondent.name, respondent.organisation, respondent.email):
+        cleaned = RespondentData(kind=respondent.kind, name=name, organisation=organisation,
+                                 email=email)
     return _Checked(text=text, respondent=cleaned, attachments=list(attachments))
 
 
@@ -350,6 +355,7 @@ def response_receive_many(
     items: Sequence[Incoming],
     all_or_nothing: bool = False,
     chunk_size: int = RECEIVE_CHUNK,
+    stored_keys: dict[str, tuple[int, str]] | None = None,
 ) -> list[Receipt | ReceiveError]:
     """`response_receive` for many responses at once (API batches, file imports): the same
     door, the same rules, one result per item in order: its Receipt, or the ReceiveError that
@@ -365,6 +371,9 @@ def response_receive_many(
     file import derive one from the batch when the sender gave none).
     Idempotent within the batch too: a key that occurs twice gives the first item's receipt.
     Items with attachments go through `response_receive` one by one (files are written first).
+    `stored_keys`: the caller's `_stored_by_key` of these items' keys, taken just before; the
+    chunks then do not look them up again (a key stored since is refused by the unique index,
+    and its chunk takes the exact path, one item at a time).
     """
     results: list[Receipt | ReceiveError | None] = [None] * len(items)
     items, refused = hygiene.incoming_clean_all(items)  # as in response_receive
@@ -388,7 +397,7 @@ def response_receive_many(
     recognise = _recogniser()
     for start in range(0, len(plain), chunk_size):
         _store_chunk(consultation, channel, items, checked, plain[start:start + chunk_size],
-                     results, recognise)
+                     results, recognise, stored_keys)
     for index in checked:
         item = items[index]
         if item.attachments:
@@ -442,13 +451,17 @@ def _check_many(*, consultation: Consultation, channel: str, items: Sequence[Inc
                 results: list) -> dict[int, tuple[_Checked, datetime, bool]]:
     checked: dict[int, tuple[_Checked, datetime, bool]] = {}
     now = timezone.now()
+    status_now = consultation.status_at(now)  # of the items without a moment (most)
     for index, item in enumerate(items):
         if results[index] is not None:
             continue  # refused already (hygiene)
-        received_at = item.received_at or now
-        if timezone.is_naive(received_at):
-            raise ValueError("received_at must be timezone-aware")
-        status = consultation.status_at(received_at)
+        received_at = item.received_at
+        if received_at is None:
+            received_at, status = now, status_now
+        else:
+            if timezone.is_naive(received_at):
+                raise ValueError("received_at must be timezone-aware")
+            status = consultation.status_at(received_at)
         try:
             if channel in REFUSING_CHANNELS and status != ConsultationStatus.OPEN:
                 if status == ConsultationStatus.UPCOMING:
@@ -607,7 +620,8 @@ def _stored_by_key(consultation: Consultation, keys: list[str]) -> dict[str, tup
 
 def _store_chunk(consultation: Consultation, channel: str, items: Sequence[Incoming],
                  checked: dict[int, tuple[_Checked, datetime, bool]], indexes: list[int],
-                 results: list, recognise: Callable[[RespondentData], int | None]) -> None:
+                 results: list, recognise: Callable[[RespondentData], int | None],
+                 stored_keys: dict[str, tuple[int, str]] | None = None) -> None:
     # The rows in database form first, outside the transaction: on SQLite it holds the write
     # lock from its first statement, so only the statements run inside it.
     moment = Response._meta.get_field("received_at")
@@ -637,7 +651,12 @@ def _store_chunk(consultation: Consultation, channel: str, items: Sequence[Incom
             # Inside the transaction: on SQLite it holds the write lock (IMMEDIATE), so no
             # other writer can store one of these keys between this look and the insert (on
             # PostgreSQL the unique index refuses a concurrent twin: the exact path below).
-            existing = _stored_by_key(consultation, wanted) if wanted else {}
+            # With the caller's look (`stored_keys`) none here: a key stored in between is
+            # refused by the unique index on either database, and the exact path answers.
+            if stored_keys is not None:
+                existing = {key: stored_keys[key] for key in wanted if key in stored_keys}
+            else:
+                existing = _stored_by_key(consultation, wanted) if wanted else {}
             new = [n for n, key in enumerate(keys) if not key or key not in existing]
             if new:
                 respondent_ids = response_ids = None
