@@ -7,11 +7,12 @@
         [--pg-url postgresql://postgres@127.0.0.1:5432/postgres] [--json FILE]
 
 For each database it makes a fresh one (SQLite in a temporary directory; on PostgreSQL a
-database named `samskab_bench_intake_<user>` beside the one in --pg-url, dropped first and
-after), migrates, creates an open consultation `bench` and an API token for it
-(`samskab api-token create`), then starts the real server: `samskab serve` with production
-settings (DEBUG off) on 127.0.0.1 only, with SAMSKAB_BENCH_VIEWS=true so that a minimal Django
-form-and-insert view is mounted beside the site. The server is stopped at the end, on error and
+database named `samskab_bench_intake_<pid>` beside the one in --pg-url, so that two runs at
+once do not drop each other's, dropped at the end), migrates, creates an open consultation
+`bench` and an API token for it (`samskab api-token create`), then starts the real server:
+`samskab serve` with production settings (DEBUG off) on 127.0.0.1 only, with
+SAMSKAB_BENCH_VIEWS=true so that a minimal Django form-and-insert view is mounted beside the
+site. The server is stopped at the end, on error and
 on Ctrl-C, and every phase is bounded in time.
 
 Scenarios, each run for --seconds against the same server with the same client:
@@ -412,12 +413,18 @@ def _django() -> None:
 
 
 def child_setup(prefill: int) -> None:
-    """The open consultation `bench`, and `prefill` responses bulk-inserted into it."""
+    """The open consultation `bench`, and `prefill` responses bulk-inserted into it: the
+    engine benchmark's generated responses (`bench.generate`: campaigns, ideas,
+    pleasantries), so that a full analysis during `mixed` finds and stores what it would in a
+    real consultation."""
     _django()
     from datetime import timedelta
 
     from django.utils import timezone
 
+    if str(ROOT) not in sys.path:  # run as a script: bench/ is on the path, not its parent
+        sys.path.insert(0, str(ROOT))
+    from bench.generate import generate
     from samskab.consultations.models import Consultation, Respondent, Response
 
     now = timezone.now()
@@ -425,6 +432,7 @@ def child_setup(prefill: int) -> None:
         "title_da": "Benchmark-høring", "published_at": now - timedelta(days=1),
         "opens_at": now - timedelta(days=1), "closes_at": now + timedelta(days=30),
         "reference_prefix": "B"})
+    records = generate(prefill, seed=2012).records if prefill else []
     batch = 5000
     for first in range(0, prefill, batch):
         size = min(batch, prefill - first)
@@ -433,7 +441,9 @@ def child_setup(prefill: int) -> None:
         Response.objects.bulk_create([
             Response(reference=f"P-{first + i + 1:07d}", consultation=consultation,
                      respondent=respondent, channel="web", received_at=consultation.opens_at,
-                     text=f"Forudfyldt svar {first + i}", idempotency_key=f"prefill-{first + i}")
+                     text=records[first + i]["text"],
+                     language=records[first + i].get("language") or "",
+                     idempotency_key=f"prefill-{first + i}")
             for i, respondent in enumerate(respondents)
         ])
 
@@ -507,10 +517,11 @@ def run_scenario(server: Server, name: str, *, browsers: int, api_clients: int, 
     load_before = os.getloadavg()
     client_before = os.times()
     server_before = server.cpu_seconds()
+    analysis_err = tempfile.TemporaryFile() if analysis_env is not None else None
     if analysis_env is not None:
         analysis = subprocess.Popen(  # noqa: S603 - our own command
             [*_samskab(), "analyse-consultation", SLUG], env=analysis_env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            stdout=subprocess.DEVNULL, stderr=analysis_err, start_new_session=True,
         )
     started = time.perf_counter()
     asyncio.run(main())
@@ -519,10 +530,7 @@ def run_scenario(server: Server, name: str, *, browsers: int, api_clients: int, 
     server_cpu = server.cpu_seconds() - server_before
     analysis_state = None
     if analysis is not None:
-        analysis_state = "finished" if analysis.poll() is not None else "still running"
-        if analysis.poll() is None:
-            os.killpg(analysis.pid, signal.SIGTERM)
-            analysis.wait(30)
+        analysis_state = _analysis_outcome(analysis, analysis_err)
     client_cpu = (client_after.user - client_before.user) + (
         client_after.system - client_before.system)
     result = {"scenario": name, "seconds": round(elapsed, 2), "browsers": browsers,
@@ -552,12 +560,31 @@ def run_scenario(server: Server, name: str, *, browsers: int, api_clients: int, 
     return result
 
 
+def _analysis_outcome(analysis: subprocess.Popen, err) -> str:
+    """How the full analysis run beside a scenario ended: "finished" (exit 0), "failed (exit
+    N)" with the end of its stderr printed, or "still running" (then stopped: it counts
+    neither way)."""
+    code = analysis.poll()
+    if code is None:
+        os.killpg(analysis.pid, signal.SIGTERM)
+        analysis.wait(30)
+        err.close()
+        return "still running"
+    if code != 0:
+        err.seek(0)
+        tail = err.read()[-2000:].decode("utf-8", "replace")
+        print(f"analysis failed (exit {code}):\n{tail}", file=sys.stderr, flush=True)
+    err.close()
+    return "finished" if code == 0 else f"failed (exit {code})"
+
+
 def _database(kind: str, pg_url: str, workdir: Path) -> tuple[str, callable]:
     if kind == "sqlite":
         return f"sqlite:///{workdir / 'samskab.sqlite3'}", lambda: None
     import psycopg
 
-    name = f"samskab_bench_intake_{os.environ.get('USER', 'peak')}".replace("-", "_")
+    # one database per run (the pid): two runs at once must not drop each other's
+    name = f"samskab_bench_intake_{os.getpid()}"
     prefix = pg_url.rpartition("/")[0]
     with psycopg.connect(pg_url, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

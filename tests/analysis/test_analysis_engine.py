@@ -77,7 +77,8 @@ def test_state_saved_to_disk_answers_like_the_original(campaign_records, tmp_pat
     analyser.fit(campaign_records)
     analyser.feedback(OTHERS[2], "GC1", False)
     analyser.save(tmp_path / "state")
-    assert {p.name for p in (tmp_path / "state").iterdir()} == {"state.json", "arrays.npz"}
+    assert {p.name for p in (tmp_path / "state").iterdir()} == {"state.json", "arrays.npz",
+                                                               "texts.bin"}
     restored = Analyser.load(tmp_path / "state")
     record = Record("new-1", FORM_LETTER + "\nBirthe Olsen")
     a, b = analyser.add(record), restored.add(record)

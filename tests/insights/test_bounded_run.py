@@ -27,7 +27,7 @@ def _stored(consultation):
     ideas = dict(Idea.objects.filter(consultation=consultation).values_list("pk", "engine_key"))
     return {
         "proposals": sorted(
-            (r, a, s, e, text, pos, key, ideas.get(idea))
+            (r, a or 0, s, e, text, pos, key, ideas.get(idea) or "")
             for r, a, s, e, text, pos, key, idea in Proposal.objects.filter(
                 response__consultation=consultation).values_list(
                 "response_id", "attachment_id", "start", "end", "text", "position",
@@ -219,3 +219,70 @@ def test_an_error_in_the_engine_thread_reaches_the_caller():
              engine.Record(id="1", text="Vi foreslår åbne kalendere.")]
     with pytest.raises(ValueError, match="unique"):
         services.fit_at_lower_priority(engine.Analyser(), twice, nice=1)
+
+
+def _in_memory_inputs(responses, *, chunk, directory, progress=lambda done: None):
+    """The run's input as it was read before the texts went to a file: every record with
+    its text, in memory (model instances, ``record_of``)."""
+    from samskab.insights.engine_input import EngineInput, record_of
+
+    pairs = [record_of(r, list(r.attachments.order_by("id"))) for r in responses]
+    progress(len(pairs))
+    return EngineInput.of([record for record, _ in pairs],
+                          {int(record.id): segments for record, segments in pairs})
+
+
+def _fit_records_with_their_texts(analyser, records, nice, *, texts=None):
+    """``Analyser.fit`` as it was called before: records that carry their texts."""
+    from samskab import analysis as engine
+
+    return analyser.fit([engine.Record(h.id, t, h.language) for h, t in
+                         zip(records, texts, strict=True)])
+
+
+@pytest.mark.django_db
+def test_texts_read_into_a_file_store_what_texts_held_in_memory_store(small, monkeypatch):
+    from factories import AttachmentFactory, receive
+    from samskab.analysis.textfile import TextFile
+    from samskab.insights.analyser_state import load_state
+    from samskab.insights.engine_input import TextsByResponse
+
+    consultation = small["consultation"]
+    AttachmentFactory(response=small["singles"][2], extracted_text=(
+        "Bilag til vores høringssvar.\n\nVi foreslår, at alle whistleblowere i den offentlige "
+        "sektor får beskyttelse."))
+    read: list = []
+    reader = services.inputs_from_rows
+
+    def spy(*args, **kwargs):
+        read.append(reader(*args, **kwargs))
+        return read[-1]
+
+    monkeypatch.setattr(services, "inputs_from_rows", spy)
+    services.consultation_analyse(consultation=consultation)
+    assert isinstance(read[0].texts, TextFile)  # the texts were not held in memory
+    assert isinstance(read[0].by_response, TextsByResponse)
+    lean = _stored(consultation)
+    assert lean["proposals"] and lean["set_aside"] and lean["members"]
+    assert any(attachment for _r, attachment, *_rest in lean["proposals"])  # (0: none)
+    saved = load_state(consultation)
+    assert isinstance(saved.texts, TextFile) and len(saved.texts) == len(lean["marks"])
+
+    for model, path in ((TagSuggestion, "response"), (SetAsideSegment, "response"),
+                        (AnalysedResponse, "response"), (GroupMembership, "group")):
+        model.objects.filter(**{f"{path}__consultation": consultation}).delete()
+    Proposal.objects.filter(response__consultation=consultation).delete()
+    Idea.objects.filter(consultation=consultation).delete()
+    monkeypatch.setattr(services, "inputs_from_rows", _in_memory_inputs)
+    monkeypatch.setattr(services, "fit_at_lower_priority", _fit_records_with_their_texts)
+    services.consultation_analyse(consultation=consultation)
+    assert _stored(consultation) == lean
+
+    # An incremental run against a saved state, whose texts are in a file.
+    monkeypatch.undo()
+    copy = receive(consultation, text=small["campaign"][0].text + "\nOgså fra mig.")
+    response = Response.objects.get(pk=copy.response_id)
+    services.responses_analyse(consultation=consultation, responses=[response])
+    assert GroupMembership.objects.filter(response=response).exists()
+    assert Proposal.objects.filter(response=response).exists()
+    assert len(load_state(consultation).texts) == len(lean["marks"]) + 1

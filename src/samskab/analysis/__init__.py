@@ -54,6 +54,7 @@ if TYPE_CHECKING:
         Idea,
         Proposal,
         Record,
+        RecordHead,
         ResponseAnalysis,
         SetAside,
         TagScore,
@@ -65,13 +66,13 @@ _WHERE = {
     "Analyser": "engine", "analyse": "engine", "GroupParams": "groups", "IdeaParams": "ideas",
     "TagModel": "tags", "Theme": "tags", "evaluate": "tags", "review_order": "tags",
     **dict.fromkeys(("STAGES", "AnalysisResult", "Group", "Idea", "Proposal", "Record",
-                     "ResponseAnalysis", "SetAside", "TagScore"), "types"),
+                     "RecordHead", "ResponseAnalysis", "SetAside", "TagScore"), "types"),
 }
 
 __all__ = [
     "STAGES", "AnalysisResult", "Analyser", "Group", "GroupParams", "Idea", "IdeaParams",
-    "Proposal", "Record", "ResponseAnalysis", "SetAside", "TagModel", "TagScore", "Theme",
-    "analyse", "evaluate", "review_order",
+    "Proposal", "Record", "RecordHead", "ResponseAnalysis", "SetAside", "TagModel",
+    "TagScore", "Theme", "analyse", "evaluate", "review_order",
 ]
 
 

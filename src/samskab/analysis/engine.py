@@ -31,6 +31,7 @@ from .labels import idea_label
 from .parallel import Workers
 from .state import STATE_VERSION, State
 from .tags import TagModel, Theme, review_order
+from .textfile import TextFile
 from .textpass import (
     LANGUAGE_HEAD,
     TAG_FLOOR,
@@ -131,8 +132,11 @@ class Analyser(TextPass, GroupStage, State):
         ``prepared``: the batch's slot table and signatures, already computed by
         :mod:`samskab.analysis.hashing` (the groups stage then starts from its links).
         ``texts``: the records' texts, when they are not in the records (``RecordHead``): any
-        sequence, which the stages index and slice, so it can read them from where they are
-        kept (a groups-only run asks only for the slot sample's and the groups' texts)."""
+        sequence, which the stages index, slice and read in order, so it can read them from
+        where they are kept (a groups-only run asks only for the slot sample's and the groups'
+        texts). An analyser that keeps its state copies them to a list, except a
+        :class:`~samskab.analysis.textfile.TextFile`, which it keeps (``add`` appends to it,
+        ``save`` copies it), so a run saved for later need not hold its texts in memory."""
         if self.ids:
             raise RuntimeError("fit() runs once; use add() for further responses")
         if texts is not None and len(texts) != len(records):
@@ -165,8 +169,10 @@ class Analyser(TextPass, GroupStage, State):
         self.ids = ids
         if texts is None:
             self.texts = [r.text for r in records]
-        else:  # kept as given by a one-off fit; a list, for add() and save(), otherwise
-            self.texts = texts if not self.keep_state else list(texts)
+        elif self.keep_state and not isinstance(texts, TextFile):
+            self.texts = list(texts)  # add() appends to it, save() writes it
+        else:  # a one-off fit's texts, or a TextFile (which add() can append to), as given
+            self.texts = texts
         self.position = {rid: i for i, rid in enumerate(ids)}
         n = len(records)
 

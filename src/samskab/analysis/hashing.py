@@ -56,6 +56,8 @@ _M2 = U64(0xBF58476D1CE4E5B9)
 _M3 = U64(0x94D049BB133111EB)
 _SALT_SHORT = U64(0x27BB2EE687B0B0FD)
 PARALLEL_CHARS = 1 << 23  # characters of text per job of a worker process
+SIGN_PART_TEXTS = 20_000  # texts handed to the signing threads at a time
+SIGN_WAITING_CHARS = 1 << 26  # characters handed over but not yet signed, at most
 SUB_CHUNK_CHARS = 1 << 21  # characters hashed at a time (arrays that stay in the cache)
 
 
@@ -786,7 +788,10 @@ def signatures(texts: list[str], slots: SlotTable | None = None, bins: int = SIG
         return reference_signatures(texts, slots, bins)
     with ThreadPoolExecutor(_threads(workers)) as pool:
         signer = Signer(len(texts), slots, pool, bins)
-        signer.add(0, texts)
+        # handed over a part at a time, with a bound on the characters waiting: ``texts``
+        # may be read from a file (``textfile.TextFile``), whose slices are new lists
+        for first in range(0, len(texts), SIGN_PART_TEXTS):
+            signer.add(first, texts[first:first + SIGN_PART_TEXTS], SIGN_WAITING_CHARS)
         return signer.finish(texts.__getitem__)
 
 

@@ -16,12 +16,13 @@ from . import text as tx
 from .groupstage import _GroupState
 from .ideas import IdeaIndex
 from .tags import TagModel, Theme
+from .textfile import TextFile, write_texts
 from .textpass import _Words
 
 if TYPE_CHECKING:
     from .engine import Analyser
 
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: the texts in texts.bin, not in state.json
 Progress = Callable[[str], None]
 
 
@@ -29,7 +30,8 @@ class State:
     """Saving and loading (a mixin of :class:`samskab.analysis.engine.Analyser`)."""
 
     def save(self, directory: str | Path) -> None:
-        """Write the state to ``directory`` (``state.json`` and ``arrays.npz``)."""
+        """Write the state to ``directory`` (``state.json``, ``arrays.npz`` and the texts in
+        ``texts.bin``, see :mod:`samskab.analysis.textfile`)."""
         self._check_state()
         d = Path(directory)
         d.mkdir(parents=True, exist_ok=True)
@@ -42,7 +44,6 @@ class State:
             "group_params": self.group_params.__dict__,
             "with_additions": self.with_additions,
             "ids": self.ids,
-            "texts": self.texts,
             "groups": [{"id": g.id, "members": g.members, "canonical": g.canonical,
                         "template": g.template.text,
                         "sentence_keys": sorted(list(k) for k in g.template.sentence_keys),
@@ -57,8 +58,11 @@ class State:
             "tags": tag_meta,
         }
         (d / "state.json").write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+        # the texts apart, copied a block at a time (in the JSON they were the whole state's
+        # size again, twice, while it was written)
+        offsets = write_texts(d / "texts.bin", self.texts)
         arrays = {"sig": self.sig, "words": self.words, "label": self.label,
-                  **self.slots.to_arrays(), **tag_arrays}
+                  "text_offsets": offsets, **self.slots.to_arrays(), **tag_arrays}
         np.savez_compressed(d / "arrays.npz", **arrays)
 
     @classmethod
@@ -66,7 +70,7 @@ class State:
         """Read a state written by :meth:`save` (JSON and plain arrays; no pickle)."""
         d = Path(directory)
         state = json.loads((d / "state.json").read_text(encoding="utf-8"))
-        if state.get("version") != STATE_VERSION:
+        if state.get("version") not in (1, STATE_VERSION):  # 1: the texts in the JSON
             raise ValueError("unsupported analyser state version")
         themes = [Theme(t["slug"], tuple(t["keywords"]), t.get("label", ""))
                   for t in state["themes"]]
@@ -76,7 +80,10 @@ class State:
         with np.load(d / "arrays.npz", allow_pickle=False) as z:
             arrays = {k: z[k] for k in z.files}
         a.ids = list(state["ids"])
-        a.texts = list(state["texts"])
+        if "texts" in state:
+            a.texts = list(state["texts"])
+        else:  # read when asked for (a saved state's texts are not all held)
+            a.texts = TextFile.open(d / "texts.bin", arrays.pop("text_offsets"))
         a.position = {rid: i for i, rid in enumerate(a.ids)}
         a.sig, a.words, a.label = arrays["sig"], arrays["words"], arrays["label"]
         a.slots = hashing.SlotTable.from_arrays(arrays)

@@ -267,9 +267,9 @@ class TextPass:
         keys: list[list[frozenset | None]] = []
         holders: dict[frozenset, list[int]] = {}
         j = 0
-        for i, found in enumerate(passed.spans):
+        # (the texts read in order: they may be read from a file, see Analyser.fit)
+        for i, (found, text) in enumerate(zip(passed.spans, texts, strict=True)):
             row: list[frozenset | None] = []
-            text = texts[i]
             for a, b in found:
                 if with_stems:
                     stems = passed.stems[j]

@@ -42,7 +42,7 @@ class RecordHead(msgspec.Struct, frozen=True):
     organisation: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: no __dict__, millions of these in a large run
 class TagScore:
     """A tag code (``GC1``…``GC5``, an OGP value, ``theme:<slug>``) and its calibrated score:
     0.5 or more means the engine suggests the tag."""
@@ -55,7 +55,7 @@ class TagScore:
         return self.score >= 0.5
 
 
-@dataclass
+@dataclass(slots=True)
 class Proposal:
     """One proposal inside one response: ``text == response.text[start:end]``."""
 
@@ -67,7 +67,7 @@ class Proposal:
     idea: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SetAside:
     """A segment of a response set aside as not a proposal: ``text == response.text[start:
     end]``; ``reason`` is ``greeting``, ``signoff`` (with the name under it), ``courtesy`` (a

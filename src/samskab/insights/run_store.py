@@ -371,7 +371,7 @@ def _write_proposals(stored, span: ResponseSpan, inputs: EngineInput,
         k = k + 1 if rid == last else 1
         last = rid
         places.add(place)
-        text = segment_text(inputs.segments[rid], inputs.texts[rid], attachment_id,
+        text = segment_text(inputs.segments[rid], inputs.by_response[rid], attachment_id,
                             start, end)
         idea = placed.get(p.idea) if p.idea else None
         idea_id = idea.pk if idea else None

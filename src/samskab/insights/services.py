@@ -147,18 +147,20 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def fit_at_lower_priority(analyser: engine.Analyser, records: Sequence[engine.Record],
-                          nice: int) -> engine.AnalysisResult:
-    """``analyser.fit(records)`` in a thread of its own at niceness ``nice`` (the engine's
-    worker processes and threads inherit it); the caller's thread keeps its priority."""
+def fit_at_lower_priority(analyser: engine.Analyser,
+                          records: Sequence[engine.Record | engine.RecordHead], nice: int, *,
+                          texts: Sequence[str] | None = None) -> engine.AnalysisResult:
+    """``analyser.fit(records, texts=texts)`` in a thread of its own at niceness ``nice``
+    (the engine's worker processes and threads inherit it); the caller's thread keeps its
+    priority."""
     if nice <= 0:
-        return analyser.fit(records)
+        return analyser.fit(records, texts=texts)
     box: dict[str, Any] = {}
 
     def work() -> None:
         with lowered_priority(nice):
             try:
-                box["result"] = analyser.fit(records)
+                box["result"] = analyser.fit(records, texts=texts)
             except BaseException as error:  # noqa: BLE001 - raised again in the caller
                 box["error"] = error
 
@@ -224,7 +226,9 @@ def _full_run(consultation: Consultation, run: AnalysisRun, t0: float,
     analysable = selectors.analysable(consultation).filter(pk__lte=upto)
     total = analysable.count()
 
+    # the texts go to a file beside the saved states as they are read (see EngineInput)
     inputs = inputs_from_rows(analysable, chunk=READ_CHUNK,
+                              directory=analyser_dir(consultation).parent,
                               progress=lambda done: progress("read", done, total))
     peaks = {"read": round(peak_mb())}
     steps = iter(range(1, ENGINE_STEPS + 1))
@@ -240,10 +244,11 @@ def _full_run(consultation: Consultation, run: AnalysisRun, t0: float,
                    .exclude(state=TagState.SUGGESTED)
                    .order_by("decided_at", "id").only("pk", "response_id", "code", "state"))
     for s in decided:
-        if s.response_id in inputs.texts:
-            analyser.feedback(inputs.texts[s.response_id], s.code, s.state == TagState.CONFIRMED)
+        if s.response_id in inputs.by_response:
+            analyser.feedback(inputs.by_response[s.response_id], s.code,
+                              s.state == TagState.CONFIRMED)
     prepared = time.perf_counter()
-    result = fit_at_lower_priority(analyser, inputs.records, nice)
+    result = fit_at_lower_priority(analyser, inputs.records, nice, texts=inputs.texts)
     fitted = time.perf_counter()
     peaks["engine"] = round(peak_mb())
     progress("engine", ENGINE_STEPS, ENGINE_STEPS)
@@ -276,7 +281,7 @@ def _full_run_store(consultation, run, t0, result, inputs, upto, read_at, analys
     idea_map = store_ideas_and_proposals(consultation, result, inputs, upto,
                                          progress=step("proposals"))
     set_aside_store(consultation=consultation, result=result, segments=inputs.segments,
-                    texts=inputs.texts, progress=step("set aside"))
+                    texts=inputs.by_response, progress=step("set aside"))
     store["ideas_and_proposals"] = time.perf_counter() - t
     t = time.perf_counter()
     store_tags(consultation, result, upto=upto, progress=step("tags"))
