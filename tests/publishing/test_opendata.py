@@ -3,6 +3,7 @@ and e-mail subscriptions. Everything read here is public; planted personal data 
 
 import io
 import json
+import re
 import zipfile
 from datetime import timedelta
 
@@ -177,6 +178,11 @@ def test_dcat_catalogue_describes_released_datasets_in_turtle_and_json_ld(client
         for distribution in graph.objects(dataset, ns.DCAT.distribution):
             assert graph.value(distribution, ns.DCTERMS.license) == URIRef(
                 "http://publications.europa.eu/resource/authority/licence/CC0")
+    # its blank nodes are named after the dataset, never a random hex name (which now and
+    # then held ten digits that read as a CPR number)
+    served = client.get(reverse("opendata:catalogue_jsonld")).content.decode()
+    assert set(re.findall(r'"_:([^"]+)"', served)) == {"period-ogp-data", "contact-ogp-data"}
+    assert served == client.get(reverse("opendata:catalogue_jsonld")).content.decode()
 
 
 # --- Subscriptions ----------------------------------------------------------------------------

@@ -478,19 +478,6 @@ static Py_ssize_t encode_text(const Text *t, const uint8_t *table, const uint32_
         for (Py_ssize_t i = 0; i < n; i++) out[i] = table[d[i]];
         return n;
     }
-    if (t->kind == PyUnicode_2BYTE_KIND) {  /* typographic punctuation: the usual other kind */
-        const Py_UCS2 *d = t->data;
-        for (Py_ssize_t i = 0; i < n; i++) {
-            Py_UCS2 c = d[i];
-            if (c < 256) {
-                out[i] = table[c];
-                continue;
-            }
-            if (!is_punct(c, punct, n_punct)) return -1;
-            out[i] = SP;
-        }
-        return n;
-    }
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_UCS4 c = PyUnicode_READ(t->kind, t->data, i);
         if (c < 256) {

@@ -109,7 +109,9 @@ def _dataset(graph: Graph, dataset: URIRef, consultation: Consultation,
     graph.add((dataset, DCTERMS.language, URIRef(LANGUAGES["da"])))
     graph.add((dataset, DCAT.landingPage, _absolute(
         reverse("consultations:detail", args=[consultation.slug]))))
-    period = BNode()
+    # blank nodes named after the dataset: a random name (rdflib's is a uuid in hex) now and
+    # then held ten digits that read as a CPR number, and the catalogue is public
+    period = BNode(f"period-{consultation.slug}")
     graph.add((dataset, DCTERMS.temporal, period))
     graph.add((period, RDF.type, DCTERMS.PeriodOfTime))
     graph.add((period, DCAT.startDate, Literal(consultation.opens_at, datatype=XSD.dateTime)))
@@ -119,7 +121,7 @@ def _dataset(graph: Graph, dataset: URIRef, consultation: Consultation,
     for theme in consultation.themes.all():
         graph.add((dataset, DCAT.keyword, Literal(theme.title_da, lang="da")))
     if consultation.contact_email:
-        contact = BNode()
+        contact = BNode(f"contact-{consultation.slug}")
         graph.add((dataset, DCAT.contactPoint, contact))
         graph.add((contact, RDF.type, VCARD.Organization))
         graph.add((contact, VCARD.fn, Literal(consultation.authority or consultation.title_da)))
