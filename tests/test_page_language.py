@@ -198,6 +198,7 @@ def test_foreign_words_are_found_and_data_is_not():
 
 
 @pytest.mark.slow
+@pytest.mark.sqlite_only
 def test_every_page_speaks_one_language(client, people, world):  # noqa: F811
     stored = _stored_texts()
     corpus = "\n".join(stored)

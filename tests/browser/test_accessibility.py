@@ -134,6 +134,7 @@ def _serve(html: str):
     return handler
 
 
+@pytest.mark.sqlite_only
 def test_no_serious_violations_on_the_demos_public_staff_and_error_pages(browser, live_server,
                                                                           settings, tmp_path):
     from samskab.demo.load import demo_load

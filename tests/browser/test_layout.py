@@ -61,6 +61,7 @@ def _shot(page, language, width, url):
     page.screenshot(path=str(folder / f"{language}-{width}-{name}.png"), full_page=True)
 
 
+@pytest.mark.sqlite_only
 def test_every_page_fits_in_both_languages_and_widths(browser, live_server, settings, tmp_path):
     from samskab.demo.load import demo_load
     from samskab.demo.publish import demo_publish

@@ -74,6 +74,7 @@ def test_demo_consultations_and_parties_point_to_organisations(demo):
     assert all(p.organisation.domains.filter(domain=p.email_domain).exists() for p in parties)
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.django_db(transaction=True)
 def test_demo_command_loads_and_prints_the_login(settings, tmp_path):
     settings.VAR_DIR = tmp_path
@@ -100,6 +101,7 @@ def _every_row() -> dict[str, tuple[int, str]]:
     return state
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.django_db(transaction=True)
 def test_installing_the_demo_twice_changes_no_row(settings, tmp_path):
     """`samskab demo` run again (issue 10: the second run published 27 responses the first
