@@ -657,10 +657,12 @@ def _densify(rows: np.ndarray, empty: np.ndarray) -> np.ndarray:
     return np.where(empty, mixed, rows)
 
 
-def _sub_chunks(texts: list[str], max_chars: int = SUB_CHUNK_CHARS) -> list[tuple[int, int]]:
+def _sub_chunks(texts: list[str], max_chars: int = SUB_CHUNK_CHARS,
+                sizes: list[int] | None = None) -> list[tuple[int, int]]:
     """Split ``texts`` into runs of about ``max_chars`` characters: small arrays stay in cache
-    and fresh memory (slow to fault in on some machines) is rarely needed."""
-    return spans([len(t) + 1 for t in texts], max_chars)
+    and fresh memory (slow to fault in on some machines) is rarely needed. ``sizes``: each
+    text's length plus one, when the caller has them already."""
+    return spans(sizes if sizes is not None else [len(t) + 1 for t in texts], max_chars)
 
 
 def _kernel():
@@ -730,7 +732,7 @@ class Signer:
         then wait until no more than that many characters wait to be signed (so that a
         reader faster than the threads does not pile up texts in memory)."""
         sizes = [len(t) + 1 for t in texts]
-        for a, b in spans(sizes, SUB_CHUNK_CHARS):  # (as _sub_chunks, the sizes counted once)
+        for a, b in _sub_chunks(texts, sizes=sizes):
             job = self._pool.submit(self._sign, texts[a:b], first + a)
             self._pending.append(job)
             self._waiting.append((job, sum(sizes[a:b])))
