@@ -1,6 +1,7 @@
 """`samskab analyse FILE.jsonl --out DIR`: files, exit codes and messages per the contracts."""
 
 import gc
+import itertools
 import json
 
 import pytest
@@ -324,7 +325,7 @@ def test_a_clean_file_gives_the_same_groups_signed_while_reading_or_after(tmp_pa
     assert "while reading" in capsys.readouterr().err
 
 
-def test_a_clean_files_heads_and_texts_read_apart_are_its_records(tmp_path):
+def test_a_clean_files_heads_and_lines_read_apart_are_its_records(tmp_path):
     from samskab.analysis import cli
 
     path = write_jsonl(tmp_path / "in.jsonl", [
@@ -332,14 +333,15 @@ def test_a_clean_files_heads_and_texts_read_apart_are_its_records(tmp_path):
         for i, row in enumerate(_many_rows(500))])
     lines = cli.scan_lines(path)
     records, rejected = cli.read_records(path, lines=lines)
-    handed: list[tuple[int, list[str]]] = []
-    heads = cli.read_heads(path, lines, lambda first, texts: handed.append((first, texts)),
-                           part_bytes=1 << 12)
+    handed = []
+    heads = cli.read_heads(path, lines, lambda *part: handed.append(part), part_bytes=1 << 12)
     assert rejected == [] and heads is not None and len(handed) > 1
     assert [(h.id, h.language, h.respondent_kind) for h in heads] == [
         (r.id, r.language, r.respondent_kind) for r in records]
-    assert [t for _, texts in handed for t in texts] == [r.text for r in records]
-    assert [first for first, _ in handed][0] == 0
+    assert [first for first, *_ in handed] == [0, *itertools.accumulate(
+        len(starts) for _, _, starts, _ in handed[:-1])]
+    assert [json.loads(data[a:b])["text"] for _, data, starts, ends in handed
+            for a, b in zip(starts, ends, strict=True)] == [r.text for r in records]
     texts = cli.FileTexts(path, lines)
     try:
         assert len(texts) == 500 and list(texts) == [r.text for r in records]
@@ -348,9 +350,57 @@ def test_a_clean_files_heads_and_texts_read_apart_are_its_records(tmp_path):
             texts[500]
     finally:
         texts.close()
-    for spoil in ['{"id": "r-3", "text": "again"}', '{"id": "x", "text": 5}', "{not json"]:
+    for spoil in ['{"id": "r-3", "text": "again"}', '{"id": 5, "text": "x"}', "{not json"]:
         dirty = write_jsonl(tmp_path / "dirty.jsonl", _many_rows(50), extra_lines=[spoil])
-        assert cli.read_heads(dirty, cli.scan_lines(dirty), lambda first, texts: None) is None
+        assert cli.read_heads(dirty, cli.scan_lines(dirty), lambda *part: None) is None
+
+
+@pytest.mark.parametrize("line,clean", [
+    (b'{"id": "x", "text": 5}', False), (b'{"id": "x", "text": null}', False),
+    (b'{"id": "x"}', False), (b'{"id": "x", "text": "bad \xff byte"}', False),
+    (b'{"id": "x", "text": "one", "text": "\xe2\x80\x9ctwo\xe2\x80\x9d"}', True),
+    (b'{"id": "x", "\\u0074ext": "Vi foresl\\u00e5r"}', True),
+    (b'{"id": "x", "meta": {"text": "not this"}, "text": "Hilsen \xc5\x81ukasz"}', True),
+    (b'{"id": "x", "text": "Vi foresl\\u00e5r \\u201e\xc3\xa5bne\\u201c data\\/"}', True),
+])
+def test_a_line_the_kernel_leaves_gives_what_reading_every_text_gives(tmp_path, monkeypatch,
+                                                                       capsys, line, clean):
+    """A groups-only run of a clean file takes its texts from the lines' bytes; the lines
+    the kernel leaves are decoded and checked as before, and a text that is not one sends
+    the file to the line-by-line reader, as it did."""
+    from samskab.analysis import cli
+
+    rows = _many_rows(3_000)
+    path = write_jsonl(tmp_path / "in.jsonl", rows[:2_000])
+    with path.open("ab") as f:
+        f.write(line + b"\n")
+        for row in rows[2_000:]:
+            f.write(json.dumps(row, ensure_ascii=False).encode() + b"\n")
+    outputs = []
+    for early_bytes in (0, 1 << 40):  # signed while reading (when clean) / after reading
+        monkeypatch.setattr(cli, "EARLY_WORKERS_BYTES", early_bytes)
+        out = tmp_path / f"out-{early_bytes}"
+        status = main([str(path), "--out", str(out), "--stages", "groups"])
+        outputs.append([status, *((out / name).read_text(encoding="utf-8")
+                                  for name in ("responses.jsonl", "groups.jsonl",
+                                               "rejected.jsonl"))])
+    assert outputs[0] == outputs[1]
+    assert ("while reading" in capsys.readouterr().err) == clean
+
+
+def test_without_the_kernel_a_file_gives_what_it_gives_with_it(tmp_path, monkeypatch):
+    from samskab.analysis import cli, hashing
+
+    path = write_jsonl(tmp_path / "in.jsonl", _many_rows(3_000))
+    monkeypatch.setattr(cli, "EARLY_WORKERS_BYTES", 0)
+    outputs = []
+    for kernel in (hashing.KERNEL, None):
+        monkeypatch.setattr(hashing, "KERNEL", kernel)
+        out = tmp_path / f"out-{kernel is None}"
+        assert main([str(path), "--out", str(out), "--stages", "groups"]) == 0
+        outputs.append([(out / name).read_text(encoding="utf-8")
+                        for name in ("responses.jsonl", "groups.jsonl")])
+    assert outputs[0] == outputs[1]
 
 
 @pytest.mark.parametrize("gap,run", [(0, 1 << 22), (16_384, 1 << 22), (1 << 20, 300)])

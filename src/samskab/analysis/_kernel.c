@@ -605,6 +605,339 @@ out:
     return result;
 }
 
+/* ---- texts straight from the bytes of JSON lines ------------------------------------ */
+
+/* A line is signed here only when its "text" can be taken from its bytes with no doubt
+ * about what a JSON decoder would make of it; anything else makes it "slow", and the caller
+ * decodes that line itself (with msgspec, as before) and signs it the str way. Slow is
+ * always safe, so the parser below is strict wherever it is unsure. */
+
+#define JSON_MAX_DEPTH 64
+
+static inline const uint8_t *skip_blanks(const uint8_t *p, const uint8_t *end) {
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) p++;
+    return p;
+}
+
+static inline int hex_digit(uint8_t c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* the code unit of the four hex digits at p (p + 4 <= end checked by the caller), or -1 */
+static inline int32_t hex4(const uint8_t *p) {
+    int32_t v = 0;
+    for (int k = 0; k < 4; k++) {
+        int d = hex_digit(p[k]);
+        if (d < 0) return -1;
+        v = v << 4 | d;
+    }
+    return v;
+}
+
+/* past the JSON string whose opening quote is just before p, or NULL when it is not a valid
+ * one (no closing quote, a raw control character, a bad escape). *escaped says whether it
+ * held an escape. UTF-8 is not checked: it cannot move where the string ends. */
+static const uint8_t *skip_string(const uint8_t *p, const uint8_t *end, int *escaped) {
+    *escaped = 0;
+    while (p < end) {
+        uint8_t c = *p++;
+        if (c == '"') return p;
+        if (c < 0x20) return NULL;
+        if (c != '\\') continue;
+        *escaped = 1;
+        if (p >= end) return NULL;
+        c = *p++;
+        if (c == 'u') {
+            if (end - p < 4 || hex4(p) < 0) return NULL;
+            p += 4;
+        } else if (!strchr("\"\\/bfnrt", c) || c == 0) {
+            return NULL;
+        }
+    }
+    return NULL;
+}
+
+/* past a JSON number or true/false/null at p, or NULL */
+static const uint8_t *skip_scalar(const uint8_t *p, const uint8_t *end) {
+    static const char *const words[] = {"true", "false", "null"};
+    for (int k = 0; k < 3; k++) {
+        size_t n = strlen(words[k]);
+        if ((size_t)(end - p) >= n && memcmp(p, words[k], n) == 0) return p + n;
+    }
+    if (p < end && *p == '-') p++;
+    if (p >= end || *p < '0' || *p > '9') return NULL;
+    if (*p == '0') p++;
+    else while (p < end && *p >= '0' && *p <= '9') p++;
+    if (p < end && *p == '.') {
+        p++;
+        if (p >= end || *p < '0' || *p > '9') return NULL;
+        while (p < end && *p >= '0' && *p <= '9') p++;
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (p < end && (*p == '+' || *p == '-')) p++;
+        if (p >= end || *p < '0' || *p > '9') return NULL;
+        while (p < end && *p >= '0' && *p <= '9') p++;
+    }
+    return p;
+}
+
+/* past the JSON value at p (blanks before it skipped), nested objects and arrays included,
+ * or NULL when it is not valid JSON or nests deeper than JSON_MAX_DEPTH */
+static const uint8_t *skip_value(const uint8_t *p, const uint8_t *end) {
+    uint8_t closer[JSON_MAX_DEPTH];
+    int depth = 0, escaped;
+    for (;;) {
+        p = skip_blanks(p, end);  /* a value */
+        if (p >= end) return NULL;
+        if (*p == '"') {
+            p = skip_string(p + 1, end, &escaped);
+        } else if (*p == '{' || *p == '[') {
+            if (depth == JSON_MAX_DEPTH) return NULL;
+            closer[depth++] = *p == '{' ? '}' : ']';
+            p = skip_blanks(p + 1, end);
+            if (p < end && *p == closer[depth - 1]) {
+                p++;
+                depth--;
+            } else if (closer[depth - 1] == '}') {  /* the first member's key */
+                if (p >= end || *p != '"' || !(p = skip_string(p + 1, end, &escaped)))
+                    return NULL;
+                p = skip_blanks(p, end);
+                if (p >= end || *p != ':') return NULL;
+                p++;
+                continue;
+            } else {
+                continue;
+            }
+        } else {
+            p = skip_scalar(p, end);
+        }
+        for (;;) {  /* after a value: the end of the enclosing objects and arrays, or a comma */
+            if (!p) return NULL;
+            if (depth == 0) return p;
+            p = skip_blanks(p, end);
+            if (p >= end) return NULL;
+            if (*p == closer[depth - 1]) {
+                p++;
+                depth--;
+                continue;
+            }
+            if (*p != ',') return NULL;
+            p = skip_blanks(p + 1, end);
+            if (closer[depth - 1] == '}') {  /* the next member's key */
+                if (p >= end || *p != '"' || !(p = skip_string(p + 1, end, &escaped)))
+                    return NULL;
+                p = skip_blanks(p, end);
+                if (p >= end || *p != ':') return NULL;
+                p++;
+            }
+            break;
+        }
+    }
+}
+
+/* Decode the JSON string whose opening quote is just before p into normalised bytes, one per
+ * code point as encode_text makes them (below 256 through ``table``, ``punct`` as a space);
+ * returns past the closing quote with the byte count in *n_out, or NULL when the string is
+ * invalid or holds any other code point (a slow line). A surrogate escape is slow at once:
+ * a pair makes a code point above 0xFFFF, which is never in ``punct``. Every UTF-8 sequence
+ * that could be kept is checked in full (2 bytes: lead C2 or C3; 3 bytes: continuation
+ * bytes, and the code point in ``punct``, which holds no surrogate and no overlong form). */
+static const uint8_t *decode_text(const uint8_t *p, const uint8_t *end, const uint8_t *table,
+                                  const uint32_t *punct, Py_ssize_t n_punct, uint8_t *out,
+                                  Py_ssize_t *n_out) {
+    Py_ssize_t m = 0;
+    while (p < end) {
+        uint8_t c = *p;
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {  /* the usual byte */
+            out[m++] = table[c];
+            p++;
+            continue;
+        }
+        uint32_t cp;
+        if (c == '"') {
+            *n_out = m;
+            return p + 1;
+        } else if (c < 0x20) {
+            return NULL;
+        } else if (c == '\\') {
+            if (end - p < 2) return NULL;
+            switch (p[1]) {
+            case '"': cp = '"'; break;
+            case '\\': cp = '\\'; break;
+            case '/': cp = '/'; break;
+            case 'b': cp = '\b'; break;
+            case 'f': cp = '\f'; break;
+            case 'n': cp = '\n'; break;
+            case 'r': cp = '\r'; break;
+            case 't': cp = '\t'; break;
+            case 'u': {
+                if (end - p < 6) return NULL;
+                int32_t v = hex4(p + 2);
+                if (v < 0 || (v >= 0xD800 && v <= 0xDFFF)) return NULL;
+                cp = (uint32_t)v;
+                p += 4;
+                break;
+            }
+            default: return NULL;
+            }
+            p += 2;
+        } else if (c == 0xC2 || c == 0xC3) {
+            if (end - p < 2 || (p[1] & 0xC0) != 0x80) return NULL;
+            cp = (uint32_t)(c & 0x1F) << 6 | (p[1] & 0x3F);
+            p += 2;
+        } else if ((c & 0xF0) == 0xE0) {
+            if (end - p < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80) return NULL;
+            cp = (uint32_t)(c & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+            if (!is_punct(cp, punct, n_punct)) return NULL;
+            out[m++] = SP;
+            p += 3;
+            continue;
+        } else {
+            return NULL;  /* 4-byte UTF-8 (above 0xFFFF), or not UTF-8 */
+        }
+        if (cp < 256) out[m++] = table[cp];
+        else if (is_punct(cp, punct, n_punct)) out[m++] = SP;
+        else return NULL;
+    }
+    return NULL;
+}
+
+/* The normalised bytes of the string value of the top-level "text" member of the JSON
+ * object on line[0:n] (blanks around it allowed), into out (n bytes at least); returns
+ * their count, or -1 for a slow line: not one valid object, no "text" or more than one, a
+ * value that is not a string or holds a code point encode_text would refuse, or a key
+ * written with an escape (it might be "text"). */
+static Py_ssize_t line_text(const uint8_t *p, Py_ssize_t n, const uint8_t *table,
+                            const uint32_t *punct, Py_ssize_t n_punct, uint8_t *out) {
+    const uint8_t *end = p + n;
+    Py_ssize_t m = -1;
+    int escaped;
+    p = skip_blanks(p, end);
+    if (p >= end || *p != '{') return -1;
+    p = skip_blanks(p + 1, end);
+    if (p < end && *p == '}') return -1;  /* {}: no text */
+    for (;;) {
+        if (p >= end || *p != '"') return -1;
+        const uint8_t *key = p + 1;
+        p = skip_string(key, end, &escaped);
+        if (!p || escaped) return -1;
+        int is_text = p - 1 - key == 4 && memcmp(key, "text", 4) == 0;
+        p = skip_blanks(p, end);
+        if (p >= end || *p != ':') return -1;
+        p = skip_blanks(p + 1, end);
+        if (is_text) {
+            if (m >= 0 || p >= end || *p != '"') return -1;
+            p = decode_text(p + 1, end, table, punct, n_punct, out, &m);
+        } else {
+            p = skip_value(p, end);
+        }
+        if (!p) return -1;
+        p = skip_blanks(p, end);
+        if (p >= end) return -1;
+        if (*p == '}') break;
+        if (*p != ',') return -1;
+        p = skip_blanks(p + 1, end);
+    }
+    return skip_blanks(p + 1, end) == end ? m : -1;
+}
+
+PyDoc_STRVAR(line_signatures_doc,
+"line_signatures(data, starts, ends, table, punct, passes, sig, words) -> list\n\n"
+"text_signatures() of the ``text`` members of JSON lines, read from their bytes: line d is\n"
+"data[starts[d]:ends[d]] (int64 offsets), one JSON object. The string is decoded (every\n"
+"JSON escape, UTF-8) and each code point mapped as text_signatures maps a character.\n"
+"Returns the indexes of the lines left for the caller (slow): any code point neither below\n"
+"256 nor in ``punct``, and any line not read with certainty (malformed JSON, no top-level\n"
+"\"text\" string or two, a key written with an escape, invalid UTF-8 in the text). Only\n"
+"taking the arguments needs the GIL.");
+
+static PyObject *k_line_signatures(PyObject *self, PyObject *args) {
+    PyObject *data_o, *starts_o, *ends_o, *table_o, *punct_o, *passes_o, *sig_o, *words_o;
+    if (!PyArg_ParseTuple(args, "OOOOOOOO", &data_o, &starts_o, &ends_o, &table_o, &punct_o,
+                          &passes_o, &sig_o, &words_o))
+        return NULL;
+    Py_buffer bufs[7];
+    PyObject *objs[7] = {data_o, starts_o, ends_o, table_o, punct_o, sig_o, words_o};
+    static const Py_ssize_t items[7] = {1, 8, 8, 1, 4, 4, 8};
+    static const char *const names[7] = {"data", "starts", "ends", "table", "punct", "sig",
+                                         "words"};
+    PyObject *result = NULL;
+    Pass *passes = NULL;
+    Py_ssize_t n_passes = 0;
+    uint8_t *slow = NULL, *encoded = NULL;
+    int got = 0;
+    for (; got < 7; got++)
+        if (get_buffer(objs[got], &bufs[got], items[got], got >= 5, names[got]) < 0) goto out;
+    Py_buffer *data = &bufs[0], *table = &bufs[3], *punct = &bufs[4], *sig = &bufs[5],
+              *words = &bufs[6];
+    const int64_t *st = bufs[1].buf, *en = bufs[2].buf;
+    Py_ssize_t n_docs = bufs[1].len / 8;
+    if (bufs[2].len != bufs[1].len || table->len != 256) {
+        PyErr_SetString(PyExc_ValueError, "one end per start and a 256-byte table expected");
+        goto out;
+    }
+    Py_ssize_t longest = 0;
+    for (Py_ssize_t d = 0; d < n_docs; d++) {
+        if (st[d] < 0 || st[d] > en[d] || en[d] > (int64_t)data->len) {
+            PyErr_SetString(PyExc_ValueError, "each line must lie within the data");
+            goto out;
+        }
+        if (en[d] - st[d] > longest) longest = (Py_ssize_t)(en[d] - st[d]);
+    }
+    int bits;
+    Py_ssize_t bins = sig_shape(sig, words, n_docs, &bits);
+    if (bins < 0) goto out;
+    passes = read_passes(passes_o, &n_passes);
+    if (!passes) goto out;
+    slow = (uint8_t *)calloc(n_docs ? n_docs : 1, 1);
+    encoded = (uint8_t *)malloc(longest + 1);  /* a text has fewer bytes than its line */
+    if (!slow || !encoded) {
+        PyErr_NoMemory();
+        goto out;
+    }
+    Scratch s;
+    memset(&s, 0, sizeof(s));
+    int oom = 0;
+    Py_BEGIN_ALLOW_THREADS
+    const uint8_t *buf = data->buf;
+    for (Py_ssize_t d = 0; d < n_docs; d++) {
+        Py_ssize_t m = line_text(buf + st[d], (Py_ssize_t)(en[d] - st[d]), table->buf,
+                                 punct->buf, punct->len / 4, encoded);
+        if (m < 0) {
+            slow[d] = 1;
+            continue;
+        }
+        if (hash_text(&s, encoded, m, passes, n_passes, (uint32_t *)sig->buf + d * bins, bins,
+                      bits, (int64_t *)words->buf + d) < 0) {
+            oom = 1;
+            break;
+        }
+    }
+    Py_END_ALLOW_THREADS
+    scratch_free(&s);
+    if (oom) {
+        PyErr_NoMemory();
+        goto out;
+    }
+    result = PyList_New(0);
+    for (Py_ssize_t d = 0; result && d < n_docs; d++) {
+        if (!slow[d]) continue;
+        PyObject *k = PyLong_FromSsize_t(d);
+        if (!k || PyList_Append(result, k) < 0) Py_CLEAR(result);
+        Py_XDECREF(k);
+    }
+out:
+    free(slow);
+    free(encoded);
+    free_passes(passes, n_passes);
+    while (got > 0) PyBuffer_Release(&bufs[--got]);
+    return result;
+}
+
 PyDoc_STRVAR(word_hashes_doc,
 "word_hashes(data, starts, words) -> bytes\n\n"
 "The word hashes (uint64, native byte order) of the texts in ``data`` in order, as\n"
@@ -1343,6 +1676,7 @@ static PyMethodDef methods[] = {
     {"signatures", k_signatures, METH_VARARGS, signatures_doc},
     {"word_hashes", k_word_hashes, METH_VARARGS, word_hashes_doc},
     {"text_signatures", k_text_signatures, METH_VARARGS, text_signatures_doc},
+    {"line_signatures", k_line_signatures, METH_VARARGS, line_signatures_doc},
     {"learn_slots", k_learn_slots, METH_VARARGS, learn_slots_doc},
     {"scan_lines", k_scan_lines, METH_VARARGS, scan_lines_doc},
     {"band_key", k_band_key, METH_VARARGS, band_key_doc},

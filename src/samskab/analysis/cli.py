@@ -74,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
 READ_PART_BYTES = 1 << 21
 EARLY_WORKERS_BYTES = 1 << 24  # from this size on, the workers start while the file is read
 # characters read but not yet signed, at most: reading waits for the signing threads beyond
+# (bytes of lines when the kernel signs the lines' texts from their bytes)
 EARLY_WAITING_CHARS = 1 << 26
 
 _RECORDS = msgspec.json.Decoder(Record)
@@ -353,13 +354,20 @@ class FileTexts(Sequence[str]):
         os.close(self._fd)
 
 
-def read_heads(path: Path, lines: Lines, on_texts: Callable[[int, list[str]], None],
+def read_heads(path: Path, lines: Lines,
+               on_lines: Callable[[int, bytes, np.ndarray, np.ndarray], None],
                part_bytes: int = READ_PART_BYTES) -> list[RecordHead] | None:
-    """The records of a file of clean lines without their texts, each part's texts handed
-    to ``on_texts(first, texts)`` and let go; None as soon as the file turns out not to be
-    clean (an odd or invalid line, a repeated id): it must then be read by
-    :func:`read_records`, which names each rejected line. A line decoded as a head and again
-    as a text is checked as a :class:`Record` line would be."""
+    """The records of a file of clean lines without their texts, which are not decoded
+    here: each part's bytes go to ``on_lines(first, data, starts, ends)`` (record ``first +
+    k`` is the line ``data[starts[k]:ends[k]]``, int64 offsets) and are let go. None as soon
+    as the file turns out not to be clean (an odd or invalid line, a repeated id): it must
+    then be read by :func:`read_records`, which names each rejected line.
+
+    A head skips the ``text`` member unchecked (msgspec takes even invalid UTF-8 there): the
+    caller must make sure that each line's text is what a :class:`Record` line's must be
+    (:meth:`EarlySignatures.check_texts`)."""
+    import numpy as np
+
     heads: list[RecordHead] = []
     seen: set[str] = set()
     with path.open("rb") as f:
@@ -370,16 +378,17 @@ def read_heads(path: Path, lines: Lines, on_texts: Callable[[int, list[str]], No
             data = f.read(b - a)
             try:
                 part = _HEADS.decode_lines(data)
-                texts = _TEXTS.decode_lines(data)
             except (msgspec.MsgspecError, ValueError):  # bad JSON, a bad field, bad UTF-8
                 return None
-            if len(part) != count or len(texts) != count:
+            if len(part) != count:
                 return None
             before = len(seen)
             seen.update(h.id for h in part)
             if len(seen) - before != count:
                 return None
-            on_texts(len(heads), [t.text for t in texts])
+            first = len(heads)
+            starts = lines.starts[first:first + count] - a
+            on_lines(first, data, starts, np.append(starts[1:], b - a))
             heads.extend(part)
     return heads
 
@@ -394,7 +403,12 @@ class EarlySignatures:
     one thread while the parts are decoded; each decoded part is signed as soon as the slots
     are known. If any line is rejected or repeats an id, :meth:`finish` gives None and the
     groups stage signs the records itself, as it would have: the results are the same
-    either way (a test checks)."""
+    either way (a test checks).
+
+    Texts come either decoded (:meth:`add`, :meth:`add_records`: a run that needs them
+    anyway) or as the lines' bytes (:meth:`add_lines`, a groups-only run): the kernel then
+    takes each text from its line without the GIL, so this process decodes no text, and
+    :meth:`check_texts` decodes only the lines the kernel left."""
 
     def __init__(self, path: Path, lines: Lines, threads: int) -> None:
         from . import hashing
@@ -409,6 +423,8 @@ class EarlySignatures:
         self._slots = self._pool.submit(self._learn, sample)
         self._signer = hashing.Signer(self.n, self._slots, self._pool)
         self._next = 0
+        self._left: dict[int, str] | None = None  # texts of the lines the kernel left
+        self._waited = 0.0  # seconds check_texts waited for the signing threads
         self.slot_seconds = 0.0
 
     @classmethod
@@ -441,6 +457,30 @@ class EarlySignatures:
         """``read_records``'s ``on_part``."""
         self.add(first, [r.text for r in records])
 
+    def add_lines(self, first: int, data: bytes, starts: np.ndarray, ends: np.ndarray
+                  ) -> None:
+        """Sign the texts of the JSON lines ``data[starts[k]:ends[k]]``, records ``first +
+        k`` (``read_heads``'s ``on_lines``), unless an earlier part went astray."""
+        if first != self._next:
+            self._next = -1
+            return
+        self._signer.add_lines(first, data, starts, ends, EARLY_WAITING_CHARS)
+        self._next += len(starts)
+
+    def check_texts(self, texts: FileTexts) -> bool:
+        """After :meth:`add_lines` of every line: wait for the signing threads and decode
+        the texts of the lines the kernel left, as a :class:`Record`'s text is decoded
+        (kept for :meth:`finish`); False when one of them is not a valid text (not a
+        string, invalid UTF-8 …), so that the file is not clean after all."""
+        t0 = time.perf_counter()
+        left = self._signer.left()
+        self._waited = time.perf_counter() - t0
+        try:
+            self._left = dict(zip(left, texts.many(left), strict=True))
+        except (msgspec.MsgspecError, ValueError):
+            return False
+        return True
+
     def finish(self, records: Sequence[Record | RecordHead], texts: Sequence[str] | None,
                progress: Callable[[str], None]):
         """The :class:`hashing.Prepared` of ``records`` (whose texts are ``texts`` when not
@@ -451,8 +491,10 @@ class EarlySignatures:
             return None
         t0 = time.perf_counter()
         sig, words = self._signer.finish(
-            texts.__getitem__ if texts is not None else lambda i: records[i].text)
-        seconds = {"slots": self.slot_seconds, "signatures": time.perf_counter() - t0}
+            self._left.__getitem__ if self._left is not None
+            else texts.__getitem__ if texts is not None else lambda i: records[i].text)
+        seconds = {"slots": self.slot_seconds,
+                   "signatures": self._waited + time.perf_counter() - t0}
         progress(f"groups: slots and signatures made while reading, the last in "
                  f"{seconds['signatures']:.1f} s after it")
         return self._hashing.Prepared(self._slots.result(), sig, words, seconds)
@@ -614,19 +656,25 @@ def _run(args: argparse.Namespace, path: Path, stages: list[str], themes: list[T
         try:
             records: Sequence[Record | RecordHead] | None = None
             if early is not None and stages == ["groups"]:
-                # groups alone: each part's texts are signed and let go; the groups' texts
-                # are read again from the file when they are described
-                records = read_heads(path, lines, early.add)
+                # groups alone: the kernel signs each part's texts from its bytes, which are
+                # then let go; the groups' texts are read again from the file when they are
+                # described
+                records = read_heads(path, lines, early.add_lines)
+                read_seconds = time.perf_counter() - t0
+                if records is not None:
+                    rejected = []
+                    texts = FileTexts(path, lines)
+                    if not early.check_texts(texts):
+                        records = None
+                        texts.close()
+                        texts = None
                 if records is None:  # not clean after all: read as a whole, signed after
                     early.close()
                     early = None
-                else:
-                    rejected = []
-                    texts = FileTexts(path, lines)
             if records is None:
                 records, rejected = read_records(
                     path, lines=lines, on_part=early.add_records if early else None)
-            read_seconds = time.perf_counter() - t0
+                read_seconds = time.perf_counter() - t0
             progress(f"read {len(records)} responses ({len(rejected)} rejected) in "
                      f"{read_seconds:.1f} s")
             analyser = Analyser(stages=stages, themes=themes, dask_address=args.dask,

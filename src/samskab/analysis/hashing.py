@@ -698,10 +698,12 @@ class Prepared:
 class Signer:
     """Signatures of ``n`` texts computed chunk by chunk as the texts come (the compiled
     kernel only): ``add(first, texts)`` hands texts ``first``, ``first + 1``, … to the
-    threads of ``pool``, which encode and hash them without the GIL; ``finish(text_of)``
-    waits for them and signs the few texts with a letter outside Latin-1 (a Polish name),
-    encoded as UTF-8 here, then returns ``(sig, words)``. ``slots`` is the slot table or a
-    future of it: a job waits for the table before it starts."""
+    threads of ``pool``, which encode and hash them without the GIL (``add_lines`` hands
+    the JSON lines that hold them, whose ``text`` members the kernel signs from their
+    bytes); ``finish(text_of)`` waits for them and signs the few texts the kernel left (a
+    letter outside Latin-1, a Polish name, encoded as UTF-8 here; a line it could not read
+    with certainty), then returns ``(sig, words)``. ``slots`` is the slot table or a future
+    of it: a job waits for the table before it starts."""
 
     def __init__(self, n: int, slots, pool: ThreadPoolExecutor, bins: int = SIG_BINS) -> None:
         if KERNEL is None:  # pragma: no cover - every install builds the kernel
@@ -727,24 +729,52 @@ class Signer:
                                        self.sig[a:b], self.words[a:b])
         return [a + k for k in found]
 
+    def _sign_lines(self, data: bytes, starts: np.ndarray, ends: np.ndarray, a: int
+                    ) -> list[int]:
+        b = a + len(starts)
+        found = KERNEL.line_signatures(data, starts, ends, LATIN1_TABLE, _PUNCT_CODES,
+                                       self.passes(), self.sig[a:b], self.words[a:b])
+        return [a + k for k in found]
+
     def add(self, first: int, texts: list[str], max_waiting_chars: int | None = None) -> None:
         """Hand texts ``first``, ``first + 1``, … to the threads; with ``max_waiting_chars``,
         then wait until no more than that many characters wait to be signed (so that a
         reader faster than the threads does not pile up texts in memory)."""
         sizes = [len(t) + 1 for t in texts]
         for a, b in _sub_chunks(texts, sizes=sizes):
-            job = self._pool.submit(self._sign, texts[a:b], first + a)
-            self._pending.append(job)
-            self._waiting.append((job, sum(sizes[a:b])))
-            self._waiting_chars += self._waiting[-1][1]
+            self._submit(sum(sizes[a:b]), self._sign, texts[a:b], first + a)
+        self._wait(max_waiting_chars)
+
+    def add_lines(self, first: int, data: bytes, starts: np.ndarray, ends: np.ndarray,
+                  max_waiting_bytes: int | None = None) -> None:
+        """Hand the texts of the JSON lines ``data[starts[k]:ends[k]]`` (int64 offsets),
+        records ``first + k``, to one thread, which takes each line's ``text`` member from
+        its bytes; with ``max_waiting_bytes``, then wait until no more than that many bytes
+        of lines wait to be signed. A line the kernel leaves (see ``line_signatures``) is
+        signed by :meth:`finish`, from ``text_of``."""
+        self._submit(len(data), self._sign_lines, data, starts, ends, first)
+        self._wait(max_waiting_bytes)
+
+    def _submit(self, size: int, sign, *args) -> None:
+        job = self._pool.submit(sign, *args)
+        self._pending.append(job)
+        self._waiting.append((job, size))
+        self._waiting_chars += size
+
+    def _wait(self, max_waiting: int | None) -> None:
         while self._waiting and (self._waiting[0][0].done() or (
-                max_waiting_chars is not None and self._waiting_chars > max_waiting_chars)):
-            job, chars = self._waiting.popleft()
+                max_waiting is not None and self._waiting_chars > max_waiting)):
+            job, size = self._waiting.popleft()
             job.exception()  # wait for it (an error is raised by finish)
-            self._waiting_chars -= chars
+            self._waiting_chars -= size
+
+    def left(self) -> list[int]:
+        """Wait for every job handed over so far; the texts the kernel left for
+        :meth:`finish` (indexes, rising)."""
+        return [i for job in self._pending for i in job.result()]
 
     def finish(self, text_of) -> tuple[np.ndarray, np.ndarray]:
-        other = [i for job in self._pending for i in job.result()]
+        other = self.left()
         self._pending = []
         if other:
             arr, starts = encode_texts([text_of(i) for i in other])
