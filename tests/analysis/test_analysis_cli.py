@@ -69,13 +69,20 @@ def test_rejected_lines_are_reported_with_line_number_and_reason_and_exit_3(tmp_
     path = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": OTHERS[0]}], extra_lines=[
         "{not json", json.dumps({"id": "b"}), json.dumps({"id": "a", "text": "again"}),
         json.dumps({"id": "c", "text": "x", "respondent_kind": "alien"}), "",
+        # JSON allows half a surrogate pair alone; it is no character, and no text holds it
+        '{"id": "s", "text": "Vi foresl\\u00e5r \\ud800 \u00e5bne data"}',
+        '{"id": "\\udc00", "text": "Vi foresl\u00e5r"}',
         json.dumps({"id": "d", "text": OTHERS[1]})])
     out = tmp_path / "out"
     assert main([str(path), "--out", str(out)]) == 3
     rejected = read_jsonl(out / "rejected.jsonl")
-    assert [r["line"] for r in rejected] == [2, 3, 4, 5]
+    assert [r["line"] for r in rejected] == [2, 3, 4, 5, 7, 8]
     assert "JSON" in rejected[0]["reason"] and "text" in rejected[1]["reason"]
     assert "duplicate" in rejected[2]["reason"] and "respondent_kind" in rejected[3]["reason"]
+    assert rejected[4] == {"line": 7, "id": "s",
+                           "reason": "text holds a lone surrogate escape (not a Unicode character)"}
+    assert rejected[5] == {"line": 8,
+                           "reason": "id holds a lone surrogate escape (not a Unicode character)"}
     assert [r["id"] for r in read_jsonl(out / "responses.jsonl")] == ["a", "d"]
 
 
@@ -358,6 +365,7 @@ def test_a_clean_files_heads_and_lines_read_apart_are_its_records(tmp_path):
 @pytest.mark.parametrize("line,clean", [
     (b'{"id": "x", "text": 5}', False), (b'{"id": "x", "text": null}', False),
     (b'{"id": "x"}', False), (b'{"id": "x", "text": "bad \xff byte"}', False),
+    (b'{"id": "x", "text": "half a pair \\ud800 alone"}', False),
     (b'{"id": "x", "text": "one", "text": "\xe2\x80\x9ctwo\xe2\x80\x9d"}', True),
     (b'{"id": "x", "\\u0074ext": "Vi foresl\\u00e5r"}', True),
     (b'{"id": "x", "meta": {"text": "not this"}, "text": "Hilsen \xc5\x81ukasz"}', True),

@@ -78,6 +78,7 @@ EARLY_WORKERS_BYTES = 1 << 24  # from this size on, the workers start while the 
 EARLY_WAITING_CHARS = 1 << 26
 
 _RECORDS = msgspec.json.Decoder(Record)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _TWO_ON_A_LINE = re.compile(rb"\}[ \t]*\{")
 
 
@@ -94,6 +95,11 @@ def _reason(obj: object) -> str | None:
     for key in ("language", "organisation"):
         if obj.get(key) is not None and not isinstance(obj[key], str):
             return f"{key} must be a string"
+    for key in ("id", "text", "language", "organisation"):
+        # JSON may spell half of a surrogate pair alone ("\ud800"): that is no character,
+        # and no text with it can be stored, hashed or written back as UTF-8
+        if isinstance(obj.get(key), str) and _SURROGATE.search(obj[key]):
+            return f"{key} holds a lone surrogate escape (not a Unicode character)"
     return None
 
 
@@ -158,7 +164,8 @@ def _parse_lines(data: bytes) -> Part:
         reason = _reason(obj)
         if reason:
             entry = {"line": k, "reason": reason}
-            if isinstance(obj, dict) and isinstance(obj.get("id"), str):
+            if (isinstance(obj, dict) and isinstance(obj.get("id"), str)
+                    and not _SURROGATE.search(obj["id"])):
                 entry["id"] = obj["id"]
             rejected.append(entry)
             continue
