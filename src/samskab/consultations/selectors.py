@@ -45,14 +45,8 @@ def consultations_for_list() -> dict[str, list[Consultation]]:
     now = timezone.now()
     found: dict[str, list[Consultation]] = {"open": [], "upcoming": [], "closed": []}
     for consultation in _CONSULTATIONS_BY_CLOSE.all():
-        if consultation.published_at > now:
-            continue
-        if consultation.opens_at <= now < consultation.closes_at:
-            found["open"].append(consultation)
-        if consultation.opens_at > now:
-            found["upcoming"].append(consultation)
-        if consultation.closes_at <= now:
-            found["closed"].append(consultation)
+        if consultation.published_at <= now:
+            found[consultation.status_at(now)].append(consultation)
     found["closed"].reverse()
     return found
 
