@@ -145,13 +145,19 @@ def _without_data(text: str, stored: list[str], corpus: str) -> str:
     return normal
 
 
-def foreign_words(html: str, language: str, stored: list[str], corpus: str) -> dict[str, str]:
-    """Words of the other language in the page's own text (its data left out), each with the
-    text it was found in."""
+def visible_texts(html: str, language: str) -> list[tuple[str, str]]:
+    """The page's texts a reader meets, each with its language (``language``: the page's)."""
     parser = _VisibleText(language)
     parser.feed(html)
+    return parser.texts
+
+
+def foreign_words(html: str, language: str, stored: list[str], corpus: str,
+                  texts: list[tuple[str, str]] | None = None) -> dict[str, str]:
+    """Words of the other language in the page's own text (its data left out), each with the
+    text it was found in (``texts``: the page's :func:`visible_texts`, when known)."""
     found = {}
-    for text, text_language in parser.texts:
+    for text, text_language in texts if texts is not None else visible_texts(html, language):
         if text_language != language:
             continue
         for word in _WORD.findall(_without_data(text, stored, corpus)):
@@ -163,21 +169,19 @@ def foreign_words(html: str, language: str, stored: list[str], corpus: str) -> d
     return found
 
 
-def codes_on_screen(html: str, language: str) -> set[str]:
-    parser = _VisibleText(language)
-    parser.feed(html)
-    text = " ".join(t for t, _lang in parser.texts)
+def codes_on_screen(html: str, language: str,
+                    texts: list[tuple[str, str]] | None = None) -> set[str]:
+    if texts is None:
+        texts = visible_texts(html, language)
+    text = " ".join(t for t, _lang in texts)
     return set(_CODES.findall(text)) | set(_LANGUAGE_CODE_ALONE.findall(text))
 
 
-def _pages(example_data):
-    """(name, role, url) of every page the walk knows, as every role."""
-    for name, pattern, _callback in _patterns():
-        if name in NOT_OURS or name in SIGN_IN_STEPS:
-            continue
-        url = reverse(name, kwargs=_kwargs(name, pattern, example_data))
-        for role in ROLES:
-            yield name, role, url
+def _pages(example_data) -> list[tuple[str, str]]:
+    """(name, url) of every page the walk knows."""
+    return [(name, reverse(name, kwargs=_kwargs(name, pattern, example_data)))
+            for name, pattern, _callback in _patterns()
+            if name not in NOT_OURS and name not in SIGN_IN_STEPS]
 
 
 def test_foreign_words_are_found_and_data_is_not():
@@ -203,25 +207,30 @@ def test_every_page_speaks_one_language(client, people, world):  # noqa: F811
     stored = _stored_texts()
     corpus = "\n".join(stored)
     failures, seen = {}, set()
-    for name, role, url in _pages(world):
+    pages = _pages(world)
+    for role in ROLES:  # signed in once per role (a sign-in is a session row and an audit)
         client.logout()
         if people[role] is not None:
             client.force_login(people[role])
-        for language in ("da", "en"):
-            client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-            page = client.get(url)
-            # The page, or the error page a role is shown instead (refused, not found).
-            if page.status_code not in (200, 403, 404) or "html" not in page.get(
-                    "Content-Type", ""):
-                continue
-            html = page.content.decode()
-            if (url, language, html) in seen:
-                continue
-            seen.add((url, language, html))
-            words = foreign_words(html, language, stored, corpus)
-            codes = codes_on_screen(html, language)
-            for word, text in sorted({**words, **{code: code for code in codes}}.items()):
-                failures.setdefault((language, word, text), []).append(f"{name} ({role})")
+        for name, url in pages:
+            for language in ("da", "en"):
+                client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+                page = client.get(url)
+                # no page signs its reader out: every page is read as this role
+                assert page.wsgi_request.user.is_authenticated == (role != "anonymous"), url
+                # The page, or the error page a role is shown instead (refused, not found).
+                if page.status_code not in (200, 403, 404) or "html" not in page.get(
+                        "Content-Type", ""):
+                    continue
+                html = page.content.decode()
+                if (url, language, html) in seen:
+                    continue
+                seen.add((url, language, html))
+                texts = visible_texts(html, language)
+                words = foreign_words(html, language, stored, corpus, texts)
+                codes = codes_on_screen(html, language, texts)
+                for word, text in sorted({**words, **{code: code for code in codes}}.items()):
+                    failures.setdefault((language, word, text), []).append(f"{name} ({role})")
     report = [f"{language} {word!r} in {text!r}: {', '.join(sorted(set(where))[:6])}"
               for (language, word, text), where in sorted(failures.items())]
     assert report == [], "\n".join(report)
