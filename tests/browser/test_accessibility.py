@@ -1,7 +1,7 @@
 """axe-core (npm, pinned) in Debian's Chromium on every public and staff page of demo-like
-data, at desktop and phone width, the answer form's error state and the error pages: no
-serious or critical violation, and no Content Security Policy violation. Plus keyboard-only
-journeys and focus on the error summary."""
+data at desktop width, the public pages and the staff chrome at phone width too, the answer
+form's error state and the error pages: no serious or critical violation, and no Content
+Security Policy violation. Plus keyboard-only journeys and focus on the error summary."""
 
 import json
 from pathlib import Path
@@ -178,7 +178,9 @@ def test_no_serious_violations_on_the_demos_public_staff_and_error_pages(browser
         page.goto(base + "/login/")
         sign_in_with_browser(page, user, summary.password)
         page.wait_for_url("**/medarbejder/")
-        for url in staff:
+        # Staff pages at phone width: the staff chrome on two of them. Every page's reflow at
+        # that width is test_layout's; the rest of what axe checks does not change with it.
+        for url in staff if name == "desktop" else staff[:2]:
             _check(page, base + url, failures, csp, name)
         context.close()
     assert failures == [], "\n".join(failures)
