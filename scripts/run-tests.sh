@@ -8,7 +8,10 @@ export SAMSKAB_VAR_DIR="${SAMSKAB_VAR_DIR:-$PWD/var/test}"
 mkdir -p "$SAMSKAB_VAR_DIR"
 # Two test processes (pytest-xdist): the machine has two cores, and the browser, server and
 # backup tests spend much of their time waiting. SAMSKAB_TEST_WORKERS=0 runs in one process.
-PYTEST_ARGS=(-n "${SAMSKAB_TEST_WORKERS:-2}" "$@")
+# The slow tests are collected first (tests/conftest.py); handed out one at a time
+# (--maxschedchunk 1), they go to whichever process is free, instead of all going to the first
+# process with the first quarter of the suite.
+PYTEST_ARGS=(-n "${SAMSKAB_TEST_WORKERS:-2}" --maxschedchunk 1 "$@")
 
 echo "== tests on SQLite =="
 env -u DATABASE_URL "$PY" -m pytest "${PYTEST_ARGS[@]}"

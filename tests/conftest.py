@@ -66,7 +66,9 @@ def run_worker():
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark tests that touch no database `nodb`, so the PostgreSQL run can leave them out."""
+    """Mark tests that touch no database `nodb`, so the PostgreSQL run can leave them out;
+    run the `slow` ones first, so that the two test processes do not end on one of them
+    while the other waits (the longest jobs first: the suite's tail is short ones)."""
     db_fixtures = {"db", "transactional_db", "django_db_reset_sequences",
                    "django_db_serialized_rollback", "live_server", "admin_client", "admin_user",
                    "django_user_model"}
@@ -74,6 +76,7 @@ def pytest_collection_modifyitems(config, items):
         if item.get_closest_marker("django_db") or db_fixtures & set(item.fixturenames):
             continue
         item.add_marker(pytest.mark.nodb)
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable
 
 
 @pytest.fixture(autouse=True)

@@ -106,6 +106,7 @@ def _walk_api(client) -> dict[str, str]:
     return seen
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_no_api_bulk_or_feed_output_contains_planted_personal_data(client, run_worker,
                                                                    tmp_path, settings,

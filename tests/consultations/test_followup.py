@@ -132,6 +132,7 @@ print(json.dumps({{
 """
 
 
+@pytest.mark.slow
 def test_a_process_killed_between_commit_and_enqueue_loses_nothing(tmp_path):
     env = {**os.environ, "SAMSKAB_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE":
            "samskab.settings", "SAMSKAB_FOLLOWUP_GRACE_MINUTES": "0",

@@ -127,6 +127,7 @@ def installations(request, tmp_path):
                            check=False, capture_output=True)
 
 
+@pytest.mark.slow
 def test_online_backup_restores_into_an_empty_installation_verified(installations, tmp_path):
     source, target = installations
     tests = str(ROOT / "tests")

@@ -109,6 +109,7 @@ def _exchange(port, method, path, body=None, cookie=""):
         conn.close()
 
 
+@pytest.mark.slow
 def test_sigkill_mid_run_loses_nothing_and_doubles_nothing(server_database, tmp_path):
     url, query = server_database
     env = {**os.environ, "DATABASE_URL": url, "SAMSKAB_VAR_DIR": str(tmp_path),

@@ -87,6 +87,7 @@ def test_log_lines_carry_time_level_and_request_id(tmp_path):
     assert line[:4].isdigit()  # starts with the time
 
 
+@pytest.mark.slow
 def test_static_files_are_hashed_and_compressed(tmp_path):
     """collectstatic with production's storage (tests themselves use plain storage)."""
     result = _run(["-m", "samskab.cli", "collectstatic", "--noinput", "-v", "0"],
