@@ -80,6 +80,21 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def _reference_data(request):
+    """The reference data a migration installs (grand challenges, OGP values, the role groups)
+    for every test that uses the database. A transactional test's flush removes it, and the
+    tests that run after one in the same process must not depend on the order."""
+    if request.node.get_closest_marker("nodb"):
+        return
+    request.getfixturevalue("_django_db_helper")  # the database as the test asked for it
+    from samskab.core import taxonomy
+    from samskab.core.models import GrandChallenge
+
+    if not GrandChallenge.objects.exists():
+        taxonomy.ensure()
+
+
+@pytest.fixture(autouse=True)
 def _staff_writes_take_the_action_layer(request):
     """Every test that touches the database runs under the action guard (tests/action_guard.py):
     a staff model written outside core.actions.staff_action fails the test."""

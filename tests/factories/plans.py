@@ -8,8 +8,6 @@ import factory
 from django.utils import timezone
 
 from samskab.consultations.services import RespondentData
-from samskab.core import taxonomy
-from samskab.core.models import GrandChallenge
 from samskab.plans import services
 from samskab.plans.models import (
     ActionPlan,
@@ -97,8 +95,6 @@ class CommitmentFactory(ServiceFactory):
     def _create(cls, model_class, *, plan, identifier, lead_agency, ogp_values,
                 grand_challenges, milestones=(), actor=ACTOR, existing_strategy=None,
                 plan_status=None, **values):
-        if not GrandChallenge.objects.exists():  # a transactional test's flush removed them
-            taxonomy.ensure()
         commitment = services.commitment_save(
             actor=actor, plan=plan, values=values, identifier=identifier,
             lead_agency=lead_agency, ogp_values=list(ogp_values),
