@@ -29,7 +29,7 @@ from .groupstage import GroupStage, _GroupState
 from .ideas import IdeaIndex, IdeaParams
 from .labels import idea_label
 from .parallel import Workers
-from .results import Responses, idea_id
+from .results import Ideas, Responses, idea_id
 from .state import STATE_VERSION, State
 from .tags import TagModel, Theme, review_order
 from .textfile import TextFile
@@ -255,15 +255,16 @@ class Analyser(TextPass, GroupStage, State):
         return self._pool if items >= PARALLEL_MIN_RESPONSES else _SERIAL
 
     # --- ideas --------------------------------------------------------------------------
-    def idea_results(self) -> list[Idea]:
-        out = []
+    def idea_results(self) -> Ideas:
+        """The ideas as they stand, each made into an :class:`Idea` when read (see
+        :class:`~samskab.analysis.results.Ideas`)."""
+        rows = []
         for k, it in enumerate(self.ideas.ideas):
             if not it.members:
                 continue
-            out.append(Idea(id=_idea_id(k), label=self._idea_label(k),
-                            keywords=self.ideas.keywords(k), members=list(it.members),
-                            representative=self.ideas.representative(k)))
-        return out
+            rows.append((_idea_id(k), self._idea_label(k), self.ideas.keywords(k),
+                         self.ideas.representative(k), it.members, len(it.members)))
+        return Ideas(rows)
 
     def _idea_label(self, k: int) -> str:
         """A short heading from the idea's own words (:mod:`samskab.analysis.labels`); its

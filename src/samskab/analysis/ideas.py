@@ -25,10 +25,11 @@ A new proposal later goes through step 2 alone (:meth:`IdeaIndex.assign`).
 from __future__ import annotations
 
 import math
+from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import combinations
+from itertools import accumulate, combinations
 
 from .synonyms import learn_synonyms
 
@@ -79,10 +80,70 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return math.fsum([a[t] * b[t] for t in common]) if common else 0.0
 
 
+class Members(Sequence[str]):
+    """An idea's member proposal ids, in order: their UTF-8 one after another in one buffer,
+    and where each ends. A list of a million proposals' id strings took 60-70 bytes a member
+    (a string object and a pointer); this takes the id's length and four bytes."""
+
+    __slots__ = ("_data", "_ends")
+
+    def __init__(self, ids: Iterable[str] = ()) -> None:
+        self._data = bytearray()
+        self._ends = array("I")  # (an idea's ids are far from 4 GB)
+        self.extend(ids)
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def _at(self, i: int) -> str:
+        start = self._ends[i - 1] if i else 0
+        return self._data[start:self._ends[i]].decode("utf-8", "surrogatepass")
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self._at(k) for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self._at(i)
+
+    def __iter__(self) -> Iterator[str]:
+        data, start = self._data, 0
+        for end in self._ends:
+            yield data[start:end].decode("utf-8", "surrogatepass")
+            start = end
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Members):
+            return self._ends == other._ends and self._data == other._data
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Members({list(self)!r})"
+
+    def append(self, member: str) -> None:
+        self.extend((member,))
+
+    def extend(self, ids: Iterable[str]) -> None:
+        base = self._ends[-1] if self._ends else 0
+        if isinstance(ids, Members):
+            self._data += ids._data
+            self._ends.extend(end + base for end in ids._ends)
+            return
+        encoded = [m.encode("utf-8", "surrogatepass") for m in ids]
+        self._data += b"".join(encoded)
+        self._ends.extend(list(accumulate(map(len, encoded), initial=base))[1:])
+
+
 @dataclass
 class _Idea:
     leader: dict[str, float]
-    members: list[str] = field(default_factory=list)
+    members: Members = field(default_factory=Members)
     weights: dict[str, float] = field(default_factory=dict)
     best: tuple[float, str] | None = None  # (similarity to leader, proposal id)
     norm2: float = 0.0  # squared norm of ``weights`` (the members' summed vectors)
@@ -332,7 +393,7 @@ class IdeaIndex:
         for text, count in b.wordings:
             _add_wording(a.wordings, text, count)
         b.wordings = []
-        b.members, b.weights, b.norm2 = [], {}, 0.0
+        b.members, b.weights, b.norm2 = Members(), {}, 0.0
 
     def assign(self, proposal_id: str, stems: Sequence[str], words: dict[str, str],
                text: str = "") -> int:
@@ -372,7 +433,7 @@ class IdeaIndex:
     def to_json(self) -> dict:
         return {
             "params": self.params.__dict__, "df": dict(self.df), "n_docs": self.n_docs,
-            "ideas": [{"leader": it.leader, "members": it.members, "weights": it.weights,
+            "ideas": [{"leader": it.leader, "members": list(it.members), "weights": it.weights,
                        "best": list(it.best) if it.best else None, "text": it.text,
                        "text_da": it.text_da, "wordings": [list(w) for w in it.wordings]}
                       for it in self.ideas],
@@ -388,7 +449,7 @@ class IdeaIndex:
         for it in data["ideas"]:
             best = it["best"]
             index.ideas.append(_Idea(leader={k: float(v) for k, v in it["leader"].items()},
-                                     members=list(it["members"]),
+                                     members=Members(it["members"]),
                                      weights={k: float(v) for k, v in
                                               it["weights"].items()},
                                      best=(float(best[0]), str(best[1])) if best else None,

@@ -17,12 +17,13 @@ text pass's terms), each distinct string held once.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from itertools import islice
 from typing import Any
 
 import numpy as np
 
 from .groupstage import texts_at
-from .types import Proposal, ResponseAnalysis, SetAside, TagScore
+from .types import Idea, Proposal, ResponseAnalysis, SetAside, TagScore
 
 # responses made at a time when the sequence is iterated (their texts read in one call)
 BLOCK = 2_000
@@ -102,6 +103,7 @@ class Responses(Sequence[ResponseAnalysis]):
         self._tags = tags
         self._tag_codes = tag_codes
         self._tag_scores = tag_scores
+        self._idea_names: dict[int, str] = {}  # idea index → its id, made once
 
     def __len__(self) -> int:
         return self._n
@@ -138,33 +140,52 @@ class Responses(Sequence[ResponseAnalysis]):
         return self._make([int(i) for i in indexes])
 
     def _make(self, indexes: list[int]) -> list[ResponseAnalysis]:
-        if not indexes:
-            return []
-        po, ao, to = self._proposals, self._asides, self._tags
-        at = np.asarray(indexes, dtype=np.int64)
-        if np.any((at < 0) | (at >= self._n)):
+        """The responses at ``indexes``, made a run of consecutive ones at a time (each
+        array read once for the run, its texts in one call)."""
+        out: list[ResponseAnalysis] = []
+        run = 0
+        for k in range(1, len(indexes) + 1):
+            if k == len(indexes) or indexes[k] != indexes[k - 1] + 1:
+                out += self._make_run(indexes[run], indexes[k - 1] + 1)
+                run = k
+        return out
+
+    def _make_run(self, lo: int, hi: int) -> list[ResponseAnalysis]:
+        if not 0 <= lo <= hi <= self._n:
             raise IndexError("response index out of range")
-        need = ((po[at + 1] > po[at]) | (ao[at + 1] > ao[at])).tolist()
-        wanted = [i for i, yes in zip(indexes, need, strict=True) if yes]
+        po = self._proposals[lo:hi + 1].tolist()
+        ao = self._asides[lo:hi + 1].tolist()
+        to = self._tags[lo:hi + 1].tolist()
+        spans = self._spans[po[0]:po[-1]].tolist()
+        ideas = (self._ideas[po[0]:po[-1]].tolist() if self._ideas is not None
+                 else [-1] * (po[-1] - po[0]))
+        rows = self._aside_rows[ao[0]:ao[-1]].tolist()
+        codes = self._tag_codes[to[0]:to[-1]].tolist()
+        scores = self._tag_scores[to[0]:to[-1]].tolist()
+        wanted = [i for i in range(lo, hi) if po[i - lo + 1] > po[i - lo] or
+                  ao[i - lo + 1] > ao[i - lo]]
         texts = dict(zip(wanted, _texts_at(self._texts, wanted), strict=True))
-        strings = self._strings
+        strings, names = self._strings, self._idea_names
         out = []
-        for i in indexes:
+        for at, i in enumerate(range(lo, hi)):
             rid = self._ids[i]
             text = texts.get(i, "")
-            a, b = int(po[i]), int(po[i + 1])
-            spans = self._spans[a:b].tolist()
-            ideas = self._ideas[a:b].tolist() if self._ideas is not None else [-1] * (b - a)
-            proposals = [Proposal(f"{rid}:p{k + 1}", rid, s, e, text[s:e],
-                                  idea_id(x) if x >= 0 else None)
-                         for k, ((s, e), x) in enumerate(zip(spans, ideas, strict=True))]
-            a, b = int(ao[i]), int(ao[i + 1])
+            proposals = []
+            for k in range(po[at] - po[0], po[at + 1] - po[0]):
+                s, e = spans[k]
+                x = ideas[k]
+                if x >= 0:
+                    name = names.get(x)
+                    if name is None:
+                        name = names[x] = idea_id(x)
+                else:
+                    name = None
+                proposals.append(Proposal(f"{rid}:p{len(proposals) + 1}", rid, s, e,
+                                          text[s:e], name))
             asides = [SetAside(s, e, text[s:e], strings[r])
-                      for s, e, r in self._aside_rows[a:b].tolist()]
-            a, b = int(to[i]), int(to[i + 1])
-            tags = [TagScore(strings[c], v) for c, v in
-                    zip(self._tag_codes[a:b].tolist(), self._tag_scores[a:b].tolist(),
-                        strict=True)]
+                      for s, e, r in rows[ao[at] - ao[0]:ao[at + 1] - ao[0]]]
+            tags = [TagScore(strings[codes[k]], scores[k])
+                    for k in range(to[at] - to[0], to[at + 1] - to[0])]
             out.append(ResponseAnalysis(rid, self._languages[i], self._groups[i], proposals,
                                         tags, asides))
         return out
@@ -190,3 +211,36 @@ class Responses(Sequence[ResponseAnalysis]):
             key = lang or "unknown"
             langs[key] = langs.get(key, 0) + 1
         return langs
+
+
+class Ideas(Sequence[Idea]):
+    """A fitted batch's ideas, their members read when an :class:`Idea` is made (from the
+    analyser's ideas, which keep them compactly: :class:`samskab.analysis.ideas.Members`)
+    rather than held a second time as a list of strings. ``rows``: each idea's id, label,
+    keywords, representative, members and how many of them it had at the fit (``add``
+    appends to an idea's members afterwards; what the fit found stays as it was)."""
+
+    def __init__(self, rows: list[tuple[str, str, list[str], str, Sequence[str], int]]
+                 ) -> None:
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __repr__(self) -> str:
+        return f"<Ideas: {len(self._rows)} ideas>"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other,
+                                                                       strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        key, label, keywords, representative, members, count = self._rows[i]
+        return Idea(id=key, label=label, keywords=list(keywords),
+                    members=list(islice(members, count)), representative=representative)

@@ -130,10 +130,12 @@ class _TextPass:
     tuples and dicts took GBs; see :mod:`samskab.analysis.results`): ``proposals``,
     ``asides`` and ``tags`` are offsets (``n + 1``) into each response's rows of ``spans``
     (start, end), ``aside_rows`` (start, end, reason) and ``tag_codes``/``tag_scores``; with the
-    ideas, ``terms`` and ``forms`` are offsets (one per proposal, and one more) into each
-    proposal's idea terms (``term_ids``, in order) and its written form of each term
-    (``form_ids``: (term, form) rows, in the order of its ``idea_forms``). Strings — reasons,
-    tag codes, languages, terms and forms — are numbers of ``strings``."""
+    ideas, each proposal's *wording* (``wordings``: its idea terms and their written forms;
+    copies of a text and repeated paragraphs share one), and of each wording ``terms`` and
+    ``forms``, offsets (one per wording, and one more) into its idea terms (``term_ids``, in
+    order) and its written form of each term (``form_ids``: (term, form) rows, in the order of
+    its ``idea_forms``). Strings — reasons, tag codes, languages, terms and forms — are numbers
+    of ``strings``."""
 
     strings: Strings = field(default_factory=Strings)
     languages: list[str | None] = field(default_factory=list)
@@ -144,33 +146,41 @@ class _TextPass:
     tags: np.ndarray = field(default_factory=lambda: offsets_of(_NONE))
     tag_codes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     tag_scores: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float64))
+    wordings: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     terms: np.ndarray = field(default_factory=lambda: offsets_of(_NONE))
     term_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     forms: np.ndarray = field(default_factory=lambda: offsets_of(_NONE))
     form_ids: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.int32))
     seconds: dict[str, float] = field(default_factory=dict)
 
+    def wording_stems(self, w: int) -> list[str]:
+        """Wording ``w``'s idea terms, in order."""
+        words = self.strings.strings
+        return [words[t] for t in self.term_ids[self.terms[w]:self.terms[w + 1]].tolist()]
+
     def stems(self, j: int) -> list[str]:
         """Proposal ``j``'s idea terms, in order."""
-        words = self.strings.strings
-        return [words[t] for t in self.term_ids[self.terms[j]:self.terms[j + 1]].tolist()]
+        return self.wording_stems(int(self.wordings[j]))
 
     def words(self, j: int) -> dict[str, str]:
         """Proposal ``j``'s written form of each idea term (its ``idea_forms``)."""
+        w = int(self.wordings[j])
         words = self.strings.strings
         return {words[t]: words[f] for t, f in
-                self.form_ids[self.forms[j]:self.forms[j + 1]].tolist()}
+                self.form_ids[self.forms[w]:self.forms[w + 1]].tolist()}
 
     def all_stems(self) -> Iterator[list[str]]:
-        """Every proposal's idea terms, in order (read a block of proposals at a time)."""
-        words = np.array(self.strings.strings + [""], dtype=object)
-        off = self.terms
-        for lo in range(0, len(off) - 1, 50_000):
-            hi = min(len(off) - 1, lo + 50_000)
-            flat = words[self.term_ids[off[lo]:off[hi]]].tolist()
-            cuts = (off[lo:hi + 1] - off[lo]).tolist()
-            for k in range(hi - lo):
-                yield flat[cuts[k]:cuts[k + 1]]
+        """Every proposal's idea terms, in order (a fresh list each: the reader may keep
+        it); the commonest wordings' are decoded once."""
+        decoded: dict[int, list[str]] = {}
+        for lo in range(0, len(self.wordings), 50_000):
+            for w in self.wordings[lo:lo + 50_000].tolist():
+                got = decoded.get(w)
+                if got is None:
+                    if len(decoded) >= 100_000:
+                        decoded.clear()
+                    got = decoded[w] = self.wording_stems(w)
+                yield list(got)
 
 
 _NONE = np.zeros(0, np.int64)
@@ -184,7 +194,7 @@ class _ProposalTerms(Sequence):
         self.passed, self.what = passed, what
 
     def __len__(self) -> int:
-        return len(self.passed.terms) - 1
+        return len(self.passed.wordings)
 
     def __getitem__(self, j):
         if isinstance(j, slice):
@@ -216,7 +226,8 @@ class _JobRows:
     tags: array = field(default_factory=lambda: array("i"))
     tag_codes: array = field(default_factory=lambda: array("i"))
     tag_scores: array = field(default_factory=lambda: array("d"))
-    terms: array = field(default_factory=lambda: array("i"))  # count per proposal
+    wordings: array = field(default_factory=lambda: array("i"))  # per proposal
+    terms: array = field(default_factory=lambda: array("i"))  # count per wording
     term_ids: array = field(default_factory=lambda: array("i"))
     forms: array = field(default_factory=lambda: array("i"))
     form_ids: array = field(default_factory=lambda: array("i"))  # term, form, ...
@@ -257,7 +268,8 @@ def text_job(texts: Sequence[str], given: list[str | None], config: _TextConfig 
 
     lang_cache: dict[str, str] = {}
     span_cache: dict[str, tuple[list[int], list[int]]] = {}
-    token_cache: dict[tuple[str, str], tuple[_Tokens, list[int], list[int]]] = {}
+    # a paragraph's stems and long words (what the tags read) and its wording
+    token_cache: dict[tuple[str, str], tuple[list[str], list[str], int]] = {}
     tag_cache: dict[tuple[str, str], tuple[list[int], list[float]]] = {}
     for text, language in zip(texts, given, strict=True):
         t0 = clock()
@@ -295,16 +307,16 @@ def text_job(texts: Sequence[str], given: list[str | None], config: _TextConfig 
                 got = token_cache.get(key)
                 if got is None:
                     tok = words.tokens(key[0], language)
-                    got = token_cache[key] = (
-                        tok, [number(t) for t in tok.idea_stems],
-                        [x for t, f in tok.idea_forms.items() for x in (number(t), number(f))])
-                tok, stem_ids, form_ids = got
-                out.terms.append(len(stem_ids))
-                out.term_ids.extend(stem_ids)
-                out.forms.append(len(form_ids) // 2)
-                out.form_ids.extend(form_ids)
-                whole.stems.extend(tok.stems)
-                whole.long_words.extend(tok.long_words)
+                    got = token_cache[key] = (tok.stems, tok.long_words, len(out.terms))
+                    out.terms.append(len(tok.idea_stems))
+                    out.term_ids.extend([number(t) for t in tok.idea_stems])
+                    out.forms.append(len(tok.idea_forms))
+                    out.form_ids.extend([x for t, f in tok.idea_forms.items()
+                                         for x in (number(t), number(f))])
+                stems, long_words, wording = got
+                out.wordings.append(wording)
+                whole.stems.extend(stems)
+                whole.long_words.extend(long_words)
         t3 = clock()
         seconds["ideas"] += t3 - t2
         if config.tags:
@@ -321,7 +333,7 @@ def text_job(texts: Sequence[str], given: list[str | None], config: _TextConfig 
         else:
             out.tags.append(0)
         seconds["tags"] += clock() - t3
-        if len(span_cache) > 50_000:  # bounded memory on very long jobs
+        if len(span_cache) > 50_000 or len(token_cache) > 100_000:  # bounded memory
             span_cache.clear()
             token_cache.clear()
             tag_cache.clear()
@@ -391,24 +403,26 @@ class TextPass:
         holders: dict[int, list[int]] = {}
         offsets = passed.proposals
         off = offsets.tolist()
-        stems_in_order = passed.all_stems() if with_stems else None
+        # with the ideas, a wording's key is made once (-2: not yet)
+        of_wording = np.full(len(passed.terms) - 1 if with_stems else 0, -2, dtype=np.int32)
+        j = 0
         # (the texts read in order: they may be read from a file, see Analyser.fit)
         for i, text in enumerate(texts):
             for a, b in passed.spans[off[i]:off[i + 1]].tolist():
-                if stems_in_order is not None:
-                    stems = next(stems_in_order)
+                if with_stems:
+                    w = int(passed.wordings[j])
+                    number = int(of_wording[w])
+                    if number == -2:
+                        number = of_wording[w] = _key_number(
+                            passed.wording_stems(w), key_number, key_sets)
                 else:
-                    stems = self._word_cache.tokens(text, None, a, b).idea_stems
-                key = frozenset(stems)
-                if len(key) < 2:
-                    keys.append(-1)
-                    continue
-                number = key_number.get(key)
-                if number is None:
-                    number = key_number[key] = len(key_sets)
-                    key_sets.append(key)
+                    number = _key_number(self._word_cache.tokens(text, None, a, b).idea_stems,
+                                         key_number, key_sets)
+                j += 1
                 keys.append(number)
-                if len(key) < RECURRING_MIN_STEMS or \
+                if number < 0:
+                    continue
+                if len(key_sets[number]) < RECURRING_MIN_STEMS or \
                         text.count(" ", a, b) + 1 < RECURRING_MIN_WORDS:
                     continue
                 seen = holders.get(number)
@@ -416,7 +430,7 @@ class TextPass:
                     holders[number] = [i]
                 elif seen[-1] != i:
                     seen.append(i)
-        del key_number
+        del key_number, of_wording
         need = max(RECURRING_MIN, n // RECURRING_PER)
         learnt: set[int] = set()
         for number, where in holders.items():
@@ -460,10 +474,7 @@ class TextPass:
         passed.spans = passed.spans[keep]
         passed.proposals = offsets_of(kept_counts)
         if with_stems:
-            for count, ids in (("terms", "term_ids"), ("forms", "form_ids")):
-                per = np.diff(getattr(passed, count))
-                setattr(passed, ids, getattr(passed, ids)[np.repeat(keep, per)])
-                setattr(passed, count, offsets_of(per[keep]))
+            passed.wordings = passed.wordings[keep]
         # each response with segments moved: its set-aside rows again, in order
         strings = passed.strings.strings
         rows, at = passed.aside_rows, passed.asides
@@ -508,7 +519,8 @@ class TextPass:
         strings = out.strings
         got: dict[str, list[np.ndarray]] = {name: [] for name in (
             "proposals", "spans", "asides", "aside_rows", "tags", "tag_codes", "tag_scores",
-            "terms", "term_ids", "forms", "form_ids")}
+            "wordings", "terms", "term_ids", "forms", "form_ids")}
+        wording_number: dict[bytes, int] = {}  # a wording's term and form numbers → its own
         for job, seconds in results:
             renumber = strings.numbers(job.strings)
             words = strings.strings
@@ -523,10 +535,7 @@ class TextPass:
             got["tags"].append(_ints(job.tags))
             got["tag_codes"].append(renumber[_ints(job.tag_codes)])
             got["tag_scores"].append(np.frombuffer(job.tag_scores, dtype=np.float64))
-            got["terms"].append(_ints(job.terms))
-            got["term_ids"].append(renumber[_ints(job.term_ids)])
-            got["forms"].append(_ints(job.forms))
-            got["form_ids"].append(renumber[_ints(job.form_ids)].reshape(-1, 2))
+            self._join_wordings(job, renumber, wording_number, got)
             del job
             for stage, sec in seconds.items():
                 out.seconds[stage] = out.seconds.get(stage, 0.0) + sec
@@ -537,13 +546,61 @@ class TextPass:
             parts.clear()
             if name in ("proposals", "asides", "tags", "terms", "forms"):
                 joined = offsets_of(joined)
-            elif name in ("tag_codes", "term_ids", "form_ids"):
+            elif name in ("tag_codes", "wordings", "term_ids", "form_ids"):
                 joined = joined.astype(np.int32, copy=False)
             setattr(out, name, joined)
         return out
 
+    @staticmethod
+    def _join_wordings(job: _JobRows, renumber: np.ndarray, wording_number: dict[bytes, int],
+                       got: dict[str, list[np.ndarray]]) -> None:
+        """Add a job's wordings to those of the jobs before it (``got``), each distinct one
+        once (found by its terms and forms, renumbered), and its proposals' wordings."""
+        terms = offsets_of(_ints(job.terms))
+        forms = offsets_of(_ints(job.forms))
+        term_ids = renumber[_ints(job.term_ids)]
+        form_ids = renumber[_ints(job.form_ids)]
+        known = len(wording_number)
+        mine = np.empty(len(terms) - 1, dtype=np.int32)  # the job's wording → the pass's
+        new_terms, new_forms = [], []
+        for w, (ta, tb, fa, fb) in enumerate(zip(terms[:-1].tolist(), terms[1:].tolist(),
+                                                  forms[:-1].tolist(), forms[1:].tolist(),
+                                                  strict=True)):
+            stems, written = term_ids[ta:tb], form_ids[2 * fa:2 * fb]
+            key = (tb - ta).to_bytes(4, "little") + stems.tobytes() + written.tobytes()
+            number = wording_number.get(key)
+            if number is None:
+                number = wording_number[key] = known
+                known += 1
+                new_terms.append(stems)
+                new_forms.append(written)
+            mine[w] = number
+        got["wordings"].append(mine[_ints(job.wordings)])
+        got["terms"].append(np.fromiter(map(len, new_terms), dtype=np.int64,
+                                        count=len(new_terms)))
+        got["term_ids"].append(np.concatenate(new_terms) if new_terms
+                               else np.zeros(0, np.int32))
+        got["forms"].append(np.fromiter((len(f) // 2 for f in new_forms), dtype=np.int64,
+                                        count=len(new_forms)))
+        got["form_ids"].append((np.concatenate(new_forms) if new_forms
+                                else np.zeros(0, np.int32)).reshape(-1, 2))
+
     def _tags(self, tok: _Tokens) -> list[TagScore]:
         return [TagScore(c, v) for c, v in _tag_scores(self.tag_model, tok)]
+
+
+def _key_number(stems: list[str], key_number: dict[frozenset, int],
+                key_sets: list[frozenset]) -> int:
+    """The number of a proposal's set of stems (numbered as they come), -1 for fewer than
+    two."""
+    key = frozenset(stems)
+    if len(key) < 2:
+        return -1
+    number = key_number.get(key)
+    if number is None:
+        number = key_number[key] = len(key_sets)
+        key_sets.append(key)
+    return number
 
 
 def _ints(values: array) -> np.ndarray:
