@@ -66,11 +66,12 @@ def offsets_of(counts: np.ndarray) -> np.ndarray:
 
 
 def _texts_at(texts: Sequence[str], indexes: list[int]) -> list[str]:
-    """``[texts[i] for i in indexes]``: one slice when the indexes are consecutive (a file
-    read in one call), else as the groups stage reads them."""
-    if indexes and indexes[-1] - indexes[0] == len(indexes) - 1 and \
-            all(b == a + 1 for a, b in zip(indexes, indexes[1:], strict=False)):
-        return list(texts[indexes[0]:indexes[-1] + 1])
+    """``[texts[i] for i in indexes]`` (``indexes`` ascending), the run from the first to the
+    last read in one slice (one read of a file) when few of it would go unread."""
+    if indexes and indexes[-1] - indexes[0] < 2 * len(indexes):
+        lo = indexes[0]
+        run = texts[lo:indexes[-1] + 1]
+        return [run[i - lo] for i in indexes]
     return texts_at(texts, indexes)
 
 
