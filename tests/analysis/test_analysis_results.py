@@ -9,7 +9,7 @@ import pytest
 from analysis_cases import OTHERS
 
 from samskab.analysis import Analyser, Record
-from samskab.analysis.ideas import IdeaIndex, Members
+from samskab.analysis.ideas import IdeaIndex, Members, json_default
 from samskab.analysis.results import Ideas, Responses, Strings
 from samskab.analysis.types import Idea, Proposal, ResponseAnalysis, SetAside, TagScore
 
@@ -68,9 +68,13 @@ def test_members_keep_ids_in_order_and_read_as_a_list():
     index = IdeaIndex()
     index.cluster(["a:p1", "b:p1", "c:p1"], [["data", "aaben"]] * 3, [{"data": "data"}] * 3)
     assert list(index.ideas[0].members) == ["a:p1", "b:p1", "c:p1"]
-    again = IdeaIndex.from_json(json.loads(json.dumps(index.to_json())))
+    saved = json.dumps(index.to_json(), default=json_default)
+    assert json.loads(saved)["ideas"][0]["members"] == ["a:p1", "b:p1", "c:p1"]
+    again = IdeaIndex.from_json(json.loads(saved))
     assert again.ideas[0].members == index.ideas[0].members
-    assert again.to_json() == index.to_json()
+    assert json.dumps(again.to_json(), default=json_default) == saved
+    with pytest.raises(TypeError):
+        json.dumps({"not data": object()}, default=json_default)
 
 
 def test_ideas_read_their_members_as_they_were_at_the_fit():

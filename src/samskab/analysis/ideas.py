@@ -80,6 +80,13 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return math.fsum([a[t] * b[t] for t in common]) if common else 0.0
 
 
+def json_default(value: object) -> list[str]:
+    """``default`` for :func:`json.dumps` of :meth:`IdeaIndex.to_json`: members as a list."""
+    if isinstance(value, Members):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
 class Members(Sequence[str]):
     """An idea's member proposal ids, in order: their UTF-8 one after another in one buffer,
     and where each ends. A list of a million proposals' id strings took 60-70 bytes a member
@@ -431,9 +438,13 @@ class IdeaIndex:
 
     # --- serialisation ------------------------------------------------------------------
     def to_json(self) -> dict:
+        """The index as JSON data, except each idea's members, a :class:`Members` (a million
+        proposals' ids made into strings at once took 0.5 GB): encode it with
+        ``json.dumps(..., default=json_default)``, which writes each as a list, one at a
+        time."""
         return {
             "params": self.params.__dict__, "df": dict(self.df), "n_docs": self.n_docs,
-            "ideas": [{"leader": it.leader, "members": list(it.members), "weights": it.weights,
+            "ideas": [{"leader": it.leader, "members": it.members, "weights": it.weights,
                        "best": list(it.best) if it.best else None, "text": it.text,
                        "text_da": it.text_da, "wordings": [list(w) for w in it.wordings]}
                       for it in self.ideas],
