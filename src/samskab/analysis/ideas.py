@@ -296,15 +296,22 @@ class IdeaIndex:
         if self.synonyms:
             syn = self.synonyms
             stems = [[syn.get(t, t) for t in st] for st in stems]
-        types: dict[tuple[str, ...], list[int]] = {}
+        # each type's proposals as machine integers (a million proposals' int objects in
+        # lists took a third of a GB)
+        types: dict[tuple[str, ...], array] = {}
         count = self.df.update
         for i, st in enumerate(stems):
             if st:
                 distinct = set(st)
                 count(distinct)
-                types.setdefault(tuple(sorted(distinct)), []).append(i)
+                key = tuple(sorted(distinct))
+                members = types.get(key)
+                if members is None:
+                    types[key] = array("i", (i,))
+                else:
+                    members.append(i)
         self.n_docs += len(stems)
-        families: dict[tuple[str, ...], list[list[int]]] = {}
+        families: dict[tuple[str, ...], list[array]] = {}
         top = self.params.top_terms
         idf = {t: self.idf(t) for t in self.df}
         log = math.log
@@ -317,7 +324,7 @@ class IdeaIndex:
             families.setdefault(key, []).append(members)
         order = sorted(families.values(),
                        key=lambda fam: (-sum(len(m) for m in fam), min(m[0] for m in fam)))
-        out = [-1] * len(ids)
+        out = array("i", (-1,)) * len(ids)
         first_new = len(self.ideas)
         for fam in order:
             fam.sort(key=lambda m: (-len(m), m[0]))
