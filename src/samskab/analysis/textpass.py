@@ -394,11 +394,13 @@ class TextPass:
         Campaign copies are not boilerplate: their other proposals recur with them.
 
         Each distinct set of stems is numbered (a set per proposal took more memory than the
-        proposals); ``keys`` holds each proposal's number, -1 for a set of fewer than two."""
+        proposals); ``keys`` holds each proposal's number, -1 for a set of fewer than two. A
+        set is known by its stems' numbers in ``passed.strings``, sorted, as bytes (a frozenset
+        of strings for each distinct set took a third of a GB at 300,000 responses)."""
         texts = self.texts
         n = len(texts)
-        key_number: dict[frozenset, int] = {}
-        key_sets: list[frozenset] = []
+        key_number: dict[bytes, int] = {}
+        key_sizes = array("i")  # each set's number of stems
         keys = array("i")
         holders: dict[int, list[int]] = {}
         offsets = passed.proposals
@@ -413,16 +415,17 @@ class TextPass:
                     w = int(passed.wordings[j])
                     number = int(of_wording[w])
                     if number == -2:
-                        number = of_wording[w] = _key_number(
-                            passed.wording_stems(w), key_number, key_sets)
+                        stems = passed.term_ids[passed.terms[w]:passed.terms[w + 1]].tolist()
+                        number = of_wording[w] = _key_number(stems, key_number, key_sizes)
                 else:
-                    number = _key_number(self._word_cache.tokens(text, None, a, b).idea_stems,
-                                         key_number, key_sets)
+                    stems = self._word_cache.tokens(text, None, a, b).idea_stems
+                    number = _key_number([passed.strings.number(t) for t in stems], key_number,
+                                         key_sizes)
                 j += 1
                 keys.append(number)
                 if number < 0:
                     continue
-                if len(key_sets[number]) < RECURRING_MIN_STEMS or \
+                if key_sizes[number] < RECURRING_MIN_STEMS or \
                         text.count(" ", a, b) + 1 < RECURRING_MIN_WORDS:
                     continue
                 seen = holders.get(number)
@@ -430,7 +433,7 @@ class TextPass:
                     holders[number] = [i]
                 elif seen[-1] != i:
                     seen.append(i)
-        del key_number, of_wording
+        del of_wording
         need = max(RECURRING_MIN, n // RECURRING_PER)
         learnt: set[int] = set()
         for number, where in holders.items():
@@ -450,7 +453,10 @@ class TextPass:
                     max(related.values(), default=0) < RECURRING_RELATED * saying_more:
                 learnt.add(number)
         del holders, off
-        self.recurring = {key_sets[k] for k in learnt}
+        words = passed.strings.strings
+        self.recurring = {frozenset(words[t] for t in array("i", key))
+                          for key, number in key_number.items() if number in learnt}
+        del key_number
         if not learnt:
             return
         numbers = np.frombuffer(keys, dtype=np.intc)
@@ -589,17 +595,17 @@ class TextPass:
         return [TagScore(c, v) for c, v in _tag_scores(self.tag_model, tok)]
 
 
-def _key_number(stems: list[str], key_number: dict[frozenset, int],
-                key_sets: list[frozenset]) -> int:
-    """The number of a proposal's set of stems (numbered as they come), -1 for fewer than
-    two."""
-    key = frozenset(stems)
-    if len(key) < 2:
+def _key_number(stems: list[int], key_number: dict[bytes, int], key_sizes: array) -> int:
+    """The number of a proposal's set of stems (given as their numbers; sets numbered as they
+    come), -1 for fewer than two; ``key_sizes`` learns each new set's size."""
+    distinct = sorted(set(stems))
+    if len(distinct) < 2:
         return -1
+    key = array("i", distinct).tobytes()
     number = key_number.get(key)
     if number is None:
-        number = key_number[key] = len(key_sets)
-        key_sets.append(key)
+        number = key_number[key] = len(key_sizes)
+        key_sizes.append(len(distinct))
     return number
 
 
