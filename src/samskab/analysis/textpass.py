@@ -395,8 +395,8 @@ class TextPass:
 
         Each distinct set of stems is numbered (a set per proposal took more memory than the
         proposals); ``keys`` holds each proposal's number, -1 for a set of fewer than two. A
-        set is known by its stems' numbers in ``passed.strings``, sorted, as bytes (a frozenset
-        of strings for each distinct set took a third of a GB at 300,000 responses)."""
+        set is known by its stems' numbers in ``passed.strings``, sorted, as bytes (tens of bytes,
+        where a frozenset of strings took several hundred for each distinct set)."""
         texts = self.texts
         n = len(texts)
         key_number: dict[bytes, int] = {}
