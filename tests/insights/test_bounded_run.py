@@ -103,6 +103,27 @@ def test_spans_cover_every_response_id_up_to_the_last_read_once():
         (0, 5), (5, 12), (12, None)]
 
 
+def test_a_span_makes_its_responses_when_read_and_only_the_last_is_kept():
+    from samskab import analysis as engine
+
+    made = []
+
+    class Counted(list):  # a result's responses that count what is made
+        def many(self, indexes):
+            made.append(list(indexes))
+            return [self[i] for i in indexes]
+
+    responses = Counted(engine.ResponseAnalysis(str(i), "da") for i in (9, 3, 5, 4, 12))
+    spans = run_store.response_spans(engine.AnalysisResult(responses, [], [], {}), upto=None,
+                                     chunk=2)
+    assert made == []  # nothing made until a span is read
+    first = spans[0].responses
+    assert spans[0].responses is first and made == [[1, 3]]
+    assert [r.id for r in spans[1].responses] == ["5", "9"]
+    assert spans[0].responses == first and spans[0].responses is not first  # made again
+    assert made == [[1, 3], [2, 0], [1, 3]]
+
+
 class _Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True

@@ -29,6 +29,7 @@ from .groupstage import GroupStage, _GroupState
 from .ideas import IdeaIndex, IdeaParams
 from .labels import idea_label
 from .parallel import Workers
+from .results import Ideas, Responses, idea_id
 from .state import STATE_VERSION, State
 from .tags import TagModel, Theme, review_order
 from .textfile import TextFile
@@ -37,6 +38,7 @@ from .textpass import (
     TAG_FLOOR,
     TextPass,
     _Background,
+    _ProposalTerms,
     _TextConfig,
     _Tokens,
     _Words,
@@ -201,28 +203,23 @@ class Analyser(TextPass, GroupStage, State):
             en = sum(1 for lang in languages if lang == "en")
             self.consultation_language = "en" if en > len(languages) / 2 else "da"
 
-        # a response with nothing in a list shares one empty list (never changed): a million
-        # responses of a groups-only run would otherwise hold three million empty lists
-        nothing: list = []
-        props: list[list[Proposal]] = [nothing] * n
-        asides: list[list[SetAside]] = [nothing] * n
+        # the proposals, set-aside segments and tags stay arrays (``passed``); the results'
+        # objects are made when read (results.Responses): a million responses' objects took
+        # GBs, the arrays take a few hundred MB
         if config.proposals:
             t0 = time.perf_counter()
             self._set_aside_recurring(passed, config.ideas)
             seconds["proposals"] = seconds.get("proposals", 0.0) + time.perf_counter() - t0
-            for i, (rid, text, spans) in enumerate(zip(ids, self.texts, passed.spans,
-                                                       strict=True)):
-                props[i] = [Proposal(f"{rid}:p{k + 1}", rid, a, b, text[a:b])
-                            for k, (a, b) in enumerate(spans)]
-                asides[i] = [SetAside(a, b, text[a:b], why) for a, b, why in passed.aside[i]]
-            self.progress(f"proposals: {sum(len(p) for p in props)}, set aside: "
-                          f"{sum(len(x) for x in asides)}")
+            self.progress(f"proposals: {len(passed.spans)}, set aside: "
+                          f"{len(passed.aside_rows)}")
 
         # leader clustering is sequential Python: with workers, it runs in a thread while
         # the groups stage (numpy here, the rest in the workers) goes on beside it
-        flat = [p for ps in props for p in ps] if config.ideas else []
-        clustering = _Background(self.ideas.cluster, [p.id for p in flat], passed.stems,
-                                 passed.forms, [p.text for p in flat]) if config.ideas else None
+        clustering = _Background(
+            self.ideas.cluster, _ProposalIds(ids, passed.proposals),
+            _ProposalTerms(passed, "stems"), _ProposalTerms(passed, "words"),
+            _ProposalTexts(self.texts, passed.proposals, passed.spans)
+        ) if config.ideas else None
         overlap = clustering is not None and self._pool.parallel and "groups" in self.stages
         switch = sys.getswitchinterval()
         try:
@@ -236,17 +233,18 @@ class Analyser(TextPass, GroupStage, State):
             placed = clustering.result() if clustering is not None else []
         finally:
             sys.setswitchinterval(switch)
+        ideas = None
         if clustering is not None:
-            for p, idea in zip(flat, placed, strict=True):
-                p.idea = _idea_id(idea) if idea >= 0 else None
+            ideas = np.fromiter(placed, dtype=np.int32, count=len(placed))
+            del placed
             seconds["ideas"] = seconds.get("ideas", 0.0) + clustering.seconds
             self.progress(f"ideas: {len(self.ideas.ideas)} in {clustering.seconds:.1f} s")
 
-        tags: list[list[TagScore]] = [[TagScore(c, v) for c, v in hit] if hit else nothing
-                                      for hit in passed.tags]
-
-        responses = [ResponseAnalysis(ids[i], languages[i], group_of[i], props[i], tags[i],
-                                      asides[i]) for i in range(n)]
+        responses = Responses(
+            n=n, ids=ids, languages=languages, groups=group_of, texts=self.texts,
+            strings=passed.strings, proposals=passed.proposals, spans=passed.spans,
+            ideas=ideas, asides=passed.asides, aside_rows=passed.aside_rows, tags=passed.tags,
+            tag_codes=passed.tag_codes, tag_scores=passed.tag_scores)
         return AnalysisResult(responses=responses, groups=self.group_results(),
                               ideas=self.idea_results() if "ideas" in self.stages else [],
                               summary=self._summary(responses, seconds))
@@ -257,15 +255,16 @@ class Analyser(TextPass, GroupStage, State):
         return self._pool if items >= PARALLEL_MIN_RESPONSES else _SERIAL
 
     # --- ideas --------------------------------------------------------------------------
-    def idea_results(self) -> list[Idea]:
-        out = []
+    def idea_results(self) -> Ideas:
+        """The ideas as they stand, each made into an :class:`Idea` when read (see
+        :class:`~samskab.analysis.results.Ideas`)."""
+        rows = []
         for k, it in enumerate(self.ideas.ideas):
             if not it.members:
                 continue
-            out.append(Idea(id=_idea_id(k), label=self._idea_label(k),
-                            keywords=self.ideas.keywords(k), members=list(it.members),
-                            representative=self.ideas.representative(k)))
-        return out
+            rows.append((_idea_id(k), self._idea_label(k), self.ideas.keywords(k),
+                         self.ideas.representative(k), it.members, len(it.members)))
+        return Ideas(rows)
 
     def _idea_label(self, k: int) -> str:
         """A short heading from the idea's own words (:mod:`samskab.analysis.labels`); its
@@ -358,31 +357,60 @@ class Analyser(TextPass, GroupStage, State):
         return queue[:limit] if limit is not None else queue
 
     # --- summary ------------------------------------------------------------------------
-    def _summary(self, responses: list[ResponseAnalysis], seconds: dict[str, float]) -> dict:
-        langs: dict[str, int] = {}
-        for r in responses:
-            langs[r.language or "unknown"] = langs.get(r.language or "unknown", 0) + 1
-        suggested: dict[str, int] = {}
-        for r in responses:
-            for t in r.tags:
-                if t.suggested:
-                    suggested[t.code] = suggested.get(t.code, 0) + 1
+    def _summary(self, responses: Responses, seconds: dict[str, float]) -> dict:
         live = [g for g in self.groups if g.members]
         return {
             "responses": len(responses),
             "stages": self.stages,
-            "languages": dict(sorted(langs.items())),
+            "languages": dict(sorted(responses.language_counts().items())),
             "groups": len(live),
             "grouped_responses": sum(len(g.members) for g in live),
             "largest_group": max((len(g.members) for g in live), default=0),
-            "proposals": sum(len(r.proposals) for r in responses),
+            "proposals": responses.proposal_count(),
             "ideas": sum(1 for it in self.ideas.ideas if it.members),
-            "suggested_tags": dict(sorted(suggested.items())),
+            "suggested_tags": dict(sorted(responses.suggested_counts().items())),
             "seconds": {k: round(v, 3) for k, v in seconds.items()},
         }
 
-def _idea_id(index: int) -> str:
-    return f"i-{index + 1:06d}"
+
+class _ProposalIds(Sequence[str]):
+    """The batch's proposal ids (``"<response id>:p<k>"``), made when read."""
+
+    def __init__(self, ids: list[str], offsets: np.ndarray) -> None:
+        self.ids, self.offsets = ids, offsets
+        self._owner: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return int(self.offsets[-1])
+
+    def __getitem__(self, j):
+        if isinstance(j, slice):
+            return [self[k] for k in range(*j.indices(len(self)))]
+        if self._owner is None:  # each proposal's response (4 bytes a proposal)
+            self._owner = np.repeat(np.arange(len(self.offsets) - 1, dtype=np.int32),
+                                    np.diff(self.offsets))
+        i = int(self._owner[j])
+        return f"{self.ids[i]}:p{j - int(self.offsets[i]) + 1}"
+
+
+class _ProposalTexts(Sequence[str]):
+    """The batch's proposals' texts, read from the responses' texts when asked for."""
+
+    def __init__(self, texts: Sequence[str], offsets: np.ndarray, spans: np.ndarray) -> None:
+        self.texts, self.offsets, self.spans = texts, offsets, spans
+
+    def __len__(self) -> int:
+        return int(self.offsets[-1])
+
+    def __getitem__(self, j):
+        if isinstance(j, slice):
+            return [self[k] for k in range(*j.indices(len(self)))]
+        i = int(np.searchsorted(self.offsets, j, side="right")) - 1
+        a, b = self.spans[j].tolist()
+        return self.texts[i][a:b]
+
+
+_idea_id = idea_id
 
 
 def _known_words(themes: Iterable[Theme]) -> list[str]:

@@ -25,10 +25,11 @@ A new proposal later goes through step 2 alone (:meth:`IdeaIndex.assign`).
 from __future__ import annotations
 
 import math
+from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import combinations
+from itertools import accumulate, combinations
 
 from .synonyms import learn_synonyms
 
@@ -79,10 +80,77 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return math.fsum([a[t] * b[t] for t in common]) if common else 0.0
 
 
+def json_default(value: object) -> list[str]:
+    """``default`` for :func:`json.dumps` of :meth:`IdeaIndex.to_json`: members as a list."""
+    if isinstance(value, Members):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+class Members(Sequence[str]):
+    """An idea's member proposal ids, in order: their UTF-8 one after another in one buffer,
+    and where each ends. A list of a million proposals' id strings took 60-70 bytes a member
+    (a string object and a pointer); this takes the id's length and four bytes."""
+
+    __slots__ = ("_data", "_ends")
+
+    def __init__(self, ids: Iterable[str] = ()) -> None:
+        self._data = bytearray()
+        self._ends = array("I")  # (an idea's ids are far from 4 GB)
+        self.extend(ids)
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def _at(self, i: int) -> str:
+        start = self._ends[i - 1] if i else 0
+        return self._data[start:self._ends[i]].decode("utf-8", "surrogatepass")
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self._at(k) for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self._at(i)
+
+    def __iter__(self) -> Iterator[str]:
+        data, start = self._data, 0
+        for end in self._ends:
+            yield data[start:end].decode("utf-8", "surrogatepass")
+            start = end
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Members):
+            return self._ends == other._ends and self._data == other._data
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Members({list(self)!r})"
+
+    def append(self, member: str) -> None:
+        self.extend((member,))
+
+    def extend(self, ids: Iterable[str]) -> None:
+        base = self._ends[-1] if self._ends else 0
+        if isinstance(ids, Members):
+            self._data += ids._data
+            self._ends.extend(end + base for end in ids._ends)
+            return
+        encoded = [m.encode("utf-8", "surrogatepass") for m in ids]
+        self._data += b"".join(encoded)
+        self._ends.extend(list(accumulate(map(len, encoded), initial=base))[1:])
+
+
 @dataclass
 class _Idea:
     leader: dict[str, float]
-    members: list[str] = field(default_factory=list)
+    members: Members = field(default_factory=Members)
     weights: dict[str, float] = field(default_factory=dict)
     best: tuple[float, str] | None = None  # (similarity to leader, proposal id)
     norm2: float = 0.0  # squared norm of ``weights`` (the members' summed vectors)
@@ -228,15 +296,22 @@ class IdeaIndex:
         if self.synonyms:
             syn = self.synonyms
             stems = [[syn.get(t, t) for t in st] for st in stems]
-        types: dict[tuple[str, ...], list[int]] = {}
+        # each type's proposals as machine integers (a million proposals' int objects in
+        # lists took a third of a GB)
+        types: dict[tuple[str, ...], array] = {}
         count = self.df.update
         for i, st in enumerate(stems):
             if st:
                 distinct = set(st)
                 count(distinct)
-                types.setdefault(tuple(sorted(distinct)), []).append(i)
+                key = tuple(sorted(distinct))
+                members = types.get(key)
+                if members is None:
+                    types[key] = array("i", (i,))
+                else:
+                    members.append(i)
         self.n_docs += len(stems)
-        families: dict[tuple[str, ...], list[list[int]]] = {}
+        families: dict[tuple[str, ...], list[array]] = {}
         top = self.params.top_terms
         idf = {t: self.idf(t) for t in self.df}
         log = math.log
@@ -249,7 +324,7 @@ class IdeaIndex:
             families.setdefault(key, []).append(members)
         order = sorted(families.values(),
                        key=lambda fam: (-sum(len(m) for m in fam), min(m[0] for m in fam)))
-        out = [-1] * len(ids)
+        out = array("i", (-1,)) * len(ids)
         first_new = len(self.ideas)
         for fam in order:
             fam.sort(key=lambda m: (-len(m), m[0]))
@@ -332,7 +407,7 @@ class IdeaIndex:
         for text, count in b.wordings:
             _add_wording(a.wordings, text, count)
         b.wordings = []
-        b.members, b.weights, b.norm2 = [], {}, 0.0
+        b.members, b.weights, b.norm2 = Members(), {}, 0.0
 
     def assign(self, proposal_id: str, stems: Sequence[str], words: dict[str, str],
                text: str = "") -> int:
@@ -370,6 +445,10 @@ class IdeaIndex:
 
     # --- serialisation ------------------------------------------------------------------
     def to_json(self) -> dict:
+        """The index as JSON data, except each idea's members, a :class:`Members` (a million
+        proposals' ids made into strings at once took 0.5 GB): encode it with
+        ``json.dumps(..., default=json_default)``, which writes each as a list, one at a
+        time."""
         return {
             "params": self.params.__dict__, "df": dict(self.df), "n_docs": self.n_docs,
             "ideas": [{"leader": it.leader, "members": it.members, "weights": it.weights,
@@ -388,7 +467,7 @@ class IdeaIndex:
         for it in data["ideas"]:
             best = it["best"]
             index.ideas.append(_Idea(leader={k: float(v) for k, v in it["leader"].items()},
-                                     members=list(it["members"]),
+                                     members=Members(it["members"]),
                                      weights={k: float(v) for k, v in
                                               it["weights"].items()},
                                      best=(float(best[0]), str(best[1])) if best else None,

@@ -14,7 +14,7 @@ from . import groups as gr
 from . import hashing
 from . import text as tx
 from .groupstage import _GroupState
-from .ideas import IdeaIndex
+from .ideas import IdeaIndex, json_default
 from .tags import TagModel, Theme
 from .textfile import TextFile, write_texts
 from .textpass import _Words
@@ -57,7 +57,8 @@ class State:
             "ideas": self.ideas.to_json(),
             "tags": tag_meta,
         }
-        (d / "state.json").write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+        (d / "state.json").write_text(json.dumps(state, ensure_ascii=False,
+                                                 default=json_default), encoding="utf-8")
         # the texts apart, copied a block at a time (in the JSON they were the whole state's
         # size again, twice, while it was written)
         offsets = write_texts(d / "texts.bin", self.texts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
@@ -133,11 +134,15 @@ class ResponseAnalysis:
 
 @dataclass
 class AnalysisResult:
-    """Everything one run produced; ``summary`` holds counts and seconds per stage."""
+    """Everything one run produced; ``summary`` holds counts and seconds per stage.
 
-    responses: list[ResponseAnalysis]
+    A fit gives ``responses`` and ``ideas`` as sequences that make each item when it is read
+    (:mod:`samskab.analysis.results`): equal to the lists they stand for, but an item read
+    twice is two equal objects, and changing one changes nothing kept."""
+
+    responses: Sequence[ResponseAnalysis]
     groups: list[Group]
-    ideas: list[Idea]
+    ideas: Sequence[Idea]
     summary: dict
 
     def response(self, response_id: str) -> ResponseAnalysis:

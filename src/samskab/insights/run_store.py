@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+import numpy as np
 from django.db import connection
 from django.db.models import Count, Q
 
@@ -200,25 +201,56 @@ class ResponseSpan(NamedTuple):
     """A chunk of the run's responses, in id order, with the range of response ids it covers
     (``lo`` < id <= ``hi``; ``hi`` None: no upper bound). The spans of a run cover every id up
     to the largest it read, so stored rows of responses the run left out (rejected since) are
-    in one span too."""
+    in one span too. ``responses`` are made when a span is read (the engine keeps its results
+    as arrays, see :mod:`samskab.analysis.results`), and only the last span read is kept: a
+    run's spans never hold all its results at once."""
 
     lo: int
     hi: int | None
-    responses: list[engine.ResponseAnalysis]
+    indexes: Sequence[int]  # positions in the result's responses
+    made: _SpanResponses | None
+
+    @property
+    def responses(self) -> list[engine.ResponseAnalysis]:
+        return self.made.get(self) if self.made is not None else []
+
+
+class _SpanResponses:
+    """Makes a span's responses from the result's, keeping the last span's."""
+
+    def __init__(self, responses: Sequence[engine.ResponseAnalysis]) -> None:
+        self.source = responses
+        self.last: tuple[ResponseSpan, list[engine.ResponseAnalysis]] | None = None
+
+    def get(self, span: ResponseSpan) -> list[engine.ResponseAnalysis]:
+        if self.last is not None and self.last[0] is span:
+            return self.last[1]
+        self.last = None  # (let the last span's go first)
+        many = getattr(self.source, "many", None)
+        indexes = [int(i) for i in span.indexes]
+        made = many(indexes) if many is not None else [self.source[i] for i in indexes]
+        self.last = (span, made)
+        return made
 
 
 def response_spans(result: engine.AnalysisResult, upto: int | None,
                    chunk: int | None = None) -> list[ResponseSpan]:
     chunk = chunk or RESPONSE_CHUNK
-    ordered = sorted(result.responses, key=lambda ra: int(ra.id))
+    responses = result.responses
+    ids = (responses.response_ids() if hasattr(responses, "response_ids")
+           else [ra.id for ra in responses])
+    keys = np.fromiter(map(int, ids), dtype=np.int64, count=len(ids))
+    del ids
+    order = np.argsort(keys, kind="stable")
+    made = _SpanResponses(responses)
     spans, lo = [], 0
-    for i in range(0, len(ordered), chunk):
-        part = ordered[i:i + chunk]
-        hi = int(part[-1].id)
-        spans.append(ResponseSpan(lo, hi, part))
+    for i in range(0, len(order), chunk):
+        part = order[i:i + chunk]
+        hi = int(keys[part[-1]])
+        spans.append(ResponseSpan(lo, hi, part, made))
         lo = hi
     if upto is None or upto > lo or not spans:
-        spans.append(ResponseSpan(lo, upto, []))
+        spans.append(ResponseSpan(lo, upto, (), None))
     return spans
 
 
