@@ -57,6 +57,30 @@ def test_compact_responses_read_as_the_objects_they_stand_for():
         responses[3]
 
 
+def test_compact_responses_give_their_parts_without_making_objects_or_reading_texts():
+    class Unread(list):
+        def __getitem__(self, i):
+            raise AssertionError("a text was read")
+
+    responses = _three()
+    responses._texts = Unread(TEXTS)
+    at = [2, 1, 0, 1]
+    assert responses.ids_at(at) == ["c", "b", "a", "b"]
+    assert responses.languages_at(at) == [None, "da", "da", "da"]
+    both = [("b:p1", 6, 26, "i-000005"), ("b:p2", 28, 43, None)]
+    assert responses.proposals_at(at) == [[], both, [], both]
+    assert responses.tags_at(at) == [[("GC1", 0.5)], [("GC1", 0.75), ("GC2", 0.2)], [],
+                                     [("GC1", 0.75), ("GC2", 0.2)]]
+    assert responses.set_aside_at(at) == [[], [(0, 4, "greeting")], [],
+                                          [(0, 4, "greeting")]]
+    assert responses.proposals_at([]) == responses.tags_at(np.array([], np.int64)) == []
+    responses._ideas = None  # no idea stage
+    assert responses.proposals_at([1]) == [[("b:p1", 6, 26, None), ("b:p2", 28, 43, None)]]
+    for wrong in ([3], [-1]):
+        with pytest.raises(IndexError):
+            responses.tags_at(wrong)
+
+
 def test_members_keep_ids_in_order_and_read_as_a_list():
     ids = ["r-1:p1", "æblerød:p2", "\ud800:p3", "", "x" * 300]
     members = Members(ids[:2])

@@ -97,31 +97,62 @@ def test_spans_cover_every_response_id_up_to_the_last_read_once():
         [engine.ResponseAnalysis(str(i), "da", None, [], []) for i in (9, 3, 5, 4, 12)],
         [], [], {})
     spans = run_store.response_spans(result, upto=20, chunk=2)
-    assert [(s.lo, s.hi, [r.id for r in s.responses]) for s in spans] == [
-        (0, 4, ["3", "4"]), (4, 9, ["5", "9"]), (9, 12, ["12"]), (12, 20, [])]
+    assert [(s.lo, s.hi, [rid for rid, _lang in s.languages()]) for s in spans] == [
+        (0, 4, [3, 4]), (4, 9, [5, 9]), (9, 12, [12]), (12, 20, [])]
     assert [(s.lo, s.hi) for s in run_store.response_spans(result, upto=None, chunk=3)] == [
         (0, 5), (5, 12), (12, None)]
 
 
-def test_a_span_makes_its_responses_when_read_and_only_the_last_is_kept():
-    from samskab import analysis as engine
+@pytest.mark.django_db
+def test_a_span_reads_a_fits_arrays_as_it_reads_the_objects_they_stand_for(small,
+                                                                         monkeypatch):
+    from samskab.analysis.results import Responses
 
-    made = []
+    fit, fitted = services.fit_at_lower_priority, []
+    monkeypatch.setattr(services, "fit_at_lower_priority",
+                        lambda *a, **kw: fitted.append(fit(*a, **kw)) or fitted[-1])
+    services.consultation_analyse(consultation=small["consultation"])
+    result = fitted[0]
+    assert isinstance(result.responses, Responses)
+    objects = services.engine.AnalysisResult(list(result.responses), [], [], {})
+    parts = ("proposals", "tags", "set_aside", "languages")
+    for upto in (None, 10**9):
+        from_arrays = run_store.response_spans(result, upto, chunk=3)
+        from_objects = run_store.response_spans(objects, upto, chunk=3)
+        assert len(from_arrays) == len(from_objects) > 2
+        for a, b in zip(from_arrays, from_objects, strict=True):
+            assert (a.lo, a.hi, a.count) == (b.lo, b.hi, b.count)
+            for part in parts:
+                assert getattr(a, part)() == getattr(b, part)()
+    read = {part: [row for s in from_arrays for row in getattr(s, part)()] for part in parts}
+    assert all(proposals for _rid, proposals in read["proposals"])
+    assert any(asides for _rid, asides in read["set_aside"])
+    assert all(tags for _rid, tags in read["tags"])
 
-    class Counted(list):  # a result's responses that count what is made
-        def many(self, indexes):
-            made.append(list(indexes))
-            return [self[i] for i in indexes]
 
-    responses = Counted(engine.ResponseAnalysis(str(i), "da") for i in (9, 3, 5, 4, 12))
-    spans = run_store.response_spans(engine.AnalysisResult(responses, [], [], {}), upto=None,
-                                     chunk=2)
-    assert made == []  # nothing made until a span is read
-    first = spans[0].responses
-    assert spans[0].responses is first and made == [[1, 3]]
-    assert [r.id for r in spans[1].responses] == ["5", "9"]
-    assert spans[0].responses == first and spans[0].responses is not first  # made again
-    assert made == [[1, 3], [2, 0], [1, 3]]
+@pytest.mark.django_db
+def test_a_run_stores_the_same_rows_from_the_fits_arrays_as_from_its_objects(small,
+                                                                             monkeypatch):
+    consultation = small["consultation"]
+    services.consultation_analyse(consultation=consultation)
+    from_arrays = _stored(consultation)
+    for model, path in ((TagSuggestion, "response"), (SetAsideSegment, "response"),
+                        (AnalysedResponse, "response"), (GroupMembership, "group")):
+        model.objects.filter(**{f"{path}__consultation": consultation}).delete()
+    Proposal.objects.filter(response__consultation=consultation).delete()
+    Idea.objects.filter(consultation=consultation).delete()
+
+    fit = services.fit_at_lower_priority
+
+    def fit_as_objects(*args, **kwargs):
+        got = fit(*args, **kwargs)
+        return services.engine.AnalysisResult(list(got.responses), got.groups, got.ideas,
+                                              got.summary)
+
+    monkeypatch.setattr(services, "fit_at_lower_priority", fit_as_objects)
+    monkeypatch.setattr(run_store, "RESPONSE_CHUNK", 3)
+    services.consultation_analyse(consultation=consultation)
+    assert _stored(consultation) == from_arrays
 
 
 class _Terminal(io.StringIO):

@@ -8,7 +8,10 @@ time, to store them. :class:`Responses` keeps the same results as plain arrays â
 the texts, an idea number per proposal, a string number per tag code and reason â€” about 0.2 KB
 a response, and makes the objects of a response (its texts read from the analyser's texts,
 which may be a file) each time it is read: it is a sequence of ``ResponseAnalysis`` equal to
-the list it replaces, but a response read twice gives two equal objects, not one.
+the list it replaces, but a response read twice gives two equal objects, not one. Storing a run
+reads one part of a span of responses at a time (``proposals_at``, ``tags_at``,
+``set_aside_at``, ``languages_at``) as plain values, without making the objects or reading the
+texts.
 
 :class:`Strings` numbers the strings the arrays refer to (tag codes, reasons, languages, the
 text pass's terms), each distinct string held once.
@@ -73,6 +76,25 @@ def _texts_at(texts: Sequence[str], indexes: list[int]) -> list[str]:
         run = texts[lo:indexes[-1] + 1]
         return [run[i - lo] for i in indexes]
     return texts_at(texts, indexes)
+
+
+def _rows_of(offsets: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, list[int]]:
+    """The rows of the items of the responses ``at`` (``offsets``: ``n + 1`` offsets into the
+    items), a response's consecutive and the responses in the order of ``at``, and how many
+    each response has."""
+    first = offsets[at]
+    counts = offsets[at + 1] - first
+    before = np.cumsum(counts) - counts  # each response's first place in the rows
+    rows = np.repeat(first - before, counts) + np.arange(int(counts.sum()), dtype=np.int64)
+    return rows, counts.tolist()
+
+
+def _split(items: list, counts: list[int]) -> list[list]:
+    out, k = [], 0
+    for count in counts:
+        out.append(items[k:k + count])
+        k += count
+    return out
 
 
 class Responses(Sequence[ResponseAnalysis]):
@@ -194,6 +216,67 @@ class Responses(Sequence[ResponseAnalysis]):
     def response_ids(self) -> list[str]:
         """The responses' ids, in order (without making the responses)."""
         return list(self._ids[:self._n])
+
+    # --- parts of the responses at some indexes, as plain values: neither objects made nor
+    # texts read (what storing a run's results reads, a pass per part) ---------------------
+    def ids_at(self, indexes: Sequence[int]) -> list[str]:
+        return [self._ids[i] for i in self._checked(indexes).tolist()]
+
+    def languages_at(self, indexes: Sequence[int]) -> list[str | None]:
+        return [self._languages[i] for i in self._checked(indexes).tolist()]
+
+    def proposals_at(self, indexes: Sequence[int]
+                     ) -> list[list[tuple[str, int, int, str | None]]]:
+        """Each response's proposals as ``(id, start, end, idea)``, the fields of its
+        ``ResponseAnalysis.proposals`` but the text."""
+        at = self._checked(indexes)
+        rows, counts = _rows_of(self._proposals, at)
+        spans = self._spans[rows].tolist()
+        ideas = (self._ideas[rows].tolist() if self._ideas is not None
+                 else [-1] * len(spans))
+        names = self._idea_names
+        out: list[list[tuple[str, int, int, str | None]]] = []
+        k = 0
+        for i, count in zip(at.tolist(), counts, strict=True):
+            rid = self._ids[i]
+            mine = []
+            for number in range(1, count + 1):
+                (s, e), x = spans[k], ideas[k]
+                k += 1
+                if x >= 0:
+                    name = names.get(x)
+                    if name is None:
+                        name = names[x] = idea_id(x)
+                else:
+                    name = None
+                mine.append((f"{rid}:p{number}", s, e, name))
+            out.append(mine)
+        return out
+
+    def tags_at(self, indexes: Sequence[int]) -> list[list[tuple[str, float]]]:
+        """Each response's tags as ``(code, score)``, in ``ResponseAnalysis.tags`` order."""
+        at = self._checked(indexes)
+        rows, counts = _rows_of(self._tags, at)
+        strings = self._strings
+        pairs = [(strings[c], score) for c, score in
+                 zip(self._tag_codes[rows].tolist(), self._tag_scores[rows].tolist(),
+                     strict=True)]
+        return _split(pairs, counts)
+
+    def set_aside_at(self, indexes: Sequence[int]) -> list[list[tuple[int, int, str]]]:
+        """Each response's set-aside segments as ``(start, end, reason)``, the fields of its
+        ``ResponseAnalysis.set_aside`` but the text."""
+        at = self._checked(indexes)
+        rows, counts = _rows_of(self._asides, at)
+        strings = self._strings
+        return _split([(s, e, strings[r]) for s, e, r in self._aside_rows[rows].tolist()],
+                      counts)
+
+    def _checked(self, indexes: Sequence[int]) -> np.ndarray:
+        at = np.asarray(indexes, dtype=np.int64).reshape(-1)
+        if len(at) and (int(at.min()) < 0 or int(at.max()) >= self._n):
+            raise IndexError("response index out of range")
+        return at
 
     # --- counts, without making the objects ---------------------------------------------
     def proposal_count(self) -> int:

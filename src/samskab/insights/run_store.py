@@ -17,6 +17,7 @@ from django.db import connection
 from django.db.models import Count, Q
 
 from samskab import analysis as engine
+from samskab.analysis.results import Responses
 from samskab.consultations.models import Consultation
 from samskab.insights import bulk_writes
 from samskab.insights.bulk_writes import (
@@ -197,40 +198,62 @@ Place = tuple[int, int | None, int, int]
 RESPONSE_CHUNK = 2000
 
 
+# A proposal as storing reads it: (engine id, start, end, engine idea or None), offsets into
+# the response's record text.
+ProposalAt = tuple[str, int, int, str | None]
+
+
 class ResponseSpan(NamedTuple):
     """A chunk of the run's responses, in id order, with the range of response ids it covers
     (``lo`` < id <= ``hi``; ``hi`` None: no upper bound). The spans of a run cover every id up
     to the largest it read, so stored rows of responses the run left out (rejected since) are
-    in one span too. ``responses`` are made when a span is read (the engine keeps its results
-    as arrays, see :mod:`samskab.analysis.results`), and only the last span read is kept: a
-    run's spans never hold all its results at once."""
+    in one span too.
+
+    A storing pass reads one part of the span's responses (``proposals()``, ``tags()``,
+    ``set_aside()``, ``languages()``: each response's id and that part as plain values). From
+    a fit's results (:class:`samskab.analysis.results.Responses`) they are read straight from
+    its arrays, neither ``ResponseAnalysis`` objects made nor texts read; the same values from
+    a list of ``ResponseAnalysis``. Nothing is kept between reads: a run's spans never hold
+    all its results at once."""
 
     lo: int
     hi: int | None
     indexes: Sequence[int]  # positions in the result's responses
-    made: _SpanResponses | None
+    source: Sequence[engine.ResponseAnalysis] | None  # the result's responses
 
     @property
-    def responses(self) -> list[engine.ResponseAnalysis]:
-        return self.made.get(self) if self.made is not None else []
+    def count(self) -> int:
+        return len(self.indexes)
 
+    def proposals(self) -> list[tuple[int, list[ProposalAt]]]:
+        if isinstance(self.source, Responses):
+            return list(zip(self._ids(), self.source.proposals_at(self.indexes), strict=True))
+        return [(int(ra.id), [(p.id, p.start, p.end, p.idea) for p in ra.proposals])
+                for ra in self._objects()]
 
-class _SpanResponses:
-    """Makes a span's responses from the result's, keeping the last span's."""
+    def tags(self) -> list[tuple[int, list[tuple[str, float]]]]:
+        """Each response's tags as ``(code, score)``."""
+        if isinstance(self.source, Responses):
+            return list(zip(self._ids(), self.source.tags_at(self.indexes), strict=True))
+        return [(int(ra.id), [(t.code, t.score) for t in ra.tags]) for ra in self._objects()]
 
-    def __init__(self, responses: Sequence[engine.ResponseAnalysis]) -> None:
-        self.source = responses
-        self.last: tuple[ResponseSpan, list[engine.ResponseAnalysis]] | None = None
+    def set_aside(self) -> list[tuple[int, list[tuple[int, int, str]]]]:
+        """Each response's set-aside segments as ``(start, end, reason)``."""
+        if isinstance(self.source, Responses):
+            return list(zip(self._ids(), self.source.set_aside_at(self.indexes), strict=True))
+        return [(int(ra.id), [(x.start, x.end, x.reason) for x in ra.set_aside])
+                for ra in self._objects()]
 
-    def get(self, span: ResponseSpan) -> list[engine.ResponseAnalysis]:
-        if self.last is not None and self.last[0] is span:
-            return self.last[1]
-        self.last = None  # (let the last span's go first)
-        many = getattr(self.source, "many", None)
-        indexes = [int(i) for i in span.indexes]
-        made = many(indexes) if many is not None else [self.source[i] for i in indexes]
-        self.last = (span, made)
-        return made
+    def languages(self) -> list[tuple[int, str | None]]:
+        if isinstance(self.source, Responses):
+            return list(zip(self._ids(), self.source.languages_at(self.indexes), strict=True))
+        return [(int(ra.id), ra.language) for ra in self._objects()]
+
+    def _ids(self) -> list[int]:
+        return [int(i) for i in self.source.ids_at(self.indexes)]
+
+    def _objects(self) -> list[engine.ResponseAnalysis]:
+        return [self.source[int(i)] for i in self.indexes] if self.source is not None else []
 
 
 def response_spans(result: engine.AnalysisResult, upto: int | None,
@@ -242,12 +265,11 @@ def response_spans(result: engine.AnalysisResult, upto: int | None,
     keys = np.fromiter(map(int, ids), dtype=np.int64, count=len(ids))
     del ids
     order = np.argsort(keys, kind="stable")
-    made = _SpanResponses(responses)
     spans, lo = [], 0
     for i in range(0, len(order), chunk):
         part = order[i:i + chunk]
         hi = int(keys[part[-1]])
-        spans.append(ResponseSpan(lo, hi, part, made))
+        spans.append(ResponseSpan(lo, hi, part, responses))
         lo = hi
     if upto is None or upto > lo or not spans:
         spans.append(ResponseSpan(lo, upto, (), None))
@@ -288,13 +310,13 @@ def store_ideas_and_proposals(consultation: Consultation, result: engine.Analysi
     sizes: Counter = Counter()  # engine idea id → proposals
     for span in spans:
         idea_at = {row[:4]: row[4] for row in _in_span(stored, span).exclude(idea=None)
-                   .values_list(*_PLACE, "idea_id")} if any_stored and span.responses else {}
-        for place, p in _located(span.responses, inputs):
-            if p.idea:
-                sizes[p.idea] += 1
+                   .values_list(*_PLACE, "idea_id")} if any_stored and span.count else {}
+        for place, _pid, idea in _located(span, inputs):
+            if idea:
+                sizes[idea] += 1
                 idea_id = idea_at.get(place)
                 if idea_id in ideas:
-                    votes[p.idea][final_of(ideas[idea_id], ideas).pk] += 1
+                    votes[idea][final_of(ideas[idea_id], ideas).pk] += 1
     match = _match_ideas(consultation, result, ideas, votes, sizes)
     del votes
     wanted = {ei.representative for ei in result.ideas if ei.representative}
@@ -304,8 +326,8 @@ def store_ideas_and_proposals(consultation: Consultation, result: engine.Analysi
     for span in spans:
         _write_proposals(stored, span, inputs, match.placed, upto, any_stored, wanted,
                          key_of, pk_of)
-        done += len(span.responses)
-        if progress is not None and span.responses:
+        done += span.count
+        if progress is not None and span.count:
             progress(done)
     _finish_ideas(consultation, result, match, key_of, pk_of)
     return {eid: match.placed[eid].pk for eid in sorted(match.placed)}
@@ -315,23 +337,22 @@ def store_ideas_and_proposals(consultation: Consultation, result: engine.Analysi
 _PLACE = ("response_id", "attachment_id", "start", "end")
 
 
-def _located(responses: Iterable[engine.ResponseAnalysis], inputs: EngineInput
-             ) -> Iterator[tuple[Place, engine.Proposal]]:
-    """Each proposal of these responses in its source text, once per place, in order (a
-    response's k-th place is its k-th proposal)."""
-    for ra in responses:
-        rid = int(ra.id)
+def _located(span: ResponseSpan, inputs: EngineInput
+             ) -> Iterator[tuple[Place, str, str | None]]:
+    """Each proposal of the span's responses in its source text, once per place, in order (a
+    response's k-th place is its k-th proposal), with its engine id and idea."""
+    for rid, proposals in span.proposals():
         segments = inputs.segments[rid]
         seen: set[Place] = set()
-        for p in ra.proposals:
-            where = locate(segments, p.start, p.end)
+        for pid, start, end, idea in proposals:
+            where = locate(segments, start, end)
             if where is None:
                 continue
             place = (rid, *where)
             if place in seen:
                 continue
             seen.add(place)
-            yield place, p
+            yield place, pid, idea
 
 
 def _match_ideas(consultation: Consultation, result: engine.AnalysisResult,
@@ -398,25 +419,25 @@ def _write_proposals(stored, span: ResponseSpan, inputs: EngineInput,
     moves: dict[int | None, list[int]] = defaultdict(list)
     places: set[Place] = set()
     k, last = 0, None
-    for place, p in _located(span.responses, inputs):
+    for place, pid, engine_idea in _located(span, inputs):
         rid, attachment_id, start, end = place
         k = k + 1 if rid == last else 1
         last = rid
         places.add(place)
         text = segment_text(inputs.segments[rid], inputs.by_response[rid], attachment_id,
                             start, end)
-        idea = placed.get(p.idea) if p.idea else None
+        idea = placed.get(engine_idea) if engine_idea else None
         idea_id = idea.pk if idea else None
         row = existing.get(place)
         if row is None:
-            to_create.append((rid, attachment_id, start, end, text, k, p.id, idea_id))
+            to_create.append((rid, attachment_id, start, end, text, k, pid, idea_id))
         else:
-            if (row.text, row.position, row.engine_key) != (text, k, p.id):
-                to_update.append((text, k, p.id, row.pk))
+            if (row.text, row.position, row.engine_key) != (text, k, pid):
+                to_update.append((text, k, pid, row.pk))
             if row.idea_by_id is None and row.idea_id != idea_id:
                 moves[idea_id].append(row.pk)
-        if p.id in wanted:
-            key_of[p.id] = place
+        if pid in wanted:
+            key_of[pid] = place
             if row is not None:
                 pk_of[place] = row.pk
     insert_rows(Proposal, ["response", "attachment", "start", "end", "text", "position",
@@ -490,17 +511,16 @@ def store_tags(consultation: Consultation, result: engine.AnalysisResult,
                                                    "state")} if any_stored else {}
         seen = set()
         to_insert, decided, rescored = [], [], []
-        for ra in span.responses:
-            rid = int(ra.id)
-            for t in ra.tags:
-                key = (rid, t.code)
+        for rid, tags in span.tags():
+            for code, raw_score in tags:
+                key = (rid, code)
                 if key in seen:
                     continue
                 seen.add(key)
-                score = min(1.0, max(0.0, float(t.score)))
+                score = min(1.0, max(0.0, float(raw_score)))
                 row = existing.get(key)
                 if row is None:
-                    to_insert.append((rid, t.code, score, TagState.SUGGESTED, False))
+                    to_insert.append((rid, code, score, TagState.SUGGESTED, False))
                 elif row[1] != score:
                     if row[2] == TagState.SUGGESTED:
                         rescored.append((score, row[0]))
@@ -516,8 +536,8 @@ def store_tags(consultation: Consultation, result: engine.AnalysisResult,
         insert_rows(TagSuggestion, ["response", "code", "score", "state", "fed_back"],
                     to_insert)
         bulk_update_chunked(TagSuggestion, decided, ["score"])
-        done += len(span.responses)
-        if progress is not None and span.responses:
+        done += span.count
+        if progress is not None and span.count:
             progress(done)
 
 
@@ -531,7 +551,7 @@ def mark_analysed(consultation: Consultation, run: AnalysisRun,
     done = 0
     for span in response_spans(result, upto):
         have = set(_in_span(marks, span).values_list("response_id", flat=True))
-        languages = {int(ra.id): ra.language or "" for ra in span.responses}
+        languages = {rid: language or "" for rid, language in span.languages()}
         executemany_chunked(
             f"UPDATE {table} SET run_id = %s, language = %s WHERE response_id = %s",  # noqa: S608
             [(run.pk, lang, rid) for rid, lang in languages.items() if rid in have])
@@ -540,8 +560,8 @@ def mark_analysed(consultation: Consultation, run: AnalysisRun,
                      if rid not in have])
         delete_by(AnalysedResponse, "response_id",
                   sorted(rid for rid in have if rid not in languages and rid <= upto))
-        done += len(span.responses)
-        if progress is not None and span.responses:
+        done += span.count
+        if progress is not None and span.count:
             progress(done)
 
 
@@ -576,13 +596,12 @@ def set_aside_store(*, consultation: Consultation, result: engine.AnalysisResult
                        moved_back_at__isnull=True)
         new: list[tuple] = []
         seen: set[tuple] = set()
-        for ra in span.responses:
-            rid = int(ra.id)
+        for rid, asides in span.set_aside():
             if rid not in segments or (only_responses is not None
                                        and rid not in only_responses):
                 continue
-            for x in ra.set_aside:
-                where = locate(segments[rid], x.start, x.end)
+            for engine_start, engine_end, reason in asides:
+                where = locate(segments[rid], engine_start, engine_end)
                 if where is None:
                     continue
                 key = (rid, *where)
@@ -592,12 +611,12 @@ def set_aside_store(*, consultation: Consultation, result: engine.AnalysisResult
                 attachment_id, start, end = where
                 new.append((rid, attachment_id, start, end,
                             segment_text(segments[rid], texts[rid], attachment_id, start, end),
-                            x.reason))
+                            reason))
         insert_rows(SetAsideSegment,
                     ["response", "attachment", "start", "end", "text", "reason"], new)
         stored += len(new)
-        done += len(span.responses)
-        if progress is not None and span.responses:
+        done += span.count
+        if progress is not None and span.count:
             progress(done)
     for segment in kept.values():  # moved back: its proposal stays
         if segment.proposal_id is None or not Proposal.objects.filter(
