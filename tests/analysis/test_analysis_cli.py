@@ -196,16 +196,34 @@ def test_invalid_utf8_is_read_with_replacement_characters(tmp_path):
 
 
 def test_a_plain_responses_line_is_written_as_the_json_encoder_writes_it():
-    from samskab.analysis.cli import _ENCODE, _plain_row, _response_row
+    from samskab.analysis.cli import _ENCODE, _response_row
     from samskab.analysis.types import ResponseAnalysis, TagScore
 
     for rid, language, group in [("r-1", "da", "g-000001"), ('a "quoted" \\ id\n', None, None),
                                  ("ø–„x“ ☺", "en", None)]:
         r = ResponseAnalysis(rid, language, group)
-        assert _plain_row(r) == _ENCODE({"id": rid, "language": language, "group": group,
-                                          "proposals": [], "tags": [], "set_aside": []})
+        assert _response_row(r) == _ENCODE({"id": rid, "language": language, "group": group,
+                                             "proposals": [], "tags": [], "set_aside": []})
     tagged = ResponseAnalysis("r-2", "da", None, tags=[TagScore("GC1", 0.7)])
-    assert _plain_row(tagged) is None and _response_row(tagged)["tags"]
+    assert _response_row(tagged)["tags"] == [{"code": "GC1", "score": 0.7}]
+
+
+def test_a_fits_rows_read_from_its_arrays_are_its_objects_rows():
+    """responses.jsonl of a fit is written from the results' arrays, block by block; each row
+    is what the response's object gives."""
+    from samskab.analysis import Record, analyse, results
+    from samskab.analysis.cli import _response_row, _response_rows
+
+    records = [Record(f"r-{i}", text) for i, text in enumerate(COPIES * 2 + OTHERS + [""])]
+    fitted = analyse(records, stages=("groups", "proposals", "ideas", "tags")).responses
+    assert isinstance(fitted, results.Responses)
+    objects = list(fitted)
+    assert any(r.proposals for r in objects) and any(r.tags for r in objects)
+    assert any(r.group for r in objects) and any(not r.proposals for r in objects)
+    for block in (1, 3, results.BLOCK):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(results, "BLOCK", block)
+            assert list(_response_rows(fitted)) == [_response_row(r) for r in objects]
 
 
 def _odd_lines_reference(data: bytes) -> tuple[list[int], list[int]]:

@@ -13,6 +13,7 @@ import contextlib
 import gc
 import importlib.util
 import io
+import itertools
 import json
 import mmap
 import os
@@ -535,26 +536,50 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps
 _STRING = json.encoder.encode_basestring  # one JSON string, as the encoder writes it
 
 
-def _plain_row(r: ResponseAnalysis) -> str | None:
-    """The ``responses.jsonl`` line of a response with no proposals, tags or set-aside text
-    (every line of a groups-only run), as the encoder writes it, at a fraction of its cost;
-    None for the others."""
-    if r.proposals or r.tags or r.set_aside:
-        return None
-    language = "null" if r.language is None else _STRING(r.language)
-    group = "null" if r.group is None else _STRING(r.group)
-    return (f'{{"id": {_STRING(r.id)}, "language": {language}, "group": {group}, '
-            f'"proposals": [], "tags": [], "set_aside": []}}')
-
-
 def _response_row(r: ResponseAnalysis) -> dict | str:
-    return _plain_row(r) or {
-        "id": r.id, "language": r.language, "group": r.group,
-        "proposals": [{"id": p.id, "start": p.start, "end": p.end, "idea": p.idea}
-                      for p in r.proposals],
-        "tags": [{"code": t.code, "score": t.score} for t in r.tags],
-        "set_aside": [{"start": x.start, "end": x.end, "reason": x.reason}
-                      for x in r.set_aside]}
+    return _row(r.id, r.language, r.group,
+                [(p.id, p.start, p.end, p.idea) for p in r.proposals],
+                [(t.code, t.score) for t in r.tags],
+                [(x.start, x.end, x.reason) for x in r.set_aside])
+
+
+def _row(rid: str, language: str | None, group: str | None, proposals: list[tuple],
+         tags: list[tuple], set_aside: list[tuple]) -> dict | str:
+    """A ``responses.jsonl`` row: a line already encoded when the response has no proposals,
+    tags or set-aside text (every line of a groups-only run; the encoder costs many times
+    more), else the row's dict."""
+    if not (proposals or tags or set_aside):
+        return (f'{{"id": {_STRING(rid)}, "language": '
+                f'{"null" if language is None else _STRING(language)}, "group": '
+                f'{"null" if group is None else _STRING(group)}, '
+                f'"proposals": [], "tags": [], "set_aside": []}}')
+    return {"id": rid, "language": language, "group": group,
+            "proposals": [{"id": i, "start": s, "end": e, "idea": x}
+                          for i, s, e, x in proposals],
+            "tags": [{"code": c, "score": score} for c, score in tags],
+            "set_aside": [{"start": s, "end": e, "reason": r} for s, e, r in set_aside]}
+
+
+def _response_rows(responses: Sequence[ResponseAnalysis]) -> Iterator[dict | str]:
+    """``responses.jsonl``'s rows. A fit's results (:class:`results.Responses`) are read from
+    their arrays a block at a time, without making the objects or reading a text."""
+    from .results import BLOCK, Responses
+
+    if not isinstance(responses, Responses):
+        yield from map(_response_row, responses)
+        return
+    none: list[tuple] = []
+    for lo in range(0, len(responses), BLOCK):
+        hi = min(len(responses), lo + BLOCK)
+        plain = responses.plain(lo, hi)
+        if plain is not None:
+            yield from map(_row, *plain, itertools.repeat(none), itertools.repeat(none),
+                           itertools.repeat(none))
+            continue
+        at = range(lo, hi)
+        yield from map(_row, responses.ids_at(at), responses.languages_at(at),
+                       responses.groups_at(at), responses.proposals_at(at),
+                       responses.tags_at(at), responses.set_aside_at(at))
 
 
 def _jsonl(path: Path, rows) -> None:
@@ -576,7 +601,7 @@ def _jsonl(path: Path, rows) -> None:
 def write_results(out: Path, result: AnalysisResult, rejected: list[dict]) -> None:
     """The contract's files in ``out`` (created when missing)."""
     out.mkdir(parents=True, exist_ok=True)
-    _jsonl(out / "responses.jsonl", map(_response_row, result.responses))
+    _jsonl(out / "responses.jsonl", _response_rows(result.responses))
     _jsonl(out / "groups.jsonl", (
         {"id": g.id, "size": g.size, "members": g.members, "canonical": g.canonical,
          "template": g.template, "additions": g.additions}

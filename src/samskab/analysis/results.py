@@ -225,6 +225,20 @@ class Responses(Sequence[ResponseAnalysis]):
     def languages_at(self, indexes: Sequence[int]) -> list[str | None]:
         return [self._languages[i] for i in self._checked(indexes).tolist()]
 
+    def groups_at(self, indexes: Sequence[int]) -> list[str | None]:
+        return [self._groups[i] for i in self._checked(indexes).tolist()]
+
+    def plain(self, lo: int, hi: int) -> tuple[list[str], list, list] | None:
+        """The ids, languages and groups of responses ``lo`` to ``hi`` when none of them has
+        a proposal, a tag or a segment set aside (every response of a groups-only run), else
+        None."""
+        if not 0 <= lo <= hi <= self._n:
+            raise IndexError("response index out of range")
+        if any(int(offsets[hi]) > int(offsets[lo])
+               for offsets in (self._proposals, self._tags, self._asides)):
+            return None
+        return self._ids[lo:hi], self._languages[lo:hi], self._groups[lo:hi]
+
     def proposals_at(self, indexes: Sequence[int]
                      ) -> list[list[tuple[str, int, int, str | None]]]:
         """Each response's proposals as ``(id, start, end, idea)``, the fields of its
