@@ -97,7 +97,19 @@ def _split(items: list, counts: list[int]) -> list[list]:
     return out
 
 
-class Responses(Sequence[ResponseAnalysis]):
+class _ByValue:
+    """Equal to any sequence of equal items, as the lists these results stand in for are."""
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and all(
+            a == b for a, b in zip(self, other, strict=True))  # type: ignore[call-overload]
+
+    __hash__ = None  # type: ignore[assignment]  # (mutable in spirit: compared by value)
+
+
+class Responses(_ByValue, Sequence[ResponseAnalysis]):
     """The first ``len(ids)`` responses' results of a fitted batch (see the module docstring).
 
     ``proposals`` and ``asides`` are offsets (``n + 1``) into ``spans`` (``(start, end)`` rows)
@@ -133,14 +145,6 @@ class Responses(Sequence[ResponseAnalysis]):
 
     def __repr__(self) -> str:
         return f"<Responses: {self._n} responses>"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, str):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other,
-                                                                       strict=True))
-
-    __hash__ = None  # type: ignore[assignment]  # (mutable in spirit: compared by value)
 
     def __getitem__(self, i: Any) -> Any:
         if isinstance(i, slice):
@@ -311,7 +315,7 @@ class Responses(Sequence[ResponseAnalysis]):
         return langs
 
 
-class Ideas(Sequence[Idea]):
+class Ideas(_ByValue, Sequence[Idea]):
     """A fitted batch's ideas, their members read when an :class:`Idea` is made (from the
     analyser's ideas, which keep them compactly: :class:`samskab.analysis.ideas.Members`)
     rather than held a second time as a list of strings. ``rows``: each idea's id, label,
@@ -327,14 +331,6 @@ class Ideas(Sequence[Idea]):
 
     def __repr__(self) -> str:
         return f"<Ideas: {len(self._rows)} ideas>"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, str):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other,
-                                                                       strict=True))
-
-    __hash__ = None  # type: ignore[assignment]
 
     def __getitem__(self, i: Any) -> Any:
         if isinstance(i, slice):
