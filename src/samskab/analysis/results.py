@@ -192,7 +192,7 @@ class Responses(_ByValue, Sequence[ResponseAnalysis]):
         wanted = [i for i in range(lo, hi) if po[i - lo + 1] > po[i - lo] or
                   ao[i - lo + 1] > ao[i - lo]]
         texts = dict(zip(wanted, _texts_at(self._texts, wanted), strict=True))
-        strings, names = self._strings, self._idea_names
+        strings = self._strings
         out = []
         for at, i in enumerate(range(lo, hi)):
             rid = self._ids[i]
@@ -200,15 +200,8 @@ class Responses(_ByValue, Sequence[ResponseAnalysis]):
             proposals = []
             for k in range(po[at] - po[0], po[at + 1] - po[0]):
                 s, e = spans[k]
-                x = ideas[k]
-                if x >= 0:
-                    name = names.get(x)
-                    if name is None:
-                        name = names[x] = idea_id(x)
-                else:
-                    name = None
                 proposals.append(Proposal(f"{rid}:p{len(proposals) + 1}", rid, s, e,
-                                          text[s:e], name))
+                                          text[s:e], self._idea_name(ideas[k])))
             asides = [SetAside(s, e, text[s:e], strings[r])
                       for s, e, r in rows[ao[at] - ao[0]:ao[at + 1] - ao[0]]]
             tags = [TagScore(strings[codes[k]], scores[k])
@@ -216,6 +209,15 @@ class Responses(_ByValue, Sequence[ResponseAnalysis]):
             out.append(ResponseAnalysis(rid, self._languages[i], self._groups[i], proposals,
                                         tags, asides))
         return out
+
+    def _idea_name(self, x: int) -> str | None:
+        """The id of idea index ``x`` (None for -1: no idea), made once per index."""
+        if x < 0:
+            return None
+        name = self._idea_names.get(x)
+        if name is None:
+            name = self._idea_names[x] = idea_id(x)
+        return name
 
     def response_ids(self) -> list[str]:
         """The responses' ids, in order (without making the responses)."""
@@ -252,7 +254,6 @@ class Responses(_ByValue, Sequence[ResponseAnalysis]):
         spans = self._spans[rows].tolist()
         ideas = (self._ideas[rows].tolist() if self._ideas is not None
                  else [-1] * len(spans))
-        names = self._idea_names
         out: list[list[tuple[str, int, int, str | None]]] = []
         k = 0
         for i, count in zip(at.tolist(), counts, strict=True):
@@ -261,13 +262,7 @@ class Responses(_ByValue, Sequence[ResponseAnalysis]):
             for number in range(1, count + 1):
                 (s, e), x = spans[k], ideas[k]
                 k += 1
-                if x >= 0:
-                    name = names.get(x)
-                    if name is None:
-                        name = names[x] = idea_id(x)
-                else:
-                    name = None
-                mine.append((f"{rid}:p{number}", s, e, name))
+                mine.append((f"{rid}:p{number}", s, e, self._idea_name(x)))
             out.append(mine)
         return out
 
