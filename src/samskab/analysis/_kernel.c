@@ -291,6 +291,18 @@ static int get_buffer(PyObject *obj, Py_buffer *view, Py_ssize_t item, int writa
     return 0;
 }
 
+/* the indexes of the set flags, as a list of int (NULL with an exception on failure) */
+static PyObject *flagged(const uint8_t *flags, Py_ssize_t n) {
+    PyObject *result = PyList_New(0);
+    for (Py_ssize_t d = 0; result && d < n; d++) {
+        if (!flags[d]) continue;
+        PyObject *k = PyLong_FromSsize_t(d);
+        if (!k || PyList_Append(result, k) < 0) Py_CLEAR(result);
+        Py_XDECREF(k);
+    }
+    return result;
+}
+
 static void free_passes(Pass *passes, Py_ssize_t n) {
     if (!passes) return;
     for (Py_ssize_t p = 0; p < n; p++) {
@@ -586,13 +598,7 @@ static PyObject *k_text_signatures(PyObject *self, PyObject *args) {
         PyErr_NoMemory();
         goto out;
     }
-    result = PyList_New(0);
-    for (Py_ssize_t d = 0; result && d < n_docs; d++) {
-        if (!slow[d]) continue;
-        PyObject *k = PyLong_FromSsize_t(d);
-        if (!k || PyList_Append(result, k) < 0) Py_CLEAR(result);
-        Py_XDECREF(k);
-    }
+    result = flagged(slow, n_docs);
 out:
     free(tx);
     free(slow);
@@ -923,13 +929,7 @@ static PyObject *k_line_signatures(PyObject *self, PyObject *args) {
         PyErr_NoMemory();
         goto out;
     }
-    result = PyList_New(0);
-    for (Py_ssize_t d = 0; result && d < n_docs; d++) {
-        if (!slow[d]) continue;
-        PyObject *k = PyLong_FromSsize_t(d);
-        if (!k || PyList_Append(result, k) < 0) Py_CLEAR(result);
-        Py_XDECREF(k);
-    }
+    result = flagged(slow, n_docs);
 out:
     free(slow);
     free(encoded);
