@@ -201,18 +201,39 @@ def test_worker_processes_give_the_same_analysis_as_one_process(monkeypatch, cam
     texts = [madlibs_text(i) + "\n\n" + " ".join(OTHERS[i % 4:i % 4 + 4]) for i in range(300)]
     records = [*campaign_records, *(Record(f"r-{i}", t) for i, t in enumerate(texts))]
 
-    def outcome(result):
-        return ([(r.id, r.language, r.group, [(p.start, p.end, p.idea) for p in r.proposals],
-                  [(t.code, t.score) for t in r.tags]) for r in result.responses],
-                [(g.members, g.template, g.additions) for g in result.groups],
-                [(i.id, i.label, i.members, i.representative) for i in result.ideas])
-
     alone = Analyser().fit(records)
     parallel = Analyser(workers=2)
     together = parallel.fit(records)
     assert parallel.worker_peak_mb and parallel.worker_cpu_s > 0  # workers did the work
-    assert outcome(alone) == outcome(together)
+    assert _outcome(alone) == _outcome(together)
     assert len(alone.groups) >= 2 and len(alone.ideas) >= 2
+
+
+def _outcome(result):
+    return ([(r.id, r.language, r.group, [(p.start, p.end, p.idea) for p in r.proposals],
+              [(t.code, t.score) for t in r.tags],
+              [(a.start, a.end, a.reason) for a in r.set_aside]) for r in result.responses],
+            [(g.members, g.template, g.additions) for g in result.groups],
+            [(i.id, i.label, i.members, i.representative) for i in result.ideas])
+
+
+def test_the_text_pass_in_parts_gives_what_one_part_gives_and_tells_its_progress(
+        monkeypatch, campaign_records):
+    """In one process the text pass goes a part at a time (bounded caches, a moving progress
+    bar): the parts' results joined are the whole pass's, campaign copies and boilerplate
+    spread over parts included."""
+    from samskab.analysis import hashing
+
+    texts = [madlibs_text(i) + "\n\n" + " ".join(OTHERS[i % 4:i % 4 + 4]) for i in range(300)]
+    records = [*campaign_records, *(Record(f"r-{i}", t) for i, t in enumerate(texts))]
+    whole = Analyser().fit(records)
+    monkeypatch.setattr(hashing, "PARALLEL_CHARS", 5_000)
+    told: list[tuple[int, int]] = []
+    parts = Analyser(text_progress=lambda done, total: told.append((done, total)))
+    assert _outcome(parts.fit(records)) == _outcome(whole)
+    assert len(told) > 10  # a part is about 5,000 characters: dozens of them
+    assert told[0] == (0, len(records)) and told[-1] == (len(records), len(records))
+    assert [done for done, _ in told] == sorted(done for done, _ in told)
 
 
 def test_encoding_a_chunk_with_a_few_non_latin1_texts_is_the_same_as_one_by_one():

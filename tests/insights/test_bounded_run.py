@@ -260,7 +260,8 @@ def test_the_engine_runs_at_a_lower_priority_and_the_writes_at_the_callers(small
     run = services.consultation_analyse(consultation=small["consultation"], progress=progress,
                                         nice=before + 3)
     assert run.summary["responses"] == len(small["campaign"]) + len(small["singles"])
-    assert seen == {"read": {before}, "engine": {before + 3}, "store": {before}}
+    assert seen == {"read": {before}, "engine": {before + 3}, "texts": {before + 3},
+                    "store": {before}}
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == before
 
 

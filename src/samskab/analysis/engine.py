@@ -63,6 +63,10 @@ def _quiet(_: str) -> None:
     return None
 
 
+def _quiet_count(_done: int, _total: int) -> None:
+    return None
+
+
 PARALLEL_MIN_RESPONSES = 5_000  # below this, a step stays in this process
 _SERIAL = Workers(1)
 __all__ = ["LANGUAGE_HEAD", "STATE_VERSION", "TAG_FLOOR", "Analyser", "analyse",
@@ -84,7 +88,8 @@ class Analyser(TextPass, GroupStage, State):
                  group_params: gr.GroupParams | None = None,
                  idea_params: IdeaParams | None = None, dask_address: str | None = None,
                  workers: int = 1, additions: bool = True, keep_state: bool = True,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None,
+                 text_progress: Callable[[int, int], None] | None = None) -> None:
         stages = list(dict.fromkeys(stages))
         unknown = [s for s in stages if s not in STAGES]
         if unknown:
@@ -101,6 +106,8 @@ class Analyser(TextPass, GroupStage, State):
         # the groups are described, and the analyser can then neither add() nor save()
         self.keep_state = keep_state
         self.progress = progress or _quiet
+        # (texts done, texts) during the text pass, the longest step of a full run
+        self.text_progress = text_progress or _quiet_count
         # state
         self.ids: list[str] = []
         self.texts: Sequence[str] = []  # a list, except in a one-off fit given texts apart

@@ -386,6 +386,8 @@ class TextPass:
     recurring: set[frozenset]
 
     _pool_for: Callable[[int], Workers]  # the analyser's: workers for a step of n items
+    # told (texts done, texts) as the text pass goes, after each part of it
+    text_progress: Callable[[int, int], None]
 
     def _set_aside_recurring(self, passed: _TextPass, with_stems: bool) -> None:
         """Learn the consultation's boilerplate and move it from the proposals to the set-aside
@@ -514,14 +516,22 @@ class TextPass:
     def _text_jobs(self, texts: Sequence[str], given: list[str | None], config: _TextConfig
                    ) -> _TextPass:
         out = _TextPass()
-        if self._pool_for(len(texts)).parallel:
+        n = len(texts)
+        if self._pool_for(n).parallel:
             handle = self._pool.share(config)
-            parts = spans([len(t) for t in texts], hashing.PARALLEL_CHARS // 4,
+            parts = spans(_sizes(texts), hashing.PARALLEL_CHARS // 4,
                           min_parts=4 * self._pool.n)
             jobs = ((texts[a:b], given[a:b], handle) for a, b in parts)
             results = self._pool.imap(text_job, jobs)
         else:
-            results = iter([text_job(texts, given, config, self._word_cache)])
+            # in parts here too: a job's caches and rows are Python objects for each of its
+            # texts (at 1,000,000 responses in one job they were GBs), and the run's progress
+            # moves after each part
+            parts = spans(_sizes(texts), hashing.PARALLEL_CHARS)
+            results = (text_job(texts[a:b], given[a:b], config, self._word_cache)
+                       for a, b in parts)
+        done = 0
+        self.text_progress(done, n)
         strings = out.strings
         got: dict[str, list[np.ndarray]] = {name: [] for name in (
             "proposals", "spans", "asides", "aside_rows", "tags", "tag_codes", "tag_scores",
@@ -530,8 +540,8 @@ class TextPass:
         for job, seconds in results:
             renumber = strings.numbers(job.strings)
             words = strings.strings
-            out.languages.extend(
-                words[k] for k in renumber[_ints(job.languages)].tolist())
+            job_languages = renumber[_ints(job.languages)].tolist()
+            out.languages.extend(words[k] for k in job_languages)
             got["proposals"].append(_ints(job.proposals))
             got["spans"].append(np.frombuffer(job.spans, dtype=np.int64).reshape(-1, 2))
             got["asides"].append(_ints(job.asides))
@@ -545,6 +555,8 @@ class TextPass:
             del job
             for stage, sec in seconds.items():
                 out.seconds[stage] = out.seconds.get(stage, 0.0) + sec
+            done += len(job_languages)
+            self.text_progress(done, n)
         for name, parts in got.items():
             if not parts:
                 continue
@@ -607,6 +619,16 @@ def _key_number(stems: list[int], key_number: dict[bytes, int], key_sizes: array
         number = key_number[key] = len(key_sizes)
         key_sizes.append(len(distinct))
     return number
+
+
+def _sizes(texts: Sequence[str]) -> Sequence[int]:
+    """Each text's size, to cut the texts into parts of even weight: from a
+    :class:`~samskab.analysis.textfile.TextFile`'s offsets (its bytes) without reading it,
+    else the characters."""
+    offsets = getattr(texts, "offsets", None)
+    if isinstance(offsets, np.ndarray) and len(offsets) == len(texts) + 1:
+        return np.diff(offsets).tolist()
+    return [len(t) for t in texts]
 
 
 def _ints(values: array) -> np.ndarray:

@@ -101,7 +101,8 @@ def engine_themes(consultation: Consultation) -> list[engine.Theme]:
 
 
 # What a full run tells its ``progress(stage, done, total, note)``: the stage, how far it is
-# (responses read or stored; the engine's steps) and, for the engine, its own last message.
+# (responses read, through the engine's text pass or stored; the engine's steps) and, for the
+# engine, its own last message.
 Progress = Callable[..., None]
 # The engine's steps, each reported by one message: the text pass (proposals), the groups
 # stage's slots, signatures, links, description and groups, and the idea clustering.
@@ -203,8 +204,9 @@ def consultation_analyse(*, consultation: Consultation, actor: Any | None = None
     is not made long (SQLite's write lock held while a low-priority thread waits for the CPU).
 
     ``progress(stage, done, total, note)`` is told how far the run is: "read" (responses),
-    "engine" (steps, with the engine's message as ``note``), "store" (responses, with the
-    store step as ``note``); the command draws a progress bar from it.
+    "engine" (steps, with the engine's message as ``note``), within the engine "texts"
+    (responses through its text pass, the longest step: minutes at a million), "store"
+    (responses, with the store step as ``note``); the command draws a progress bar from it.
     """
     started = timezone.now()
     t0 = time.perf_counter()
@@ -237,7 +239,8 @@ def _full_run(consultation: Consultation, run: AnalysisRun, t0: float,
     analyser = engine.Analyser(
         themes=themes, workers=settings.SAMSKAB_ANALYSIS_WORKERS,
         progress=lambda note: progress("engine", min(next(steps, ENGINE_STEPS),
-                                                     ENGINE_STEPS), ENGINE_STEPS, note))
+                                                     ENGINE_STEPS), ENGINE_STEPS, note),
+        text_progress=lambda done, texts: progress("texts", done, texts, "texts"))
     read_at = timezone.now()
     decided = list(TagSuggestion.objects
                    .filter(response__consultation=consultation)

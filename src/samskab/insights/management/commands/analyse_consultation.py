@@ -79,7 +79,8 @@ class Progress:
     plain lines, one when a stage or step begins and then at most one every ``every``
     seconds, so a log file shows the run's progress without a line per chunk."""
 
-    STAGES = {"read": "reading", "engine": "analysing", "store": "storing"}
+    STAGES = {"read": "reading", "engine": "analysing", "texts": "analysing",
+              "store": "storing"}
 
     def __init__(self, stream, *, tty: bool, width: int = 30, every: float = 10.0,
                  clock=time.monotonic):
