@@ -170,8 +170,8 @@ def test_the_command_draws_a_bar_on_a_terminal_and_writes_lines_otherwise(small)
     assert drawn.startswith("\rreading") and drawn.endswith("\n") and drawn.count("\n") == 1
     assert f"{n}/{n}" in drawn and "#" * 30 in drawn
     assert f"{services.ENGINE_STEPS}/{services.ENGINE_STEPS}" in drawn and "analysing" in drawn
-    for step in ("proposals", "set aside", "tags", "marks", "state"):
-        assert step in drawn
+    for step in ("texts", *services.STORE_STEPS):
+        assert step in drawn, step
     assert "storing" in drawn and "peak" in drawn
     assert f"{n} responses" in out.getvalue()
 
@@ -181,7 +181,8 @@ def test_the_command_draws_a_bar_on_a_terminal_and_writes_lines_otherwise(small)
     assert "\r" not in log.getvalue() and "#" not in log.getvalue()
     assert lines[0].startswith("reading ") and f"{n}/{n}" in lines[0]
     assert any(line.startswith("analysing groups: signatures") for line in lines)
-    for step in ("groups", "proposals", "set aside", "tags", "marks", "state"):
+    assert any(line.startswith("analysing texts ") and f"{n}/{n}" in line for line in lines)
+    for step in services.STORE_STEPS:
         assert any(line.startswith(f"storing {step} ") for line in lines), step
     assert all("peak" in line and " s " in line for line in lines)
 

@@ -292,7 +292,8 @@ class _IdeaMatch:
 
 def store_ideas_and_proposals(consultation: Consultation, result: engine.AnalysisResult,
                               inputs: EngineInput, upto: int | None = None,
-                              progress: Callable[[int], None] | None = None) -> dict[str, int]:
+                              progress: Callable[[int], None] | None = None,
+                              matching: Callable[[int], None] | None = None) -> dict[str, int]:
     """Store proposals and ideas; returns the engine idea id → Idea pk map of this run.
 
     Two passes over the run's responses, RESPONSE_CHUNK at a time, each reading only the
@@ -301,13 +302,15 @@ def store_ideas_and_proposals(consultation: Consultation, result: engine.Analysi
     created and renamed); the second writes the chunk's proposals (new, changed, moved, gone).
     Then each idea's representative, counts and the ideas left empty. ``upto``: the largest
     response id the run read (later answers are left to the incremental sweep).
-    ``progress(done)`` is told how many responses the second pass has stored."""
+    ``progress(done)`` is told how many responses the second pass has stored, ``matching(done)``
+    how many the first has counted (a minute at a million responses)."""
     ideas = {i.pk: i for i in Idea.objects.filter(consultation=consultation)}
     stored = Proposal.objects.filter(response__consultation=consultation)
     any_stored = stored.exists()
     spans = response_spans(result, upto)
     votes: dict[str, Counter] = defaultdict(Counter)  # engine idea → stored idea → proposals
     sizes: Counter = Counter()  # engine idea id → proposals
+    counted = 0
     for span in spans:
         idea_at = {row[:4]: row[4] for row in _in_span(stored, span).exclude(idea=None)
                    .values_list(*_PLACE, "idea_id")} if any_stored and span.count else {}
@@ -317,6 +320,9 @@ def store_ideas_and_proposals(consultation: Consultation, result: engine.Analysi
                 idea_id = idea_at.get(place)
                 if idea_id in ideas:
                     votes[idea][final_of(ideas[idea_id], ideas).pk] += 1
+        counted += span.count
+        if matching is not None and span.count:
+            matching(counted)
     match = _match_ideas(consultation, result, ideas, votes, sizes)
     del votes
     wanted = {ei.representative for ei in result.ideas if ei.representative}

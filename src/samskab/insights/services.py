@@ -108,7 +108,7 @@ Progress = Callable[..., None]
 # stage's slots, signatures, links, description and groups, and the idea clustering.
 ENGINE_STEPS = 7
 # What a full run stores, in this order ("store" stages of its progress).
-STORE_STEPS = ("groups", "proposals", "set aside", "tags", "marks", "state")
+STORE_STEPS = ("groups", "ideas", "proposals", "set aside", "tags", "marks", "state")
 
 
 # The CPU priority (niceness) full runs lower themselves to: the command's and the worker's
@@ -281,8 +281,9 @@ def _full_run_store(consultation, run, t0, result, inputs, upto, read_at, analys
     progress("store", total, total, "groups")
     store["groups"] = time.perf_counter() - t
     t = time.perf_counter()
-    idea_map = store_ideas_and_proposals(consultation, result, inputs, upto,
-                                         progress=step("proposals"))
+    idea_map = store_ideas_and_proposals(
+        consultation, result, inputs, upto, matching=step("ideas"),
+        progress=lambda done: progress("store", done, total, "proposals"))
     set_aside_store(consultation=consultation, result=result, segments=inputs.segments,
                     texts=inputs.by_response, progress=step("set aside"))
     store["ideas_and_proposals"] = time.perf_counter() - t
