@@ -49,6 +49,13 @@ def update_rows(model, fields: Sequence[str], rows: Sequence[tuple], *, where: s
     executemany_chunked(sql, rows)
 
 
+def create_chunked(model, objs: Sequence) -> None:
+    """``bulk_create``, STORE_CHUNK rows per transaction; each object gets its pk."""
+    for i in range(0, len(objs), STORE_CHUNK):
+        with transaction.atomic():
+            model.objects.bulk_create(objs[i:i + STORE_CHUNK])
+
+
 def bulk_update_chunked(model, objs: Sequence, fields: Sequence[str]) -> None:
     for i in range(0, len(objs), STORE_CHUNK):
         with transaction.atomic():

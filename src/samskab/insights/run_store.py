@@ -92,27 +92,37 @@ def store_groups(consultation: Consultation, groups: Sequence[engine.Group],
     to_create: list[int] = []  # response ids
     to_update: list[_Member] = []
     changed_groups: list[ResponseGroup] = []
+    new_groups: list[ResponseGroup] = []
+    placed: list[tuple[engine.Group, list[int], ResponseGroup]] = []
     for eg in groups:
         members = [int(m) for m in eg.members]
         canonical = int(eg.canonical)
         group = by_canonical.get(canonical)
         if group is None or group.pk in claimed:
+            # votes come from stored memberships only, so never for a group made here
             votes = Counter(memberships[m].group_id for m in members
                             if m in memberships and not memberships[m].staff)
             group = next((existing[gid] for gid, _n in votes.most_common()
                           if gid not in claimed and existing[gid].merged_into_id is None), None)
         if group is None:
-            group = ResponseGroup.objects.create(
+            group = ResponseGroup(
                 consultation=consultation, engine_key=eg.id, canonical_id=canonical,
                 template=eg.template, label=group_label(eg.template), size=len(members))
-            existing[group.pk] = group
+            new_groups.append(group)
         else:
             fields = (eg.id, eg.template, group_label(eg.template),
                       canonical if group.merged_into_id is None else group.canonical_id)
             if (group.engine_key, group.template, group.label, group.canonical_id) != fields:
                 group.engine_key, group.template, group.label, group.canonical_id = fields
                 changed_groups.append(group)
-        claimed.add(group.pk)
+            claimed.add(group.pk)
+        placed.append((eg, members, group))
+    # New groups in STORE_CHUNK-row transactions: one INSERT each, back to back, starved
+    # other writers of SQLite's lock (13 s for a form at 17,000 groups: a waiting writer
+    # sleeps between its tries and kept missing the gaps).
+    bulk_writes.create_chunked(ResponseGroup, new_groups)
+    existing.update((g.pk, g) for g in new_groups)
+    for eg, members, group in placed:
         target = final_of(group, existing)
         for m in members:
             seen.add(m)
@@ -396,8 +406,7 @@ def _match_ideas(consultation: Consultation, result: engine.AnalysisResult,
             if (idea.engine_key, idea.keywords, idea.label) != fields:
                 idea.engine_key, idea.keywords, idea.label = fields
                 changed_ideas.append(idea)
-    for i in range(0, len(new_ideas), bulk_writes.STORE_CHUNK):
-        Idea.objects.bulk_create(new_ideas[i:i + bulk_writes.STORE_CHUNK])
+    bulk_writes.create_chunked(Idea, new_ideas)
     bulk_update_chunked(Idea, changed_ideas, ["engine_key", "keywords", "label"])
     for i in new_ideas:
         ideas[i.pk] = i
