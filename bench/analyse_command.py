@@ -168,7 +168,8 @@ def _pg(base: str, name: str, *, drop_only: bool = False) -> str:
 
 class WriteLockProbe:
     """SQLite: while a run goes on, another connection takes the write lock (``BEGIN
-    IMMEDIATE``; ``COMMIT``) every ``every`` seconds, as an answer arriving would, and records
+    IMMEDIATE``; ``COMMIT``) every ``every`` seconds, as an answer arriving would (saying
+    that it waits, as the application's writers do: ``samskab.core.writers``), and records
     how long each took: the longest is about the longest the run held the lock (plus this
     thread's own scheduling on a loaded machine)."""
 
@@ -184,11 +185,14 @@ class WriteLockProbe:
     def _run(self) -> None:
         import sqlite3
 
+        from samskab.core.writers import waiting
+
         conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
         started = time.perf_counter()
         while not self.stop.wait(self.every):
             t0 = time.perf_counter()
-            conn.execute("BEGIN IMMEDIATE")
+            with waiting(str(self.path)):
+                conn.execute("BEGIN IMMEDIATE")
             conn.execute("COMMIT")
             self.waits.append(time.perf_counter() - t0)
             if self.waits[-1] > 0.25:

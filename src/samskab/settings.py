@@ -168,6 +168,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
+    # the same backend, whose write transactions say while they wait for the lock, so that
+    # a long run of writes (a full analysis storing, an API batch) lets them go first
+    DATABASES["default"]["ENGINE"] = "samskab.core.sqlite"
+    # tests in memory, as Django does for its own SQLite engine's name (pytest-django would
+    # otherwise make a file name of the database's path for each xdist process)
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A writer that cannot get its row lock in time gives up (503) rather than pile up.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (

@@ -35,6 +35,7 @@ from samskab.core.errors import DomainError
 from samskab.core.maildomains import domain_candidates
 from samskab.core.prepared import Prepared
 from samskab.core.services import organisation_index, sender_organisation_id
+from samskab.core.writers import let_others_write
 
 # Channels where the sender is present and can be told "no"; the others store late items flagged.
 REFUSING_CHANNELS = frozenset({Channel.WEB, Channel.API})
@@ -396,6 +397,7 @@ def response_receive_many(
         plain.append(index)
     recognise = _recogniser()
     for start in range(0, len(plain), chunk_size):
+        let_others_write()  # a form's answer waiting for the lock goes before the next chunk
         _store_chunk(consultation, channel, items, checked, plain[start:start + chunk_size],
                      results, recognise, stored_keys)
     for index in checked:

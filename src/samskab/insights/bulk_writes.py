@@ -1,12 +1,15 @@
 """Chunked bulk writes for the analysis runs: plain rows through the DB-API's executemany,
 ``STORE_CHUNK`` rows per transaction, so a run storing hundreds of thousands of rows never
-holds the database's write lock for more than a few milliseconds at a time."""
+holds the database's write lock for more than a few milliseconds at a time, and lets writers
+waiting for it go first between two chunks (``core.writers``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from django.db import connection, transaction
+
+from samskab.core.writers import let_others_write
 
 # Rows a full run writes per transaction: SQLite's write lock is held for a few milliseconds
 # at a time, so answers arriving meanwhile are stored between two chunks.
@@ -29,6 +32,7 @@ def insert_rows(model, fields: Sequence[str], rows: Sequence[tuple]) -> None:
 def executemany_chunked(sql: str, rows: Sequence[tuple]) -> None:
     """STORE_CHUNK rows per transaction (a savepoint inside a caller's transaction)."""
     for i in range(0, len(rows), STORE_CHUNK):
+        let_others_write()
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(sql, rows[i:i + STORE_CHUNK])
 
@@ -52,12 +56,14 @@ def update_rows(model, fields: Sequence[str], rows: Sequence[tuple], *, where: s
 def create_chunked(model, objs: Sequence) -> None:
     """``bulk_create``, STORE_CHUNK rows per transaction; each object gets its pk."""
     for i in range(0, len(objs), STORE_CHUNK):
+        let_others_write()
         with transaction.atomic():
             model.objects.bulk_create(objs[i:i + STORE_CHUNK])
 
 
 def bulk_update_chunked(model, objs: Sequence, fields: Sequence[str]) -> None:
     for i in range(0, len(objs), STORE_CHUNK):
+        let_others_write()
         with transaction.atomic():
             model.objects.bulk_update(objs[i:i + STORE_CHUNK], fields)
 
@@ -66,9 +72,11 @@ def delete_pks(model, pks: Sequence[int], **still) -> None:
     """Delete these rows, STORE_CHUNK per transaction; ``still`` filters out rows that have
     changed since they were read (a staff decision made while the run stored)."""
     for i in range(0, len(pks), STORE_CHUNK):
+        let_others_write()
         model.objects.filter(pk__in=pks[i:i + STORE_CHUNK], **still).delete()
 
 
 def delete_by(model, column: str, values: Sequence[int]) -> None:
     for i in range(0, len(values), STORE_CHUNK):
+        let_others_write()
         model.objects.filter(**{f"{column}__in": values[i:i + STORE_CHUNK]}).delete()

@@ -19,6 +19,7 @@ from django.db.models import Count, Q
 from samskab import analysis as engine
 from samskab.analysis.results import Responses
 from samskab.consultations.models import Consultation
+from samskab.core.writers import let_others_write
 from samskab.insights import bulk_writes
 from samskab.insights.bulk_writes import (
     bulk_update_chunked,
@@ -462,6 +463,7 @@ def _write_proposals(stored, span: ResponseSpan, inputs: EngineInput,
     for idea_id in sorted(moves, key=lambda i: (i is None, i or 0)):
         pks = moves[idea_id]
         for i in range(0, len(pks), chunk):
+            let_others_write()
             # A proposal staff moved meanwhile stays where they put it.
             Proposal.objects.filter(pk__in=pks[i:i + chunk],
                                     idea_by__isnull=True).update(idea_id=idea_id)

@@ -27,6 +27,7 @@ from samskab.consultations.models import Consultation, Response, ResponseStatus
 from samskab.core.actions import require, staff_action
 from samskab.core.errors import DomainError
 from samskab.core.models import AuditEvent
+from samskab.core.writers import let_others_write
 from samskab.workspace import selectors
 
 PERM = "workspace.moderate_response"
@@ -105,6 +106,7 @@ def bulk_publish_run(*, actor: Any, consultation: Consultation, filters: dict[st
             break
         for response in chunk:
             last = response.pk
+            let_others_write()  # one transaction per response, back to back
             try:
                 services.response_publish(actor=actor, response=response,
                                           audit_extra={"bulk": task_id})
