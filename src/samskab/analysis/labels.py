@@ -57,7 +57,7 @@ LABEL_TEXT_CHARS = 800  # of each wording (a proposal is a paragraph or a point)
 WORD_COST = 0.06  # per word, against the idea weight covered (0..1 per term)
 # a noun phrase is a heading; a verb phrase or a clause with its modal less so
 KIND_COST = {"np": 0.0, "nominal": 0.02, "object": 0.0, "subject": 0.05, "verb": 0.35,
-             "clause": 2.0}
+             "judgement": 1.0, "clause": 2.0}
 
 Terms = Callable[[str, str], tuple[str, ...]]  # written word, language -> its idea terms
 
@@ -155,14 +155,14 @@ _PROPER_SUFFIXES = ("styrelsen", "styrelsens", "ministeriet", "ministeriets", "t
 _CREATE = _fs("""
 indføre indfør indføres etablere etabler etableres oprette opret oprettes nedsætte nedsæt
 nedsættes skabe skab skabes lave lav laves bygge byg bygges lancere lancer indrette
-husk tilføj medtag inkluder inddrag overvej
+husk tilføj medtag inkluder overvej
 introduce establish create set build launch remember add include consider
 """)
 # verbs that say something is missing: what is missing is the request ("Planen mangler en
 # forpligtelse om X", "der mangler X", "it lacks X", "X is missing")
 _LACK = _fs("mangler savner savnes lacks lack misses miss missing")
 # imperatives asking to state something ("Skriv hvor mange …", "Specify how many …")
-_SAY = _fs("skriv angiv anfør præcisér præciser oplys write state specify say indicate")
+_SAY = _fs("skriv angiv anfør præcisér præciser write state specify say indicate")
 _HOW_MANY = {"da": ("hvor", "mange", "Antal"), "en": ("how", "many", "Number of")}
 # after "Antal kommuner", a relative clause with one of these gives "med X" / "with X"
 _USE = _fs("bruge bruger anvende anvender have har få får indføre indfører use uses have has "
@@ -479,6 +479,7 @@ def _indefinite(word: str, en: bool, known: Callable[[str], bool] | None) -> str
     return word
 
 
+_NOTHING = _fs("intet ingenting nothing")
 _HOWEVER = _fs("dog however stadig still desværre unfortunately helt completely")
 _TOO = _fs("for too ikke not alt overly helt completely")
 
@@ -643,14 +644,20 @@ def candidates(text: str, language: str, known: Callable[[str], bool] | None = N
                 toks[2].low in ("ingen", "no"):
             add([], toks[3:], "object")  # "Der er ingen plan for X", "There is no plan for X"
             continue
+        if len(toks) > 2 and toks[0].low in _NOTHING and toks[1].low in ("om", "about", "on"):
+            add([], toks[2:], "object")  # "(men) intet om X", "(but) nothing about X"
+            continue
         if so_that and modal is not None:
             continue  # "…, så borgerne kan følge med": a purpose, not the proposal
         expletive = toks[0].low in ("der", "there") and modal == 1  # "Der bør indføres …"
         if not expletive and toks[0].low in _NO_START:
             continue
         first = toks[0].low
-        first_verb = modal is None and (first in verbs or first in _CREATE or first in _LIGHT
-                                        or first in _PUT or first in _SAY)
+        first_verb = modal is None and (
+            first in verbs or first in _CREATE or first in _LIGHT or first in _PUT or
+            # "Skriv hvor mange …", "Angiv en tidsplan" (not "State funding for …": a noun)
+            (first in _SAY and len(toks) > 1 and (toks[1].low in _SUBORDINATE or
+                                                  toks[1].low in ARTICLES)))
         gets = None if modal is not None or first_verb else next(
             (k for k, t in enumerate(toks) if k > 0 and t.low in _GETS), None)
         if gets is not None:  # "… at civilsamfundet får en fast plads i arbejdet"
@@ -669,8 +676,9 @@ def candidates(text: str, language: str, known: Callable[[str], bool] | None = N
                            toks[k - 1].low not in PREPOSITIONS and
                            toks[k - 1].low not in ARTICLES), None)
             if finite is None:
-                if _criticism(toks):  # "Målet om flere ungeråd er for vagt"
+                if _criticism(toks):  # "Målet om flere ungeråd er for vagt": when nothing else
                     last_subject = toks[:next(k for k, t in enumerate(toks) if t.low in _IS)]
+                    add([], toks, "judgement")
                 else:
                     add([], toks, "np")  # the writer's own heading ("Klart sprog i alle breve")
                 continue
