@@ -153,3 +153,79 @@ def test_labels_survive_save_and_load_and_follow_new_members(tmp_path):
     added = loaded.add(Record("new", "Regionerne bør offentliggøre deres ventelister hver uge."))
     assert loaded.idea(added.proposals[0].idea).label == \
         "Offentliggørelse af regionernes ventelister"
+
+
+# --- praise, criticism and the request after it -----------------------------------------
+
+@pytest.mark.parametrize(("text", "lang", "expected"), [
+    # praise, then what is missing
+    ("Et flot udspil, men der mangler en plan for digital inklusion.", "da",
+     "Plan for digital inklusion"),
+    ("Udkastet er ambitiøst. Der savnes dog en tidsplan for lobbyregistret.", "da",
+     "Tidsplan for lobbyregistret"),
+    ("Great initiative, but the draft lacks a timeline for open contracting.", "en",
+     "Timeline for open contracting"),
+    ("A solid draft, but there is no budget for citizen juries.", "en",
+     "Budget for citizen juries"),
+    ("Fine words, but nothing about procurement data.", "en", "Procurement data"),
+    # praise of something already there, then a request with a modal
+    ("Det er rigtig positivt, at planen nævner åbne data. Kommunerne bør offentliggøre "
+     "deres budgetter.", "da", "Offentliggørelse af kommunernes budgetter"),
+    ("It is good that the minutes will be published. Councils should publish their "
+     "agendas.", "en", "Publication of councils' agendas"),
+])
+def test_the_label_comes_from_the_request_not_the_praise(text, lang, expected):
+    assert _label(text, lang) == expected
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("En god plan.", "da"),
+    ("Det er fint, at borgerne bliver hørt.", "da"),
+    ("Great initiative.", "en"),
+    ("This is a very good plan.", "en"),
+])
+def test_praise_alone_gives_no_label(text, lang):
+    weights = {tx.stem(tx.fold(w), lang): 1.0 for w in tx.WORD.findall(text)}
+    assert best_label([(text, 1, lang)], weights, _terms) == ""
+
+
+def test_a_heading_with_a_positive_adjective_is_not_praise():
+    assert _label("Gode cykelstier til alle skoler.") == "Gode cykelstier til alle skoler"
+    assert _label("Better bus routes to every school.", "en").startswith("Better bus routes")
+
+
+@pytest.mark.parametrize(("text", "lang", "expected"), [
+    ("Svarfristen bør være højst fire uger.", "da", "Svarfrist på højst fire uger"),
+    # a definite form made indefinite only when safe ("perioden" is "periode" + "n")
+    ("Vurderingsperioden bør være mindst seks uger.", "da",
+     "Vurderingsperioden på mindst seks uger"),
+    ("The consultation period should be at least 30 days.", "en",
+     "Consultation period of at least 30 days"),
+])
+def test_a_quantity_asked_of_something_is_a_noun_phrase(text, lang, expected):
+    assert _label(text, lang) == expected
+
+
+@pytest.mark.parametrize(("text", "lang", "expected"), [
+    # an imperative preamble: the heading is its object (a suspended compound keeps its hyphen)
+    ("Tilføj også trafik- og vejrdata.", "da", "Trafik- og vejrdata"),
+    ("Husk cykelstier i landdistrikterne.", "da", "Cykelstier i landdistrikterne"),
+    ("Remember also health and education data.", "en", "Health and education data"),
+    # asked to state how many: what is to be counted, with what (a "dem" / "them" resolved)
+    ("Målet om flere borgerbudgetter er for vagt. Angiv hvor mange skoler der skal have dem.",
+     "da", "Antal skoler med borgerbudgetter"),
+    ("The target on open budgets cannot be measured. Specify how many regions must "
+     "adopt them.", "en", "Number of regions with open budgets"),
+])
+def test_an_imperative_is_never_the_label_alone(text, lang, expected):
+    assert _label(text, lang) == expected
+
+
+def test_no_label_is_a_bare_verb_and_a_judgement_only_when_nothing_is_asked():
+    text = "Målet om åbenhed er for vagt. Skriv hvornår ministerierne skal være klar."
+    assert "Skriv" not in {c.text for c in candidates(text, "da")}
+    assert _label("Husk også bus- og togdata.") == "Bus- og togdata"
+    # a judgement alone is the last resort; beside a request it loses
+    assert _label("Høringsfristen er alt for kort.") == "Høringsfristen er alt for kort"
+    assert _label("The deadline is too short. Councils should publish their agendas.",
+                  "en") == "Publication of councils' agendas"

@@ -49,6 +49,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import text as tx
+from .proposals import has_proposal_cue
 
 LABEL_MAX_CHARS = 60
 LABEL_MAX_WORDS = 9
@@ -56,12 +57,14 @@ LABEL_TEXT_CHARS = 800  # of each wording (a proposal is a paragraph or a point)
 WORD_COST = 0.06  # per word, against the idea weight covered (0..1 per term)
 # a noun phrase is a heading; a verb phrase or a clause with its modal less so
 KIND_COST = {"np": 0.0, "nominal": 0.02, "object": 0.0, "subject": 0.05, "verb": 0.35,
-             "clause": 2.0}
+             "judgement": 1.0, "clause": 2.0}
 
 Terms = Callable[[str, str], tuple[str, ...]]  # written word, language -> its idea terms
 
 _CLAUSE = re.compile(r"[,;:()\[\]–—\n!?…\"„“”]| - |\.(?=\s|$)")
-_TOKEN = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*'?", re.UNICODE)  # "borger.dk", "API'er"
+# "borger.dk", "API'er"; the hyphen of a suspended compound kept ("bygnings- og energidata")
+_TOKEN = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*(?:'|-(?=\s+(?:og|eller|samt|and|or)\b))?",
+                    re.UNICODE)
 
 
 _fold = lru_cache(maxsize=1 << 16)(tx.fold)
@@ -72,7 +75,8 @@ def _fs(words: str) -> frozenset[str]:
 
 
 MODALS = _fs("bør burde skal skulle må kan kunne vil ville should must could ought need needs "
-             "will would shall can")
+             "will would shall can cannot can't won't shouldn't mustn't")
+_NEGATED_MODALS = _fs("cannot can't won't shouldn't mustn't")
 # words between a modal and its verb that a heading leaves out
 _ADVERBS = _fs("også altid gerne fremover fortsat løbende straks snarest hurtigst fremadrettet "
                "nu i højere grad med fordel fremtiden fremover really also always urgently "
@@ -95,6 +99,10 @@ _CUE_LEADS = (
     "we propose", "i propose", "we suggest", "i suggest", "we recommend", "i recommend",
     "we urge", "i urge", "we believe", "i think", "in our view", "it is important",
     "in addition",
+    # a request put as an evaluation: what follows is the request ("… at offentliggøre X")
+    "det vil være godt", "det ville være godt", "det vil være en god idé",
+    "det ville være en god idé", "det er en god idé", "it would be good",
+    "it would be a good idea", "it is a good idea", "it would be helpful",
 )
 _CUE_FIRST = frozenset(tx.fold(c.split()[0]) for c in _CUE_LEADS)
 PREPOSITIONS = _fs("""
@@ -142,12 +150,51 @@ _PROPER_SUFFIXES = ("styrelsen", "styrelsens", "ministeriet", "ministeriets", "t
                     "tilsynets", "ombudsmand", "ombudsmanden", "ombudsmandens", "folketinget",
                     "folketingets", "rigsrevisionen", "rigsrevisionens")
 
-# verbs whose object is the idea ("indføre en whistleblowerordning" → "Whistleblowerordning")
+# verbs whose object is the idea ("indføre en whistleblowerordning" → "Whistleblowerordning");
+# an imperative preamble too ("Husk også X", "Tilføj X", "Remember X": the heading is X)
 _CREATE = _fs("""
 indføre indfør indføres etablere etabler etableres oprette opret oprettes nedsætte nedsæt
 nedsættes skabe skab skabes lave lav laves bygge byg bygges lancere lancer indrette
-introduce establish create set build launch
+husk tilføj medtag inkluder overvej
+introduce establish create set build launch remember add include consider
 """)
+# verbs that say something is missing: what is missing is the request ("Planen mangler en
+# forpligtelse om X", "der mangler X", "it lacks X", "X is missing")
+_LACK = _fs("mangler savner savnes lacks lack misses miss missing")
+# imperatives asking to state something ("Skriv hvor mange …", "Specify how many …")
+_SAY = _fs("skriv angiv anfør præcisér præciser write state specify say indicate")
+_HOW_MANY = {"da": ("hvor", "mange", "Antal"), "en": ("how", "many", "Number of")}
+# after "Antal kommuner", a relative clause with one of these gives "med X" / "with X"
+_USE = _fs("bruge bruger anvende anvender have har få får indføre indfører use uses have has "
+           "adopt adopts get gets")
+_THEM = _fs("dem them")
+_MANY = _fs("flere mange alle nogle more many all some")
+# imperatives that open a request without being one: never a label on their own
+_IMPERATIVES = _fs("""
+skriv husk tilføj medtag inkluder overvej angiv anfør præcisér præciser oplys sørg tænk
+glem se læs ret fjern uddyb forklar beskriv tydeliggør konkretiser lav gør giv sæt tag lad
+write remember add include consider state specify ensure make give put take let see think
+explain describe clarify note
+""")
+# Praise and evaluation: a clause with one of these near its start and no request cue
+# ("En god plan", "Det er godt, at …", "Great initiative") is not what the response asks for
+_PRAISE = _fs("""
+god godt gode fin fint fine flot flotte positiv positivt positive glimrende fremragende
+glædelig glædeligt glædelige udmærket udmærkede ambitiøs ambitiøst ambitiøse spændende
+fornuftig fornuftigt fornuftige prisværdig prisværdigt interessant velkommen velkomne
+glad glade tilfreds tilfredse
+good great fine excellent nice positive welcome welcomed encouraging impressive
+ambitious commendable solid glad pleased happy
+""")
+_IS = _fs("er var bliver blev is was are were")
+# what a response praises without asking for anything: the plan, the draft, the work
+_PRAISED = _fs("""
+plan planen udkast udkastet initiativ initiativet arbejde arbejdet handlingsplan
+handlingsplanen forslag forslaget start skridt idé ide tiltag oplæg oplægget
+plan draft initiative work start step idea proposal document effort
+""")
+_INTENSIFIERS = _fs("rigtig rigtigt meget særdeles virkelig overordnet very really quite "
+                    "overall generally")
 _HAVE = _fs("have få får has have get gets")
 _GETS = _fs("får gets")
 _LIGHT = _fs("gøre gør gøres lade lad give giv gives sætte sæt make let give put take tage tag "
@@ -374,7 +421,7 @@ def _clauses(text: str) -> list[list[_Tok]]:
     segments: list[tuple[list[_Tok], str]] = []  # tokens, the separator after them
     pos = 0
     for stop in [m.start() for m in _CLAUSE.finditer(text)] + [len(text)]:
-        toks = [_Tok(m.group(), _fold(m.group()), m.start(), m.end())
+        toks = [_Tok(m.group(), _fold(m.group().rstrip("-")), m.start(), m.end())
                 for m in _TOKEN.finditer(text, pos, stop)]
         segments.append((toks, text[stop] if stop < len(text) else ""))
         pos = stop + 1
@@ -396,6 +443,70 @@ def _clauses(text: str) -> list[list[_Tok]]:
             out.append(toks)
         after_item = item
     return out
+
+
+_AT_LEAST = _fs("mindst højst maksimalt minimum maksimum op cirka ca mindre mere end over under "
+                "til at least most no less more than up to around about")
+_NUMBERS = {"da": _fs("en et to tre fire fem seks syv otte ni ti tolv femten tyve tredive"),
+            "en": _fs("one two three four five six seven eight nine ten twelve fifteen twenty "
+                      "thirty")}
+
+
+def _amount(toks: list[_Tok], en: bool) -> int:
+    """The length of a quantity opening ``toks`` ("mindst fire uger", "at least 30 days"), or
+    0: modifiers, a number, the unit after it."""
+    k = 0
+    while k < len(toks) and k < 4 and toks[k].low in _AT_LEAST:
+        k += 1
+    if k < len(toks) and (toks[k].low.isdigit() or toks[k].low in _NUMBERS["en" if en else "da"]):
+        if k + 1 < len(toks) and toks[k + 1].low not in _NO_END:
+            return k + 2
+    return 0
+
+
+def _indefinite(word: str, en: bool, known: Callable[[str], bool] | None) -> str:
+    """A Danish definite noun made indefinite when safe ("Høringsfristen" → "Høringsfrist")."""
+    low = word.lower()
+    if en or not low.endswith(("en", "et")):
+        return word
+    stem = word[:-2]
+    if known is not None and known(stem.lower()):
+        return stem
+    vowels = "aeiouyæøå"
+    if len(low) >= 9 and stem[-1:].lower() not in vowels and \
+            stem[-2:-1].lower() not in vowels and stem[-1:].lower() != stem[-2:-1].lower():
+        return stem  # "høringsfrist-en"; not "period-en" (periode) nor "tall-et" (tal)
+    return word
+
+
+_NOTHING = _fs("intet ingenting nothing")
+_HOWEVER = _fs("dog however stadig still desværre unfortunately helt completely")
+_TOO = _fs("for too ikke not alt overly helt completely")
+
+
+def _criticism(toks: list[_Tok]) -> bool:
+    """True for a judgement of what is there, not a request: "Målet er for vagt", "The goal is
+    not measurable" (a copula followed by "for" / "too" / "ikke" / "not")."""
+    k = next((k for k, t in enumerate(toks) if k > 0 and t.low in _IS), None)
+    return k is not None and k + 1 < len(toks) and toks[k + 1].low in _TOO and \
+        not has_proposal_cue(" ".join(t.text for t in toks))
+
+
+def _praise(toks: list[_Tok], concession: bool) -> bool:
+    """True when a clause praises or evaluates rather than asks: "Det er (rigtig) godt",
+    "Planen er ambitiøs", "This is a good plan", a praised plan without a verb ("En god plan",
+    "Great initiative"), or a clause with a praise word before "men" / "but" (a concession:
+    "Gode intentioner, men …")."""
+    head = [t.low for t in toks[:6]]
+    at = next((k for k, w in enumerate(head) if w in _PRAISE), None)
+    if at is None or has_proposal_cue(" ".join(t.text for t in toks)):
+        return False
+    if concession:
+        return True
+    before = [w for w in head[:at] if w not in _INTENSIFIERS and w not in ARTICLES]
+    if before and before[-1] in _IS:
+        return True  # "Det er godt", "We are pleased", "Udkastet er flot"
+    return not before and len(toks) <= 4 and any(t.low in _PRAISED for t in toks[at + 1:])
 
 
 def candidates(text: str, language: str, known: Callable[[str], bool] | None = None,
@@ -448,22 +559,105 @@ def candidates(text: str, language: str, known: Callable[[str], bool] | None = N
         emit(words, source, "object")
         add(words, tail, "object", source)
 
-    for toks in _clauses(text):
+    def missing(toks: list[_Tok], lack: int) -> None:
+        """What is said to be missing is the request: "Planen mangler en forpligtelse om X",
+        "der mangler X", "it lacks X" → X; "En plan for X savnes" → "Plan for X"."""
+        after = toks[lack + 1:]
+        while after and (after[0].low in _ADVERBS or after[0].low in _HOWEVER) and \
+                after[0].low not in PREPOSITIONS:
+            after = after[1:]
+        before = toks[:lack]
+        while before and (before[-1].low in _IS or before[-1].low in _ADVERBS):
+            before = before[:-1]
+        if after:
+            add([], _trim_object(after), "object")
+        elif before and before[0].low not in _NO_START:
+            add([], _trim_object(before), "object")
+
+    def count(question: list[_Tok], antecedent: list[_Tok]) -> None:
+        """"hvor mange kommuner der skal bruge dem" → "Antal kommuner med borgerpaneler"
+        (the pronoun standing for the subject of an earlier clause); "how many …" the same."""
+        first, second, word = _HOW_MANY["en" if en else "da"]
+        if len(question) < 3 or question[0].low != first or question[1].low != second:
+            return
+        counted = question[2:]
+        rel = next((k for k, t in enumerate(counted) if t.low in ("der", "som", "that", "who",
+                                                                  "which")), None)
+        if rel is not None:
+            head, clause = counted[:rel], counted[rel + 1:]
+        else:  # "how many agencies must adopt them"
+            m = next((k for k, t in enumerate(counted) if k > 0 and t.low in MODALS),
+                     len(counted))
+            head, clause = counted[:m], counted[m:]
+        if not head:
+            return
+        add([word], head, "object", lower=True)
+        while clause and (clause[0].low in MODALS or clause[0].low in _ADVERBS):
+            clause = clause[1:]
+        if len(clause) < 2 or clause[0].low not in _USE:
+            return
+        obj = _trim_object(clause[1:])
+        if len(obj) == 1 and obj[0].low in _THEM:
+            # "dem" / "them": the plural noun ending an earlier clause's subject ("Et mål om at
+            # fremme borgerpaneler kan ikke måles")
+            plural = ("s",) if en else ("er", "erne", "ene")
+            obj = []
+            if antecedent and antecedent[-1].low.endswith(plural):
+                j = len(antecedent)  # its last noun phrase: "… on [open budgets]"
+                while j > 0 and len(antecedent) - j < 3 and antecedent[j - 1].low not in \
+                        _NO_END and antecedent[j - 1].low not in _MANY and \
+                        (j < 2 or antecedent[j - 2].low not in ("at", "to")):
+                    j -= 1
+                obj = antecedent[j:]
+        if obj and obj[0].low not in _NO_START:
+            words = _lower_first([t.text for t in head], keep_upper)
+            add([word, *words, "with" if en else "med"], obj, "object", [t.text for t in head],
+                lower=True)
+
+    clauses = _clauses(text)
+    praised = False  # the clause before praised something ("Det er godt, at …")
+    last_subject: list[_Tok] = []  # what a later "dem" / "them" may stand for
+    for i, toks in enumerate(clauses):
+        if praised and toks[0].low in ("at", "that"):
+            continue  # "Det er godt, [at høringssvarene bliver offentlige]": what is praised
+        so_that = toks[0].low in ("saa", "so")
+        concession = i + 1 < len(clauses) and clauses[i + 1][0].low in ("men", "but")
+        toks = _strip_lead(toks)
+        praised = bool(toks) and _praise(toks, concession)
+        if praised or not toks or toks[0].low in _SUBORDINATE:
+            continue
         if relevant is not None and not any(relevant(t.text) for t in toks):
             continue
-        so_that = toks[0].low in ("saa", "so")
-        toks = _strip_lead(toks)
-        if not toks or toks[0].low in _SUBORDINATE:
-            continue
         modal = next((k for k, t in enumerate(toks) if t.low in MODALS and k > 0), None)
+        if modal is not None and toks[0].low in _IMPERATIVES and any(
+                t.low in _SUBORDINATE or t.low in _STOP_BEFORE for t in toks[1:modal]):
+            modal = None  # "Skriv hvor mange kommuner der skal …": the question's modal
+        if modal is not None and toks[modal].low in _NEGATED_MODALS:
+            last_subject = toks[:modal]
+            continue  # "The goal cannot be measured": a criticism (its subject remembered)
+        lack = None if modal is not None else next(
+            (k for k, t in enumerate(toks) if t.low in _LACK), None)
+        if lack is not None:
+            missing(toks, lack)
+            continue
+        if len(toks) > 3 and toks[0].low in ("der", "there") and toks[1].low in _IS and \
+                toks[2].low in ("ingen", "no"):
+            add([], toks[3:], "object")  # "Der er ingen plan for X", "There is no plan for X"
+            continue
+        if len(toks) > 2 and toks[0].low in _NOTHING and toks[1].low in ("om", "about", "on"):
+            add([], toks[2:], "object")  # "(men) intet om X", "(but) nothing about X"
+            continue
         if so_that and modal is not None:
             continue  # "…, så borgerne kan følge med": a purpose, not the proposal
         expletive = toks[0].low in ("der", "there") and modal == 1  # "Der bør indføres …"
         if not expletive and toks[0].low in _NO_START:
             continue
         first = toks[0].low
-        first_verb = modal is None and (first in verbs or first in _CREATE or first in _LIGHT
-                                        or first in _PUT)
+        first_verb = modal is None and (
+            first in verbs or first in _CREATE or first in _LIGHT or first in _PUT or
+            # "Skriv hvor mange …", "Angiv en tidsplan" (not "State funding for …": a noun)
+            (first in _SAY and len(toks) > 1 and (toks[1].low in _SUBORDINATE or
+                                                  toks[1].low in ARTICLES)))
         gets = None if modal is not None or first_verb else next(
             (k for k, t in enumerate(toks) if k > 0 and t.low in _GETS), None)
         if gets is not None:  # "… at civilsamfundet får en fast plads i arbejdet"
@@ -472,6 +666,8 @@ def candidates(text: str, language: str, known: Callable[[str], bool] | None = N
         subject: list[_Tok] = [] if expletive or modal is None else toks[:modal]
         if len(subject) == 1 and subject[0].low in _SUBJECT_PRONOUNS:
             subject = []
+        if subject:
+            last_subject = subject
         finite = None
         if modal is None and not first_verb:
             # "… at kommunerne offentliggør deres budgetter": a verb in the present tense
@@ -480,7 +676,11 @@ def candidates(text: str, language: str, known: Callable[[str], bool] | None = N
                            toks[k - 1].low not in PREPOSITIONS and
                            toks[k - 1].low not in ARTICLES), None)
             if finite is None:
-                add([], toks, "np")  # the writer's own heading ("Klart sprog i alle breve")
+                if _criticism(toks):  # "Målet om flere ungeråd er for vagt": when nothing else
+                    last_subject = toks[:next(k for k, t in enumerate(toks) if t.low in _IS)]
+                    add([], toks, "judgement")
+                else:
+                    add([], toks, "np")  # the writer's own heading ("Klart sprog i alle breve")
                 continue
             subject = toks[:finite]
             if len(subject) == 1 and subject[0].low in _SUBJECT_PRONOUNS:
@@ -506,6 +706,14 @@ def candidates(text: str, language: str, known: Callable[[str], bool] | None = N
             passive = not en and verb.low.endswith("s") and len(verb.low) > 4 and \
                 verb.low not in _COPULA
         if verb.low in _COPULA:
+            amount = _amount(rest, en)
+            if subject and amount:
+                # "Høringsfristen bør være mindst fire uger" → "Høringsfrist på mindst fire uger"
+                thing = [t.text for t in _trim_object(subject)]
+                thing[-1] = _indefinite(thing[-1], en, known)
+                emit([*_lower_first(thing, keep_upper), "of" if en else "på",
+                      *(t.text for t in rest[:amount])], [*subj, *(t.text for t in rest[:amount])],
+                     "np")
             if expletive and rest:  # "Der bør være åbenhed om …"
                 add([], _trim_object(rest), "object")
             elif subject and (en or len(subject) == 1):
@@ -524,7 +732,15 @@ def candidates(text: str, language: str, known: Callable[[str], bool] | None = N
                     who = _lower_first([t.text for t in _trim_object(subject)], keep_upper)
                     emit([*adjs, *who], [*adjs, *subj], "np")
             continue
-        create = verb.low in _CREATE or (not en and verb.low[:-1] in _CREATE)
+        if verb.low in _SAY and rest and (rest[0].low in _SUBORDINATE or
+                                          rest[0].low in _STOP_BEFORE):
+            count(rest, last_subject)  # "Skriv hvor mange …": what is to be counted
+            continue
+        create = verb.low in _CREATE or verb.low in _SAY or \
+            (not en and verb.low[:-1] in _CREATE)
+        if create and first_verb:
+            while rest and rest[0].low in _ADVERBS and rest[0].low not in PREPOSITIONS:
+                rest = rest[1:]  # "Husk også X": the heading is X
         if en and verb.low == "set" and rest and rest[0].low == "up":
             create, rest = True, rest[1:]
         if passive:
@@ -607,12 +823,17 @@ def candidates(text: str, language: str, known: Callable[[str], bool] | None = N
     return out
 
 
+_BARE_VERBS = _IMPERATIVES | _CREATE | _SAY | _LIGHT | _PUT | _LACK
+
+
 def _clean(c: Candidate, language: str) -> bool:
     if c.text.endswith(","):
         return False
-    words = [_fold(w.rstrip(",")) for w in c.text.split()]
+    words = [_fold(w.rstrip(",-")) for w in c.text.split()]
     if not words or words[0] in _NO_START or words[-1] in _NO_END:
         return False
+    if len(words) == 1 and words[0] in _BARE_VERBS:
+        return False  # "Skriv", "Husk": a verb with no object says nothing
     pronouns = PRONOUNS_EN if language == "en" else PRONOUNS_DA
     return not any(w in PLEASANTRY_WORDS or w in pronouns for w in words)
 
@@ -637,7 +858,7 @@ def best_label(wordings: Sequence[tuple[str, int, str]], weights: dict[str, floa
         popularity = 0.1 * math.log1p(count) / math.log1p(most)
 
         def relevant(word: str, lang: str = lang) -> bool:
-            return any(t in weights for t in terms(word.rstrip(","), lang))
+            return any(t in weights for t in terms(word.rstrip(",-"), lang))
 
         for c in candidates(text[:LABEL_TEXT_CHARS], lang, known, keep_upper, relevant):
             if not _clean(c, lang):
@@ -645,7 +866,7 @@ def best_label(wordings: Sequence[tuple[str, int, str]], weights: dict[str, floa
             seen: set[str] = set()
             gain = 0.0
             for w in c.source:
-                for t in terms(w.rstrip(","), lang):
+                for t in terms(w.rstrip(",-"), lang):
                     if t not in seen:
                         seen.add(t)
                         gain += weights.get(t, 0.0) / top
@@ -668,7 +889,7 @@ class WordSource:
 
     def terms(self, word: str, language: str) -> tuple[str, ...]:
         lang = "en" if language == "en" else "da"
-        word = word.rstrip(",")
+        word = word.rstrip(",-")
         cache = self.words.caches[lang]
         entry = cache.get(word) or cache.get(word.lower()) or self.words._make(word, lang)
         return tuple(t for t, _ in entry[3]) if entry[0] is not None else ()
