@@ -101,7 +101,7 @@ async def request(port: int, method: str, path: str, *, headers: dict[str, str] 
         if body or method == "POST":
             lines.append(f"Content-Length: {len(body)}")
         writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
-        raw = await asyncio.wait_for(reader.read(-1), timeout)
+        raw = await asyncio.wait_for(_read_answer(reader), timeout)
     finally:
         writer.close()
     head, _sep, content = raw.partition(b"\r\n\r\n")
@@ -122,6 +122,25 @@ async def request(port: int, method: str, path: str, *, headers: dict[str, str] 
         else:
             answer_headers[name] = value
     return Answer(status, answer_headers, content, cookies)
+
+
+async def _read_answer(reader: asyncio.StreamReader) -> bytes:
+    """The answer's head and its Content-Length bytes of body, then the caller closes, as a
+    browser does once it has the body: gunicorn's sync worker waits for the client to close
+    after its answer (it drains the connection, RFC 9112 9.6), so a client that waited for
+    the server's end of the connection first kept a worker idle for a turn of its own event
+    loop on every request. Without a Content-Length, up to the server's close."""
+    try:
+        head = await reader.readuntil(b"\r\n\r\n")
+    except asyncio.IncompleteReadError as short:
+        return short.partial
+    length = re.search(rb"\r\ncontent-length:\s*(\d+)", head, re.IGNORECASE)
+    if length is None:
+        return head + await reader.read(-1)
+    try:
+        return head + await reader.readexactly(int(length.group(1)))
+    except asyncio.IncompleteReadError as short:
+        return head + short.partial
 
 
 def multipart(fields: list[tuple[str, str]]) -> tuple[str, bytes]:

@@ -142,3 +142,46 @@ def _wait_behind_another_writer(tmp_path):
     assert began.is_set() and not writers.others_waiting(str(database))
     assert holder.execute("SELECT x FROM t").fetchall() == [(1,)]
     holder.close()
+
+
+def _wal(path):
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA busy_timeout = 700")
+    return conn
+
+
+def test_a_writer_gets_the_lock_when_it_comes_free_and_keeps_its_busy_timeout(tmp_path):
+    database = tmp_path / "db.sqlite3"
+    holder, waiter = _wal(database), _wal(database)
+    holder.execute("CREATE TABLE t (x INTEGER)")
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("INSERT INTO t VALUES (1)")
+    order = []
+
+    def commit_later():
+        order.append("holder commits")
+        holder.execute("COMMIT")
+
+    threading.Timer(0.2, commit_later).start()
+    writers.begin_immediate(waiter, 5000)  # waits for the holder, then has the lock
+    order.append("waiter began")
+    waiter.execute("INSERT INTO t VALUES (2)")
+    waiter.execute("COMMIT")
+    assert order == ["holder commits", "waiter began"]
+    assert waiter.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+    assert waiter.execute("SELECT x FROM t ORDER BY x").fetchall() == [(1,), (2,)]
+
+
+def test_a_writer_that_waits_too_long_gets_sqlites_own_busy_error(tmp_path):
+    database = tmp_path / "db.sqlite3"
+    holder, waiter = _wal(database), _wal(database)
+    holder.execute("BEGIN IMMEDIATE")
+    with pytest.raises(sqlite3.OperationalError, match="database is locked") as raised:
+        writers.begin_immediate(waiter, 50)
+    assert raised.value.sqlite_errorcode == sqlite3.SQLITE_BUSY
+    assert waiter.execute("PRAGMA busy_timeout").fetchone()[0] == 50
+    holder.execute("ROLLBACK")
+    waiter.execute("BEGIN")  # another error is not waited on: it is raised at once
+    with pytest.raises(sqlite3.OperationalError, match="within a transaction"):
+        writers.begin_immediate(waiter, 60_000)

@@ -17,6 +17,12 @@ get the lock first. An uncontended transaction pays two ``flock`` calls. Process
 go through the backend (``sqlite3`` on the command line) are waited for by SQLite's busy
 handler as before.
 
+A writer that waits does not wait in SQLite's busy handler either: :func:`begin_immediate`
+tries ``BEGIN IMMEDIATE`` again every 0.1 to 2 ms, so it gets the lock within about 2 ms of
+its coming free however long it has waited, where the busy handler's 100 ms sleeps let
+writers that came later go first, again and again (the tail of a form's answers at a
+deadline, when every answer is a write).
+
 The lock is ``flock`` on a file named after the database (``<database>-writers``): per open
 file description, so each thread of each process has its own descriptor, opened again after
 a fork.
@@ -27,6 +33,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -98,3 +105,30 @@ def let_others_write(connection=None, *, patience: float = 1.0) -> float:
         time.sleep(pause)
         pause = min(2 * pause, 0.005)
     return time.monotonic() - started
+
+
+# The longest a waiting writer sleeps between two tries for the lock.
+MAX_PAUSE = 0.002
+
+
+def begin_immediate(raw: sqlite3.Connection, busy_ms: int) -> None:
+    """``BEGIN IMMEDIATE`` on ``raw`` (a connection whose busy timeout is ``busy_ms``),
+    waiting for the write lock up to ``busy_ms`` by trying again every 0.1–2 ms instead of in
+    SQLite's busy handler; then SQLite's own "database is locked" error, as the busy handler
+    would give it (the web answers 503 with Retry-After)."""
+    raw.execute("PRAGMA busy_timeout = 0")
+    try:
+        give_up = time.monotonic() + busy_ms / 1000
+        pause = 0.0001
+        while True:
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if (getattr(error, "sqlite_errorcode", None) != sqlite3.SQLITE_BUSY
+                        or time.monotonic() >= give_up):
+                    raise
+            time.sleep(pause)
+            pause = min(2 * pause, MAX_PAUSE)
+    finally:
+        raw.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
