@@ -85,6 +85,15 @@ def test_ocr_noisy_text_is_split_all_the_same():
     ("Thank you for the opportunity to comment.", "courtesy"),
     ("Please do not hesitate to contact us.", "courtesy"),
     ("As a citizen of Aarhus I use digital services every day.", "about_respondent"),
+    # an organisation's name as the subject
+    ("Grøn Omstilling Nord har med stor interesse gennemgået høringsmaterialet.", "courtesy"),
+    ("Foreningen for Bedre Byer og Veje har med interesse læst udkastet.", "courtesy"),
+    ("Landsforeningen af Læsere hilser regeringens initiativ velkommen.", "courtesy"),
+    ("Kystbyernes Netværk ser Open Government Partnership som en chance for dialog.",
+     "courtesy"),
+    ("Fjordvej Consulting ser positivt på handlingsplanen.", "courtesy"),
+    ("The Open Rivers Trust welcomes the government's initiative.", "courtesy"),
+    ("Citizens for Clarity have read the consultation letter with interest.", "courtesy"),
 ])
 def test_pleasantries_are_set_aside_with_a_reason(sentence, reason):
     text = (f"{sentence}\n\nVi foreslår, at alle ministre offentliggør deres kalendere, så "
@@ -98,6 +107,9 @@ def test_pleasantries_are_set_aside_with_a_reason(sentence, reason):
     "Vi takker for høringen og foreslår, at fristen forlænges til seks uger.",
     "Som borger mener jeg, at kommunen bør offentliggøre sine budgetter.",
     "Thank you, and we urge you to publish the ministers' calendars.",
+    # the same verbs about a matter of its own, or with a request, stay proposals
+    "Foreningen hilser et lobbyregister velkommen og foreslår, at det bliver lovpligtigt.",
+    "Byrådet ser OGP som en anledning, og derfor bør kommunen åbne sine data.",
 ])
 def test_a_sentence_that_asks_for_something_is_kept(sentence):
     spans, aside = split_with_set_aside(sentence)

@@ -85,6 +85,21 @@ _COURTESY = re.compile(
     r"hvis (?:i|du) har spørgsmål|ser frem til|håber, at (?:vores|mine) (?:bemærkninger|"
     r"kommentarer|input)|god arbejdslyst|held og lykke|ingen (?:yderligere )?bemærkninger|"
     r"glade for muligheden|(?:er|være) velkomne? til at|"
+    # an organisation's name as the subject ("Åben Kode Danmark har med interesse læst
+    # høringsbrevet", "DataHavn A/S hilser initiativet velkommen"): the verb phrase with
+    # what it is about, the consultation or the plan, never a matter of its own
+    r"(?:har|havde) (?:med (?:stor )?interesse )?(?:læst|modtaget|gennemgået) "
+    r"(?:høring|udkast|materiale|jeres|forslaget|planen|handlingsplan)|"
+    r"hilser (?:det|initiativet|høringen|muligheden|udkastet|planen|handlingsplanen|"
+    r"danmarks|regeringens|jeres|deltagelsen)\b|"
+    r"ser (?:positivt|med glæde) på (?:initiativet|høringen|udkastet|planen|handlingsplanen|"
+    r"danmarks|regeringens|deltagelsen)|"
+    r"ser (?:ogp|open government partnership|initiativet|planen|handlingsplanen|"
+    r"deltagelsen|danmarks deltagelse) som|"
+    r"(?:welcomes?|is pleased with|are pleased with) (?:the|this|denmark's|the government's) "
+    r"(?:initiative|consultation|opportunity|draft|plan|participation|invitation)|"
+    r"(?:has|have) (?:read|received|reviewed) (?:the|your) (?:consultation|draft|letter|"
+    r"invitation|plan)|"
     r"muligheden for at (?:give|komme med|afgive|bidrage|svare)|"
     r"thank you|thanks for|many thanks|(?:i|we) have read|we welcome the opportunity|"
     r"grateful for the opportunity|the opportunity to (?:comment|respond|contribute)|"
@@ -176,11 +191,12 @@ def pleasantry(sentence: str) -> str | None:
     low = sentence.lstrip(" \t\n-–—•*\"'„“”’")
     if _ABOUT.match(low):
         return ABOUT_RESPONDENT
-    # a preamble or closing says so early ("Tak for …", "Vi står gerne til rådighed …");
+    # a preamble or closing says so early ("Tak for …", "Vi står gerne til rådighed …",
+    # after an organisation's name: "Netværket for Ældre og IT har med interesse læst …");
     # a courtesy late in a sentence ("Vi ønsker mere åbenhed og vil gerne bidrage") is not
-    # enough to set the sentence aside: tried at the first five words only
+    # enough to set the sentence aside: tried at the first seven words only
     at = 0
-    for _ in range(5):
+    for _ in range(7):
         if _COURTESY_AT.match(low, at):
             return COURTESY
         at = low.find(" ", at) + 1
