@@ -169,7 +169,8 @@ def _pg(base: str, name: str, *, drop_only: bool = False) -> str:
 class WriteLockProbe:
     """SQLite: while a run goes on, another connection takes the write lock (``BEGIN
     IMMEDIATE``; ``COMMIT``) every ``every`` seconds, as an answer arriving would (saying
-    that it waits, as the application's writers do: ``samskab.core.writers``), and records
+    that it waits and trying again every few milliseconds, as the application's writers do:
+    ``samskab.core.writers``; SQLite's busy handler would add its own sleeps), and records
     how long each took: the longest is about the longest the run held the lock (plus this
     thread's own scheduling on a loaded machine)."""
 
@@ -185,14 +186,14 @@ class WriteLockProbe:
     def _run(self) -> None:
         import sqlite3
 
-        from samskab.core.writers import waiting
+        from samskab.core.writers import begin_immediate, waiting
 
         conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
         started = time.perf_counter()
         while not self.stop.wait(self.every):
             t0 = time.perf_counter()
             with waiting(str(self.path)):
-                conn.execute("BEGIN IMMEDIATE")
+                begin_immediate(conn, 60_000)
             conn.execute("COMMIT")
             self.waits.append(time.perf_counter() - t0)
             if self.waits[-1] > 0.25:
