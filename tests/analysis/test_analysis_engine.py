@@ -86,6 +86,25 @@ def test_state_saved_to_disk_answers_like_the_original(campaign_records, tmp_pat
     assert analyser.tag_scores(OTHERS[2]) == restored.tag_scores(OTHERS[2])
 
 
+def test_a_loaded_state_places_new_proposals_where_the_saved_one_would(campaign_records,
+                                                                       tmp_path):
+    """The idea index is saved as it stands (an idea is found through every wording that
+    joined it, and its norm as it was summed), so incremental runs, which always load the
+    state, place a proposal where the analyser that was saved would have placed it."""
+    texts = [madlibs_text(i) + "\n\n" + " ".join(OTHERS[i % 4:i % 4 + 4]) for i in range(300)]
+    analyser = Analyser()
+    analyser.fit([*campaign_records, *(Record(f"r-{i}", t) for i, t in enumerate(texts))])
+    analyser.save(tmp_path / "state")
+    restored = Analyser.load(tmp_path / "state")
+    placed = []
+    for i in range(300, 340):
+        record = Record(f"new-{i}", madlibs_text(i))
+        a, b = analyser.add(record), restored.add(record)
+        assert [p.idea for p in a.proposals] == [p.idea for p in b.proposals], i
+        placed += [p.idea for p in a.proposals]
+    assert len(set(placed)) >= 2  # the new proposals went to more than one idea
+
+
 def test_feedback_changes_the_suggestion_for_that_kind_of_response(campaign_records):
     analyser = Analyser(stages=["tags"])
     analyser.fit(campaign_records)

@@ -452,10 +452,16 @@ class IdeaIndex:
         return {
             "params": self.params.__dict__, "df": dict(self.df), "n_docs": self.n_docs,
             "ideas": [{"leader": it.leader, "members": it.members, "weights": it.weights,
+                       "norm2": it.norm2,
                        "best": list(it.best) if it.best else None, "text": it.text,
                        "text_da": it.text_da, "wordings": [list(w) for w in it.wordings]}
                       for it in self.ideas],
             "surface": self.surface, "synonyms": self.synonyms,
+            # as they stand: an idea is found through the top terms of every wording that
+            # joined it, not only its leader's, and its norm was summed as members came
+            # (rebuilt from the leaders, a loaded index placed proposals elsewhere than the
+            # index it was saved from)
+            "buckets": self.buckets,
         }
 
     @classmethod
@@ -474,10 +480,15 @@ class IdeaIndex:
                                      text=it.get("text", ""), text_da=it.get("text_da", ""),
                                      wordings=[(str(t), int(c)) for t, c in
                                                it.get("wordings", ())]))
-        for i, it in enumerate(index.ideas):
-            it.norm2 = math.fsum([w * w for w in it.weights.values()])
-            for key in index._keys(it.leader, extra=1):
-                index.buckets.setdefault(key, []).append(i)
+        for it, saved in zip(index.ideas, data["ideas"], strict=True):
+            it.norm2 = (float(saved["norm2"]) if "norm2" in saved
+                        else math.fsum([w * w for w in it.weights.values()]))
+        if "buckets" in data:
+            index.buckets = {k: [int(i) for i in v] for k, v in data["buckets"].items()}
+        else:  # a state saved before the buckets were
+            for i, it in enumerate(index.ideas):
+                for key in index._keys(it.leader, extra=1):
+                    index.buckets.setdefault(key, []).append(i)
         index.surface = {k: {w: int(c) for w, c in v.items()}
                          for k, v in data["surface"].items()}
         return index
