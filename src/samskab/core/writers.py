@@ -13,7 +13,8 @@ backend ``samskab.core.sqlite``) holds a shared file lock beside the database wh
 ``BEGIN IMMEDIATE`` waits for SQLite's lock; a long run of writes calls
 :func:`let_others_write` between two of its transactions, which waits, without CPU to speak
 of, until nobody holds that shared lock (up to ``patience`` seconds), so the writers waiting
-get the lock first. An uncontended transaction pays two ``flock`` calls. Processes that do not
+get the lock first. An uncontended transaction pays two ``flock`` calls and two ``PRAGMA
+busy_timeout`` statements (see :func:`begin_immediate`). Processes that do not
 go through the backend (``sqlite3`` on the command line) are waited for by SQLite's busy
 handler as before.
 
