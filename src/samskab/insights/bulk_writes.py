@@ -5,7 +5,7 @@ waiting for it go first between two chunks (``core.writers``)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from django.db import connection, transaction
 
@@ -29,14 +29,19 @@ def insert_rows(model, fields: Sequence[str], rows: Sequence[tuple]) -> None:
     executemany_chunked(sql, rows)
 
 
+def chunks(items: Sequence) -> Iterator[Sequence]:
+    """``items`` STORE_CHUNK at a time, for one transaction each; before each, writers
+    waiting for SQLite's lock go first (``core.writers.let_others_write``)."""
+    for i in range(0, len(items), STORE_CHUNK):
+        let_others_write()
+        yield items[i:i + STORE_CHUNK]
+
+
 def executemany_chunked(sql: str, rows: Sequence[tuple]) -> None:
     """STORE_CHUNK rows per transaction (a savepoint inside a caller's transaction)."""
-    for i in range(0, len(rows), STORE_CHUNK):
-        let_others_write()
+    for chunk in chunks(rows):
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.executemany(sql, rows[i:i + STORE_CHUNK])
-
-
+            cursor.executemany(sql, chunk)
 
 
 def update_rows(model, fields: Sequence[str], rows: Sequence[tuple], *, where: str = ""
@@ -55,28 +60,24 @@ def update_rows(model, fields: Sequence[str], rows: Sequence[tuple], *, where: s
 
 def create_chunked(model, objs: Sequence) -> None:
     """``bulk_create``, STORE_CHUNK rows per transaction; each object gets its pk."""
-    for i in range(0, len(objs), STORE_CHUNK):
-        let_others_write()
+    for chunk in chunks(objs):
         with transaction.atomic():
-            model.objects.bulk_create(objs[i:i + STORE_CHUNK])
+            model.objects.bulk_create(chunk)
 
 
 def bulk_update_chunked(model, objs: Sequence, fields: Sequence[str]) -> None:
-    for i in range(0, len(objs), STORE_CHUNK):
-        let_others_write()
+    for chunk in chunks(objs):
         with transaction.atomic():
-            model.objects.bulk_update(objs[i:i + STORE_CHUNK], fields)
+            model.objects.bulk_update(chunk, fields)
 
 
 def delete_pks(model, pks: Sequence[int], **still) -> None:
     """Delete these rows, STORE_CHUNK per transaction; ``still`` filters out rows that have
     changed since they were read (a staff decision made while the run stored)."""
-    for i in range(0, len(pks), STORE_CHUNK):
-        let_others_write()
-        model.objects.filter(pk__in=pks[i:i + STORE_CHUNK], **still).delete()
+    for chunk in chunks(pks):
+        model.objects.filter(pk__in=chunk, **still).delete()
 
 
 def delete_by(model, column: str, values: Sequence[int]) -> None:
-    for i in range(0, len(values), STORE_CHUNK):
-        let_others_write()
-        model.objects.filter(**{f"{column}__in": values[i:i + STORE_CHUNK]}).delete()
+    for chunk in chunks(values):
+        model.objects.filter(**{f"{column}__in": chunk}).delete()

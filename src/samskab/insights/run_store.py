@@ -19,7 +19,6 @@ from django.db.models import Count, Q
 from samskab import analysis as engine
 from samskab.analysis.results import Responses
 from samskab.consultations.models import Consultation
-from samskab.core.writers import let_others_write
 from samskab.insights import bulk_writes
 from samskab.insights.bulk_writes import (
     bulk_update_chunked,
@@ -459,14 +458,10 @@ def _write_proposals(stored, span: ResponseSpan, inputs: EngineInput,
     insert_rows(Proposal, ["response", "attachment", "start", "end", "text", "position",
                            "engine_key", "idea"], to_create)
     update_rows(Proposal, ["text", "position", "engine_key"], to_update)
-    chunk = bulk_writes.STORE_CHUNK
     for idea_id in sorted(moves, key=lambda i: (i is None, i or 0)):
-        pks = moves[idea_id]
-        for i in range(0, len(pks), chunk):
-            let_others_write()
+        for pks in bulk_writes.chunks(moves[idea_id]):
             # A proposal staff moved meanwhile stays where they put it.
-            Proposal.objects.filter(pk__in=pks[i:i + chunk],
-                                    idea_by__isnull=True).update(idea_id=idea_id)
+            Proposal.objects.filter(pk__in=pks, idea_by__isnull=True).update(idea_id=idea_id)
     gone = [row.pk for place, row in existing.items()
             if place not in places and row.idea_by_id is None
             and (upto is None or place[0] <= upto)]
