@@ -442,7 +442,7 @@ def test_a_batch_waits_for_a_free_slot_and_answers_503_when_none_comes(post, sec
     with slots.slot("api-batch", 1):  # another worker process's batch, as far as flock knows
         busy = post(BATCH_URL, batch, secret=secret)
     assert busy.status_code == 503
-    assert busy["Retry-After"] == "2"
+    assert busy["Retry-After"] == "1"
     assert busy.json()["error"]["code"] == "busy"
     assert Response.objects.count() == 0
     again = post(BATCH_URL, batch, secret=secret)

@@ -166,8 +166,9 @@ def response_batch_create(
     except batch.NotFast:
         records = None
         decoded = json_body(body)
-    # At most SAMSKAB_API_BATCH_SLOTS batches run at a time on this machine: the others wait
-    # for a slot without using CPU, so the response form keeps its share of the cores.
+    # At most SAMSKAB_API_BATCH_SLOTS batches run at a time on this machine, and as many wait
+    # for a slot (without using CPU); others are told at once to send again, so batch clients
+    # never hold more than twice the slots of the web workers the response form needs.
     try:
         with slots.slot("api-batch", settings.SAMSKAB_API_BATCH_SLOTS,
                         wait_seconds=settings.SAMSKAB_API_BATCH_WAIT_SECONDS):
@@ -183,7 +184,7 @@ def response_batch_create(
         response = error_response("busy", _(
             "Der er travlt lige nu. Send forespørgslen igen om lidt med samme "
             "Idempotency-Key; intet er gemt to gange."))
-        response["Retry-After"] = "2"
+        response["Retry-After"] = "1"
         return response
 
 
