@@ -185,3 +185,35 @@ def test_a_writer_that_waits_too_long_gets_sqlites_own_busy_error(tmp_path):
     waiter.execute("BEGIN")  # another error is not waited on: it is raised at once
     with pytest.raises(sqlite3.OperationalError, match="within a transaction"):
         writers.begin_immediate(waiter, 60_000)
+
+
+def _hold_the_lock(wrapper, seconds):
+    wrapper._start_transaction_under_autocommit()
+    wrapper.cursor().execute("INSERT INTO t VALUES (1)")
+    threading.Event().wait(seconds)
+    wrapper._commit()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's write lock")
+def test_a_transaction_that_held_the_lock_long_is_logged_with_the_code_that_held_it(
+        tmp_path, django_db_blocker, settings, caplog):
+    database = tmp_path / "db.sqlite3"
+    _wal(database).execute("CREATE TABLE t (x INTEGER)")
+    with django_db_blocker.unblock():
+        wrapper = DatabaseWrapper({**connection.settings_dict, "NAME": str(database)},
+                                  alias="writers-test")
+        wrapper.ensure_connection()
+        try:
+            settings.SAMSKAB_DB_LONG_WRITE_MS = 10
+            with caplog.at_level("WARNING", logger="samskab.db.writes"):
+                _hold_the_lock(wrapper, 0.05)
+                settings.SAMSKAB_DB_LONG_WRITE_MS = 60_000
+                _hold_the_lock(wrapper, 0.05)
+                settings.SAMSKAB_DB_LONG_WRITE_MS = 0  # off
+                _hold_the_lock(wrapper, 0.05)
+        finally:
+            wrapper.close()
+    [record] = caplog.records
+    message = record.getMessage()
+    assert message.startswith("write lock of db.sqlite3 held ")
+    assert "test_writers.py" in message and "_hold_the_lock" in message

@@ -33,13 +33,20 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
 import os
 import sqlite3
+import sysconfig
 import threading
 import time
+import traceback
 from collections.abc import Iterator
 
 _local = threading.local()
+log = logging.getLogger("samskab.db.writes")
+# frames that are not the application's: Python's, the installed packages', and this backend's
+_NOT_OURS = (*{sysconfig.get_paths()[k] for k in ("stdlib", "purelib", "platlib")},
+             os.path.dirname(__file__) + "/sqlite/", __file__)
 
 
 def _descriptor(database: str) -> int | None:
@@ -133,3 +140,19 @@ def begin_immediate(raw: sqlite3.Connection, busy_ms: int) -> None:
             pause = min(2 * pause, MAX_PAUSE)
     finally:
         raw.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
+
+
+def held(database: str, seconds: float) -> None:
+    """A write transaction of ``database`` has ended after holding its write lock ``seconds``:
+    over ``SAMSKAB_DB_LONG_WRITE_MS`` it is logged (a warning) with the application's frames
+    that ended it, which are those that opened it (every other writer waited that long)."""
+    from django.conf import settings
+
+    limit = getattr(settings, "SAMSKAB_DB_LONG_WRITE_MS", 0)
+    if not limit or seconds * 1000 < limit:
+        return
+    ours = [f"{'/'.join(f.filename.split('/')[-2:])}:{f.lineno} {f.name}"
+            for f in traceback.extract_stack()
+            if not f.filename.startswith(_NOT_OURS)]
+    log.warning("write lock of %s held %.0f ms, by %s", os.path.basename(database),
+                seconds * 1000, " < ".join(reversed(ours[-3:])) or "(no application frame)")

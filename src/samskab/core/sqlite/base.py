@@ -1,6 +1,9 @@
 """Django's SQLite backend, with write transactions that wait for the write lock in short
 steps and say while they wait (:mod:`samskab.core.writers`), so that a writer gets the lock
-soon after it comes free and long runs of writes let it go first."""
+soon after it comes free and long runs of writes let it go first; a transaction that held
+the lock longer than ``SAMSKAB_DB_LONG_WRITE_MS`` is logged with where it was opened."""
+
+import time
 
 from django.db.backends.sqlite3 import base
 
@@ -8,6 +11,9 @@ from samskab.core import writers
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    # monotonic time the write lock was taken (BEGIN IMMEDIATE), None outside a transaction
+    write_started = None
+
     def get_new_connection(self, conn_params):
         conn = super().get_new_connection(conn_params)
         # the busy timeout the settings gave (init_command), restored after each BEGIN
@@ -21,3 +27,21 @@ class DatabaseWrapper(base.DatabaseWrapper):
         # BEGIN IMMEDIATE (the settings' transaction_mode) is where a writer waits for the lock
         with writers.waiting(str(self.settings_dict["NAME"])), self.wrap_database_errors:
             writers.begin_immediate(self.connection, self.busy_ms)
+        self.write_started = time.monotonic()
+
+    def _commit(self):
+        try:
+            return super()._commit()
+        finally:
+            self._lock_released()
+
+    def _rollback(self):
+        try:
+            return super()._rollback()
+        finally:
+            self._lock_released()
+
+    def _lock_released(self):
+        if self.write_started is not None:
+            held, self.write_started = time.monotonic() - self.write_started, None
+            writers.held(str(self.settings_dict["NAME"]), held)
