@@ -260,6 +260,9 @@ SAMSKAB_REMINDER_DAYS_BEFORE = env_int("SAMSKAB_REMINDER_DAYS_BEFORE", 14)
 # take every core from the response form at a deadline. 0: no limit. Default: half the cores.
 SAMSKAB_API_BATCH_SLOTS = env_int("SAMSKAB_API_BATCH_SLOTS", max(1, (os.cpu_count() or 2) // 2))
 SAMSKAB_API_BATCH_WAIT_SECONDS = env_int("SAMSKAB_API_BATCH_WAIT_SECONDS", 30)
+# How many batch calls may wait for a slot (each holds a web worker meanwhile); beyond them a
+# call is answered 503 with Retry-After at once. Default: as many as there are slots.
+SAMSKAB_API_BATCH_WAITING = env_int("SAMSKAB_API_BATCH_WAITING", SAMSKAB_API_BATCH_SLOTS)
 
 # bench/intake.py only: mount the minimal form-and-insert yardstick at /bench/minimal/.
 # Never true in production.

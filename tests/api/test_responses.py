@@ -1,5 +1,6 @@
 import base64
 import hashlib
+import threading
 from datetime import timedelta
 
 import pytest
@@ -448,4 +449,24 @@ def test_a_batch_waits_for_a_free_slot_and_answers_503_when_none_comes(post, sec
     again = post(BATCH_URL, batch, secret=secret)
     assert again.status_code == 201
     assert post(BATCH_URL, batch, secret=secret).status_code == 200
+    assert Response.objects.count() == 3
+    # With no waiting place, a batch that finds the slot taken is told at once: the slot
+    # comes free 2 s later, which a batch that waited would take (201).
+    settings.SAMSKAB_API_BATCH_WAIT_SECONDS = 60
+    settings.SAMSKAB_API_BATCH_WAITING = 0
+    held, release = threading.Event(), threading.Event()
+
+    def another_workers_batch():
+        with slots.slot("api-batch", 1):
+            held.set()
+            release.wait(2)
+
+    holder = threading.Thread(target=another_workers_batch, daemon=True)
+    holder.start()
+    assert held.wait(10)
+    try:
+        assert post(BATCH_URL, _batch(2), secret=secret).status_code == 503
+    finally:
+        release.set()
+        holder.join(10)
     assert Response.objects.count() == 3

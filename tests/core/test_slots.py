@@ -79,3 +79,14 @@ def _places_taken(var_dir, name, count):
         finally:
             os.close(fd)
     return taken == count
+
+
+def test_the_number_of_waiting_places_is_the_callers(var_dir):
+    with slots.slot("batch", 1):
+        with pytest.raises(slots.NoSlot):  # nobody may wait: refused at once, not in 30 s
+            with slots.slot("batch", 1, wait_seconds=30, waiting=0):
+                pytest.fail("the slot is held")
+        with pytest.raises(slots.NoSlot):  # two places, the wait runs out: the place is freed
+            with slots.slot("batch", 1, wait_seconds=0.01, waiting=2):
+                pytest.fail("the slot is held")
+        assert not _places_taken(var_dir, "batch", 2)

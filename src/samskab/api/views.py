@@ -166,12 +166,13 @@ def response_batch_create(
     except batch.NotFast:
         records = None
         decoded = json_body(body)
-    # At most SAMSKAB_API_BATCH_SLOTS batches run at a time on this machine, and as many wait
-    # for a slot (without using CPU); others are told at once to send again, so batch clients
-    # never hold more than twice the slots of the web workers the response form needs.
+    # At most SAMSKAB_API_BATCH_SLOTS batches run at a time on this machine and
+    # SAMSKAB_API_BATCH_WAITING wait for a slot (without using CPU); others are told at once to
+    # send again, so batch clients never hold more web workers than those two together.
     try:
         with slots.slot("api-batch", settings.SAMSKAB_API_BATCH_SLOTS,
-                        wait_seconds=settings.SAMSKAB_API_BATCH_WAIT_SECONDS):
+                        wait_seconds=settings.SAMSKAB_API_BATCH_WAIT_SECONDS,
+                        waiting=settings.SAMSKAB_API_BATCH_WAITING):
             if records is not None:
                 try:
                     return _batch(request, token=token, consultation=consultation,

@@ -66,11 +66,12 @@ MAX_PAUSE = 0.005
 
 
 @contextlib.contextmanager
-def slot(name: str, count: int, *, wait_seconds: float = 30.0) -> Iterator[None]:
+def slot(name: str, count: int, *, wait_seconds: float = 30.0,
+         waiting: int | None = None) -> Iterator[None]:
     """Hold one of `count` slots called `name` on this machine while the block runs. With all
-    taken, wait for one (polling, without CPU to speak of) in one of `count` waiting places, up
-    to `wait_seconds`; raise NoSlot when the places are taken too, or the wait ran out.
-    `count` < 1: no limit."""
+    taken, wait for one (polling, without CPU to speak of) in one of `waiting` (default
+    `count`) waiting places, up to `wait_seconds`; raise NoSlot when the places are taken too,
+    or the wait ran out. `count` < 1: no limit."""
     if count < 1:
         yield
         return
@@ -80,7 +81,8 @@ def slot(name: str, count: int, *, wait_seconds: float = 30.0) -> Iterator[None]
     try:
         held = _take(slots)
         if held is None:
-            places = _open(directory, [f"{name}-waiting-{index}.lock" for index in range(count)])
+            places = _open(directory, [f"{name}-waiting-{index}.lock"
+                                       for index in range(count if waiting is None else waiting)])
             if _take(places) is None:
                 raise NoSlot(name)
             give_up = time.monotonic() + wait_seconds
