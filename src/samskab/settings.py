@@ -151,9 +151,8 @@ DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'samskab.sq
 # busy_timeout, PostgreSQL's lock_timeout. Writes are short (chunks of at most a few hundred
 # rows), so a wait this long means the database is truly saturated.
 SAMSKAB_DB_LOCK_TIMEOUT_MS = env_int("SAMSKAB_DB_LOCK_TIMEOUT_MS", 5000)
-# A write transaction that held SQLite's write lock longer than this is logged as a warning
-# (logger samskab.db.writes, with the code that held it; 0: never): every other writer of the
-# database waited at least that long.
+# A write transaction that held SQLite's write lock longer than this while other writers
+# waited is logged as a warning (logger samskab.db.writes, with the code that held it; 0: never).
 SAMSKAB_DB_LONG_WRITE_MS = env_int("SAMSKAB_DB_LONG_WRITE_MS", 250)
 # Seconds a worker keeps its database connection (0: one per request).
 SAMSKAB_DB_CONN_MAX_AGE = env_int("SAMSKAB_DB_CONN_MAX_AGE", 300)

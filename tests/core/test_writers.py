@@ -187,15 +187,29 @@ def test_a_writer_that_waits_too_long_gets_sqlites_own_busy_error(tmp_path):
         writers.begin_immediate(waiter, 60_000)
 
 
-def _hold_the_lock(wrapper, seconds):
+def _hold_the_lock(wrapper, seconds, *, while_another_waits):
+    database = wrapper.settings_dict["NAME"]
+    inside, leave = threading.Event(), threading.Event()
+
+    def wait_for_the_lock():
+        with writers.waiting(database):
+            inside.set()
+            leave.wait(10)
+
     wrapper._start_transaction_under_autocommit()
     wrapper.cursor().execute("INSERT INTO t VALUES (1)")
+    waiter = _in_thread(wait_for_the_lock) if while_another_waits else None
+    if waiter is not None:
+        assert inside.wait(10)
     threading.Event().wait(seconds)
     wrapper._commit()
+    leave.set()
+    if waiter is not None:
+        waiter.join(10)
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's write lock")
-def test_a_transaction_that_held_the_lock_long_is_logged_with_the_code_that_held_it(
+def test_a_transaction_that_held_the_lock_long_while_others_waited_is_logged(
         tmp_path, django_db_blocker, settings, caplog):
     database = tmp_path / "db.sqlite3"
     _wal(database).execute("CREATE TABLE t (x INTEGER)")
@@ -204,16 +218,18 @@ def test_a_transaction_that_held_the_lock_long_is_logged_with_the_code_that_held
                                   alias="writers-test")
         wrapper.ensure_connection()
         try:
-            settings.SAMSKAB_DB_LONG_WRITE_MS = 10
             with caplog.at_level("WARNING", logger="samskab.db.writes"):
-                _hold_the_lock(wrapper, 0.05)
+                settings.SAMSKAB_DB_LONG_WRITE_MS = 10
+                _hold_the_lock(wrapper, 0.05, while_another_waits=True)  # logged
+                _hold_the_lock(wrapper, 0.05, while_another_waits=False)  # nobody waited
                 settings.SAMSKAB_DB_LONG_WRITE_MS = 60_000
-                _hold_the_lock(wrapper, 0.05)
+                _hold_the_lock(wrapper, 0.05, while_another_waits=True)  # not long
                 settings.SAMSKAB_DB_LONG_WRITE_MS = 0  # off
-                _hold_the_lock(wrapper, 0.05)
+                _hold_the_lock(wrapper, 0.05, while_another_waits=True)
         finally:
             wrapper.close()
     [record] = caplog.records
     message = record.getMessage()
     assert message.startswith("write lock of db.sqlite3 held ")
+    assert "while other writers waited" in message
     assert "test_writers.py" in message and "_hold_the_lock" in message

@@ -142,17 +142,21 @@ def begin_immediate(raw: sqlite3.Connection, busy_ms: int) -> None:
         raw.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
 
 
-def held(database: str, seconds: float) -> None:
-    """A write transaction of ``database`` has ended after holding its write lock ``seconds``:
-    over ``SAMSKAB_DB_LONG_WRITE_MS`` it is logged (a warning) with the application's frames
-    that ended it, which are those that opened it (every other writer waited that long)."""
+def long_write_limit() -> float:
+    """Seconds a write transaction may hold the lock before it is logged (0: never)."""
     from django.conf import settings
 
-    limit = getattr(settings, "SAMSKAB_DB_LONG_WRITE_MS", 0)
-    if not limit or seconds * 1000 < limit:
-        return
+    return getattr(settings, "SAMSKAB_DB_LONG_WRITE_MS", 0) / 1000
+
+
+def held(database: str, seconds: float) -> None:
+    """A write transaction of ``database`` that held its write lock ``seconds``, longer than
+    ``SAMSKAB_DB_LONG_WRITE_MS``, while other writers waited for it (seen before it ended), is
+    logged as a warning with the application's frames that ended it, which are those that
+    opened it. A long transaction nobody waited for (a command loading data alone) is not."""
     ours = [f"{'/'.join(f.filename.split('/')[-2:])}:{f.lineno} {f.name}"
             for f in traceback.extract_stack()
             if not f.filename.startswith(_NOT_OURS)]
-    log.warning("write lock of %s held %.0f ms, by %s", os.path.basename(database),
-                seconds * 1000, " < ".join(reversed(ours[-3:])) or "(no application frame)")
+    log.warning("write lock of %s held %.0f ms while other writers waited, by %s",
+                os.path.basename(database), seconds * 1000,
+                " < ".join(reversed(ours[-3:])) or "(no application frame)")

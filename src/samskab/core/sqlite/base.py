@@ -1,7 +1,8 @@
 """Django's SQLite backend, with write transactions that wait for the write lock in short
 steps and say while they wait (:mod:`samskab.core.writers`), so that a writer gets the lock
 soon after it comes free and long runs of writes let it go first; a transaction that held
-the lock longer than ``SAMSKAB_DB_LONG_WRITE_MS`` is logged with where it was opened."""
+the lock longer than ``SAMSKAB_DB_LONG_WRITE_MS`` while others waited is logged with where it
+was opened."""
 
 import time
 
@@ -30,18 +31,30 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self.write_started = time.monotonic()
 
     def _commit(self):
+        waited = self._long_and_waited_for()
         try:
             return super()._commit()
         finally:
-            self._lock_released()
+            self._lock_released(waited)
 
     def _rollback(self):
+        waited = self._long_and_waited_for()
         try:
             return super()._rollback()
         finally:
-            self._lock_released()
+            self._lock_released(waited)
 
-    def _lock_released(self):
+    def _long_and_waited_for(self) -> bool:
+        """Whether this transaction, before it ends, has held the lock longer than the settings'
+        limit while other writers wait for it (seen while it still holds the lock)."""
+        if self.write_started is None:
+            return False
+        limit = writers.long_write_limit()
+        return (bool(limit) and time.monotonic() - self.write_started >= limit
+                and writers.others_waiting(str(self.settings_dict["NAME"])))
+
+    def _lock_released(self, waited: bool):
         if self.write_started is not None:
             held, self.write_started = time.monotonic() - self.write_started, None
-            writers.held(str(self.settings_dict["NAME"]), held)
+            if waited:
+                writers.held(str(self.settings_dict["NAME"]), held)
