@@ -2,6 +2,7 @@
 writes more than STORE_CHUNK rows, so SQLite's write lock is held only briefly at a time."""
 
 import itertools
+import threading
 
 import pytest
 from django.db import connection
@@ -129,3 +130,23 @@ def test_on_sqlite_an_incremental_run_steps_aside_while_a_full_run_stores(settin
         assert tasks.response_analyse_task.call(new.pk) is None
     assert not AnalysedResponse.objects.filter(response=new).exists()
     assert services.response_analyse(response=new) is not None
+
+
+def test_chunks_shrink_when_rows_are_slow_to_write_and_grow_back_when_fast(monkeypatch):
+    """A chunk that took longer than HOLD_TARGET makes the next one smaller, in proportion;
+    chunks that take less than half of it double back up to the most rows asked for. Every
+    item comes once, in order."""
+    monkeypatch.setattr(bulk_writes, "HOLD_TARGET", 0.04)
+    items = list(range(400))
+    sizes, seen = [], []
+    for chunk in bulk_writes.chunks(items, 64):
+        sizes.append(len(chunk))
+        seen.extend(chunk)
+        if len(sizes) == 1:
+            threading.Event().wait(0.16)  # the first chunk is slow: four times the target
+    assert seen == items
+    assert sizes[0] == 64
+    assert sizes[1] <= 16  # scaled to the target by the time it took (at least 0.16 s)
+    assert max(sizes[2:]) == 64  # fast again: back to the most, by doublings
+    growth = sizes[1:sizes.index(64, 1) + 1]
+    assert all(b <= 2 * a for a, b in zip(growth, growth[1:], strict=False))

@@ -1,19 +1,26 @@
 """Chunked bulk writes for the analysis runs: plain rows through the DB-API's executemany,
-``STORE_CHUNK`` rows per transaction, so a run storing hundreds of thousands of rows never
-holds the database's write lock for more than a few milliseconds at a time, and lets writers
-waiting for it go first between two chunks (``core.writers``)."""
+at most ``STORE_CHUNK`` rows per transaction and fewer when rows are slow to write, so a run
+storing millions of rows never holds the database's write lock for more than about
+``HOLD_TARGET`` at a time, and lets writers waiting for it go first between two chunks
+(``core.writers``)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
 
 from django.db import connection, transaction
 
 from samskab.core.writers import let_others_write
 
-# Rows a full run writes per transaction: SQLite's write lock is held for a few milliseconds
-# at a time, so answers arriving meanwhile are stored between two chunks.
+# The most rows a full run writes per transaction.
 STORE_CHUNK = 1000
+# How long one of a run's transactions should hold the write lock: the time an answer arriving
+# meanwhile waits behind it. A row's cost varies a hundredfold with the table, the row and the
+# database's size (1,000 memberships took 25-35 ms at 100,000 responses, 330 ms on average and
+# up to 2.9 s at 1,000,000, logged by SAMSKAB_DB_LONG_WRITE_MS), so chunks are sized by the
+# time the last one took, not by a row count alone.
+HOLD_TARGET = 0.05
 
 
 def insert_rows(model, fields: Sequence[str], rows: Sequence[tuple]) -> None:
@@ -30,12 +37,24 @@ def insert_rows(model, fields: Sequence[str], rows: Sequence[tuple]) -> None:
 
 
 def chunks(items: Sequence, size: int | None = None) -> Iterator[Sequence]:
-    """``items`` ``size`` (STORE_CHUNK) at a time, for one transaction each; before each,
-    writers waiting for SQLite's lock go first (``core.writers.let_others_write``)."""
-    size = size or STORE_CHUNK
-    for i in range(0, len(items), size):
+    """``items`` in chunks for one transaction each: at most ``size`` (STORE_CHUNK) rows, fewer
+    when the last chunk took longer than HOLD_TARGET (scaled to it), more again (doubling up
+    to ``size``) when it took less than half. The time a chunk took is the caller's between
+    two of them: its transaction. Before each chunk, writers waiting for SQLite's lock go first
+    (``core.writers.let_others_write``)."""
+    most = size or STORE_CHUNK
+    size, start = most, 0
+    while start < len(items):
         let_others_write()
-        yield items[i:i + size]
+        chunk = items[start:start + size]
+        began = time.monotonic()
+        yield chunk
+        took = time.monotonic() - began
+        start += len(chunk)
+        if took > HOLD_TARGET:
+            size = max(1, int(len(chunk) * HOLD_TARGET / took))
+        elif took < HOLD_TARGET / 2:
+            size = min(most, 2 * size)
 
 
 def orm_chunk() -> int:
