@@ -150,3 +150,19 @@ def test_chunks_shrink_when_rows_are_slow_to_write_and_grow_back_when_fast(monke
     assert max(sizes[2:]) == 64  # fast again: back to the most, by doublings
     growth = sizes[1:sizes.index(64, 1) + 1]
     assert all(b <= 2 * a for a, b in zip(growth, growth[1:], strict=False))
+
+
+def test_the_next_run_of_the_same_writes_starts_at_the_size_the_last_ended_at(monkeypatch):
+    monkeypatch.setattr(bulk_writes, "HOLD_TARGET", 0.04)
+    monkeypatch.setattr(bulk_writes, "_last_size", {})
+    items = list(range(80))
+    first = []
+    for chunk in bulk_writes.chunks(items, 64, kind="slow rows"):
+        first.append(len(chunk))
+        threading.Event().wait(0.16)  # every chunk slow: they shrink (64, then at most 16)
+    again = next(iter(bulk_writes.chunks(items, 64, kind="slow rows")))
+    other = next(iter(bulk_writes.chunks(items, 64, kind="other rows")))
+    unnamed = next(iter(bulk_writes.chunks(items, 64)))
+    assert first[0] == 64 and first[1] <= 16
+    assert len(again) < first[1]  # where the last run of the kind ended, not at 64
+    assert len(other) == len(unnamed) == 64

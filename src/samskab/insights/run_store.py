@@ -459,7 +459,7 @@ def _write_proposals(stored, span: ResponseSpan, inputs: EngineInput,
                            "engine_key", "idea"], to_create)
     update_rows(Proposal, ["text", "position", "engine_key"], to_update)
     for idea_id in sorted(moves, key=lambda i: (i is None, i or 0)):
-        for pks in bulk_writes.chunks(moves[idea_id]):
+        for pks in bulk_writes.chunks(moves[idea_id], kind="proposal moves"):
             # A proposal staff moved meanwhile stays where they put it.
             Proposal.objects.filter(pk__in=pks, idea_by__isnull=True).update(idea_id=idea_id)
     gone = [row.pk for place, row in existing.items()
