@@ -155,14 +155,17 @@ def test_chunks_shrink_when_rows_are_slow_to_write_and_grow_back_when_fast(monke
 def test_the_next_run_of_the_same_writes_starts_at_the_size_the_last_ended_at(monkeypatch):
     monkeypatch.setattr(bulk_writes, "HOLD_TARGET", 0.04)
     monkeypatch.setattr(bulk_writes, "_last_size", {})
-    items = list(range(80))
+    items = list(range(12))
     first = []
     for chunk in bulk_writes.chunks(items, 64, kind="slow rows"):
         first.append(len(chunk))
-        threading.Event().wait(0.16)  # every chunk slow: they shrink (64, then at most 16)
+        threading.Event().wait(0.16)  # every chunk slow: they shrink (8, then at most 2)
     again = next(iter(bulk_writes.chunks(items, 64, kind="slow rows")))
-    other = next(iter(bulk_writes.chunks(items, 64, kind="other rows")))
-    unnamed = next(iter(bulk_writes.chunks(items, 64)))
-    assert first[0] == 64 and first[1] <= 16
-    assert len(again) < first[1]  # where the last run of the kind ended, not at 64
-    assert len(other) == len(unnamed) == 64
+    other = next(iter(bulk_writes.chunks(list(range(100)), 64, kind="other rows")))
+    unnamed = next(iter(bulk_writes.chunks(list(range(100)), 64)))
+    assert first[0] == 8 and first[1] <= 2  # a kind not written yet starts at an eighth
+    assert len(again) <= first[-1]  # where the last run of the kind ended, not at 8 or 64
+    assert len(again) < 8
+    assert len(other) == 8 and len(unnamed) == 64
+    fast = [len(chunk) for chunk in bulk_writes.chunks(list(range(500)), 64, kind="fast rows")]
+    assert fast[0] == 8 and max(fast) == 64  # doubling while fast
