@@ -101,7 +101,8 @@ def update_rows(model, fields: Sequence[str], rows: Sequence[tuple], *, where: s
 
 
 def create_chunked(model, objs: Sequence) -> None:
-    """``bulk_create``, ``orm_chunk()`` rows per transaction; each object gets its pk."""
+    """``bulk_create``, at most ``orm_chunk()`` rows per transaction (``chunks``); each object
+    gets its pk."""
     for chunk in chunks(objs, orm_chunk(), kind=("create", model)):
         with transaction.atomic():
             model.objects.bulk_create(chunk)
@@ -114,8 +115,9 @@ def bulk_update_chunked(model, objs: Sequence, fields: Sequence[str]) -> None:
 
 
 def delete_pks(model, pks: Sequence[int], **still) -> None:
-    """Delete these rows, STORE_CHUNK per transaction; ``still`` filters out rows that have
-    changed since they were read (a staff decision made while the run stored)."""
+    """Delete these rows, at most STORE_CHUNK per transaction (``chunks``); ``still`` filters
+    out rows that have changed since they were read (a staff decision made while the run
+    stored)."""
     for chunk in chunks(pks, kind=("delete", model)):
         model.objects.filter(pk__in=chunk, **still).delete()
 

@@ -4,6 +4,7 @@ soon after it comes free and long runs of writes let it go first; a transaction 
 the lock longer than ``SAMSKAB_DB_LONG_WRITE_MS`` while others waited is logged with where it
 was opened."""
 
+import contextlib
 import time
 
 from django.db.backends.sqlite3 import base
@@ -31,30 +32,28 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self.write_started = time.monotonic()
 
     def _commit(self):
-        waited = self._long_and_waited_for()
-        try:
+        with self._ending():
             return super()._commit()
-        finally:
-            self._lock_released(waited)
 
     def _rollback(self):
-        waited = self._long_and_waited_for()
-        try:
+        with self._ending():
             return super()._rollback()
-        finally:
-            self._lock_released(waited)
 
-    def _long_and_waited_for(self) -> bool:
-        """Whether this transaction, before it ends, has held the lock longer than the settings'
-        limit while other writers wait for it (seen while it still holds the lock)."""
+    @contextlib.contextmanager
+    def _ending(self):
+        """Around COMMIT or ROLLBACK: whether this transaction held the lock longer than the
+        settings' limit while other writers wait is seen before it ends (while they still
+        wait), and logged after, with the time it held the lock."""
         if self.write_started is None:
-            return False
+            yield
+            return
         limit = writers.long_write_limit()
-        return (bool(limit) and time.monotonic() - self.write_started >= limit
-                and writers.others_waiting(str(self.settings_dict["NAME"])))
-
-    def _lock_released(self, waited: bool):
-        if self.write_started is not None:
+        database = str(self.settings_dict["NAME"])
+        waited = (bool(limit) and time.monotonic() - self.write_started >= limit
+                  and writers.others_waiting(database))
+        try:
+            yield
+        finally:
             held, self.write_started = time.monotonic() - self.write_started, None
             if waited:
-                writers.held(str(self.settings_dict["NAME"]), held)
+                writers.held(database, held)
